@@ -1,0 +1,128 @@
+//! The typed client of the platform's `/api/v1`. Nothing else in the project builds
+//! platform requests by hand: the app shell, the tests and the benchmarks all use this.
+//!
+//! A platform that cannot be reached is [`ClientError::Offline`], distinct from the
+//! platform answering with an error, because the app treats the two very differently.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{ETAG, IF_NONE_MATCH};
+use serde::de::DeserializeOwned;
+use tongyou_core::api::{API_PREFIX, ApiError, CatalogSnapshot, ErrorCode, Health, RegionSummary};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// No answer: no network, the platform down, or a time-out.
+    #[error("platform unreachable: {0}")]
+    Offline(String),
+    /// The platform answered with an error.
+    #[error("platform said {status}: {}", error.message)]
+    Api { status: u16, error: ApiError },
+    /// The platform answered something this client does not understand.
+    #[error("unexpected answer from the platform: {0}")]
+    Protocol(String),
+    #[error("`{0}` is not a valid platform address")]
+    BadUrl(String),
+}
+
+impl ClientError {
+    pub fn is_offline(&self) -> bool {
+        matches!(self, ClientError::Offline(_))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PlatformClient {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl PlatformClient {
+    /// `base` is the platform's root, such as `http://127.0.0.1:8787`.
+    pub fn new(base: &str) -> Result<PlatformClient, ClientError> {
+        let base = base.trim_end_matches('/');
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(ClientError::BadUrl(base.to_owned()));
+        }
+        let http = reqwest::Client::builder()
+            // On a mountain a dead link should fail fast, not hang the sync for minutes.
+            .connect_timeout(Duration::from_secs(3))
+            .timeout(Duration::from_secs(20))
+            .build()
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        Ok(PlatformClient { base: base.to_owned(), http })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    pub async fn health(&self) -> Result<Health, ClientError> {
+        self.get_json("/health").await
+    }
+
+    pub async fn regions(&self) -> Result<Vec<RegionSummary>, ClientError> {
+        self.get_json("/regions").await
+    }
+
+    /// A region's catalog; `Ok(None)` when `known_version` is still current.
+    pub async fn catalog(
+        &self,
+        region_id: &str,
+        known_version: Option<&str>,
+    ) -> Result<Option<CatalogSnapshot>, ClientError> {
+        let mut request = self.http.get(self.url(&format!("/regions/{region_id}/catalog")));
+        if let Some(v) = known_version {
+            request = request.header(IF_NONE_MATCH, format!("\"{v}\""));
+        }
+        let response = request.send().await.map_err(offline)?;
+        if response.status() == StatusCode::NOT_MODIFIED {
+            return Ok(None);
+        }
+        let etag = response.headers().get(ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let snapshot: CatalogSnapshot = decode(response).await?;
+        if etag.is_some_and(|e| e.trim_matches('"') != snapshot.version) {
+            return Err(ClientError::Protocol("ETag and catalog version differ".into()));
+        }
+        Ok(Some(snapshot))
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{API_PREFIX}{path}", self.base)
+    }
+
+    async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        let response = self.http.get(self.url(path)).send().await.map_err(offline)?;
+        decode(response).await
+    }
+}
+
+fn offline(e: reqwest::Error) -> ClientError {
+    ClientError::Offline(e.to_string())
+}
+
+async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
+    let status = response.status();
+    let body = response.bytes().await.map_err(offline)?;
+    if status.is_success() {
+        return serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()));
+    }
+    let error = serde_json::from_slice::<ApiError>(&body).unwrap_or_else(|_| ApiError {
+        code: ErrorCode::Internal,
+        message: String::from_utf8_lossy(&body).chars().take(200).collect(),
+    });
+    Err(ClientError::Api { status: status.as_u16(), error })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_addresses_without_a_scheme() {
+        assert!(matches!(PlatformClient::new("127.0.0.1:8787"), Err(ClientError::BadUrl(_))));
+        let c = PlatformClient::new("http://127.0.0.1:8787/").unwrap();
+        assert_eq!(c.url("/regions"), "http://127.0.0.1:8787/api/v1/regions");
+    }
+}

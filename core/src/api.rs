@@ -1,0 +1,149 @@
+//! Every type that crosses a process boundary: the platform's HTTP API and the app's IPC.
+//! These are contracts: change them only compatibly (add optional fields), or bump the
+//! API version in the path.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{Catalog, Fen, HotelArea, LiftKind, SightKind};
+use crate::clock::ClockTime;
+use crate::text::{Lang, Text};
+
+/// The path prefix of the current API version.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// An error as any API answers it: a stable machine code and a message for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotFound,
+    Invalid,
+    Conflict,
+    /// The platform could not be reached (only produced client-side).
+    Offline,
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+}
+
+/// One line of the region list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegionSummary {
+    pub id: String,
+    pub name: Text,
+    pub demo: bool,
+    /// Content version of the region's catalog; changes whenever the catalog does.
+    pub catalog_version: String,
+}
+
+/// A region's whole catalog at one version: what a device stores to work offline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CatalogSnapshot {
+    pub version: String,
+    pub catalog: Catalog,
+}
+
+/// What the app knows about its link to the platform and its local data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    /// The last attempt to reach the platform succeeded.
+    pub online: bool,
+    /// Regions whose catalog is in the local store.
+    pub regions: Vec<String>,
+    /// When the catalog was last refreshed from the platform (RFC 3339), if ever.
+    pub synced_at: Option<String>,
+    /// Why the last sync failed, when it did.
+    pub last_error: Option<String>,
+}
+
+/// The app's saved preferences.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Preferences {
+    /// `None` until the tourist picks one: then the system language decides.
+    pub lang: Option<Lang>,
+}
+
+/// The Discover screen of one region, ready to render in either language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiscoverView {
+    pub region_id: String,
+    pub name: Text,
+    pub summary: Text,
+    pub demo: bool,
+    /// The local date the view was computed for (`YYYY-MM-DD`).
+    pub date: String,
+    pub season: Text,
+    /// Today's full-price entry ticket.
+    pub entry_price: Fen,
+    pub sights: Vec<SightCard>,
+    pub lifts: Vec<LiftCard>,
+    pub hotels: Vec<HotelCard>,
+    pub shuttles: Vec<ShuttleCard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SightCard {
+    pub id: String,
+    pub kind: SightKind,
+    pub name: Text,
+    pub summary: Text,
+    pub elevation_m: u32,
+    /// `None`: open air, always accessible.
+    pub hours: Option<(ClockTime, ClockTime)>,
+    pub visit_minutes: u16,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiftCard {
+    pub id: String,
+    pub kind: LiftKind,
+    pub name: Text,
+    pub from: Text,
+    pub to: Text,
+    pub climb_m: u32,
+    pub ride_minutes: u16,
+    /// Today's operating hours.
+    pub hours: (ClockTime, ClockTime),
+    pub price: Fen,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HotelCard {
+    pub id: String,
+    pub name: Text,
+    pub area: HotelArea,
+    pub grade: u8,
+    pub elevation_m: u32,
+    /// The cheapest room type tonight.
+    pub lowest_price: Fen,
+    pub room_types: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShuttleCard {
+    pub id: String,
+    pub name: Text,
+    pub from: Text,
+    pub to: Text,
+    pub ride_minutes: u16,
+    pub price: Fen,
+    /// The next few departures from now; empty when today's last has gone.
+    pub next_departures: Vec<ClockTime>,
+    /// Tomorrow's first departure, shown when none is left today.
+    pub first_departure: ClockTime,
+}

@@ -1,0 +1,18 @@
+//! Tongyou's domain core.
+//!
+//! Everything here is pure: no files, no network, no clock, no database. Callers hand in
+//! the data (a region's catalog text, the current local time) and get values back, so the
+//! same rules run on the platform, in the app shell and in the wasm UI.
+//!
+//! - [`catalog`]: a region's catalog (sights, cable cars, hotels, shuttles, tickets) as
+//!   loaded from its data file, validated.
+//! - [`clock`]: wall-clock times and month-days as the data files write them.
+//! - [`text`]: bilingual text and the language choice.
+//! - [`discover`]: the Discover screen's view, computed from a catalog and a moment.
+//! - [`api`]: every type that crosses a process boundary (HTTP, IPC). Contracts.
+
+pub mod api;
+pub mod catalog;
+pub mod clock;
+pub mod discover;
+pub mod text;

@@ -1,0 +1,196 @@
+//! The device's local store (SQLite through rusqlite).
+//!
+//! The app is offline-first: every screen reads from here, never from the network, and
+//! [`sync`] brings the platform's data in when it can be reached. This crate owns the
+//! on-device schema and its migrations; it knows nothing about windows or IPC.
+
+pub mod sync;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite_migration::{M, Migrations};
+use tongyou_core::api::{CatalogSnapshot, Preferences};
+use tongyou_core::catalog::Catalog;
+use tongyou_core::text::Lang;
+
+/// Append-only: never edit a released migration, add a new file.
+const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("../migrations/20261122_0001_catalog.sql"))];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("local database: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("migrating the local database: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("a stored record is unreadable: {0}")]
+    Corrupt(#[from] serde_json::Error),
+    #[error("local database lock poisoned by a panic")]
+    Poisoned,
+}
+
+/// A catalog as held on the device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCatalog {
+    pub version: String,
+    pub catalog: Catalog,
+    /// RFC 3339.
+    pub synced_at: String,
+}
+
+/// The outcome of the last attempt to sync, kept so a restarted app can tell the user.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LastSync {
+    /// When a sync last succeeded (RFC 3339).
+    pub succeeded_at: Option<String>,
+    /// Why the latest attempt failed, if it did.
+    pub error: Option<String>,
+}
+
+pub struct OfflineStore {
+    conn: Mutex<Connection>,
+}
+
+impl OfflineStore {
+    /// Opens (creating if needed) the store at `path`, migrated to the latest schema.
+    pub fn open(path: &Path) -> Result<OfflineStore, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // A folder that cannot be made surfaces as the open error below.
+            let _ = std::fs::create_dir_all(dir);
+        }
+        Self::setup(Connection::open(path)?)
+    }
+
+    pub fn open_in_memory() -> Result<OfflineStore, StoreError> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<OfflineStore, StoreError> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
+        Ok(OfflineStore { conn: Mutex::new(conn) })
+    }
+
+    fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
+        self.conn.lock().map_err(|_| StoreError::Poisoned)
+    }
+
+    /// Stores a region's catalog, replacing whatever version was there.
+    pub fn save_catalog(&self, snapshot: &CatalogSnapshot, synced_at: &str) -> Result<(), StoreError> {
+        let json = serde_json::to_string(&snapshot.catalog)?;
+        self.conn()?.execute(
+            "INSERT INTO catalog (region_id, version, catalog_json, synced_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (region_id) DO UPDATE SET
+                version = excluded.version, catalog_json = excluded.catalog_json, synced_at = excluded.synced_at",
+            params![snapshot.catalog.region.id, snapshot.version, json, synced_at],
+        )?;
+        Ok(())
+    }
+
+    /// Marks a catalog as current at `synced_at` without rewriting it.
+    pub fn touch_catalog(&self, region_id: &str, synced_at: &str) -> Result<(), StoreError> {
+        self.conn()?.execute("UPDATE catalog SET synced_at = ?2 WHERE region_id = ?1", params![region_id, synced_at])?;
+        Ok(())
+    }
+
+    pub fn remove_catalog(&self, region_id: &str) -> Result<(), StoreError> {
+        self.conn()?.execute("DELETE FROM catalog WHERE region_id = ?1", [region_id])?;
+        Ok(())
+    }
+
+    pub fn catalog(&self, region_id: &str) -> Result<Option<StoredCatalog>, StoreError> {
+        let row: Option<(String, String, String)> = self
+            .conn()?
+            .query_row(
+                "SELECT version, catalog_json, synced_at FROM catalog WHERE region_id = ?1",
+                [region_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        row.map(|(version, json, synced_at)| {
+            Ok(StoredCatalog { version, catalog: serde_json::from_str(&json)?, synced_at })
+        })
+        .transpose()
+    }
+
+    /// Region ids and their versions, in id order.
+    pub fn catalog_versions(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare("SELECT region_id, version FROM catalog ORDER BY region_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn preferences(&self) -> Result<Preferences, StoreError> {
+        let lang = self.setting("lang")?.map(|tag| Lang::from_tag(&tag));
+        Ok(Preferences { lang })
+    }
+
+    pub fn set_language(&self, lang: Lang) -> Result<(), StoreError> {
+        self.set_setting("lang", lang.tag())
+    }
+
+    pub fn last_sync(&self) -> Result<LastSync, StoreError> {
+        Ok(LastSync { succeeded_at: self.setting("sync.succeeded_at")?, error: self.setting("sync.error")? })
+    }
+
+    /// Records the outcome of a sync attempt.
+    pub fn record_sync(&self, at: &str, error: Option<&str>) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        match error {
+            None => {
+                tx.execute("INSERT OR REPLACE INTO setting (key, value) VALUES ('sync.succeeded_at', ?1)", [at])?;
+                tx.execute("DELETE FROM setting WHERE key = 'sync.error'", [])?;
+            }
+            Some(e) => {
+                tx.execute("INSERT OR REPLACE INTO setting (key, value) VALUES ('sync.error', ?1)", [e])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.conn()?.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn()?.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)", [key, value])?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(Migrations::from_slice(MIGRATIONS).validate().is_ok());
+    }
+
+    #[test]
+    fn language_preference_round_trips() {
+        let store = OfflineStore::open_in_memory().unwrap();
+        assert_eq!(store.preferences().unwrap().lang, None);
+        store.set_language(Lang::En).unwrap();
+        assert_eq!(store.preferences().unwrap().lang, Some(Lang::En));
+        store.set_language(Lang::Zh).unwrap();
+        assert_eq!(store.preferences().unwrap().lang, Some(Lang::Zh));
+    }
+
+    #[test]
+    fn a_failed_sync_keeps_the_last_success() {
+        let store = OfflineStore::open_in_memory().unwrap();
+        store.record_sync("2026-11-22T08:00:00Z", None).unwrap();
+        store.record_sync("2026-11-22T09:00:00Z", Some("platform unreachable")).unwrap();
+        let last = store.last_sync().unwrap();
+        assert_eq!(last.succeeded_at.as_deref(), Some("2026-11-22T08:00:00Z"));
+        assert_eq!(last.error.as_deref(), Some("platform unreachable"));
+        store.record_sync("2026-11-22T10:00:00Z", None).unwrap();
+        assert_eq!(store.last_sync().unwrap().error, None);
+    }
+}

@@ -1,0 +1,77 @@
+//! The platform's settings. Defaults run the embedded demo: SQLite in `.tongyou/`, the
+//! regions shipped in `assets/regions/`, loopback only.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    /// SQLite file; created with its parent folder if missing.
+    pub database: PathBuf,
+    /// Folder of region data files (`*.toml`).
+    pub regions_dir: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8787)),
+            database: PathBuf::from(".tongyou/platform.db"),
+            regions_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/regions")),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0} needs a value")]
+    MissingValue(String),
+    #[error("`{value}` is not a valid address for --bind")]
+    BadAddress { value: String },
+    #[error("unknown option `{0}` (options: --bind ADDR, --db PATH, --regions DIR)")]
+    Unknown(String),
+}
+
+impl Config {
+    pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Config, ConfigError> {
+        let mut config = Config::default();
+        let mut args = args.into_iter();
+        while let Some(flag) = args.next() {
+            let mut value = || args.next().ok_or_else(|| ConfigError::MissingValue(flag.clone()));
+            match flag.as_str() {
+                "--bind" => {
+                    let v = value()?;
+                    config.bind = v.parse().map_err(|_| ConfigError::BadAddress { value: v })?;
+                }
+                "--db" => config.database = value()?.into(),
+                "--regions" => config.regions_dir = value()?.into(),
+                _ => return Err(ConfigError::Unknown(flag)),
+            }
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn reads_options() {
+        let c = Config::from_args(args(&["--bind", "127.0.0.1:0", "--db", "x.db"])).unwrap();
+        assert_eq!(c.bind.port(), 0);
+        assert_eq!(c.database, PathBuf::from("x.db"));
+    }
+
+    #[test]
+    fn refuses_unknown_and_incomplete_options() {
+        assert!(matches!(Config::from_args(args(&["--port"])), Err(ConfigError::Unknown(_))));
+        assert!(matches!(Config::from_args(args(&["--db"])), Err(ConfigError::MissingValue(_))));
+        assert!(matches!(Config::from_args(args(&["--bind", "here"])), Err(ConfigError::BadAddress { .. })));
+    }
+}

@@ -1,0 +1,30 @@
+//! Reads region data files. A malformed file stops the platform from starting: serving a
+//! half-loaded catalog would sell things that do not exist.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use tongyou_core::catalog::Catalog;
+
+/// Loads every `*.toml` in `dir`, in name order. Fails on the first bad file, naming it.
+pub fn load_dir(dir: &Path) -> anyhow::Result<Vec<Catalog>> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading the regions folder {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        bail!("no region data files (*.toml) in {}", dir.display());
+    }
+    let mut catalogs: Vec<Catalog> = Vec::with_capacity(paths.len());
+    for path in paths {
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let catalog = Catalog::from_toml(&path.display().to_string(), &text)?;
+        if let Some(other) = catalogs.iter().find(|c| c.region.id == catalog.region.id) {
+            bail!("{}: region.id: `{}` is also the id of {}", path.display(), other.region.id, other.region.name.en);
+        }
+        catalogs.push(catalog);
+    }
+    Ok(catalogs)
+}

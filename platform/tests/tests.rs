@@ -1,0 +1,20 @@
+//! Integration tests: a real platform on 127.0.0.1:0, driven through the real client.
+
+mod catalog;
+mod startup;
+
+use tongyou_platform::{Config, RunningPlatform};
+
+pub(crate) fn regions_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/regions"))
+}
+
+/// Starts a platform with the shipped regions and a fresh database.
+pub(crate) async fn platform(db_dir: &tempfile::TempDir) -> RunningPlatform {
+    let config = Config {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        database: db_dir.path().join("platform.db"),
+        regions_dir: regions_dir(),
+    };
+    tongyou_platform::start(config).await.unwrap()
+}
