@@ -51,7 +51,10 @@ impl PlatformClient {
             .timeout(Duration::from_secs(20))
             .build()
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
-        Ok(PlatformClient { base: base.to_owned(), http })
+        Ok(PlatformClient {
+            base: base.to_owned(),
+            http,
+        })
     }
 
     pub fn base_url(&self) -> &str {
@@ -72,7 +75,9 @@ impl PlatformClient {
         region_id: &str,
         known_version: Option<&str>,
     ) -> Result<Option<CatalogSnapshot>, ClientError> {
-        let mut request = self.http.get(self.url(&format!("/regions/{region_id}/catalog")));
+        let mut request = self
+            .http
+            .get(self.url(&format!("/regions/{region_id}/catalog")));
         if let Some(v) = known_version {
             request = request.header(IF_NONE_MATCH, format!("\"{v}\""));
         }
@@ -80,10 +85,16 @@ impl PlatformClient {
         if response.status() == StatusCode::NOT_MODIFIED {
             return Ok(None);
         }
-        let etag = response.headers().get(ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let etag = response
+            .headers()
+            .get(ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let snapshot: CatalogSnapshot = decode(response).await?;
         if etag.is_some_and(|e| e.trim_matches('"') != snapshot.version) {
-            return Err(ClientError::Protocol("ETag and catalog version differ".into()));
+            return Err(ClientError::Protocol(
+                "ETag and catalog version differ".into(),
+            ));
         }
         Ok(Some(snapshot))
     }
@@ -93,7 +104,12 @@ impl PlatformClient {
     }
 
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
-        let response = self.http.get(self.url(path)).send().await.map_err(offline)?;
+        let response = self
+            .http
+            .get(self.url(path))
+            .send()
+            .await
+            .map_err(offline)?;
         decode(response).await
     }
 }
@@ -112,7 +128,10 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, C
         code: ErrorCode::Internal,
         message: String::from_utf8_lossy(&body).chars().take(200).collect(),
     });
-    Err(ClientError::Api { status: status.as_u16(), error })
+    Err(ClientError::Api {
+        status: status.as_u16(),
+        error,
+    })
 }
 
 #[cfg(test)]
@@ -121,7 +140,10 @@ mod tests {
 
     #[test]
     fn refuses_addresses_without_a_scheme() {
-        assert!(matches!(PlatformClient::new("127.0.0.1:8787"), Err(ClientError::BadUrl(_))));
+        assert!(matches!(
+            PlatformClient::new("127.0.0.1:8787"),
+            Err(ClientError::BadUrl(_))
+        ));
         let c = PlatformClient::new("http://127.0.0.1:8787/").unwrap();
         assert_eq!(c.url("/regions"), "http://127.0.0.1:8787/api/v1/regions");
     }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Fen, HotelArea, LiftKind, SightKind};
 use crate::clock::ClockTime;
-use crate::text::{Lang, Text};
+pub use crate::text::{Lang, Text};
 
 /// The path prefix of the current API version.
 pub const API_PREFIX: &str = "/api/v1";
@@ -60,14 +60,25 @@ pub struct CatalogSnapshot {
 /// What the app knows about its link to the platform and its local data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncStatus {
-    /// The last attempt to reach the platform succeeded.
-    pub online: bool,
+    /// Whether the latest attempt in this run reached the platform; `None` before the first.
+    pub online: Option<bool>,
     /// Regions whose catalog is in the local store.
     pub regions: Vec<String>,
-    /// When the catalog was last refreshed from the platform (RFC 3339), if ever.
+    /// When the catalog was last refreshed from the platform, in the device's local time
+    /// (`YYYY-MM-DD HH:MM`), if ever.
     pub synced_at: Option<String>,
     /// Why the last sync failed, when it did.
     pub last_error: Option<String>,
+}
+
+/// What the app shows the moment it opens, read from the device alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Startup {
+    /// The saved choice, else the system language.
+    pub lang: Lang,
+    /// `None` until a first sync has brought a catalog onto the device.
+    pub discover: Option<DiscoverView>,
+    pub status: SyncStatus,
 }
 
 /// The app's saved preferences.

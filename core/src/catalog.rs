@@ -14,7 +14,9 @@ use crate::clock::{ClockTime, MonthDay};
 use crate::text::Text;
 
 /// Money in fen (1/100 yuan), so sums and discounts never round.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Fen(pub i64);
 
@@ -26,7 +28,11 @@ impl Fen {
     /// `¥190` or `¥12.50`.
     pub fn display_yuan(self) -> String {
         let (yuan, fen) = (self.0 / 100, (self.0 % 100).abs());
-        if fen == 0 { format!("¥{yuan}") } else { format!("¥{yuan}.{fen:02}") }
+        if fen == 0 {
+            format!("¥{yuan}")
+        } else {
+            format!("¥{yuan}.{fen:02}")
+        }
     }
 }
 
@@ -337,15 +343,21 @@ impl Catalog {
             let field = e.path().to_string();
             CatalogError {
                 file: file.to_owned(),
-                field: if field == "." { "(top level)".to_owned() } else { field },
+                field: if field == "." {
+                    "(top level)".to_owned()
+                } else {
+                    field
+                },
                 problem: one_line(&e.into_inner().to_string()),
             }
         })?;
-        catalog.validate().map_err(|(field, problem)| CatalogError {
-            file: file.to_owned(),
-            field,
-            problem,
-        })?;
+        catalog
+            .validate()
+            .map_err(|(field, problem)| CatalogError {
+                file: file.to_owned(),
+                field,
+                problem,
+            })?;
         Ok(catalog)
     }
 
@@ -394,7 +406,11 @@ impl Catalog {
             let md = MonthDay::of(d);
             let n = self.seasons.iter().filter(|s| s.contains(md)).count();
             if n != 1 {
-                let problem = if n == 0 { "is in no season" } else { "is in more than one season" };
+                let problem = if n == 0 {
+                    "is in no season"
+                } else {
+                    "is in more than one season"
+                };
                 return invalid("seasons", &format!("{md} {problem}"));
             }
             day = d.succ_opt();
@@ -409,7 +425,10 @@ impl Catalog {
             quota += u64::from(s.quota);
         }
         if quota > u64::from(r.daily_capacity) {
-            return invalid("slots", "slot quotas add up to more than region.daily_capacity");
+            return invalid(
+                "slots",
+                "slot quotas add up to more than region.daily_capacity",
+            );
         }
 
         let tickets = unique_ids("tickets", self.tickets.iter().map(|t| t.id.as_str()))?;
@@ -427,16 +446,19 @@ impl Catalog {
             check_text(&at("name"), &d.name)?;
             for (j, t) in d.tickets.iter().enumerate() {
                 if !tickets.contains(t.as_str()) {
-                    return invalid(&format!("discounts[{i}].tickets[{j}]"), &format!("no ticket `{t}`"));
+                    return invalid(
+                        &format!("discounts[{i}].tickets[{j}]"),
+                        &format!("no ticket `{t}`"),
+                    );
                 }
             }
             if d.pay_percent > 100 {
                 return invalid(&at("pay_percent"), "must be 0 to 100");
             }
-            if let (Some(lo), Some(hi)) = (d.min_age, d.below_age) {
-                if lo >= hi {
-                    return invalid(&at("below_age"), "must be more than min_age");
-                }
+            if let (Some(lo), Some(hi)) = (d.min_age, d.below_age)
+                && lo >= hi
+            {
+                return invalid(&at("below_age"), "must be more than min_age");
             }
             if d.min_age.is_none() && d.below_age.is_none() && d.requires.is_none() {
                 return invalid(&at("min_age"), "a rule needs an age range or a `requires`");
@@ -455,10 +477,10 @@ impl Catalog {
             if s.visit_minutes == 0 {
                 return invalid(&at("visit_minutes"), "must be more than 0");
             }
-            if let Some(h) = &s.hours {
-                if h.open >= h.close {
-                    return invalid(&at("hours.close"), "must be after open");
-                }
+            if let Some(h) = &s.hours
+                && h.open >= h.close
+            {
+                return invalid(&at("hours.close"), "must be after open");
             }
         }
 
@@ -484,10 +506,16 @@ impl Catalog {
             }
             for (j, h) in c.hours.iter().enumerate() {
                 if !seasons.contains(h.season.as_str()) {
-                    return invalid(&format!("cable_cars[{i}].hours[{j}].season"), &format!("no season `{}`", h.season));
+                    return invalid(
+                        &format!("cable_cars[{i}].hours[{j}].season"),
+                        &format!("no season `{}`", h.season),
+                    );
                 }
                 if h.open >= h.close {
-                    return invalid(&format!("cable_cars[{i}].hours[{j}].close"), "must be after open");
+                    return invalid(
+                        &format!("cable_cars[{i}].hours[{j}].close"),
+                        "must be after open",
+                    );
                 }
             }
         }
@@ -504,7 +532,10 @@ impl Catalog {
             if h.room_types.is_empty() {
                 return invalid(&at("room_types"), "a hotel needs at least one room type");
             }
-            unique_ids(&at("room_types"), h.room_types.iter().map(|r| r.id.as_str()))?;
+            unique_ids(
+                &at("room_types"),
+                h.room_types.iter().map(|r| r.id.as_str()),
+            )?;
             for (j, room) in h.room_types.iter().enumerate() {
                 let at = |f: &str| format!("hotels[{i}].room_types[{j}].{f}");
                 check_text(&at("name"), &room.name)?;
@@ -551,8 +582,14 @@ fn one_line(message: &str) -> String {
 
 fn check_id(field: &str, id: &str) -> Checked<()> {
     let ok = !id.is_empty()
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if ok { Ok(()) } else { invalid(field, &format!("`{id}` is not an id (a-z, 0-9, - and _)")) }
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        invalid(field, &format!("`{id}` is not an id (a-z, 0-9, - and _)"))
+    }
 }
 
 fn unique_ids<'a>(list: &str, ids: impl Iterator<Item = &'a str>) -> Checked<BTreeSet<&'a str>> {
@@ -567,19 +604,30 @@ fn unique_ids<'a>(list: &str, ids: impl Iterator<Item = &'a str>) -> Checked<BTr
 }
 
 fn check_text(field: &str, text: &Text) -> Checked<()> {
-    if text.is_blank() { invalid(field, "needs both zh and en") } else { Ok(()) }
+    if text.is_blank() {
+        invalid(field, "needs both zh and en")
+    } else {
+        Ok(())
+    }
 }
 
 fn check_point(field: &str, p: GeoPoint) -> Checked<()> {
     if (-90.0..=90.0).contains(&p.lat) && (-180.0..=180.0).contains(&p.lon) {
         Ok(())
     } else {
-        invalid(field, "latitude must be within ±90 and longitude within ±180")
+        invalid(
+            field,
+            "latitude must be within ±90 and longitude within ±180",
+        )
     }
 }
 
 fn check_elevation(field: &str, metres: u32) -> Checked<()> {
-    if metres <= 8_849 { Ok(()) } else { invalid(field, "is higher than Everest") }
+    if metres <= 8_849 {
+        Ok(())
+    } else {
+        invalid(field, "is higher than Everest")
+    }
 }
 
 fn check_price(field: &str, price: &SeasonalPrice, seasons: &BTreeSet<&str>) -> Checked<()> {

@@ -69,7 +69,10 @@ pub struct MonthDay {
 impl MonthDay {
     pub fn of(date: chrono::NaiveDate) -> MonthDay {
         use chrono::Datelike;
-        MonthDay { month: date.month() as u8, day: date.day() as u8 }
+        MonthDay {
+            month: date.month() as u8,
+            day: date.day() as u8,
+        }
     }
 }
 

@@ -66,7 +66,12 @@ pub fn discover(catalog: &Catalog, now: NaiveDateTime) -> DiscoverView {
             area: h.area,
             grade: h.grade,
             elevation_m: h.elevation_m,
-            lowest_price: h.room_types.iter().map(|r| price(&r.price)).min().unwrap_or_default(),
+            lowest_price: h
+                .room_types
+                .iter()
+                .map(|r| price(&r.price))
+                .min()
+                .unwrap_or_default(),
             room_types: h.room_types.len(),
         })
         .collect();
@@ -81,7 +86,12 @@ pub fn discover(catalog: &Catalog, now: NaiveDateTime) -> DiscoverView {
             to: s.to.name.clone(),
             ride_minutes: s.ride_minutes,
             price: price(&s.price),
-            next_departures: s.timetable.departures().filter(|d| *d >= time).take(NEXT_DEPARTURES).collect(),
+            next_departures: s
+                .timetable
+                .departures()
+                .filter(|d| *d >= time)
+                .take(NEXT_DEPARTURES)
+                .collect(),
             first_departure: s.timetable.first,
         })
         .collect();
@@ -92,8 +102,13 @@ pub fn discover(catalog: &Catalog, now: NaiveDateTime) -> DiscoverView {
         summary: catalog.region.summary.clone(),
         demo: catalog.region.demo,
         date: now.date().format("%Y-%m-%d").to_string(),
-        season: season.map(|s| s.name.clone()).unwrap_or_else(|| Text::new("", "")),
-        entry_price: catalog.entry_ticket().map(|t| price(&t.price)).unwrap_or_default(),
+        season: season
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| Text::new("", "")),
+        entry_price: catalog
+            .entry_ticket()
+            .map(|t| price(&t.price))
+            .unwrap_or_default(),
         sights,
         lifts,
         hotels,
@@ -114,7 +129,10 @@ mod tests {
     use chrono::NaiveDate;
 
     fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, 0)
+            .unwrap()
     }
 
     #[test]
@@ -141,7 +159,11 @@ mod tests {
     fn shuttles_list_the_next_departures() {
         let c = mini();
         let v = discover(&c, at(2026, 7, 1, 9, 10));
-        let next: Vec<String> = v.shuttles[0].next_departures.iter().map(ToString::to_string).collect();
+        let next: Vec<String> = v.shuttles[0]
+            .next_departures
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(next, ["09:30", "10:00", "10:30"]);
         let evening = discover(&c, at(2026, 7, 1, 16, 45));
         assert_eq!(evening.shuttles[0].next_departures.len(), 1);
@@ -156,7 +178,10 @@ mod tests {
         let hall = v.sights.iter().find(|s| s.id == "hall").unwrap();
         assert_eq!(hall.elevation_m, 800);
         assert_eq!(hall.visit_minutes, 45);
-        assert_eq!(hall.hours.map(|h| h.1.to_string()).as_deref(), Some("17:00"));
+        assert_eq!(
+            hall.hours.map(|h| h.1.to_string()).as_deref(),
+            Some("17:00")
+        );
         let top = v.sights.iter().find(|s| s.id == "top").unwrap();
         assert_eq!(top.hours, None);
     }
@@ -164,7 +189,9 @@ mod tests {
     #[test]
     fn local_time_uses_the_region_offset() {
         let c = mini();
-        let utc = chrono::DateTime::parse_from_rfc3339("2026-07-01T23:30:00Z").unwrap().to_utc();
+        let utc = chrono::DateTime::parse_from_rfc3339("2026-07-01T23:30:00Z")
+            .unwrap()
+            .to_utc();
         assert_eq!(local_now(&c, utc), at(2026, 7, 2, 7, 30));
     }
 }

@@ -16,7 +16,9 @@ use tongyou_core::catalog::Catalog;
 use tongyou_core::text::Lang;
 
 /// Append-only: never edit a released migration, add a new file.
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("../migrations/20261122_0001_catalog.sql"))];
+const MIGRATIONS: &[M<'static>] = &[M::up(include_str!(
+    "../migrations/20261122_0001_catalog.sql"
+))];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -70,7 +72,9 @@ impl OfflineStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
-        Ok(OfflineStore { conn: Mutex::new(conn) })
+        Ok(OfflineStore {
+            conn: Mutex::new(conn),
+        })
     }
 
     fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
@@ -78,7 +82,11 @@ impl OfflineStore {
     }
 
     /// Stores a region's catalog, replacing whatever version was there.
-    pub fn save_catalog(&self, snapshot: &CatalogSnapshot, synced_at: &str) -> Result<(), StoreError> {
+    pub fn save_catalog(
+        &self,
+        snapshot: &CatalogSnapshot,
+        synced_at: &str,
+    ) -> Result<(), StoreError> {
         let json = serde_json::to_string(&snapshot.catalog)?;
         self.conn()?.execute(
             "INSERT INTO catalog (region_id, version, catalog_json, synced_at) VALUES (?1, ?2, ?3, ?4)
@@ -91,12 +99,16 @@ impl OfflineStore {
 
     /// Marks a catalog as current at `synced_at` without rewriting it.
     pub fn touch_catalog(&self, region_id: &str, synced_at: &str) -> Result<(), StoreError> {
-        self.conn()?.execute("UPDATE catalog SET synced_at = ?2 WHERE region_id = ?1", params![region_id, synced_at])?;
+        self.conn()?.execute(
+            "UPDATE catalog SET synced_at = ?2 WHERE region_id = ?1",
+            params![region_id, synced_at],
+        )?;
         Ok(())
     }
 
     pub fn remove_catalog(&self, region_id: &str) -> Result<(), StoreError> {
-        self.conn()?.execute("DELETE FROM catalog WHERE region_id = ?1", [region_id])?;
+        self.conn()?
+            .execute("DELETE FROM catalog WHERE region_id = ?1", [region_id])?;
         Ok(())
     }
 
@@ -110,7 +122,11 @@ impl OfflineStore {
             )
             .optional()?;
         row.map(|(version, json, synced_at)| {
-            Ok(StoredCatalog { version, catalog: serde_json::from_str(&json)?, synced_at })
+            Ok(StoredCatalog {
+                version,
+                catalog: serde_json::from_str(&json)?,
+                synced_at,
+            })
         })
         .transpose()
     }
@@ -133,7 +149,10 @@ impl OfflineStore {
     }
 
     pub fn last_sync(&self) -> Result<LastSync, StoreError> {
-        Ok(LastSync { succeeded_at: self.setting("sync.succeeded_at")?, error: self.setting("sync.error")? })
+        Ok(LastSync {
+            succeeded_at: self.setting("sync.succeeded_at")?,
+            error: self.setting("sync.error")?,
+        })
     }
 
     /// Records the outcome of a sync attempt.
@@ -142,11 +161,17 @@ impl OfflineStore {
         let tx = conn.transaction()?;
         match error {
             None => {
-                tx.execute("INSERT OR REPLACE INTO setting (key, value) VALUES ('sync.succeeded_at', ?1)", [at])?;
+                tx.execute(
+                    "INSERT OR REPLACE INTO setting (key, value) VALUES ('sync.succeeded_at', ?1)",
+                    [at],
+                )?;
                 tx.execute("DELETE FROM setting WHERE key = 'sync.error'", [])?;
             }
             Some(e) => {
-                tx.execute("INSERT OR REPLACE INTO setting (key, value) VALUES ('sync.error', ?1)", [e])?;
+                tx.execute(
+                    "INSERT OR REPLACE INTO setting (key, value) VALUES ('sync.error', ?1)",
+                    [e],
+                )?;
             }
         }
         tx.commit()?;
@@ -154,11 +179,19 @@ impl OfflineStore {
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.conn()?.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        Ok(self
+            .conn()?
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
     }
 
     fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn()?.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)", [key, value])?;
+        self.conn()?.execute(
+            "INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)",
+            [key, value],
+        )?;
         Ok(())
     }
 }
@@ -186,7 +219,9 @@ mod tests {
     fn a_failed_sync_keeps_the_last_success() {
         let store = OfflineStore::open_in_memory().unwrap();
         store.record_sync("2026-11-22T08:00:00Z", None).unwrap();
-        store.record_sync("2026-11-22T09:00:00Z", Some("platform unreachable")).unwrap();
+        store
+            .record_sync("2026-11-22T09:00:00Z", Some("platform unreachable"))
+            .unwrap();
         let last = store.last_sync().unwrap();
         assert_eq!(last.succeeded_at.as_deref(), Some("2026-11-22T08:00:00Z"));
         assert_eq!(last.error.as_deref(), Some("platform unreachable"));

@@ -31,7 +31,10 @@ impl SyncError {
 }
 
 /// Syncs every catalog and records the outcome in the store.
-pub async fn sync_catalogs(store: &OfflineStore, client: &PlatformClient) -> Result<SyncReport, SyncError> {
+pub async fn sync_catalogs(
+    store: &OfflineStore,
+    client: &PlatformClient,
+) -> Result<SyncReport, SyncError> {
     let now = chrono::Utc::now().to_rfc3339();
     let outcome = run(store, client, &now).await;
     let error = outcome.as_ref().err().map(ToString::to_string);
@@ -39,12 +42,19 @@ pub async fn sync_catalogs(store: &OfflineStore, client: &PlatformClient) -> Res
     outcome
 }
 
-async fn run(store: &OfflineStore, client: &PlatformClient, now: &str) -> Result<SyncReport, SyncError> {
+async fn run(
+    store: &OfflineStore,
+    client: &PlatformClient,
+    now: &str,
+) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     let remote = client.regions().await?;
     let local = store.catalog_versions()?;
     for region in &remote {
-        let known = local.iter().find(|(id, _)| *id == region.id).map(|(_, v)| v.as_str());
+        let known = local
+            .iter()
+            .find(|(id, _)| *id == region.id)
+            .map(|(_, v)| v.as_str());
         if known == Some(region.catalog_version.as_str()) {
             store.touch_catalog(&region.id, now)?;
             report.unchanged.push(region.id.clone());

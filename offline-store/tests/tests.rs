@@ -1,6 +1,9 @@
 //! offline-store against a real platform on 127.0.0.1:0: sync, re-sync, and reading with
 //! the platform gone.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use tongyou_client::PlatformClient;
 use tongyou_offline_store::OfflineStore;
 use tongyou_offline_store::sync::sync_catalogs;
@@ -11,7 +14,11 @@ fn regions_dir() -> std::path::PathBuf {
 }
 
 async fn platform(dir: &std::path::Path, regions: std::path::PathBuf) -> RunningPlatform {
-    let config = Config { bind: "127.0.0.1:0".parse().unwrap(), database: dir.join("platform.db"), regions_dir: regions };
+    let config = Config {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        database: dir.join("platform.db"),
+        regions_dir: regions,
+    };
     tongyou_platform::start(config).await.unwrap()
 }
 
@@ -22,7 +29,9 @@ async fn first_sync_brings_the_catalog_onto_the_device() {
     let store = OfflineStore::open(&dir.path().join("device.db")).unwrap();
     assert!(store.catalog("huangshan").unwrap().is_none());
 
-    let report = sync_catalogs(&store, &PlatformClient::new(&p.url()).unwrap()).await.unwrap();
+    let report = sync_catalogs(&store, &PlatformClient::new(&p.url()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(report.updated, ["huangshan"]);
     let stored = store.catalog("huangshan").unwrap().unwrap();
     assert!(stored.catalog.sights.iter().any(|s| s.name.zh == "光明顶"));
@@ -52,21 +61,33 @@ async fn resync_replaces_stale_data_and_skips_current_data() {
     // The operator renames a sight and adds a second region; the platform restarts.
     let renamed = original.replacen("光明顶", "光明顶（新）", 1);
     std::fs::write(regions.join("huangshan.toml"), &renamed).unwrap();
-    std::fs::write(regions.join("other.toml"), renamed.replacen("id = \"huangshan\"", "id = \"other\"", 1)).unwrap();
+    std::fs::write(
+        regions.join("other.toml"),
+        renamed.replacen("id = \"huangshan\"", "id = \"other\"", 1),
+    )
+    .unwrap();
     let p = platform(dir.path(), regions.clone()).await;
     let client = PlatformClient::new(&p.url()).unwrap();
     let report = sync_catalogs(&store, &client).await.unwrap();
     assert_eq!(report.updated, ["huangshan", "other"]);
     let stored = store.catalog("huangshan").unwrap().unwrap();
     assert_ne!(stored.version, old_version);
-    assert!(stored.catalog.sights.iter().any(|s| s.name.zh == "光明顶（新）"));
+    assert!(
+        stored
+            .catalog
+            .sights
+            .iter()
+            .any(|s| s.name.zh == "光明顶（新）")
+    );
     assert!(!stored.catalog.sights.iter().any(|s| s.name.zh == "光明顶"));
     p.stop().await;
 
     // The second region is withdrawn: the device drops it on the next sync.
     std::fs::remove_file(regions.join("other.toml")).unwrap();
     let p = platform(dir.path(), regions).await;
-    let report = sync_catalogs(&store, &PlatformClient::new(&p.url()).unwrap()).await.unwrap();
+    let report = sync_catalogs(&store, &PlatformClient::new(&p.url()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(report.removed, ["other"]);
     assert!(store.catalog("other").unwrap().is_none());
     p.stop().await;
@@ -80,15 +101,22 @@ async fn reads_with_no_server_after_a_restart() {
     let url = p.url();
     {
         let store = OfflineStore::open(&path).unwrap();
-        sync_catalogs(&store, &PlatformClient::new(&url).unwrap()).await.unwrap();
+        sync_catalogs(&store, &PlatformClient::new(&url).unwrap())
+            .await
+            .unwrap();
     }
     p.stop().await;
 
     // A new process-equivalent: reopen the file with the platform gone.
     let store = OfflineStore::open(&path).unwrap();
-    let error = sync_catalogs(&store, &PlatformClient::new(&url).unwrap()).await.unwrap_err();
+    let error = sync_catalogs(&store, &PlatformClient::new(&url).unwrap())
+        .await
+        .unwrap_err();
     assert!(error.is_offline(), "{error}");
-    let stored = store.catalog("huangshan").unwrap().expect("the catalog survives going offline");
+    let stored = store
+        .catalog("huangshan")
+        .unwrap()
+        .expect("the catalog survives going offline");
     assert!(stored.catalog.sights.len() >= 10);
     let last = store.last_sync().unwrap();
     assert!(last.succeeded_at.is_some());

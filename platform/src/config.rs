@@ -38,11 +38,16 @@ impl Config {
         let mut config = Config::default();
         let mut args = args.into_iter();
         while let Some(flag) = args.next() {
-            let mut value = || args.next().ok_or_else(|| ConfigError::MissingValue(flag.clone()));
+            let mut value = || {
+                args.next()
+                    .ok_or_else(|| ConfigError::MissingValue(flag.clone()))
+            };
             match flag.as_str() {
                 "--bind" => {
                     let v = value()?;
-                    config.bind = v.parse().map_err(|_| ConfigError::BadAddress { value: v })?;
+                    config.bind = v
+                        .parse()
+                        .map_err(|_| ConfigError::BadAddress { value: v })?;
                 }
                 "--db" => config.database = value()?.into(),
                 "--regions" => config.regions_dir = value()?.into(),
@@ -70,8 +75,17 @@ mod tests {
 
     #[test]
     fn refuses_unknown_and_incomplete_options() {
-        assert!(matches!(Config::from_args(args(&["--port"])), Err(ConfigError::Unknown(_))));
-        assert!(matches!(Config::from_args(args(&["--db"])), Err(ConfigError::MissingValue(_))));
-        assert!(matches!(Config::from_args(args(&["--bind", "here"])), Err(ConfigError::BadAddress { .. })));
+        assert!(matches!(
+            Config::from_args(args(&["--port"])),
+            Err(ConfigError::Unknown(_))
+        ));
+        assert!(matches!(
+            Config::from_args(args(&["--db"])),
+            Err(ConfigError::MissingValue(_))
+        ));
+        assert!(matches!(
+            Config::from_args(args(&["--bind", "here"])),
+            Err(ConfigError::BadAddress { .. })
+        ));
     }
 }

@@ -17,7 +17,10 @@ type Store = Arc<dyn CatalogStore>;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Tongyou platform API", description = "Catalog of the regions served by the Tongyou platform."),
+    info(
+        title = "Tongyou platform API",
+        description = "Catalog of the regions served by the Tongyou platform."
+    ),
     paths(health, list_regions, region_catalog),
     components(schemas(ApiError, Health, RegionSummary, CatalogSnapshot))
 )]
@@ -52,12 +55,21 @@ impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         let (status, code) = match &self {
             HttpError::NotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
-            HttpError::Store(_) | HttpError::Join(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
+            HttpError::Store(_) | HttpError::Join(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
+            }
         };
         if status.is_server_error() {
             tracing::error!("{self}");
         }
-        (status, Json(ApiError { code, message: self.to_string() })).into_response()
+        (
+            status,
+            Json(ApiError {
+                code,
+                message: self.to_string(),
+            }),
+        )
+            .into_response()
     }
 }
 
@@ -72,7 +84,10 @@ async fn blocking<T: Send + 'static>(
 
 #[utoipa::path(get, path = "/api/v1/health", responses((status = 200, body = Health)))]
 async fn health() -> Json<Health> {
-    Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() })
+    Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/regions", responses((status = 200, body = [RegionSummary])))]

@@ -13,7 +13,8 @@ use tongyou_platform::Config;
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -22,7 +23,9 @@ async fn main() -> anyhow::Result<()> {
     let running = tongyou_platform::start(config).await?;
     // Printed on stdout (logs go to stderr) for whoever started us to read.
     println!("listening on {}", running.url());
-    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
     running.stop().await;
     Ok(())
 }

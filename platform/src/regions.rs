@@ -19,10 +19,16 @@ pub fn load_dir(dir: &Path) -> anyhow::Result<Vec<Catalog>> {
     }
     let mut catalogs: Vec<Catalog> = Vec::with_capacity(paths.len());
     for path in paths {
-        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
         let catalog = Catalog::from_toml(&path.display().to_string(), &text)?;
         if let Some(other) = catalogs.iter().find(|c| c.region.id == catalog.region.id) {
-            bail!("{}: region.id: `{}` is also the id of {}", path.display(), other.region.id, other.region.name.en);
+            bail!(
+                "{}: region.id: `{}` is also the id of {}",
+                path.display(),
+                other.region.id,
+                other.region.name.en
+            );
         }
         catalogs.push(catalog);
     }

@@ -13,7 +13,9 @@ use tongyou_core::text::Text;
 use crate::store::{CatalogStore, StoreError};
 
 /// Append-only: never edit a released migration, add a new file.
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("../migrations/20261122_0001_catalog.sql"))];
+const MIGRATIONS: &[M<'static>] = &[M::up(include_str!(
+    "../migrations/20261122_0001_catalog.sql"
+))];
 
 pub struct SqliteStore {
     conn: Mutex<Connection>,
@@ -35,7 +37,9 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
-        Ok(SqliteStore { conn: Mutex::new(conn) })
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+        })
     }
 
     fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
@@ -59,7 +63,9 @@ impl CatalogStore for SqliteStore {
             let mut item = tx.prepare(
                 "INSERT INTO catalog_item (region_id, kind, id, name_zh, name_en) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
-            let mut add = |kind: &str, id: &str, name: &Text| item.execute(params![r.id, kind, id, name.zh, name.en]);
+            let mut add = |kind: &str, id: &str, name: &Text| {
+                item.execute(params![r.id, kind, id, name.zh, name.en])
+            };
             for s in &catalog.sights {
                 add("sight", &s.id, &s.name)?;
             }
@@ -85,9 +91,13 @@ impl CatalogStore for SqliteStore {
         let tx = conn.transaction()?;
         let stored: Vec<String> = {
             let mut stmt = tx.prepare("SELECT id FROM region")?;
-            stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
         };
-        let gone: Vec<String> = stored.into_iter().filter(|id| !ids.contains(&id.as_str())).collect();
+        let gone: Vec<String> = stored
+            .into_iter()
+            .filter(|id| !ids.contains(&id.as_str()))
+            .collect();
         for id in &gone {
             tx.execute("DELETE FROM region WHERE id = ?1", [id])?;
         }
@@ -97,7 +107,9 @@ impl CatalogStore for SqliteStore {
 
     fn regions(&self) -> Result<Vec<RegionSummary>, StoreError> {
         let conn = self.conn()?;
-        let mut stmt = conn.prepare("SELECT id, name_zh, name_en, demo, catalog_version FROM region ORDER BY id")?;
+        let mut stmt = conn.prepare(
+            "SELECT id, name_zh, name_en, demo, catalog_version FROM region ORDER BY id",
+        )?;
         let rows = stmt.query_map([], |row| {
             Ok(RegionSummary {
                 id: row.get(0)?,
@@ -112,13 +124,18 @@ impl CatalogStore for SqliteStore {
     fn snapshot(&self, region_id: &str) -> Result<Option<CatalogSnapshot>, StoreError> {
         let conn = self.conn()?;
         let row: Option<(String, String)> = conn
-            .query_row("SELECT catalog_version, catalog_json FROM region WHERE id = ?1", [region_id], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })
+            .query_row(
+                "SELECT catalog_version, catalog_json FROM region WHERE id = ?1",
+                [region_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
             .optional()?;
         match row {
             None => Ok(None),
-            Some((version, json)) => Ok(Some(CatalogSnapshot { version, catalog: serde_json::from_str(&json)? })),
+            Some((version, json)) => Ok(Some(CatalogSnapshot {
+                version,
+                catalog: serde_json::from_str(&json)?,
+            })),
         }
     }
 }

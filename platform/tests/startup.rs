@@ -3,7 +3,11 @@ use tongyou_platform::Config;
 use crate::regions_dir;
 
 fn config(dir: &tempfile::TempDir, regions: std::path::PathBuf) -> Config {
-    Config { bind: "127.0.0.1:0".parse().unwrap(), database: dir.path().join("p.db"), regions_dir: regions }
+    Config {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        database: dir.path().join("p.db"),
+        regions_dir: regions,
+    }
 }
 
 #[tokio::test]
@@ -41,9 +45,17 @@ async fn a_second_region_is_only_a_data_file() {
     let other = hs.replacen("id = \"huangshan\"", "id = \"other-hill\"", 1);
     std::fs::write(regions.join("other.toml"), other).unwrap();
 
-    let p = tongyou_platform::start(config(&dir, regions)).await.unwrap();
+    let p = tongyou_platform::start(config(&dir, regions))
+        .await
+        .unwrap();
     let client = tongyou_client::PlatformClient::new(&p.url()).unwrap();
-    let ids: Vec<String> = client.regions().await.unwrap().into_iter().map(|r| r.id).collect();
+    let ids: Vec<String> = client
+        .regions()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
     assert_eq!(ids, ["huangshan", "other-hill"]);
     assert!(client.catalog("other-hill", None).await.unwrap().is_some());
     p.stop().await;
@@ -52,9 +64,13 @@ async fn a_second_region_is_only_a_data_file() {
 #[tokio::test]
 async fn restarting_keeps_serving_from_the_same_database() {
     let dir = tempfile::tempdir().unwrap();
-    let first = tongyou_platform::start(config(&dir, regions_dir())).await.unwrap();
+    let first = tongyou_platform::start(config(&dir, regions_dir()))
+        .await
+        .unwrap();
     first.stop().await;
-    let second = tongyou_platform::start(config(&dir, regions_dir())).await.unwrap();
+    let second = tongyou_platform::start(config(&dir, regions_dir()))
+        .await
+        .unwrap();
     let client = tongyou_client::PlatformClient::new(&second.url()).unwrap();
     assert_eq!(client.regions().await.unwrap().len(), 1);
     second.stop().await;

@@ -1,5 +1,8 @@
 //! Integration tests: a real platform on 127.0.0.1:0, driven through the real client.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod catalog;
 mod startup;
 

@@ -131,7 +131,12 @@ fn loads_a_complete_region() {
 #[test]
 fn seasons_wrap_the_new_year() {
     let c = mini();
-    let on = |y, m, d| c.season_on(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()).unwrap().id.clone();
+    let on = |y, m, d| {
+        c.season_on(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap())
+            .unwrap()
+            .id
+            .clone()
+    };
     assert_eq!(on(2026, 11, 30), "peak");
     assert_eq!(on(2026, 12, 1), "off");
     assert_eq!(on(2027, 1, 15), "off");
@@ -151,7 +156,11 @@ fn version_changes_with_content() {
 #[test]
 fn timetable_lists_every_departure() {
     let c = mini();
-    let deps: Vec<String> = c.shuttles[0].timetable.departures().map(|t| t.to_string()).collect();
+    let deps: Vec<String> = c.shuttles[0]
+        .timetable
+        .departures()
+        .map(|t| t.to_string())
+        .collect();
     assert_eq!(deps.first().unwrap(), "06:00");
     assert_eq!(deps.last().unwrap(), "17:00");
     assert_eq!(deps.len(), 23);
@@ -162,7 +171,11 @@ fn wrong_type_names_file_and_field() {
     let e = error_for(|s| s.replace("elevation_m = 800", "elevation_m = \"high\""));
     assert_eq!(e.file, "mini.toml");
     assert_eq!(e.field, "sights[1].elevation_m");
-    assert!(e.to_string().starts_with("mini.toml: sights[1].elevation_m: "), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("mini.toml: sights[1].elevation_m: "),
+        "{e}"
+    );
 }
 
 #[test]
@@ -253,7 +266,11 @@ fn shipped_regions_load() {
         if path.extension().is_some_and(|e| e == "toml") {
             let text = std::fs::read_to_string(&path).unwrap();
             let catalog = Catalog::from_toml(&path.display().to_string(), &text).unwrap();
-            assert!(catalog.region.demo, "{} must be marked as demo data", path.display());
+            assert!(
+                catalog.region.demo,
+                "{} must be marked as demo data",
+                path.display()
+            );
             loaded += 1;
         }
     }

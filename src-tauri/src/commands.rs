@@ -1,0 +1,5 @@
+//! IPC commands, one module per screen area. Each is a thin adapter: read or write the
+//! device store, or call the platform through the client, and return a `core::api` type.
+
+pub mod catalog;
+pub mod preferences;

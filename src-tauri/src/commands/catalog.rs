@@ -1,0 +1,90 @@
+//! Catalog commands: what the Discover screen reads, and the sync that refreshes it.
+
+use tauri::State;
+use tongyou_core::api::{DiscoverView, Startup, SyncStatus};
+use tongyou_offline_store::sync::sync_catalogs;
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+/// Everything the first screen needs, from the device alone: no network on this path.
+#[tauri::command]
+pub fn startup(state: State<'_, AppState>) -> Result<Startup, CommandError> {
+    let lang = state.store.preferences()?.lang.unwrap_or(state.system_lang);
+    Ok(Startup {
+        lang,
+        discover: discover_view(&state, None)?,
+        status: status(&state)?,
+    })
+}
+
+/// The Discover view of `region` (default: the first region on the device).
+#[tauri::command]
+pub fn discover(
+    state: State<'_, AppState>,
+    region: Option<String>,
+) -> Result<Option<DiscoverView>, CommandError> {
+    discover_view(&state, region.as_deref())
+}
+
+/// Tries the platform once. Being offline is a normal outcome, reported in the status,
+/// not an error.
+#[tauri::command]
+pub async fn sync_catalog(state: State<'_, AppState>) -> Result<SyncStatus, CommandError> {
+    let outcome = sync_catalogs(&state.store, &state.client).await;
+    let online = match &outcome {
+        Ok(_) => true,
+        Err(e) if e.is_offline() => false,
+        // The platform answered, but badly: we are online, the error is kept in the status.
+        Err(_) => true,
+    };
+    *state.online.lock().map_err(|_| CommandError::NotReady)? = Some(online);
+    status(&state)
+}
+
+fn discover_view(
+    state: &AppState,
+    region: Option<&str>,
+) -> Result<Option<DiscoverView>, CommandError> {
+    let region = match region {
+        Some(r) => Some(r.to_owned()),
+        None => state
+            .store
+            .catalog_versions()?
+            .into_iter()
+            .next()
+            .map(|(id, _)| id),
+    };
+    let Some(region) = region else {
+        return Ok(None);
+    };
+    let Some(stored) = state.store.catalog(&region)? else {
+        return Ok(None);
+    };
+    let now = tongyou_core::discover::local_now(&stored.catalog, chrono::Utc::now());
+    Ok(Some(tongyou_core::discover::discover(&stored.catalog, now)))
+}
+
+fn status(state: &AppState) -> Result<SyncStatus, CommandError> {
+    let last = state.store.last_sync()?;
+    let local = |rfc3339: String| {
+        chrono::DateTime::parse_from_rfc3339(&rfc3339)
+            .map(|t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or(rfc3339)
+    };
+    Ok(SyncStatus {
+        online: *state.online.lock().map_err(|_| CommandError::NotReady)?,
+        regions: state
+            .store
+            .catalog_versions()?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect(),
+        synced_at: last.succeeded_at.map(local),
+        last_error: last.error,
+    })
+}

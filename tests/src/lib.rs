@@ -1,0 +1,200 @@
+//! The end-to-end harness: start a real platform process, open the real app window
+//! through tauri-driver, find things on screen, save screenshots.
+//!
+//! `cargo xtask test` builds the binaries, starts Xvfb and tauri-driver and passes their
+//! whereabouts in `TONGYOU_E2E_*` and `TONGYOU_WEBDRIVER`. Run on their own, these tests
+//! fail at once and say so, rather than pass without looking at anything.
+
+// A test harness: a failed expectation here is a failed test, said plainly.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// How long the UI may take to show something before a test fails.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+pub struct Env {
+    pub app: PathBuf,
+    pub platform: PathBuf,
+    pub regions: PathBuf,
+    pub webdriver: String,
+    pub shots: PathBuf,
+}
+
+impl Env {
+    pub fn from_env() -> Env {
+        let var = |name: &str| {
+            std::env::var(name).unwrap_or_else(|_| {
+                panic!("{name} is not set: run the end-to-end tests through `cargo xtask test`")
+            })
+        };
+        Env {
+            app: var("TONGYOU_E2E_APP").into(),
+            platform: var("TONGYOU_E2E_PLATFORM").into(),
+            regions: var("TONGYOU_E2E_REGIONS").into(),
+            webdriver: var("TONGYOU_WEBDRIVER"),
+            shots: var("TONGYOU_E2E_SHOTS").into(),
+        }
+    }
+}
+
+/// A platform process on a free loopback port; killed when dropped.
+pub struct Platform {
+    child: Child,
+    pub url: String,
+}
+
+impl Platform {
+    pub async fn start(env: &Env, db: &Path) -> Platform {
+        let mut child = Command::new(&env.platform)
+            .args(["--bind", "127.0.0.1:0", "--db"])
+            .arg(db)
+            .arg("--regions")
+            .arg(&env.regions)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the platform");
+        let stdout = child.stdout.take().expect("platform stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Reads the address, then keeps draining so the platform never blocks on the pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("listening on ") {
+                    let _ = tx.send(url.trim().to_owned());
+                }
+            }
+        });
+        let url = tokio::task::spawn_blocking(move || rx.recv_timeout(PATIENCE))
+            .await
+            .expect("wait for the platform")
+            .expect("the platform did not say where it listens");
+        Platform { child, url }
+    }
+
+    pub fn stop(mut self) {
+        self.kill();
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Platform {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Opens the real app window pointed at `platform` with its device data in `data_dir`.
+pub async fn open_app(env: &Env, platform: &str, data_dir: &Path) -> Client {
+    let capabilities = serde_json::json!({
+        "browserName": "wry",
+        "tauri:options": {
+            "application": env.app,
+            "args": ["--platform", platform, "--data-dir", data_dir],
+        }
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        unreachable!()
+    };
+    ClientBuilder::rustls()
+        .expect("TLS roots")
+        .capabilities(capabilities)
+        .connect(&env.webdriver)
+        .await
+        .expect("open the app through tauri-driver")
+}
+
+/// Waits until `css` matches an element whose text satisfies `accept`.
+pub async fn wait_for_text(client: &Client, css: &str, accept: impl Fn(&str) -> bool) -> Element {
+    let deadline = Instant::now() + PATIENCE;
+    let mut last = String::new();
+    loop {
+        if let Ok(elements) = client.find_all(Locator::Css(css)).await {
+            for e in elements {
+                if let Ok(text) = e.text().await {
+                    if accept(&text) {
+                        return e;
+                    }
+                    last = text;
+                }
+            }
+        }
+        if Instant::now() > deadline {
+            let page = client.source().await.unwrap_or_default();
+            panic!(
+                "no `{css}` with the expected text within {PATIENCE:?}; last seen {last:?}\npage: {page}"
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+/// Waits until `css` matches an element whose `attr` equals `value`.
+pub async fn wait_for_attr(client: &Client, css: &str, attr: &str, value: &str) -> Element {
+    let deadline = Instant::now() + PATIENCE;
+    let mut last = None;
+    loop {
+        if let Ok(e) = client.find(Locator::Css(css)).await {
+            last = e.attr(attr).await.ok().flatten();
+            if last.as_deref() == Some(value) {
+                return e;
+            }
+        }
+        if Instant::now() > deadline {
+            panic!("`{css}` never had {attr}={value:?} within {PATIENCE:?}; last {last:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+/// All texts of the elements matching `css`.
+pub async fn texts(client: &Client, css: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in client
+        .find_all(Locator::Css(css))
+        .await
+        .expect("query the page")
+    {
+        out.push(e.text().await.expect("read an element's text"));
+    }
+    out
+}
+
+pub async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
+        .click()
+        .await
+        .expect("click");
+}
+
+/// Resizes the window; a phone is 390×844, a desktop 1280×800.
+pub async fn resize(client: &Client, width: u32, height: u32) {
+    client
+        .set_window_size(width, height)
+        .await
+        .expect("resize the window");
+    // Let the layout settle before anyone takes a picture of it.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+}
+
+/// Saves a PNG of the window under the screenshots folder and returns its path.
+pub async fn screenshot(env: &Env, client: &Client, name: &str) -> PathBuf {
+    std::fs::create_dir_all(&env.shots).expect("create the screenshots folder");
+    let png = client.screenshot().await.expect("take a screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
+    let path = env.shots.join(format!("{name}.png"));
+    std::fs::write(&path, png).expect("save the screenshot");
+    path
+}

@@ -1,0 +1,3 @@
+//! End-to-end: the real app window, a real platform process, the real device store.
+
+mod discover;

@@ -1,0 +1,231 @@
+//! `cargo xtask test`: every check and test, in the order that fails fastest, ending
+//! with one line `N passed, N failed` (tests counted from cargo's own results, and each
+//! whole-tree check such as rustfmt counted as one).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::service::{self, Service};
+use crate::setup::{self, Purpose};
+use crate::{build, root, step};
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    lines: Vec<String>,
+}
+
+impl Tally {
+    /// A check that passes or fails as a whole.
+    fn check(&mut self, name: &str, outcome: anyhow::Result<()>) -> bool {
+        let ok = outcome.is_ok();
+        if let Err(e) = outcome {
+            eprintln!("{name}: {e:#}");
+        }
+        self.record(name, u64::from(ok), u64::from(!ok));
+        ok
+    }
+
+    fn record(&mut self, name: &str, passed: u64, failed: u64) {
+        self.passed += passed;
+        self.failed += failed;
+        self.lines
+            .push(format!("{:<34} {passed:>4} passed, {failed} failed", name));
+    }
+
+    /// Runs a `cargo test` command, echoing its output and adding up its result lines.
+    fn cargo_test(&mut self, name: &str, cmd: &mut Command) {
+        step(name);
+        let (mut passed, mut failed) = (0, 0);
+        let outcome = (|| -> anyhow::Result<bool> {
+            let mut child = cmd
+                .stdout(Stdio::piped())
+                .spawn()
+                .context("starting cargo test")?;
+            let stdout = child.stdout.take().context("cargo test stdout")?;
+            for line in BufReader::new(stdout).lines() {
+                let line = line?;
+                println!("{line}");
+                if let Some((p, f)) = parse_result(&line) {
+                    passed += p;
+                    failed += f;
+                }
+            }
+            Ok(child.wait()?.success())
+        })();
+        match outcome {
+            Ok(true) => {}
+            // A build failure or a crash with no failing test reported still fails the run.
+            Ok(false) if failed == 0 => failed = 1,
+            Ok(false) => {}
+            Err(e) => {
+                eprintln!("{name}: {e:#}");
+                failed += 1;
+            }
+        }
+        self.record(name, passed, failed);
+    }
+}
+
+/// `test result: ok. 42 passed; 0 failed; ...` → (42, 0).
+fn parse_result(line: &str) -> Option<(u64, u64)> {
+    let rest = line.trim().strip_prefix("test result: ")?;
+    let number_before = |word: &str| -> Option<u64> {
+        let at = rest.find(word)?;
+        rest[..at]
+            .trim_end()
+            .rsplit([' ', '.', ';'])
+            .next()?
+            .parse()
+            .ok()
+    };
+    Some((number_before(" passed")?, number_before(" failed")?))
+}
+
+pub fn test() -> anyhow::Result<()> {
+    setup::ensure(Purpose::Test)?;
+    let mut tally = Tally::default();
+
+    step("rustfmt");
+    tally.check("rustfmt", build::cargo(&["fmt", "--all", "--check"]));
+
+    // The shell embeds the built UI, so the UI comes before anything that compiles the shell.
+    let ui_built = tally.check("UI build (trunk, wasm)", build::ui());
+
+    step("clippy");
+    tally.check(
+        "clippy (native)",
+        build::cargo(&[
+            "clippy",
+            "--workspace",
+            "--exclude",
+            "tongyou-ui",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    );
+    tally.check(
+        "clippy (wasm UI)",
+        build::cargo(&[
+            "clippy",
+            "-p",
+            "tongyou-ui",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    );
+
+    tally.cargo_test(
+        "unit and integration tests",
+        build::cargo_command().args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "tongyou-ui",
+            "--exclude",
+            "tongyou-e2e",
+        ]),
+    );
+
+    step("core builds for wasm32");
+    tally.check(
+        "core builds for wasm32",
+        build::cargo(&[
+            "build",
+            "-p",
+            "tongyou-core",
+            "--target",
+            "wasm32-unknown-unknown",
+        ]),
+    );
+
+    if ui_built {
+        if let Err(e) = end_to_end(&mut tally) {
+            eprintln!("end-to-end: {e:#}");
+            tally.record("end-to-end (could not start)", 0, 1);
+        }
+    } else {
+        tally.record("end-to-end (no UI build)", 0, 1);
+    }
+
+    println!("\n==> summary");
+    for line in &tally.lines {
+        println!("  {line}");
+    }
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    if tally.failed > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+fn end_to_end(tally: &mut Tally) -> anyhow::Result<()> {
+    let app = build::app()?;
+    let platform = build::platform()?;
+    // Build the test binary before the window server starts, so its compile time does
+    // not count against anything that waits.
+    build::cargo(&["test", "-p", "tongyou-e2e", "--no-run"])?;
+
+    step("starting Xvfb and tauri-driver");
+    let (_xvfb, display) = service::xvfb()?;
+    let webkit_driver = setup::which("WebKitWebDriver")
+        .context("WebKitWebDriver (webkit2gtk-driver) is missing")?;
+    let port = service::free_port()?;
+    let native_port = service::free_port()?;
+    let mut driver = Service::spawn(
+        "tauri-driver",
+        Command::new(setup::which("tauri-driver").context("tauri-driver is missing")?)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+                "--native-driver",
+            ])
+            .arg(webkit_driver)
+            .env("DISPLAY", &display)
+            // The app follows the system language; the tests expect the product default.
+            .env("LANG", "zh_CN.UTF-8")
+            .env("LC_ALL", "zh_CN.UTF-8")
+            .env_remove("WAYLAND_DISPLAY"),
+    )?;
+    service::wait_for_port(port, Duration::from_secs(20))?;
+    driver.check_alive()?;
+
+    let shots = build::target_dir().join("e2e-shots");
+    tally.cargo_test(
+        "end-to-end (real app window)",
+        build::cargo_command()
+            .args(["test", "-p", "tongyou-e2e", "--", "--test-threads=1"])
+            .env("TONGYOU_E2E_APP", &app)
+            .env("TONGYOU_E2E_PLATFORM", &platform)
+            .env("TONGYOU_E2E_REGIONS", root().join("assets/regions"))
+            .env("TONGYOU_WEBDRIVER", format!("http://127.0.0.1:{port}"))
+            .env("TONGYOU_E2E_SHOTS", &shots),
+    );
+    println!("screenshots: {}", shots.display());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_result;
+
+    #[test]
+    fn reads_cargo_result_lines() {
+        let line = "test result: ok. 42 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.04s";
+        assert_eq!(parse_result(line), Some((42, 0)));
+        let line = "test result: FAILED. 2 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out";
+        assert_eq!(parse_result(line), Some((2, 1)));
+        assert_eq!(parse_result("running 3 tests"), None);
+    }
+}
