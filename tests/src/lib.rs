@@ -198,3 +198,13 @@ pub async fn screenshot(env: &Env, client: &Client, name: &str) -> PathBuf {
     std::fs::write(&path, png).expect("save the screenshot");
     path
 }
+
+/// Scrolls the element matching `css` to the top of the window.
+pub async fn scroll_to(client: &Client, css: &str) {
+    let script = "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});";
+    client
+        .execute(script, vec![serde_json::json!(css)])
+        .await
+        .expect("scroll");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+}

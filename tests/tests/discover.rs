@@ -49,8 +49,14 @@ async fn discover_online_in_both_languages_then_offline() {
         "demo data must say so"
     );
     screenshot(&env, &app, "discover-zh-desktop").await;
+    scroll_to(&app, "#lifts").await;
+    screenshot(&env, &app, "discover-zh-desktop-lifts-hotels").await;
     resize(&app, 390, 844).await;
+    scroll_to(&app, "body").await;
     screenshot(&env, &app, "discover-zh-phone").await;
+    scroll_to(&app, "#shuttles").await;
+    screenshot(&env, &app, "discover-zh-phone-shuttles").await;
+    scroll_to(&app, "body").await;
 
     // Switch to English: names come from the same local data, no network needed.
     click(&app, "[data-test=lang-en]").await;

@@ -38,17 +38,32 @@ pub fn ui() -> anyhow::Result<()> {
         .env("TRUNK_BUILD_OFFLINE", "true"))
 }
 
-/// Builds the app shell; it embeds `ui/dist`, so [`ui`] comes first.
-pub fn app() -> anyhow::Result<PathBuf> {
-    step("building the app shell");
-    cargo(&["build", "-p", "tongyou-app"])?;
-    Ok(target_dir().join("debug").join(exe("tongyou-app")))
+/// The native binaries: the app shell (which embeds `ui/dist`, so [`ui`] comes first)
+/// and the platform. Built with the same package selection as the workspace tests, so
+/// cargo resolves the same features and reuses the test build instead of compiling the
+/// GTK stack a second time.
+pub fn binaries() -> anyhow::Result<Binaries> {
+    step("building the app shell and the platform");
+    run(cargo_command().arg("build").args(NATIVE_SELECTION))?;
+    let dir = target_dir().join("debug");
+    Ok(Binaries {
+        app: dir.join(exe("tongyou-app")),
+        platform: dir.join(exe("tongyou-platform")),
+    })
 }
 
-pub fn platform() -> anyhow::Result<PathBuf> {
-    step("building the platform");
-    cargo(&["build", "-p", "tongyou-platform"])?;
-    Ok(target_dir().join("debug").join(exe("tongyou-platform")))
+/// Every native crate but the end-to-end tests (the UI is wasm and built by trunk).
+pub const NATIVE_SELECTION: &[&str] = &[
+    "--workspace",
+    "--exclude",
+    "tongyou-ui",
+    "--exclude",
+    "tongyou-e2e",
+];
+
+pub struct Binaries {
+    pub app: PathBuf,
+    pub platform: PathBuf,
 }
 
 pub fn target_dir() -> PathBuf {

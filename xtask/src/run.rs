@@ -11,8 +11,10 @@ use crate::{build, root, step};
 pub fn run() -> anyhow::Result<()> {
     setup::ensure(Purpose::Run)?;
     build::ui()?;
-    let platform_bin = build::platform()?;
-    let app_bin = build::app()?;
+    let build::Binaries {
+        app: app_bin,
+        platform: platform_bin,
+    } = build::binaries()?;
 
     step("starting the platform");
     let data = root().join(".tongyou");

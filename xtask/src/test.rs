@@ -126,14 +126,9 @@ pub fn test() -> anyhow::Result<()> {
 
     tally.cargo_test(
         "unit and integration tests",
-        build::cargo_command().args([
-            "test",
-            "--workspace",
-            "--exclude",
-            "tongyou-ui",
-            "--exclude",
-            "tongyou-e2e",
-        ]),
+        build::cargo_command()
+            .arg("test")
+            .args(build::NATIVE_SELECTION),
     );
 
     step("core builds for wasm32");
@@ -169,8 +164,7 @@ pub fn test() -> anyhow::Result<()> {
 }
 
 fn end_to_end(tally: &mut Tally) -> anyhow::Result<()> {
-    let app = build::app()?;
-    let platform = build::platform()?;
+    let build::Binaries { app, platform } = build::binaries()?;
     // Build the test binary before the window server starts, so its compile time does
     // not count against anything that waits.
     build::cargo(&["test", "-p", "tongyou-e2e", "--no-run"])?;
