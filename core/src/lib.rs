@@ -9,10 +9,16 @@
 //! - [`clock`]: wall-clock times and month-days as the data files write them.
 //! - [`text`]: bilingual text and the language choice.
 //! - [`discover`]: the Discover screen's view, computed from a catalog and a moment.
+//! - [`identity`]: resident ID and mobile number validation, with masking.
+//! - [`pass`]: the signed pass format behind ticket QR codes, and its offline check.
+//! - [`pricing`]: ticket prices by season, age on the visit date and status.
 //! - [`api`]: every type that crosses a process boundary (HTTP, IPC). Contracts.
 
 pub mod api;
 pub mod catalog;
 pub mod clock;
 pub mod discover;
+pub mod identity;
+pub mod pass;
+pub mod pricing;
 pub mod text;

@@ -1,7 +1,8 @@
 //! Discover: online in Chinese, switched to English, then offline after a restart.
 
 use tongyou_e2e::{
-    Env, Platform, click, open_app, resize, screenshot, texts, wait_for_attr, wait_for_text,
+    Env, Platform, click, open_app, resize, screenshot, scroll_to, texts, wait_for_attr,
+    wait_for_text,
 };
 
 const SIGHT_NAMES: &str = "[data-test=sight] h3";

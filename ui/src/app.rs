@@ -75,6 +75,24 @@ pub fn App() -> impl IntoView {
                 <NetBadge />
                 <LangSwitch />
             </header>
+            {move || {
+                ctx.error
+                    .get()
+                    .map(|message| {
+                        let lang = lang.get();
+                        view! {
+                            <div class="toast" role="alert" data-test="error">
+                                <span>{format!("{} {message}", t(lang, Msg::ErrorPrefix))}</span>
+                                <button
+                                    aria-label=t(lang, Msg::Dismiss)
+                                    on:click=move |_| ctx.error.set(None)
+                                >
+                                    "×"
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
             <main>
                 <DiscoverScreen />
             </main>
@@ -137,24 +155,22 @@ fn LangSwitch() -> impl IntoView {
             }
         });
     };
+    let button = move |lang: Lang, label: &'static str, test: &'static str| {
+        view! {
+            <button
+                data-test=test
+                class:active=move || ctx.lang.get() == lang
+                aria-pressed=move || (ctx.lang.get() == lang).to_string()
+                on:click=move |_| choose(lang)
+            >
+                {label}
+            </button>
+        }
+    };
     view! {
         <div class="lang-switch" role="group" aria-label=move || t(ctx.lang.get(), Msg::Language)>
-            <button
-                data-test="lang-zh"
-                class:active=move || ctx.lang.get() == Lang::Zh
-                aria-pressed=move || (ctx.lang.get() == Lang::Zh).to_string()
-                on:click=move |_| choose(Lang::Zh)
-            >
-                "中文"
-            </button>
-            <button
-                data-test="lang-en"
-                class:active=move || ctx.lang.get() == Lang::En
-                aria-pressed=move || (ctx.lang.get() == Lang::En).to_string()
-                on:click=move |_| choose(Lang::En)
-            >
-                "EN"
-            </button>
+            {button(Lang::Zh, "中文", "lang-zh")}
+            {button(Lang::En, "EN", "lang-en")}
         </div>
     }
 }

@@ -38,6 +38,8 @@ pub enum Msg {
     SummitArea,
     TownArea,
     Language,
+    ErrorPrefix,
+    Dismiss,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -99,6 +101,10 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (TownArea, Lang::En) => "In town",
         (Language, Lang::Zh) => "语言",
         (Language, Lang::En) => "Language",
+        (ErrorPrefix, Lang::Zh) => "出错了：",
+        (ErrorPrefix, Lang::En) => "Something went wrong:",
+        (Dismiss, Lang::Zh) => "关闭",
+        (Dismiss, Lang::En) => "Dismiss",
     }
 }
 

@@ -39,12 +39,13 @@ pub fn ui() -> anyhow::Result<()> {
 }
 
 /// The native binaries: the app shell (which embeds `ui/dist`, so [`ui`] comes first)
-/// and the platform. Built with the same package selection as the workspace tests, so
-/// cargo resolves the same features and reuses the test build instead of compiling the
-/// GTK stack a second time.
+/// and the platform. Built with the same package selection as the workspace tests, and
+/// with every target so dev-dependencies count in feature resolution as they do under
+/// `cargo test`: cargo then reuses the test build instead of compiling the GTK stack a
+/// second time with other features.
 pub fn binaries() -> anyhow::Result<Binaries> {
     step("building the app shell and the platform");
-    run(cargo_command().arg("build").args(NATIVE_SELECTION))?;
+    run(cargo_command().args(["build", "--all-targets"]).args(NATIVE_SELECTION))?;
     let dir = target_dir().join("debug");
     Ok(Binaries {
         app: dir.join(exe("tongyou-app")),
