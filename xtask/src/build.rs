@@ -45,7 +45,9 @@ pub fn ui() -> anyhow::Result<()> {
 /// second time with other features.
 pub fn binaries() -> anyhow::Result<Binaries> {
     step("building the app shell and the platform");
-    run(cargo_command().args(["build", "--all-targets"]).args(NATIVE_SELECTION))?;
+    run(cargo_command()
+        .args(["build", "--all-targets"])
+        .args(NATIVE_SELECTION))?;
     let dir = target_dir().join("debug");
     Ok(Binaries {
         app: dir.join(exe("tongyou-app")),
