@@ -9,7 +9,10 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_NONE_MATCH};
 use serde::de::DeserializeOwned;
-use tongyou_core::api::{API_PREFIX, ApiError, CatalogSnapshot, ErrorCode, Health, RegionSummary};
+use tongyou_core::api::{
+    API_PREFIX, ApiError, CatalogSnapshot, CodeRequest, CodeSent, ErrorCode, Health, RegionSummary,
+    Session, SignIn, Traveller, TravellerInput,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -99,6 +102,86 @@ impl PlatformClient {
         Ok(Some(snapshot))
     }
 
+    /// Asks the platform to text a sign-in code to `mobile`.
+    pub async fn request_code(&self, mobile: &str) -> Result<CodeSent, ClientError> {
+        let body = CodeRequest {
+            mobile: mobile.to_owned(),
+        };
+        decode(
+            self.http
+                .post(self.url("/auth/code"))
+                .json(&body)
+                .send()
+                .await
+                .map_err(offline)?,
+        )
+        .await
+    }
+
+    /// Dev-mode platforms only: the code last "texted" to `mobile`.
+    pub async fn dev_sign_in_code(&self, mobile: &str) -> Result<String, ClientError> {
+        #[derive(serde::Deserialize)]
+        struct Code {
+            code: String,
+        }
+        let code: Code = self
+            .get_json(&format!("/dev/sign-in-code/{mobile}"))
+            .await?;
+        Ok(code.code)
+    }
+
+    pub async fn sign_in(&self, mobile: &str, code: &str) -> Result<Session, ClientError> {
+        let body = SignIn {
+            mobile: mobile.to_owned(),
+            code: code.to_owned(),
+        };
+        decode(
+            self.http
+                .post(self.url("/auth/session"))
+                .json(&body)
+                .send()
+                .await
+                .map_err(offline)?,
+        )
+        .await
+    }
+
+    pub async fn travellers(&self, token: &str) -> Result<Vec<Traveller>, ClientError> {
+        let response = self
+            .http
+            .get(self.url("/travellers"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(offline)?;
+        decode(response).await
+    }
+
+    pub async fn add_traveller(
+        &self,
+        token: &str,
+        input: &TravellerInput,
+    ) -> Result<Traveller, ClientError> {
+        let request = self
+            .http
+            .post(self.url("/travellers"))
+            .bearer_auth(token)
+            .json(input);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    pub async fn remove_traveller(&self, token: &str, id: i64) -> Result<(), ClientError> {
+        let request = self
+            .http
+            .delete(self.url(&format!("/travellers/{id}")))
+            .bearer_auth(token);
+        let response = request.send().await.map_err(offline)?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        decode::<serde_json::Value>(response).await.map(drop)
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{API_PREFIX}{path}", self.base)
     }
@@ -124,9 +207,14 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, C
     if status.is_success() {
         return serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()));
     }
-    let error = serde_json::from_slice::<ApiError>(&body).unwrap_or_else(|_| ApiError {
-        code: ErrorCode::Internal,
-        message: String::from_utf8_lossy(&body).chars().take(200).collect(),
+    let error = serde_json::from_slice::<ApiError>(&body).unwrap_or_else(|_| {
+        ApiError::new(
+            ErrorCode::Internal,
+            String::from_utf8_lossy(&body)
+                .chars()
+                .take(200)
+                .collect::<String>(),
+        )
     });
     Err(ClientError::Api {
         status: status.as_u16(),

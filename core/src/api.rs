@@ -17,6 +17,29 @@ pub const API_PREFIX: &str = "/api/v1";
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// For `invalid` input: which fields are wrong and why, in both languages, so a
+    /// form can mark each field and keep everything the user typed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+        }
+    }
+}
+
+/// One wrong field of a submitted form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    /// The field's name in the request body, such as `id_number`.
+    pub field: String,
+    pub message: Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +48,10 @@ pub struct ApiError {
 pub enum ErrorCode {
     NotFound,
     Invalid,
+    /// No valid session, or the session does not allow this.
+    Unauthorized,
+    /// Slow down: asked again too soon or too often.
+    TooManyRequests,
     Conflict,
     /// The platform could not be reached (only produced client-side).
     Offline,
@@ -157,4 +184,72 @@ pub struct ShuttleCard {
     pub next_departures: Vec<ClockTime>,
     /// Tomorrow's first departure, shown when none is left today.
     pub first_departure: ClockTime,
+}
+
+/// Ask for a one-time sign-in code by text message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CodeRequest {
+    pub mobile: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CodeSent {
+    /// The number the code went to, masked (`138****8000`).
+    pub mobile: String,
+    pub expires_in_s: u32,
+    /// A new code can be asked for after this many seconds.
+    pub resend_after_s: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignIn {
+    pub mobile: String,
+    pub code: String,
+}
+
+/// A signed-in session: send `token` as `Authorization: Bearer <token>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Session {
+    pub token: String,
+    pub account_id: i64,
+    /// Masked.
+    pub mobile: String,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum IdKind {
+    /// Mainland resident identity card (居民身份证), GB 11643-1999.
+    ResidentId,
+    Passport,
+}
+
+/// A saved traveller (常用旅客) as submitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TravellerInput {
+    pub name: String,
+    pub id_kind: IdKind,
+    pub id_number: String,
+    /// `YYYY-MM-DD`; taken from a resident ID when omitted, required for a passport.
+    #[serde(default)]
+    pub birth_date: Option<String>,
+}
+
+/// A saved traveller as the platform returns it: the ID number only ever masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Traveller {
+    pub id: i64,
+    pub name: String,
+    pub id_kind: IdKind,
+    pub id_masked: String,
+    pub birth_date: String,
 }

@@ -11,6 +11,12 @@ pub struct Config {
     pub database: PathBuf,
     /// Folder of region data files (`*.toml`).
     pub regions_dir: PathBuf,
+    /// The secret that encrypts ID numbers; default `platform.key` beside the database,
+    /// created on first start.
+    pub secret_key: Option<PathBuf>,
+    /// Dev conveniences such as the endpoint that reveals sign-in codes. `--production`
+    /// turns them off.
+    pub dev_mode: bool,
 }
 
 impl Default for Config {
@@ -19,6 +25,8 @@ impl Default for Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8787)),
             database: PathBuf::from(".tongyou/platform.db"),
             regions_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/regions")),
+            secret_key: None,
+            dev_mode: true,
         }
     }
 }
@@ -29,11 +37,24 @@ pub enum ConfigError {
     MissingValue(String),
     #[error("`{value}` is not a valid address for --bind")]
     BadAddress { value: String },
-    #[error("unknown option `{0}` (options: --bind ADDR, --db PATH, --regions DIR)")]
+    #[error(
+        "unknown option `{0}` (options: --bind ADDR, --db PATH, --regions DIR, --secret-key PATH, --production)"
+    )]
     Unknown(String),
 }
 
 impl Config {
+    /// Where the secret key lives.
+    pub fn secret_key_path(&self) -> PathBuf {
+        self.secret_key.clone().unwrap_or_else(|| {
+            if self.database.as_os_str() == ":memory:" {
+                PathBuf::from(".tongyou/platform.key")
+            } else {
+                self.database.with_file_name("platform.key")
+            }
+        })
+    }
+
     pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Config, ConfigError> {
         let mut config = Config::default();
         let mut args = args.into_iter();
@@ -51,6 +72,8 @@ impl Config {
                 }
                 "--db" => config.database = value()?.into(),
                 "--regions" => config.regions_dir = value()?.into(),
+                "--secret-key" => config.secret_key = Some(value()?.into()),
+                "--production" => config.dev_mode = false,
                 _ => return Err(ConfigError::Unknown(flag)),
             }
         }
@@ -71,6 +94,11 @@ mod tests {
         let c = Config::from_args(args(&["--bind", "127.0.0.1:0", "--db", "x.db"])).unwrap();
         assert_eq!(c.bind.port(), 0);
         assert_eq!(c.database, PathBuf::from("x.db"));
+        assert!(c.dev_mode);
+        assert_eq!(c.secret_key_path(), PathBuf::from("platform.key"));
+        let p = Config::from_args(args(&["--production", "--secret-key", "/k"])).unwrap();
+        assert!(!p.dev_mode);
+        assert_eq!(p.secret_key_path(), PathBuf::from("/k"));
     }
 
     #[test]

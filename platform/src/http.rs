@@ -3,17 +3,41 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::{FromRef, FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use tongyou_core::api::{API_PREFIX, ApiError, CatalogSnapshot, ErrorCode, Health, RegionSummary};
+use tongyou_core::api::{
+    API_PREFIX, ApiError, CatalogSnapshot, CodeRequest, CodeSent, ErrorCode, FieldError, Health,
+    IdKind, RegionSummary, Session, SignIn, Traveller, TravellerInput,
+};
 use utoipa::OpenApi;
 
+use crate::accounts::{AccountError, Accounts};
 use crate::store::{CatalogStore, StoreError};
 
 type Store = Arc<dyn CatalogStore>;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub catalog: Store,
+    pub accounts: Arc<Accounts>,
+}
+
+impl FromRef<AppState> for Store {
+    fn from_ref(state: &AppState) -> Store {
+        Arc::clone(&state.catalog)
+    }
+}
+
+impl FromRef<AppState> for Arc<Accounts> {
+    fn from_ref(state: &AppState) -> Arc<Accounts> {
+        Arc::clone(&state.accounts)
+    }
+}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,23 +45,45 @@ type Store = Arc<dyn CatalogStore>;
         title = "Tongyou platform API",
         description = "Catalog of the regions served by the Tongyou platform."
     ),
-    paths(health, list_regions, region_catalog),
-    components(schemas(ApiError, Health, RegionSummary, CatalogSnapshot))
+    paths(health, list_regions, region_catalog, request_code, sign_in, list_travellers, add_traveller, remove_traveller),
+    components(schemas(
+        ApiError, FieldError, Health, RegionSummary, CatalogSnapshot, CodeRequest, CodeSent, SignIn, Session,
+        IdKind, TravellerInput, Traveller
+    )),
+    modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
 
-pub fn router(store: Store) -> Router {
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/health", get(health))
         .route("/regions", get(list_regions))
         .route("/regions/{id}/catalog", get(region_catalog))
+        .route("/auth/code", post(request_code))
+        .route("/auth/session", post(sign_in))
+        .route("/dev/sign-in-code/{mobile}", get(dev_sign_in_code))
+        .route("/travellers", get(list_travellers).post(add_traveller))
+        .route("/travellers/{id}", delete(remove_traveller))
         .route("/openapi.json", get(openapi));
     Router::new()
         .route("/", get(home))
         .nest(API_PREFIX, api)
         .fallback(not_found)
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(store)
+        .with_state(state)
 }
 
 /// Failures of a request, mapped to a status and an [`ApiError`] body in one place.
@@ -49,15 +95,35 @@ pub enum HttpError {
     Store(#[from] StoreError),
     #[error("a worker thread failed: {0}")]
     Join(#[from] tokio::task::JoinError),
+    #[error(transparent)]
+    Account(#[from] AccountError),
 }
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
+        use AccountError as A;
         let (status, code) = match &self {
-            HttpError::NotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
-            HttpError::Store(_) | HttpError::Join(_) => {
+            HttpError::NotFound(_) | HttpError::Account(A::NotFound) => {
+                (StatusCode::NOT_FOUND, ErrorCode::NotFound)
+            }
+            HttpError::Account(A::Invalid(_)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid)
+            }
+            HttpError::Account(A::Unauthorized(_)) => {
+                (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized)
+            }
+            HttpError::Account(A::TooSoon { .. }) => {
+                (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests)
+            }
+            HttpError::Store(_)
+            | HttpError::Join(_)
+            | HttpError::Account(A::Store(_) | A::Crypto(_)) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
             }
+        };
+        let fields = match self {
+            HttpError::Account(A::Invalid(ref fields)) => fields.clone(),
+            _ => Vec::new(),
         };
         if status.is_server_error() {
             tracing::error!("{self}");
@@ -65,11 +131,44 @@ impl IntoResponse for HttpError {
         (
             status,
             Json(ApiError {
-                code,
-                message: self.to_string(),
+                fields,
+                ..ApiError::new(code, self.to_string())
             }),
         )
             .into_response()
+    }
+}
+
+/// Runs blocking work (SQLite, hashing) off the async workers.
+async fn off_thread<T: Send + 'static, E: Into<HttpError> + Send + 'static>(
+    f: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, HttpError> {
+    tokio::task::spawn_blocking(f).await?.map_err(Into::into)
+}
+
+/// The signed-in account, from `Authorization: Bearer <token>`.
+pub struct SignedIn(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn
+where
+    Arc<Accounts>: FromRef<S>,
+{
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<SignedIn, HttpError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_owned())
+            .ok_or(AccountError::Unauthorized(
+                "sign in first: no session token was sent",
+            ))?;
+        let accounts = Arc::<Accounts>::from_ref(state);
+        off_thread(move || accounts.authenticate(&token))
+            .await
+            .map(SignedIn)
     }
 }
 
@@ -126,6 +225,85 @@ async fn region_catalog(
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
     }
     Ok(([(header::ETAG, etag)], Json(snapshot)).into_response())
+}
+
+/// Sends a one-time sign-in code to a mobile number.
+#[utoipa::path(post, path = "/api/v1/auth/code", request_body = CodeRequest, responses(
+    (status = 202, body = CodeSent),
+    (status = 422, body = ApiError, description = "Not a valid mobile number"),
+    (status = 429, body = ApiError, description = "A code was sent less than a minute ago"),
+))]
+async fn request_code(
+    State(accounts): State<Arc<Accounts>>,
+    Json(body): Json<CodeRequest>,
+) -> Result<(StatusCode, Json<CodeSent>), HttpError> {
+    let (sent, _code) = off_thread(move || accounts.request_code(&body.mobile)).await?;
+    Ok((StatusCode::ACCEPTED, Json(sent)))
+}
+
+/// Exchanges a code for a session.
+#[utoipa::path(post, path = "/api/v1/auth/session", request_body = SignIn, responses(
+    (status = 200, body = Session),
+    (status = 401, body = ApiError, description = "Wrong or expired code"),
+))]
+async fn sign_in(
+    State(accounts): State<Arc<Accounts>>,
+    Json(body): Json<SignIn>,
+) -> Result<Json<Session>, HttpError> {
+    Ok(Json(
+        off_thread(move || accounts.sign_in(&body.mobile, &body.code)).await?,
+    ))
+}
+
+/// Dev mode only: the last code "sent" to a number, standing in for the text message.
+async fn dev_sign_in_code(
+    State(accounts): State<Arc<Accounts>>,
+    Path(mobile): Path<String>,
+) -> Result<Json<serde_json::Value>, HttpError> {
+    accounts
+        .dev_code(&mobile)
+        .map(|code| Json(serde_json::json!({ "code": code })))
+        .ok_or_else(|| HttpError::NotFound("no such endpoint".into()))
+}
+
+#[utoipa::path(get, path = "/api/v1/travellers", security(("session" = [])), responses(
+    (status = 200, body = [Traveller]),
+    (status = 401, body = ApiError),
+))]
+async fn list_travellers(
+    State(accounts): State<Arc<Accounts>>,
+    SignedIn(account): SignedIn,
+) -> Result<Json<Vec<Traveller>>, HttpError> {
+    Ok(Json(
+        off_thread(move || accounts.travellers(account)).await?,
+    ))
+}
+
+/// Saves a traveller. Every invalid field is reported at once in `fields`.
+#[utoipa::path(post, path = "/api/v1/travellers", security(("session" = [])), request_body = TravellerInput, responses(
+    (status = 201, body = Traveller),
+    (status = 401, body = ApiError),
+    (status = 422, body = ApiError, description = "Invalid fields, each with a zh/en message"),
+))]
+async fn add_traveller(
+    State(accounts): State<Arc<Accounts>>,
+    SignedIn(account): SignedIn,
+    Json(body): Json<TravellerInput>,
+) -> Result<(StatusCode, Json<Traveller>), HttpError> {
+    let saved = off_thread(move || accounts.add_traveller(account, &body)).await?;
+    Ok((StatusCode::CREATED, Json(saved)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/travellers/{id}", security(("session" = [])),
+    params(("id" = i64, Path, description = "Traveller id")),
+    responses((status = 204), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn remove_traveller(
+    State(accounts): State<Arc<Accounts>>,
+    SignedIn(account): SignedIn,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, HttpError> {
+    off_thread(move || accounts.remove_traveller(account, id)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {

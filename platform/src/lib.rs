@@ -6,9 +6,11 @@
 //!
 //! - [`config`]: command line and defaults.
 //! - [`regions`]: reading region data files from disk.
+//! - [`accounts`]: sign-in with one-time codes, sessions, saved travellers.
 //! - [`store`]: the storage trait; [`sqlite`] its embedded default.
 //! - [`http`]: routes, and the one place errors become HTTP statuses.
 
+pub mod accounts;
 pub mod config;
 pub mod http;
 pub mod regions;
@@ -51,7 +53,9 @@ impl RunningPlatform {
 /// Loads the regions, opens the store and starts serving.
 pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
     let catalogs = regions::load_dir(&config.regions_dir)?;
-    let store = sqlite::SqliteStore::open(&config.database).context("opening the database")?;
+    let store =
+        Arc::new(sqlite::SqliteStore::open(&config.database).context("opening the database")?);
+    let secret = accounts::Secret::load_or_create(&config.secret_key_path())?;
     for catalog in &catalogs {
         store.put_catalog(catalog)?;
         tracing::info!(region = %catalog.region.id, version = %catalog.version(), "catalog loaded");
@@ -60,14 +64,23 @@ pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
     for gone in store.retain_regions(&ids)? {
         tracing::info!(region = %gone, "region withdrawn: its data file is gone");
     }
-    let store: Arc<dyn CatalogStore> = Arc::new(store);
+    let clock: accounts::Clock = Arc::new(chrono::Utc::now);
+    let state = http::AppState {
+        catalog: Arc::clone(&store) as Arc<dyn CatalogStore>,
+        accounts: Arc::new(accounts::Accounts::new(
+            store,
+            secret,
+            config.dev_mode,
+            clock,
+        )),
+    };
 
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("binding {}", config.bind))?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let app = http::router(store);
+    let app = http::router(state);
     let task = tokio::spawn(async move {
         let serve = axum::serve(listener, app).with_graceful_shutdown(async {
             let _ = stopped.await;

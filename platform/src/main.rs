@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! tongyou-platform [--bind 127.0.0.1:8787] [--db PATH] [--regions DIR]
+//!                  [--secret-key PATH] [--production]
 //! ```
 //! It prints `listening on http://ADDR` once it accepts connections, so scripts can start
 //! it on port 0 and read the address.

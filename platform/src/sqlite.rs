@@ -10,12 +10,13 @@ use tongyou_core::api::{CatalogSnapshot, RegionSummary};
 use tongyou_core::catalog::Catalog;
 use tongyou_core::text::Text;
 
-use crate::store::{CatalogStore, StoreError};
+use crate::store::{AccountStore, CatalogStore, StoreError, StoredCode, StoredTraveller};
 
 /// Append-only: never edit a released migration, add a new file.
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!(
-    "../migrations/20261122_0001_catalog.sql"
-))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("../migrations/20261122_0001_catalog.sql")),
+    M::up(include_str!("../migrations/20261122_0002_accounts.sql")),
+];
 
 pub struct SqliteStore {
     conn: Mutex<Connection>,
@@ -137,6 +138,129 @@ impl CatalogStore for SqliteStore {
                 catalog: serde_json::from_str(&json)?,
             })),
         }
+    }
+}
+
+impl AccountStore for SqliteStore {
+    fn put_code(&self, mobile: &str, code: &StoredCode) -> Result<(), StoreError> {
+        self.conn()?.execute(
+            "INSERT OR REPLACE INTO sign_in_code (mobile, code_hash, issued_at, expires_at, attempts)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![mobile, code.code_hash, code.issued_at, code.expires_at, code.attempts],
+        )?;
+        Ok(())
+    }
+
+    fn code(&self, mobile: &str) -> Result<Option<StoredCode>, StoreError> {
+        Ok(self
+            .conn()?
+            .query_row(
+                "SELECT code_hash, issued_at, expires_at, attempts FROM sign_in_code WHERE mobile = ?1",
+                [mobile],
+                |r| {
+                    Ok(StoredCode {
+                        code_hash: r.get(0)?,
+                        issued_at: r.get(1)?,
+                        expires_at: r.get(2)?,
+                        attempts: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn count_attempt(&self, mobile: &str) -> Result<u32, StoreError> {
+        Ok(self.conn()?.query_row(
+            "UPDATE sign_in_code SET attempts = attempts + 1 WHERE mobile = ?1 RETURNING attempts",
+            [mobile],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn delete_code(&self, mobile: &str) -> Result<(), StoreError> {
+        self.conn()?
+            .execute("DELETE FROM sign_in_code WHERE mobile = ?1", [mobile])?;
+        Ok(())
+    }
+
+    fn account_for(&self, mobile: &str, now: &str) -> Result<i64, StoreError> {
+        let conn = self.conn()?;
+        conn.execute(
+            "INSERT INTO account (mobile, created_at) VALUES (?1, ?2) ON CONFLICT (mobile) DO NOTHING",
+            [mobile, now],
+        )?;
+        Ok(
+            conn.query_row("SELECT id FROM account WHERE mobile = ?1", [mobile], |r| {
+                r.get(0)
+            })?,
+        )
+    }
+
+    fn put_session(
+        &self,
+        token_hash: &str,
+        account_id: i64,
+        expires_at: &str,
+    ) -> Result<(), StoreError> {
+        self.conn()?.execute(
+            "INSERT INTO session (token_hash, account_id, expires_at) VALUES (?1, ?2, ?3)",
+            params![token_hash, account_id, expires_at],
+        )?;
+        Ok(())
+    }
+
+    fn session_account(&self, token_hash: &str, now: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn()?
+            .query_row(
+                "SELECT account_id FROM session WHERE token_hash = ?1 AND expires_at > ?2",
+                [token_hash, now],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn add_traveller(
+        &self,
+        account_id: i64,
+        t: &StoredTraveller,
+        now: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        let conn = self.conn()?;
+        let inserted = conn.execute(
+            "INSERT INTO traveller (account_id, name, id_kind, id_cipher, id_masked, id_lookup, birth_date, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (account_id, id_lookup) DO NOTHING",
+            params![account_id, t.name, t.id_kind, t.id_cipher, t.id_masked, t.id_lookup, t.birth_date, now],
+        )?;
+        Ok((inserted == 1).then(|| conn.last_insert_rowid()))
+    }
+
+    fn travellers(&self, account_id: i64) -> Result<Vec<StoredTraveller>, StoreError> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(
+            "SELECT id, name, id_kind, id_cipher, id_masked, id_lookup, birth_date
+             FROM traveller WHERE account_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([account_id], |r| {
+            Ok(StoredTraveller {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                id_kind: r.get(2)?,
+                id_cipher: r.get(3)?,
+                id_masked: r.get(4)?,
+                id_lookup: r.get(5)?,
+                birth_date: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn remove_traveller(&self, account_id: i64, id: i64) -> Result<bool, StoreError> {
+        let n = self.conn()?.execute(
+            "DELETE FROM traveller WHERE account_id = ?1 AND id = ?2",
+            params![account_id, id],
+        )?;
+        Ok(n == 1)
     }
 }
 

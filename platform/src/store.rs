@@ -25,3 +25,54 @@ pub trait CatalogStore: Send + Sync {
     fn regions(&self) -> Result<Vec<RegionSummary>, StoreError>;
     fn snapshot(&self, region_id: &str) -> Result<Option<CatalogSnapshot>, StoreError>;
 }
+
+/// A sign-in code as stored: its hash, never the code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCode {
+    pub code_hash: String,
+    pub issued_at: String,
+    pub expires_at: String,
+    pub attempts: u32,
+}
+
+/// A traveller row; the ID number stays encrypted here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredTraveller {
+    pub id: i64,
+    pub name: String,
+    pub id_kind: String,
+    pub id_cipher: Vec<u8>,
+    pub id_masked: String,
+    pub id_lookup: String,
+    pub birth_date: String,
+}
+
+/// Accounts, sign-in codes, sessions and saved travellers. Times are RFC 3339 UTC
+/// strings, which sort in time order.
+pub trait AccountStore: Send + Sync {
+    fn put_code(&self, mobile: &str, code: &StoredCode) -> Result<(), StoreError>;
+    fn code(&self, mobile: &str) -> Result<Option<StoredCode>, StoreError>;
+    /// Counts a wrong guess; returns the attempts so far.
+    fn count_attempt(&self, mobile: &str) -> Result<u32, StoreError>;
+    fn delete_code(&self, mobile: &str) -> Result<(), StoreError>;
+    /// The account of `mobile`, created on first sign-in.
+    fn account_for(&self, mobile: &str, now: &str) -> Result<i64, StoreError>;
+    fn put_session(
+        &self,
+        token_hash: &str,
+        account_id: i64,
+        expires_at: &str,
+    ) -> Result<(), StoreError>;
+    /// The account of a session still valid at `now`.
+    fn session_account(&self, token_hash: &str, now: &str) -> Result<Option<i64>, StoreError>;
+    /// Inserts a traveller; `Ok(None)` when the account already has this ID.
+    fn add_traveller(
+        &self,
+        account_id: i64,
+        t: &StoredTraveller,
+        now: &str,
+    ) -> Result<Option<i64>, StoreError>;
+    fn travellers(&self, account_id: i64) -> Result<Vec<StoredTraveller>, StoreError>;
+    /// `false` when the account has no such traveller.
+    fn remove_traveller(&self, account_id: i64, id: i64) -> Result<bool, StoreError>;
+}

@@ -7,6 +7,7 @@ fn config(dir: &tempfile::TempDir, regions: std::path::PathBuf) -> Config {
         bind: "127.0.0.1:0".parse().unwrap(),
         database: dir.path().join("p.db"),
         regions_dir: regions,
+        ..Config::default()
     }
 }
 

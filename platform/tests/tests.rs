@@ -3,6 +3,7 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod catalog;
 mod startup;
 
@@ -14,10 +15,20 @@ pub(crate) fn regions_dir() -> std::path::PathBuf {
 
 /// Starts a platform with the shipped regions and a fresh database.
 pub(crate) async fn platform(db_dir: &tempfile::TempDir) -> RunningPlatform {
-    let config = Config {
+    platform_with(db_dir, |_| {}).await
+}
+
+/// The same, with a change to the configuration.
+pub(crate) async fn platform_with(
+    db_dir: &tempfile::TempDir,
+    change: impl FnOnce(&mut Config),
+) -> RunningPlatform {
+    let mut config = Config {
         bind: "127.0.0.1:0".parse().unwrap(),
         database: db_dir.path().join("platform.db"),
         regions_dir: regions_dir(),
+        ..Config::default()
     };
+    change(&mut config);
     tongyou_platform::start(config).await.unwrap()
 }

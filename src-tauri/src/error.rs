@@ -22,10 +22,6 @@ impl CommandError {
 
 impl Serialize for CommandError {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ApiError {
-            code: self.code(),
-            message: self.to_string(),
-        }
-        .serialize(s)
+        ApiError::new(self.code(), self.to_string()).serialize(s)
     }
 }

@@ -20,10 +20,7 @@ fn shell_present() -> bool {
 }
 
 fn internal(message: impl Into<String>) -> ApiError {
-    ApiError {
-        code: ErrorCode::Internal,
-        message: message.into(),
-    }
+    ApiError::new(ErrorCode::Internal, message)
 }
 
 async fn invoke<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Result<R, ApiError> {

@@ -1,0 +1,160 @@
+use tongyou_client::{ClientError, PlatformClient};
+use tongyou_core::api::{ErrorCode, IdKind, TravellerInput};
+
+use crate::{platform, platform_with};
+
+const MOBILE: &str = "13800138000";
+const ID: &str = "11010519491231002X";
+
+async fn signed_in(client: &PlatformClient) -> String {
+    client.request_code(MOBILE).await.unwrap();
+    let code = client.dev_sign_in_code(MOBILE).await.unwrap();
+    client.sign_in(MOBILE, &code).await.unwrap().token
+}
+
+fn resident(name: &str, id: &str) -> TravellerInput {
+    TravellerInput {
+        name: name.into(),
+        id_kind: IdKind::ResidentId,
+        id_number: id.into(),
+        birth_date: None,
+    }
+}
+
+fn api_error(
+    result: Result<impl std::fmt::Debug, ClientError>,
+) -> (u16, tongyou_core::api::ApiError) {
+    match result {
+        Err(ClientError::Api { status, error }) => (status, error),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn sign_in_with_a_code_and_save_a_traveller() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = platform(&dir).await;
+    let client = PlatformClient::new(&p.url()).unwrap();
+    let sent = client.request_code("138 0013 8000").await.unwrap();
+    assert_eq!(sent.mobile, "138****8000");
+    let code = client.dev_sign_in_code(MOBILE).await.unwrap();
+    let session = client.sign_in(MOBILE, &code).await.unwrap();
+    assert_eq!(session.mobile, "138****8000");
+
+    let saved = client
+        .add_traveller(&session.token, &resident("张三", ID))
+        .await
+        .unwrap();
+    assert_eq!(saved.id_masked, "1101**********002X");
+    assert_eq!(saved.birth_date, "1949-12-31");
+    assert_eq!(
+        client.travellers(&session.token).await.unwrap(),
+        std::slice::from_ref(&saved)
+    );
+    client
+        .remove_traveller(&session.token, saved.id)
+        .await
+        .unwrap();
+    assert!(client.travellers(&session.token).await.unwrap().is_empty());
+    p.stop().await;
+}
+
+#[tokio::test]
+async fn a_bad_id_number_names_the_field_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = platform(&dir).await;
+    let client = PlatformClient::new(&p.url()).unwrap();
+    let token = signed_in(&client).await;
+    let (status, error) = api_error(
+        client
+            .add_traveller(&token, &resident("李四", "110105194912310021"))
+            .await,
+    );
+    assert_eq!(status, 422);
+    assert_eq!(error.code, ErrorCode::Invalid);
+    assert_eq!(error.fields.len(), 1);
+    assert_eq!(error.fields[0].field, "id_number");
+    assert!(
+        error.fields[0].message.zh.contains("校验位"),
+        "{:?}",
+        error.fields[0]
+    );
+    assert!(
+        error.fields[0].message.en.contains("check digit"),
+        "{:?}",
+        error.fields[0]
+    );
+    assert!(
+        client.travellers(&token).await.unwrap().is_empty(),
+        "nothing saved"
+    );
+    p.stop().await;
+}
+
+#[tokio::test]
+async fn the_full_id_number_is_never_returned_or_stored_in_plain_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = platform(&dir).await;
+    let client = PlatformClient::new(&p.url()).unwrap();
+    let token = signed_in(&client).await;
+    client
+        .add_traveller(&token, &resident("张三", ID))
+        .await
+        .unwrap();
+    let raw = reqwest::Client::new()
+        .get(format!("{}/api/v1/travellers", p.url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(raw.contains("002X") && !raw.contains(ID), "{raw}");
+    p.stop().await;
+    for file in ["platform.db", "platform.db-wal"] {
+        let bytes = std::fs::read(dir.path().join(file)).unwrap_or_default();
+        assert!(
+            !bytes.windows(ID.len()).any(|w| w == ID.as_bytes()),
+            "{file} holds the ID in plain text"
+        );
+    }
+}
+
+#[tokio::test]
+async fn travellers_need_a_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = platform(&dir).await;
+    let client = PlatformClient::new(&p.url()).unwrap();
+    let (status, error) = api_error(client.travellers("not-a-token").await);
+    assert_eq!((status, error.code), (401, ErrorCode::Unauthorized));
+    let (status, _) = api_error(client.sign_in(MOBILE, "123456").await);
+    assert_eq!(status, 401);
+    p.stop().await;
+}
+
+#[tokio::test]
+async fn codes_are_not_resent_within_a_minute_and_numbers_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = platform(&dir).await;
+    let client = PlatformClient::new(&p.url()).unwrap();
+    client.request_code(MOBILE).await.unwrap();
+    let (status, error) = api_error(client.request_code(MOBILE).await);
+    assert_eq!((status, error.code), (429, ErrorCode::TooManyRequests));
+    let (status, error) = api_error(client.request_code("1380013800").await);
+    assert_eq!(status, 422);
+    assert_eq!(error.fields[0].field, "mobile");
+    assert!(error.fields[0].message.zh.contains("11 位"));
+    p.stop().await;
+}
+
+#[tokio::test]
+async fn production_mode_does_not_reveal_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = platform_with(&dir, |c| c.dev_mode = false).await;
+    let client = PlatformClient::new(&p.url()).unwrap();
+    client.request_code(MOBILE).await.unwrap();
+    let (status, _) = api_error(client.dev_sign_in_code(MOBILE).await);
+    assert_eq!(status, 404);
+    p.stop().await;
+}
