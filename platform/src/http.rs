@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{FromRef, FromRequestParts, Path, State};
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -91,6 +91,8 @@ pub fn router(state: AppState) -> Router {
 pub enum HttpError {
     #[error("{0}")]
     NotFound(String),
+    #[error("the request body is not what this endpoint takes: {0}")]
+    BadBody(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("a worker thread failed: {0}")]
@@ -109,6 +111,7 @@ impl IntoResponse for HttpError {
             HttpError::Account(A::Invalid(_)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid)
             }
+            HttpError::BadBody(_) => (StatusCode::BAD_REQUEST, ErrorCode::Invalid),
             HttpError::Account(A::Unauthorized(_)) => {
                 (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized)
             }
@@ -144,6 +147,21 @@ async fn off_thread<T: Send + 'static, E: Into<HttpError> + Send + 'static>(
     f: impl FnOnce() -> Result<T, E> + Send + 'static,
 ) -> Result<T, HttpError> {
     tokio::task::spawn_blocking(f).await?.map_err(Into::into)
+}
+
+/// A JSON request body whose failures answer in the API's own error shape, not axum's
+/// plain-text rejection.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = HttpError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Body<T>, HttpError> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(HttpError::BadBody(rejection.body_text())),
+        }
+    }
 }
 
 /// The signed-in account, from `Authorization: Bearer <token>`.
@@ -235,7 +253,7 @@ async fn region_catalog(
 ))]
 async fn request_code(
     State(accounts): State<Arc<Accounts>>,
-    Json(body): Json<CodeRequest>,
+    Body(body): Body<CodeRequest>,
 ) -> Result<(StatusCode, Json<CodeSent>), HttpError> {
     let (sent, _code) = off_thread(move || accounts.request_code(&body.mobile)).await?;
     Ok((StatusCode::ACCEPTED, Json(sent)))
@@ -248,7 +266,7 @@ async fn request_code(
 ))]
 async fn sign_in(
     State(accounts): State<Arc<Accounts>>,
-    Json(body): Json<SignIn>,
+    Body(body): Body<SignIn>,
 ) -> Result<Json<Session>, HttpError> {
     Ok(Json(
         off_thread(move || accounts.sign_in(&body.mobile, &body.code)).await?,
@@ -288,7 +306,7 @@ async fn list_travellers(
 async fn add_traveller(
     State(accounts): State<Arc<Accounts>>,
     SignedIn(account): SignedIn,
-    Json(body): Json<TravellerInput>,
+    Body(body): Body<TravellerInput>,
 ) -> Result<(StatusCode, Json<Traveller>), HttpError> {
     let saved = off_thread(move || accounts.add_traveller(account, &body)).await?;
     Ok((StatusCode::CREATED, Json(saved)))

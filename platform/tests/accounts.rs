@@ -158,3 +158,21 @@ async fn production_mode_does_not_reveal_codes() {
     assert_eq!(status, 404);
     p.stop().await;
 }
+
+#[tokio::test]
+async fn a_malformed_body_answers_in_the_api_error_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = platform(&dir).await;
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/code", p.url()))
+        .header("content-type", "application/json")
+        .body("{\"phone\": 1}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let error: tongyou_core::api::ApiError = response.json().await.unwrap();
+    assert_eq!(error.code, ErrorCode::Invalid);
+    assert!(error.message.contains("mobile"), "{}", error.message);
+    p.stop().await;
+}
