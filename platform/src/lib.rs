@@ -7,6 +7,7 @@
 //! - [`config`]: command line and defaults.
 //! - [`regions`]: reading region data files from disk.
 //! - [`accounts`]: sign-in with one-time codes, sessions, saved travellers.
+//! - [`scenic`]: timed-entry slot inventory with holds; never oversold.
 //! - [`store`]: the storage trait; [`sqlite`] its embedded default.
 //! - [`http`]: routes, and the one place errors become HTTP statuses.
 
@@ -14,6 +15,7 @@ pub mod accounts;
 pub mod config;
 pub mod http;
 pub mod regions;
+pub mod scenic;
 pub mod sqlite;
 pub mod store;
 

@@ -16,6 +16,9 @@ use crate::store::{AccountStore, CatalogStore, StoreError, StoredCode, StoredTra
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/20261122_0001_catalog.sql")),
     M::up(include_str!("../migrations/20261122_0002_accounts.sql")),
+    M::up(include_str!(
+        "../migrations/20261122_0003_scenic_inventory.sql"
+    )),
 ];
 
 pub struct SqliteStore {
@@ -43,7 +46,7 @@ impl SqliteStore {
         })
     }
 
-    fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
+    pub(crate) fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
         self.conn.lock().map_err(|_| StoreError::Poisoned)
     }
 }
