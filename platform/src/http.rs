@@ -328,13 +328,44 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
-async fn home() -> Html<&'static str> {
-    Html(concat!(
-        "<!doctype html><meta charset=utf-8><title>Tongyou platform</title>",
-        "<h1>通游 Tongyou platform</h1>",
-        "<p><a href=\"/api/v1/regions\">/api/v1/regions</a> · ",
-        "<a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a></p>"
-    ))
+/// The platform's own status page for operators: which regions it serves, at which
+/// catalog version, and where the API is described.
+async fn home(State(store): State<Store>) -> Result<Html<String>, HttpError> {
+    let regions = blocking(&store, |s| s.regions()).await?;
+    let items: String = regions
+        .iter()
+        .map(|r| {
+            format!(
+                "<li data-region=\"{}\">{} · {}{} <small>catalog {}</small></li>",
+                escape(&r.id),
+                escape(&r.name.zh),
+                escape(&r.name.en),
+                if r.demo {
+                    " (demo data / 演示数据)"
+                } else {
+                    ""
+                },
+                escape(&r.catalog_version),
+            )
+        })
+        .collect();
+    Ok(Html(format!(
+        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>通游 Tongyou platform</title>\
+         <style>body{{font-family:\"Noto Sans CJK SC\",system-ui,sans-serif;margin:2rem;color:#1d2a2f}}\
+         h1{{color:#1f6f5c}}li{{margin:.4rem 0}}small{{color:#5b6b70}}</style>\
+         <h1>通游 Tongyou platform</h1><h2>Regions · 景区</h2><ul id=\"regions\">{items}</ul>\
+         <p><a href=\"{API_PREFIX}/regions\">{API_PREFIX}/regions</a> · \
+         <a href=\"{API_PREFIX}/openapi.json\">{API_PREFIX}/openapi.json</a></p></html>"
+    )))
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 async fn not_found() -> HttpError {

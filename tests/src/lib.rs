@@ -24,6 +24,9 @@ pub struct Env {
     pub platform: PathBuf,
     pub regions: PathBuf,
     pub webdriver: String,
+    /// chromedriver, for pages used in a normal browser.
+    pub chromedriver: String,
+    pub chromium: PathBuf,
     pub shots: PathBuf,
 }
 
@@ -39,6 +42,8 @@ impl Env {
             platform: var("TONGYOU_E2E_PLATFORM").into(),
             regions: var("TONGYOU_E2E_REGIONS").into(),
             webdriver: var("TONGYOU_WEBDRIVER"),
+            chromedriver: var("TONGYOU_CHROMEDRIVER"),
+            chromium: var("TONGYOU_CHROMIUM").into(),
             shots: var("TONGYOU_E2E_SHOTS").into(),
         }
     }
@@ -111,6 +116,32 @@ pub async fn open_app(env: &Env, platform: &str, data_dir: &Path) -> Client {
         .connect(&env.webdriver)
         .await
         .expect("open the app through tauri-driver")
+}
+
+/// Opens headless Chromium with a fresh profile, as a desk agent's browser would be.
+/// Keep `profile` alive as long as the browser.
+pub async fn open_browser(env: &Env, profile: &Path) -> Client {
+    let capabilities = serde_json::json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": env.chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1280,800",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        unreachable!()
+    };
+    ClientBuilder::rustls()
+        .expect("TLS roots")
+        .capabilities(capabilities)
+        .connect(&env.chromedriver)
+        .await
+        .expect("open Chromium through chromedriver")
 }
 
 /// Waits until `css` matches an element whose text satisfies `accept`.

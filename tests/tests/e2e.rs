@@ -1,3 +1,5 @@
-//! End-to-end: the real app window, a real platform process, the real device store.
+//! End-to-end: the real app window, a real platform process, the real device store, and
+//! the platform's pages in a real browser.
 
 mod discover;
+mod platform_page;

@@ -23,9 +23,16 @@ const BUILD_PACKAGES: &[&str] = &[
     "libxdo-dev",
 ];
 
-/// What the end-to-end tests drive the real window with, and CJK fonts so screenshots
-/// show Chinese rather than boxes.
-const TEST_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "fonts-noto-cjk"];
+/// What the end-to-end tests drive the real window and the browser pages with, and CJK
+/// fonts so screenshots show Chinese rather than boxes.
+const TEST_PACKAGES: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "chromium",
+    "chromium-driver",
+    "fonts-noto-cjk",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {

@@ -195,6 +195,18 @@ fn end_to_end(tally: &mut Tally) -> anyhow::Result<()> {
     service::wait_for_port(port, Duration::from_secs(20))?;
     driver.check_alive()?;
 
+    let chromedriver_port = service::free_port()?;
+    let mut chromedriver = Service::spawn(
+        "chromedriver",
+        Command::new(
+            setup::which("chromedriver").context("chromedriver (chromium-driver) is missing")?,
+        )
+        .arg(format!("--port={chromedriver_port}"))
+        .stdout(Stdio::null()),
+    )?;
+    service::wait_for_port(chromedriver_port, Duration::from_secs(20))?;
+    chromedriver.check_alive()?;
+
     let shots = build::target_dir().join("e2e-shots");
     tally.cargo_test(
         "end-to-end (real app window)",
@@ -204,6 +216,14 @@ fn end_to_end(tally: &mut Tally) -> anyhow::Result<()> {
             .env("TONGYOU_E2E_PLATFORM", &platform)
             .env("TONGYOU_E2E_REGIONS", root().join("assets/regions"))
             .env("TONGYOU_WEBDRIVER", format!("http://127.0.0.1:{port}"))
+            .env(
+                "TONGYOU_CHROMEDRIVER",
+                format!("http://127.0.0.1:{chromedriver_port}"),
+            )
+            .env(
+                "TONGYOU_CHROMIUM",
+                setup::which("chromium").unwrap_or_else(|| "chromium".into()),
+            )
             .env("TONGYOU_E2E_SHOTS", &shots),
     );
     println!("screenshots: {}", shots.display());
