@@ -196,7 +196,7 @@ async fn blocking<T: Send + 'static>(
     f: impl FnOnce(&dyn CatalogStore) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, HttpError> {
     let store = Arc::clone(store);
-    Ok(tokio::task::spawn_blocking(move || f(store.as_ref())).await??)
+    off_thread(move || f(store.as_ref())).await
 }
 
 #[utoipa::path(get, path = "/api/v1/health", responses((status = 200, body = Health)))]

@@ -107,15 +107,7 @@ pub async fn open_app(env: &Env, platform: &str, data_dir: &Path) -> Client {
             "args": ["--platform", platform, "--data-dir", data_dir],
         }
     });
-    let serde_json::Value::Object(capabilities) = capabilities else {
-        unreachable!()
-    };
-    ClientBuilder::rustls()
-        .expect("TLS roots")
-        .capabilities(capabilities)
-        .connect(&env.webdriver)
-        .await
-        .expect("open the app through tauri-driver")
+    connect(&env.webdriver, capabilities).await
 }
 
 /// Opens headless Chromium with a fresh profile, as a desk agent's browser would be.
@@ -133,15 +125,20 @@ pub async fn open_browser(env: &Env, profile: &Path) -> Client {
             ],
         }
     });
+    connect(&env.chromedriver, capabilities).await
+}
+
+/// A WebDriver session at `driver` with the given capabilities (a JSON object).
+async fn connect(driver: &str, capabilities: serde_json::Value) -> Client {
     let serde_json::Value::Object(capabilities) = capabilities else {
-        unreachable!()
+        panic!("capabilities must be a JSON object")
     };
     ClientBuilder::rustls()
         .expect("TLS roots")
         .capabilities(capabilities)
-        .connect(&env.chromedriver)
+        .connect(driver)
         .await
-        .expect("open Chromium through chromedriver")
+        .unwrap_or_else(|e| panic!("open a WebDriver session at {driver}: {e}"))
 }
 
 /// Waits until `css` matches an element whose text satisfies `accept`.
