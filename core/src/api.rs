@@ -8,6 +8,9 @@ use crate::catalog::{Catalog, Fen, HotelArea, LiftKind, SightKind};
 use crate::clock::ClockTime;
 pub use crate::text::{Lang, Text};
 
+mod booking;
+pub use booking::*;
+
 /// The path prefix of the current API version.
 pub const API_PREFIX: &str = "/api/v1";
 

@@ -65,6 +65,11 @@ pub struct Catalog {
     pub hotels: Vec<Hotel>,
     #[serde(default)]
     pub shuttles: Vec<ShuttleLine>,
+    #[serde(default)]
+    pub linked_offers: Vec<LinkedOffer>,
+    /// How each kind of product is refunded on cancellation; every kind booked needs one.
+    #[serde(default)]
+    pub refund_rules: Vec<RefundRule>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,6 +137,9 @@ pub struct TicketProduct {
     pub kind: TicketKind,
     pub name: Text,
     pub price: SeasonalPrice,
+    /// Units that can be sold per day (audio guides to rent); `None`: not limited.
+    #[serde(default)]
+    pub daily_stock: Option<u32>,
 }
 
 /// An age- or status-based discount, as data because regions differ.
@@ -238,6 +246,9 @@ pub struct CableCar {
     pub hours: Vec<SeasonHours>,
     /// One-way fare.
     pub price: SeasonalPrice,
+    /// Rides that can be sold ahead per day; `None`: not limited.
+    #[serde(default)]
+    pub daily_capacity: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -319,6 +330,68 @@ pub struct ShuttleLine {
     pub timetable: Timetable,
     /// One-way fare.
     pub price: SeasonalPrice,
+}
+
+/// A discount for booking things together (联票优惠): staying at a hotel near where the
+/// scenic area is entered takes a share off the entry ticket and can make the shuttle free.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LinkedOffer {
+    pub id: String,
+    pub name: Text,
+    /// Where the scenic area is entered; hotels within `within_m` of it qualify.
+    pub anchor: Stop,
+    pub within_m: u32,
+    /// Taken off the entry ticket after any age or status discount.
+    pub ticket_percent_off: u8,
+    #[serde(default)]
+    pub free_shuttle: bool,
+}
+
+/// The kinds of product a combo order can hold, one provider module each (hotels and
+/// shuttles), with scenic products split because their refund rules differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProductKind {
+    /// Entry tickets and rentals such as the audio guide.
+    Ticket,
+    /// Cable car and funicular rides.
+    Lift,
+    Hotel,
+    Shuttle,
+}
+
+impl ProductKind {
+    pub const ALL: [ProductKind; 4] = [
+        ProductKind::Ticket,
+        ProductKind::Lift,
+        ProductKind::Hotel,
+        ProductKind::Shuttle,
+    ];
+}
+
+/// Cancellation terms: a full refund until `until` on the day `days_before` the visit (or
+/// check-in, or departure), then `late_percent` until it starts, then nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RefundRule {
+    pub id: String,
+    pub name: Text,
+    pub applies_to: Vec<ProductKind>,
+    pub days_before: u8,
+    pub until: ClockTime,
+    pub late_percent: u8,
+}
+
+impl Catalog {
+    pub fn refund_rule(&self, kind: ProductKind) -> Option<&RefundRule> {
+        self.refund_rules
+            .iter()
+            .find(|r| r.applies_to.contains(&kind))
+    }
 }
 
 /// Why a catalog data file was refused. Always names the file and the field.
@@ -565,6 +638,46 @@ impl Catalog {
                 return invalid(&at("seats"), "must be more than 0");
             }
             check_price(&at("price"), &s.price, &seasons)?;
+        }
+
+        unique_ids(
+            "linked_offers",
+            self.linked_offers.iter().map(|o| o.id.as_str()),
+        )?;
+        for (i, o) in self.linked_offers.iter().enumerate() {
+            let at = |f: &str| format!("linked_offers[{i}].{f}");
+            check_text(&at("name"), &o.name)?;
+            check_point(&at("anchor.location"), o.anchor.location)?;
+            if o.ticket_percent_off > 100 {
+                return invalid(&at("ticket_percent_off"), "must be 0 to 100");
+            }
+        }
+
+        unique_ids(
+            "refund_rules",
+            self.refund_rules.iter().map(|r| r.id.as_str()),
+        )?;
+        for (i, r) in self.refund_rules.iter().enumerate() {
+            check_text(&format!("refund_rules[{i}].name"), &r.name)?;
+            if r.late_percent > 100 {
+                return invalid(
+                    &format!("refund_rules[{i}].late_percent"),
+                    "must be 0 to 100",
+                );
+            }
+        }
+        for kind in ProductKind::ALL {
+            let n = self
+                .refund_rules
+                .iter()
+                .filter(|r| r.applies_to.contains(&kind))
+                .count();
+            if n > 1 {
+                return invalid(
+                    "refund_rules",
+                    &format!("more than one rule applies to `{kind:?}`"),
+                );
+            }
         }
         Ok(())
     }

@@ -51,6 +51,14 @@ impl FromStr for ClockTime {
     }
 }
 
+impl ClockTime {
+    /// As a chrono time; `24:00` becomes the last second of the day.
+    pub fn to_naive(self) -> chrono::NaiveTime {
+        chrono::NaiveTime::from_hms_opt(u32::from(self.0 / 60), u32::from(self.0 % 60), 0)
+            .unwrap_or(chrono::NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default())
+    }
+}
+
 impl From<chrono::NaiveTime> for ClockTime {
     fn from(t: chrono::NaiveTime) -> Self {
         use chrono::Timelike;

@@ -12,9 +12,11 @@
 //! - [`identity`]: resident ID and mobile number validation, with masking.
 //! - [`pass`]: the signed pass format behind ticket QR codes, and its offline check.
 //! - [`pricing`]: ticket prices by season, age on the visit date and status.
+//! - [`booking`]: combo checks and quotes, linked offers, refunds, replacement hotels.
 //! - [`api`]: every type that crosses a process boundary (HTTP, IPC). Contracts.
 
 pub mod api;
+pub mod booking;
 pub mod catalog;
 pub mod clock;
 pub mod discover;

@@ -106,18 +106,11 @@ fn applies(rule: &DiscountRule, age: u32, who: &Traveller) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::tests::huangshan;
     use rstest::rstest;
 
     fn date(s: &str) -> NaiveDate {
         s.parse().unwrap()
-    }
-
-    fn huangshan() -> Catalog {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../assets/regions/huangshan.toml"
-        );
-        Catalog::from_toml(path, &std::fs::read_to_string(path).unwrap()).unwrap()
     }
 
     fn born(birth: &str) -> Traveller {

@@ -115,6 +115,15 @@ pub(crate) fn mini() -> Catalog {
     Catalog::from_toml("mini.toml", MINI).unwrap()
 }
 
+/// The shipped demo region.
+pub(crate) fn huangshan() -> Catalog {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../assets/regions/huangshan.toml"
+    );
+    Catalog::from_toml(path, &std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 fn error_for(edit: impl FnOnce(String) -> String) -> CatalogError {
     Catalog::from_toml("mini.toml", &edit(MINI.to_owned())).unwrap_err()
 }
