@@ -10,9 +10,13 @@ use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_NONE_MATCH};
 use serde::de::DeserializeOwned;
 use tongyou_core::api::{
-    API_PREFIX, ApiError, CatalogSnapshot, CodeRequest, CodeSent, ErrorCode, Health, RegionSummary,
-    Session, SignIn, Traveller, TravellerInput,
+    API_PREFIX, ApiError, Availability, CashierAction, CatalogSnapshot, CodeRequest, CodeSent,
+    ErrorCode, Fault, Health, Order, OrderRequest, RegionSummary, Session, SignIn, Traveller,
+    TravellerInput,
 };
+
+/// The header that makes a write safe to retry: the same key replays the first answer.
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -180,6 +184,117 @@ impl PlatformClient {
             return Ok(());
         }
         decode::<serde_json::Value>(response).await.map(drop)
+    }
+
+    /// Places a combo order and runs the booking saga. The answer is the order in
+    /// whatever state the saga reached: confirmed, failed (nothing charged, with the
+    /// reason), or awaiting payment at the provider's cashier. Retrying with the same
+    /// `idempotency_key` is safe: it replays the first answer.
+    pub async fn place_order(
+        &self,
+        token: &str,
+        idempotency_key: &str,
+        order: &OrderRequest,
+    ) -> Result<Order, ClientError> {
+        let request = self
+            .http
+            .post(self.url("/orders"))
+            .bearer_auth(token)
+            .header(IDEMPOTENCY_KEY, idempotency_key)
+            .json(order);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    pub async fn orders(&self, token: &str) -> Result<Vec<Order>, ClientError> {
+        let request = self.http.get(self.url("/orders")).bearer_auth(token);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    pub async fn order(&self, token: &str, id: i64) -> Result<Order, ClientError> {
+        let request = self
+            .http
+            .get(self.url(&format!("/orders/{id}")))
+            .bearer_auth(token);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    /// Cancels what can still be cancelled, refunding by each product's rule.
+    pub async fn cancel_order(
+        &self,
+        token: &str,
+        idempotency_key: &str,
+        id: i64,
+    ) -> Result<Order, ClientError> {
+        let request = self
+            .http
+            .post(self.url(&format!("/orders/{id}/cancel")))
+            .bearer_auth(token)
+            .header(IDEMPOTENCY_KEY, idempotency_key);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    /// Places left per entry slot on a date.
+    pub async fn availability(
+        &self,
+        region_id: &str,
+        date: &str,
+    ) -> Result<Availability, ClientError> {
+        self.get_json(&format!("/regions/{region_id}/availability/{date}"))
+            .await
+    }
+
+    /// The simulated payment provider's cashier: pay or refuse a pending payment. Its
+    /// result reaches the platform as a signed callback, as a real provider's would.
+    pub async fn cashier(&self, payment_id: &str, approve: bool) -> Result<(), ClientError> {
+        let response = self
+            .http
+            .post(self.url(&format!("/sim-pay/{payment_id}")))
+            .json(&CashierAction { approve })
+            .send()
+            .await
+            .map_err(offline)?;
+        decode::<serde_json::Value>(response).await.map(drop)
+    }
+
+    /// Dev mode only: make a provider fail at a step until [`clear_faults`].
+    ///
+    /// [`clear_faults`]: PlatformClient::clear_faults
+    pub async fn set_fault(&self, fault: Fault) -> Result<(), ClientError> {
+        let response = self
+            .http
+            .post(self.url("/dev/faults"))
+            .json(&fault)
+            .send()
+            .await
+            .map_err(offline)?;
+        decode::<serde_json::Value>(response).await.map(drop)
+    }
+
+    pub async fn clear_faults(&self) -> Result<(), ClientError> {
+        let response = self
+            .http
+            .delete(self.url("/dev/faults"))
+            .send()
+            .await
+            .map_err(offline)?;
+        decode::<serde_json::Value>(response).await.map(drop)
+    }
+
+    /// Dev mode only: run the hold-expiry sweeper as if it were `at` (RFC 3339); returns
+    /// how many holds it released.
+    pub async fn dev_sweep(&self, at: &str) -> Result<usize, ClientError> {
+        #[derive(serde::Deserialize)]
+        struct Swept {
+            released: usize,
+        }
+        let response = self
+            .http
+            .post(self.url("/dev/sweep"))
+            .json(&serde_json::json!({ "at": at }))
+            .send()
+            .await
+            .map_err(offline)?;
+        Ok(decode::<Swept>(response).await?.released)
     }
 
     fn url(&self, path: &str) -> String {
