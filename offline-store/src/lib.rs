@@ -4,6 +4,7 @@
 //! [`sync`] brings the platform's data in when it can be reached. This crate owns the
 //! on-device schema and its migrations; it knows nothing about windows or IPC.
 
+pub mod account;
 pub mod sync;
 
 use std::path::Path;
@@ -16,9 +17,10 @@ use tongyou_core::catalog::Catalog;
 use tongyou_core::text::Lang;
 
 /// Append-only: never edit a released migration, add a new file.
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!(
-    "../migrations/20261122_0001_catalog.sql"
-))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("../migrations/20261122_0001_catalog.sql")),
+    M::up(include_str!("../migrations/20261122_0002_account.sql")),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

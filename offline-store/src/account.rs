@@ -1,0 +1,195 @@
+//! The signed-in tourist on this device: the session (so a restart stays signed in) and
+//! the last fetched copy of each of their orders, passes included, so the order page and
+//! the ticket wallet work with no network. This module stores what the platform said; it
+//! decides nothing about orders.
+
+use rusqlite::{OptionalExtension, params};
+use tongyou_core::api::{Order, Session};
+
+use crate::{OfflineStore, StoreError};
+
+impl OfflineStore {
+    /// Remembers `session`, replacing any earlier one.
+    pub fn save_session(&self, session: &Session) -> Result<(), StoreError> {
+        let json = serde_json::to_string(session)?;
+        self.conn()?.execute(
+            "INSERT OR REPLACE INTO session (id, account_id, session_json) VALUES (1, ?1, ?2)",
+            params![session.account_id, json],
+        )?;
+        Ok(())
+    }
+
+    pub fn session(&self) -> Result<Option<Session>, StoreError> {
+        let json: Option<String> = self
+            .conn()?
+            .query_row("SELECT session_json FROM session WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
+    }
+
+    /// Signs out on this device. Cached orders stay: they belong to the account and come
+    /// back when it signs in again.
+    pub fn forget_session(&self) -> Result<(), StoreError> {
+        self.conn()?.execute("DELETE FROM session", [])?;
+        Ok(())
+    }
+
+    /// Keeps the latest copy of each order, all in one transaction.
+    pub fn save_orders(
+        &self,
+        account_id: i64,
+        orders: &[Order],
+        fetched_at: &str,
+    ) -> Result<(), StoreError> {
+        let rows = orders
+            .iter()
+            .map(|o| Ok((o, serde_json::to_string(o)?)))
+            .collect::<Result<Vec<_>, serde_json::Error>>()?;
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        for (order, json) in rows {
+            tx.execute(
+                "INSERT OR REPLACE INTO order_copy (order_id, account_id, created_at, order_json, fetched_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![order.id, account_id, order.created_at, json, fetched_at],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The stored copy of one of `account_id`'s orders.
+    pub fn order(&self, account_id: i64, order_id: i64) -> Result<Option<Order>, StoreError> {
+        let json: Option<String> = self
+            .conn()?
+            .query_row(
+                "SELECT order_json FROM order_copy WHERE order_id = ?1 AND account_id = ?2",
+                params![order_id, account_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
+    }
+
+    /// `account_id`'s stored orders, newest first.
+    pub fn orders(&self, account_id: i64) -> Result<Vec<Order>, StoreError> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(
+            "SELECT order_json FROM order_copy WHERE account_id = ?1
+             ORDER BY created_at DESC, order_id DESC",
+        )?;
+        let rows = stmt.query_map([account_id], |r| r.get::<_, String>(0))?;
+        let mut orders = Vec::new();
+        for json in rows {
+            orders.push(serde_json::from_str(&json?)?);
+        }
+        Ok(orders)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use tongyou_core::api::{
+        Order, OrderState, Payment, PaymentMethod, PaymentState, Quote, Session,
+    };
+    use tongyou_core::catalog::Fen;
+
+    use crate::OfflineStore;
+
+    fn session(account_id: i64, token: &str) -> Session {
+        Session {
+            token: token.into(),
+            account_id,
+            mobile: "138****8000".into(),
+            expires_at: "2026-12-22T00:00:00Z".into(),
+        }
+    }
+
+    fn order(id: i64, created_at: &str, state: OrderState) -> Order {
+        Order {
+            id,
+            region_id: "huangshan".into(),
+            date: "2026-11-23".into(),
+            state,
+            created_at: created_at.into(),
+            holds_expire_at: None,
+            quote: Quote {
+                lines: vec![],
+                full_total: Fen(19000),
+                total: Fen(17100),
+                offers: vec![],
+            },
+            payment: Payment {
+                id: format!("pay-{id}"),
+                method: PaymentMethod::Wallet,
+                state: PaymentState::Paid,
+                amount: Fen(17100),
+                refunded: Fen(0),
+                redirect_url: None,
+            },
+            sub_orders: vec![],
+            passes: vec![],
+            problem: None,
+        }
+    }
+
+    #[test]
+    fn a_session_survives_reopening_until_signed_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("device.db");
+        let store = OfflineStore::open(&path).unwrap();
+        assert_eq!(store.session().unwrap(), None);
+        store.save_session(&session(1, "first")).unwrap();
+        store.save_session(&session(2, "second")).unwrap();
+        drop(store);
+
+        let store = OfflineStore::open(&path).unwrap();
+        assert_eq!(store.session().unwrap(), Some(session(2, "second")));
+        store.forget_session().unwrap();
+        assert_eq!(store.session().unwrap(), None);
+    }
+
+    #[test]
+    fn orders_keep_their_latest_copy_per_account_newest_first() {
+        let store = OfflineStore::open_in_memory().unwrap();
+        let older = order(1, "2026-11-22T08:00:00+08:00", OrderState::AwaitingPayment);
+        let newer = order(2, "2026-11-22T09:00:00+08:00", OrderState::Confirmed);
+        store
+            .save_orders(7, &[older.clone(), newer.clone()], "t1")
+            .unwrap();
+        store
+            .save_orders(
+                8,
+                &[order(3, "2026-11-22T10:00:00+08:00", OrderState::Failed)],
+                "t1",
+            )
+            .unwrap();
+
+        let paid = order(1, "2026-11-22T08:00:00+08:00", OrderState::Confirmed);
+        store
+            .save_orders(7, std::slice::from_ref(&paid), "t2")
+            .unwrap();
+
+        assert_eq!(store.orders(7).unwrap(), [newer, paid.clone()]);
+        assert_eq!(store.order(7, 1).unwrap(), Some(paid));
+        // Another account's order is not this account's to read.
+        assert_eq!(store.order(7, 3).unwrap(), None);
+        assert_eq!(store.orders(8).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn signing_out_keeps_the_orders() {
+        let store = OfflineStore::open_in_memory().unwrap();
+        store.save_session(&session(7, "t")).unwrap();
+        let o = order(1, "2026-11-22T08:00:00+08:00", OrderState::Confirmed);
+        store
+            .save_orders(7, std::slice::from_ref(&o), "t1")
+            .unwrap();
+        store.forget_session().unwrap();
+        assert_eq!(store.orders(7).unwrap(), [o]);
+    }
+}
