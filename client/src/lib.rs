@@ -297,6 +297,17 @@ impl PlatformClient {
         Ok(decode::<Swept>(response).await?.released)
     }
 
+    /// Dev mode only: places held right now per provider module (`scenic`, `hotel`,
+    /// `transport`); all zero once every hold is settled.
+    pub async fn dev_held(&self) -> Result<std::collections::BTreeMap<String, u64>, ClientError> {
+        self.get_json("/dev/held").await
+    }
+
+    /// The public keys that verify passes.
+    pub async fn public_keys(&self) -> Result<Vec<tongyou_core::api::PublicKey>, ClientError> {
+        self.get_json("/keys").await
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{API_PREFIX}{path}", self.base)
     }

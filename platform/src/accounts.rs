@@ -79,6 +79,15 @@ impl Secret {
         Ok(Secret(key))
     }
 
+    /// A sub-key for one purpose (such as signing payment callbacks).
+    pub fn derive(&self, purpose: &[u8]) -> [u8; 32] {
+        Sha256::new()
+            .chain_update(self.0)
+            .chain_update(purpose)
+            .finalize()
+            .into()
+    }
+
     fn keyed_hash(&self, text: &str) -> String {
         hex::encode(
             Sha256::new()
@@ -88,7 +97,7 @@ impl Secret {
         )
     }
 
-    fn encrypt(&self, plain: &str) -> Result<Vec<u8>, AccountError> {
+    pub(crate) fn encrypt(&self, plain: &str) -> Result<Vec<u8>, AccountError> {
         let mut nonce = [0u8; 12];
         getrandom::fill(&mut nonce).map_err(|e| AccountError::Crypto(e.to_string()))?;
         let cipher = ChaCha20Poly1305::new(Key::from_slice(&self.0));
@@ -116,6 +125,12 @@ impl Secret {
 }
 
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// A saved traveller with the full ID number. Never serialised, logged or returned.
+pub struct RealName {
+    pub traveller: Traveller,
+    pub id_number: String,
+}
 
 pub struct Accounts {
     store: Arc<dyn AccountStore>,
@@ -278,6 +293,34 @@ impl Accounts {
             .into_iter()
             .map(public)
             .collect())
+    }
+
+    /// Saved travellers with their full ID numbers, for the one use that needs them: the
+    /// holder hash of a real-name pass. `None` for an id the account does not have.
+    pub fn real_names(
+        &self,
+        account_id: i64,
+        ids: &[i64],
+    ) -> Result<Vec<Option<RealName>>, AccountError> {
+        let saved = self.store.travellers(account_id)?;
+        ids.iter()
+            .map(|id| {
+                saved
+                    .iter()
+                    .find(|t| t.id == *id)
+                    .map(|t| {
+                        Ok(RealName {
+                            id_number: self.secret.decrypt(&t.id_cipher)?,
+                            traveller: public(t.clone()),
+                        })
+                    })
+                    .transpose()
+            })
+            .collect()
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
     }
 
     pub fn remove_traveller(&self, account_id: i64, id: i64) -> Result<(), AccountError> {

@@ -10,12 +10,18 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use tongyou_core::api::{
-    API_PREFIX, ApiError, CatalogSnapshot, CodeRequest, CodeSent, ErrorCode, FieldError, Health,
-    IdKind, RegionSummary, Session, SignIn, Traveller, TravellerInput,
+    API_PREFIX, ApiError, Availability, CashierAction, CatalogSnapshot, CodeRequest, CodeSent,
+    Combo, ErrorCode, Fault, FaultStep, FaultTarget, FieldError, Guest, Health, HotelStay, IdKind,
+    IssuedPass, Order, OrderRequest, OrderState, OrderTraveller, PassState, Payment,
+    PaymentCallback, PaymentMethod, PaymentState, Provider, PublicKey, Quote, QuoteLine,
+    RegionSummary, Session, ShuttleSeat, SignIn, SubOrder, SubOrderState, Traveller,
+    TravellerInput,
 };
 use utoipa::OpenApi;
 
 use crate::accounts::{AccountError, Accounts};
+use crate::orders::{Booking, BookingError};
+use crate::payments::PaymentError;
 use crate::store::{CatalogStore, StoreError};
 
 type Store = Arc<dyn CatalogStore>;
@@ -25,6 +31,15 @@ type Store = Arc<dyn CatalogStore>;
 pub struct AppState {
     pub catalog: Store,
     pub accounts: Arc<Accounts>,
+    pub booking: Arc<Booking>,
+    /// Serves the dev-only endpoints (sign-in codes, fault switches, the sweep trigger).
+    pub dev_mode: bool,
+}
+
+impl FromRef<AppState> for Arc<Booking> {
+    fn from_ref(state: &AppState) -> Arc<Booking> {
+        Arc::clone(&state.booking)
+    }
 }
 
 impl FromRef<AppState> for Store {
@@ -43,12 +58,19 @@ impl FromRef<AppState> for Arc<Accounts> {
 #[openapi(
     info(
         title = "Tongyou platform API",
-        description = "Catalog of the regions served by the Tongyou platform."
+        description = "The Tongyou platform: regions and their catalogs, accounts and saved travellers, combo orders (the booking saga), payments and pass-signing keys."
     ),
-    paths(health, list_regions, region_catalog, request_code, sign_in, list_travellers, add_traveller, remove_traveller),
+    paths(
+        health, list_regions, region_catalog, availability, request_code, sign_in, list_travellers,
+        add_traveller, remove_traveller, place_order, list_orders, get_order, cancel_order,
+        payment_callback, cashier, public_keys
+    ),
     components(schemas(
         ApiError, FieldError, Health, RegionSummary, CatalogSnapshot, CodeRequest, CodeSent, SignIn, Session,
-        IdKind, TravellerInput, Traveller
+        IdKind, TravellerInput, Traveller, Availability, Combo, HotelStay, ShuttleSeat, Guest, Quote,
+        QuoteLine, OrderRequest, OrderTraveller, PaymentMethod, Order, OrderState, SubOrder,
+        SubOrderState, Provider, Payment, PaymentState, IssuedPass, PassState, PaymentCallback,
+        CashierAction, PublicKey, Fault, FaultTarget, FaultStep
     )),
     modifiers(&BearerAuth)
 )]
@@ -72,11 +94,21 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/regions", get(list_regions))
         .route("/regions/{id}/catalog", get(region_catalog))
+        .route("/regions/{id}/availability/{date}", get(availability))
         .route("/auth/code", post(request_code))
         .route("/auth/session", post(sign_in))
         .route("/dev/sign-in-code/{mobile}", get(dev_sign_in_code))
         .route("/travellers", get(list_travellers).post(add_traveller))
         .route("/travellers/{id}", delete(remove_traveller))
+        .route("/orders", get(list_orders).post(place_order))
+        .route("/orders/{id}", get(get_order))
+        .route("/orders/{id}/cancel", post(cancel_order))
+        .route("/payments/callback", post(payment_callback))
+        .route("/sim-pay/{id}", post(cashier))
+        .route("/keys", get(public_keys))
+        .route("/dev/faults", post(set_fault).delete(clear_faults))
+        .route("/dev/sweep", post(dev_sweep))
+        .route("/dev/held", get(dev_held))
         .route("/openapi.json", get(openapi));
     Router::new()
         .route("/", get(home))
@@ -99,12 +131,38 @@ pub enum HttpError {
     Join(#[from] tokio::task::JoinError),
     #[error(transparent)]
     Account(#[from] AccountError),
+    #[error(transparent)]
+    Booking(BookingError),
+}
+
+impl From<BookingError> for HttpError {
+    fn from(e: BookingError) -> Self {
+        match e {
+            BookingError::Account(a) => HttpError::Account(a),
+            other => HttpError::Booking(other),
+        }
+    }
 }
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         use AccountError as A;
+        use BookingError as B;
         let (status, code) = match &self {
+            HttpError::Booking(B::Invalid(_)) | HttpError::Booking(B::KeyReused) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid)
+            }
+            HttpError::Booking(B::MissingKey) => (StatusCode::BAD_REQUEST, ErrorCode::Invalid),
+            HttpError::Booking(B::NotFound | B::Payment(PaymentError::Unknown(_))) => {
+                (StatusCode::NOT_FOUND, ErrorCode::NotFound)
+            }
+            HttpError::Booking(B::InProgress | B::Conflict(_)) => {
+                (StatusCode::CONFLICT, ErrorCode::Conflict)
+            }
+            HttpError::Booking(B::Payment(PaymentError::BadSignature)) => {
+                (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized)
+            }
+            HttpError::Booking(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
             HttpError::NotFound(_) | HttpError::Account(A::NotFound) => {
                 (StatusCode::NOT_FOUND, ErrorCode::NotFound)
             }
@@ -125,7 +183,8 @@ impl IntoResponse for HttpError {
             }
         };
         let fields = match self {
-            HttpError::Account(A::Invalid(ref fields)) => fields.clone(),
+            HttpError::Account(A::Invalid(ref fields))
+            | HttpError::Booking(B::Invalid(ref fields)) => fields.clone(),
             _ => Vec::new(),
         };
         if status.is_server_error() {
@@ -322,6 +381,177 @@ async fn remove_traveller(
 ) -> Result<StatusCode, HttpError> {
     off_thread(move || accounts.remove_traveller(account, id)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Places left per entry slot on a date.
+#[utoipa::path(get, path = "/api/v1/regions/{id}/availability/{date}",
+    params(("id" = String, Path), ("date" = String, Path, description = "`YYYY-MM-DD`")),
+    responses((status = 200, body = Availability), (status = 404, body = ApiError)))]
+async fn availability(
+    State(booking): State<Arc<Booking>>,
+    Path((id, date)): Path<(String, String)>,
+) -> Result<Json<Availability>, HttpError> {
+    Ok(Json(
+        off_thread(move || booking.availability(&id, &date)).await?,
+    ))
+}
+
+/// The `Idempotency-Key` header, when sent.
+fn idempotency_key(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Places a combo order and runs the booking saga as far as it can go now. The answer is
+/// the order in the state reached: `confirmed`, `failed` (nothing charged; `problem`
+/// says why), or `awaiting_payment` at the provider's cashier. The same
+/// `Idempotency-Key` replays the first answer; a different body with it is refused.
+#[utoipa::path(post, path = "/api/v1/orders", security(("session" = [])), request_body = OrderRequest,
+    params(("Idempotency-Key" = String, Header, description = "Unique per order attempt")),
+    responses(
+        (status = 201, body = Order),
+        (status = 400, body = ApiError, description = "No Idempotency-Key"),
+        (status = 401, body = ApiError),
+        (status = 409, body = ApiError, description = "The same key is still being processed"),
+        (status = 422, body = ApiError, description = "Invalid combo (fields named), or the key was used for another body"),
+    ))]
+async fn place_order(
+    State(booking): State<Arc<Booking>>,
+    SignedIn(account): SignedIn,
+    headers: HeaderMap,
+    Body(body): Body<OrderRequest>,
+) -> Result<(StatusCode, Json<Order>), HttpError> {
+    let key = idempotency_key(&headers);
+    let order = off_thread(move || booking.place(account, key.as_deref(), &body)).await?;
+    Ok((StatusCode::CREATED, Json(order)))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders", security(("session" = [])),
+    responses((status = 200, body = [Order]), (status = 401, body = ApiError)))]
+async fn list_orders(
+    State(booking): State<Arc<Booking>>,
+    SignedIn(account): SignedIn,
+) -> Result<Json<Vec<Order>>, HttpError> {
+    Ok(Json(off_thread(move || booking.orders(account)).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders/{id}", security(("session" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Order), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn get_order(
+    State(booking): State<Arc<Booking>>,
+    SignedIn(account): SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<Order>, HttpError> {
+    Ok(Json(off_thread(move || booking.order(account, id)).await?))
+}
+
+/// Cancels an order, refunding each sub-order by its product's rule.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", security(("session" = [])),
+    params(("id" = i64, Path), ("Idempotency-Key" = String, Header)),
+    responses((status = 200, body = Order), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
+async fn cancel_order(
+    State(booking): State<Arc<Booking>>,
+    SignedIn(account): SignedIn,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Json<Order>, HttpError> {
+    let key = idempotency_key(&headers);
+    Ok(Json(
+        off_thread(move || booking.cancel(account, key.as_deref(), id)).await?,
+    ))
+}
+
+/// The payment provider's signed notification. Replays are harmless.
+#[utoipa::path(post, path = "/api/v1/payments/callback", request_body = PaymentCallback,
+    responses((status = 200), (status = 401, body = ApiError, description = "Bad signature")))]
+async fn payment_callback(
+    State(booking): State<Arc<Booking>>,
+    Body(body): Body<PaymentCallback>,
+) -> Result<Json<serde_json::Value>, HttpError> {
+    off_thread(move || booking.on_payment(&body)).await?;
+    Ok(Json(serde_json::json!({})))
+}
+
+/// The simulated provider's cashier: pay or refuse. It answers the platform with a signed
+/// callback, as a real provider would.
+#[utoipa::path(post, path = "/api/v1/sim-pay/{id}", request_body = CashierAction,
+    params(("id" = String, Path, description = "Payment id")),
+    responses((status = 200), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
+async fn cashier(
+    State(booking): State<Arc<Booking>>,
+    Path(id): Path<String>,
+    Body(body): Body<CashierAction>,
+) -> Result<Json<serde_json::Value>, HttpError> {
+    off_thread(move || booking.cashier(&id, body.approve)).await?;
+    Ok(Json(serde_json::json!({})))
+}
+
+/// The public keys that verify passes, by key id, for gates to download.
+#[utoipa::path(get, path = "/api/v1/keys", responses((status = 200, body = [PublicKey])))]
+async fn public_keys(
+    State(booking): State<Arc<Booking>>,
+) -> Result<Json<Vec<PublicKey>>, HttpError> {
+    Ok(Json(
+        off_thread(move || booking.signer().public_keys().map_err(BookingError::from)).await?,
+    ))
+}
+
+/// Dev mode only: arm one failure of a provider at a step.
+async fn set_fault(
+    State(state): State<AppState>,
+    Body(fault): Body<Fault>,
+) -> Result<Json<serde_json::Value>, HttpError> {
+    dev_only(&state)?;
+    state.booking.faults().set(fault);
+    Ok(Json(serde_json::json!({})))
+}
+
+async fn clear_faults(State(state): State<AppState>) -> Result<Json<serde_json::Value>, HttpError> {
+    dev_only(&state)?;
+    state.booking.faults().clear();
+    Ok(Json(serde_json::json!({})))
+}
+
+#[derive(serde::Deserialize)]
+struct SweepAt {
+    at: String,
+}
+
+/// Dev mode only: run the hold sweeper as if it were `at`.
+async fn dev_sweep(
+    State(state): State<AppState>,
+    Body(body): Body<SweepAt>,
+) -> Result<Json<serde_json::Value>, HttpError> {
+    dev_only(&state)?;
+    let at = chrono::DateTime::parse_from_rfc3339(&body.at)
+        .map_err(|e| HttpError::BadBody(format!("`at` is not an RFC 3339 time: {e}")))?
+        .to_utc();
+    let booking = Arc::clone(&state.booking);
+    let released = off_thread(move || booking.sweep(at)).await?;
+    Ok(Json(serde_json::json!({ "released": released })))
+}
+
+/// Dev mode only: places held right now per provider module.
+async fn dev_held(State(state): State<AppState>) -> Result<Json<serde_json::Value>, HttpError> {
+    dev_only(&state)?;
+    let booking = Arc::clone(&state.booking);
+    let held = off_thread(move || booking.held()).await?;
+    let map: serde_json::Map<String, serde_json::Value> = held
+        .into_iter()
+        .map(|(m, n)| (format!("{m:?}").to_lowercase(), n.into()))
+        .collect();
+    Ok(Json(map.into()))
+}
+
+fn dev_only(state: &AppState) -> Result<(), HttpError> {
+    if state.dev_mode {
+        Ok(())
+    } else {
+        Err(HttpError::NotFound("no such endpoint".into()))
+    }
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {

@@ -7,15 +7,25 @@
 //! - [`config`]: command line and defaults.
 //! - [`regions`]: reading region data files from disk.
 //! - [`accounts`]: sign-in with one-time codes, sessions, saved travellers.
-//! - [`scenic`]: timed-entry slot inventory with holds; never oversold.
+//! - [`inventory`]: stock with holds, the shape each provider module keeps in its own
+//!   tables; never oversold.
+//! - [`providers`]: the scenic, hotel and transport modules behind one trait, and the
+//!   fault switches tests use to make them fail.
+//! - [`payments`]: the simulated payment provider (wallet, redirect + signed callback).
+//! - [`signer`]: Ed25519 pass signing with rotating key ids.
+//! - [`orders`]: the booking saga, orders and sub-orders, idempotency, the hold sweeper.
 //! - [`store`]: the storage trait; [`sqlite`] its embedded default.
 //! - [`http`]: routes, and the one place errors become HTTP statuses.
 
 pub mod accounts;
 pub mod config;
 pub mod http;
+pub mod inventory;
+pub mod orders;
+pub mod payments;
+pub mod providers;
 pub mod regions;
-pub mod scenic;
+pub mod signer;
 pub mod sqlite;
 pub mod store;
 
@@ -67,14 +77,52 @@ pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
         tracing::info!(region = %gone, "region withdrawn: its data file is gone");
     }
     let clock: accounts::Clock = Arc::new(chrono::Utc::now);
+    let accounts = Arc::new(accounts::Accounts::new(
+        Arc::clone(&store) as Arc<dyn store::AccountStore>,
+        secret.clone(),
+        config.dev_mode,
+        Arc::clone(&clock),
+    ));
+    let faults = Arc::new(providers::Faults::default());
+    let modules: Vec<Arc<dyn providers::Provider>> = vec![
+        Arc::new(providers::LocalProvider::scenic(
+            Arc::clone(&store),
+            Arc::clone(&faults),
+        )),
+        Arc::new(providers::LocalProvider::hotel(
+            Arc::clone(&store),
+            Arc::clone(&faults),
+        )),
+        Arc::new(providers::LocalProvider::transport(
+            Arc::clone(&store),
+            Arc::clone(&faults),
+        )),
+    ];
+    let payments = payments::Payments::new(
+        Arc::clone(&store),
+        Arc::clone(&faults),
+        secret.derive(b"payment-callback"),
+    );
+    let signer =
+        signer::Signer::load_or_create(Arc::clone(&store), &secret, &orders::fmt(clock()))?;
+    let booking = Arc::new(orders::Booking::new(
+        Arc::clone(&store),
+        &catalogs,
+        Arc::clone(&accounts),
+        modules,
+        payments,
+        signer,
+        faults,
+        Arc::clone(&clock),
+    ));
+    booking
+        .recover()
+        .context("finishing orders a previous run left open")?;
     let state = http::AppState {
         catalog: Arc::clone(&store) as Arc<dyn CatalogStore>,
-        accounts: Arc::new(accounts::Accounts::new(
-            store,
-            secret,
-            config.dev_mode,
-            clock,
-        )),
+        accounts,
+        booking: Arc::clone(&booking),
+        dev_mode: config.dev_mode,
     };
 
     let listener = tokio::net::TcpListener::bind(config.bind)
@@ -83,6 +131,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
     let app = http::router(state);
+    let sweeper = tokio::spawn(sweep_forever(booking, clock));
     let task = tokio::spawn(async move {
         let serve = axum::serve(listener, app).with_graceful_shutdown(async {
             let _ = stopped.await;
@@ -90,7 +139,27 @@ pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
         if let Err(e) = serve.await {
             tracing::error!("server stopped: {e}");
         }
+        sweeper.abort();
     });
     tracing::info!("listening on http://{addr}");
     Ok(RunningPlatform { addr, stop, task })
+}
+
+/// How often expired holds are looked for.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Releases expired holds and expires unpaid orders, for as long as the platform runs.
+async fn sweep_forever(booking: Arc<orders::Booking>, clock: accounts::Clock) {
+    let mut tick = tokio::time::interval(SWEEP_EVERY);
+    loop {
+        tick.tick().await;
+        let booking = Arc::clone(&booking);
+        let now = clock();
+        match tokio::task::spawn_blocking(move || booking.sweep(now)).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(released = n, "expired holds released"),
+            Ok(Err(e)) => tracing::warn!("sweeping expired holds failed: {e}"),
+            Err(e) => tracing::warn!("the sweeper crashed: {e}"),
+        }
+    }
 }

@@ -19,6 +19,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../migrations/20261122_0003_scenic_inventory.sql"
     )),
+    M::up(include_str!("../migrations/20261122_0004_booking.sql")),
 ];
 
 pub struct SqliteStore {

@@ -318,3 +318,17 @@ pub struct Availability {
     /// Per entry slot id.
     pub slots: Vec<(String, u32)>,
 }
+
+/// A pass-verifying key, as gates download it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicKey {
+    pub key_id: u16,
+    /// Hex of the 32-byte Ed25519 public key.
+    pub public_key: String,
+    /// Hex salt of the holder hashes in passes signed by this key.
+    pub holder_salt: String,
+    /// Retired keys no longer verify (RFC 3339).
+    #[serde(default)]
+    pub retired_at: Option<String>,
+}

@@ -1,0 +1,1120 @@
+//! The booking saga: one combo order split into one sub-order per provider module.
+//!
+//! 1. Check and price the combo (`core::booking::quote`, the same rules the app shows).
+//! 2. Hold every sub-order with an expiry. Any failure here releases every hold taken;
+//!    nothing is charged and the order is `failed` with the reason.
+//! 3. Take the payment: the pivot. The wallet answers at once; redirect methods leave the
+//!    order `awaiting_payment` until the provider's signed callback. A decline releases
+//!    every hold.
+//! 4. Confirm every sub-order. A provider failing now cannot undo the payment, so its
+//!    fallback runs: a hotel is replaced by the nearest same-grade hotel with rooms, plus
+//!    compensation; anything else is refunded for that sub-order (`partly_confirmed`).
+//! 5. Issue a signed pass for every confirmed ticket, ride and seat.
+//!
+//! Holds not confirmed in time are released by [`Booking::sweep`], which also expires
+//! orders whose payment never came. A payment that arrives after that is refunded, so
+//! nobody is ever charged without a ticket. Every write takes an idempotency key: the same
+//! key replays the first answer, a different body with it is refused.
+
+mod records;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tongyou_core::api::{
+    Availability, FieldError, Order, OrderRequest, PaymentCallback, PaymentState,
+    Provider as Module, QuoteLine,
+};
+use tongyou_core::booking::{quote, refund_due, same_grade_alternatives};
+use tongyou_core::catalog::{Catalog, Fen, ProductKind};
+use tongyou_core::clock::ClockTime;
+use tongyou_core::pass::{Party, Pass};
+use tongyou_core::pricing::{self, age_on};
+use tongyou_core::text::Text;
+
+use crate::accounts::{AccountError, Accounts, Clock};
+use crate::payments::{Charge, PaymentError, Payments};
+use crate::providers::{Faults, Item, Provider, ProviderError};
+use crate::signer::{Signer, SignerError};
+use crate::sqlite::SqliteStore;
+use crate::store::StoreError;
+
+use records::{Begin, OrderRow, SubRow};
+
+/// How long holds last while the tourist pays.
+pub const HOLD_FOR: Duration = Duration::minutes(15);
+/// Compensation for moving a tourist to another hotel: this share of the stay, refunded.
+pub const HOTEL_COMPENSATION_PERCENT: i64 = 10;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BookingError {
+    #[error("invalid order")]
+    Invalid(Vec<FieldError>),
+    #[error("no such order")]
+    NotFound,
+    #[error("an Idempotency-Key header is required on this write")]
+    MissingKey,
+    #[error("this Idempotency-Key was already used for a different request")]
+    KeyReused,
+    #[error("a request with this Idempotency-Key is still being processed; retry shortly")]
+    InProgress,
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Payment(#[from] PaymentError),
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Signer(#[from] SignerError),
+    #[error("the stored order is unreadable: {0}")]
+    Corrupt(#[from] serde_json::Error),
+}
+
+impl From<rusqlite::Error> for BookingError {
+    fn from(e: rusqlite::Error) -> Self {
+        BookingError::Store(StoreError::Database(e))
+    }
+}
+
+/// A member of an order's party as the order keeps them: no ID number, only its hash.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Member {
+    traveller_id: i64,
+    /// `张*`.
+    holder: String,
+    birth_date: NaiveDate,
+    student: bool,
+    holder_hash: String,
+}
+
+pub struct Booking {
+    store: Arc<SqliteStore>,
+    catalogs: HashMap<String, Arc<Catalog>>,
+    accounts: Arc<Accounts>,
+    providers: Vec<Arc<dyn Provider>>,
+    payments: Payments,
+    signer: Signer,
+    faults: Arc<Faults>,
+    clock: Clock,
+}
+
+impl Booking {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        store: Arc<SqliteStore>,
+        catalogs: &[Catalog],
+        accounts: Arc<Accounts>,
+        providers: Vec<Arc<dyn Provider>>,
+        payments: Payments,
+        signer: Signer,
+        faults: Arc<Faults>,
+        clock: Clock,
+    ) -> Booking {
+        Booking {
+            store,
+            catalogs: catalogs
+                .iter()
+                .map(|c| (c.region.id.clone(), Arc::new(c.clone())))
+                .collect(),
+            accounts,
+            providers,
+            payments,
+            signer,
+            faults,
+            clock,
+        }
+    }
+
+    pub fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    pub fn payments(&self) -> &Payments {
+        &self.payments
+    }
+
+    pub fn signer(&self) -> &Signer {
+        &self.signer
+    }
+
+    /// `POST /orders`: runs the saga as far as it can go now and answers with the order.
+    pub fn place(
+        &self,
+        account: i64,
+        key: Option<&str>,
+        request: &OrderRequest,
+    ) -> Result<Order, BookingError> {
+        let key = format!(
+            "order:{}",
+            key.filter(|k| !k.trim().is_empty())
+                .ok_or(BookingError::MissingKey)?
+        );
+        let hash = hex::encode(Sha256::digest(serde_json::to_vec(request)?));
+        match records::begin(&self.store, account, &key, &hash, &self.now_s())? {
+            Begin::Replay(json) => return Ok(serde_json::from_str(&json)?),
+            Begin::Mismatch => return Err(BookingError::KeyReused),
+            Begin::InProgress => return Err(BookingError::InProgress),
+            Begin::Fresh => {}
+        }
+        match self.run(account, request) {
+            Ok(order) => {
+                records::finish(&self.store, account, &key, &serde_json::to_string(&order)?)?;
+                Ok(order)
+            }
+            Err(e) => {
+                // Nothing was created: the key is free for the corrected request.
+                records::forget(&self.store, account, &key)?;
+                Err(e)
+            }
+        }
+    }
+
+    fn run(&self, account: i64, request: &OrderRequest) -> Result<Order, BookingError> {
+        let combo = &request.combo;
+        let catalog = self
+            .catalog(&combo.region_id)
+            .ok_or_else(|| invalid("combo.region_id", "没有这个景区", "There is no such region"))?;
+        let members = self.members(account, request)?;
+        let party: Vec<pricing::Traveller> = members
+            .iter()
+            .map(|m| pricing::Traveller {
+                birth_date: m.birth_date,
+                statuses: if m.student {
+                    vec!["student".into()]
+                } else {
+                    vec![]
+                },
+            })
+            .collect();
+        let now = (self.clock)();
+        let quote =
+            quote(&catalog, combo, &party, local(&catalog, now)).map_err(BookingError::Invalid)?;
+        let date: NaiveDate = combo
+            .date
+            .parse()
+            .map_err(|_| invalid("date", "日期无效", "Invalid date"))?;
+        let people = u32::try_from(members.len()).unwrap_or(u32::MAX);
+
+        let mut subs: Vec<(Module, Vec<Item>, Vec<QuoteLine>)> = Vec::new();
+        let mut scenic = Vec::new();
+        if let Some(slot_id) = &combo.slot_id {
+            scenic.push(Item::Entry {
+                slot_id: slot_id.clone(),
+                people,
+            });
+        }
+        for id in &combo.add_ons {
+            scenic.push(Item::AddOn {
+                product_id: id.clone(),
+                people,
+            });
+        }
+        let lines_of = |kinds: &[ProductKind]| -> Vec<QuoteLine> {
+            quote
+                .lines
+                .iter()
+                .filter(|l| kinds.contains(&l.kind))
+                .cloned()
+                .collect()
+        };
+        if !scenic.is_empty() {
+            subs.push((
+                Module::Scenic,
+                scenic,
+                lines_of(&[ProductKind::Ticket, ProductKind::Lift]),
+            ));
+        }
+        if let Some(stay) = &combo.hotel {
+            let item = Item::Room {
+                hotel_id: stay.hotel_id.clone(),
+                room_type_id: stay.room_type_id.clone(),
+                rooms: u32::from(stay.rooms),
+                nights: stay.nights,
+            };
+            subs.push((Module::Hotel, vec![item], lines_of(&[ProductKind::Hotel])));
+        }
+        if !combo.shuttles.is_empty() {
+            let seats = combo
+                .shuttles
+                .iter()
+                .map(|s| Item::Seat {
+                    line_id: s.line_id.clone(),
+                    departure: s.departure,
+                    seats: people,
+                })
+                .collect();
+            subs.push((Module::Transport, seats, lines_of(&[ProductKind::Shuttle])));
+        }
+
+        let now_s = fmt(now);
+        let expires = fmt(now + HOLD_FOR);
+        let payment_id = self
+            .payments
+            .create(account, request.payment, quote.total, &now_s)?;
+        let order_id = records::create_order(
+            &self.store,
+            &OrderRow {
+                id: 0,
+                account_id: account,
+                region_id: catalog.region.id.clone(),
+                date: combo.date.clone(),
+                state: "holding".into(),
+                created_at: now_s.clone(),
+                holds_expire_at: expires.clone(),
+                quote_json: serde_json::to_string(&quote)?,
+                travellers_json: serde_json::to_string(&members)?,
+                payment_id: payment_id.clone(),
+                problem_json: None,
+            },
+            &subs,
+        )?;
+
+        // Hold everything, or nothing.
+        for sub in records::sub_orders(&self.store, order_id)? {
+            let items: Vec<Item> = serde_json::from_str(&sub.items_json)?;
+            match self
+                .provider(sub.module)
+                .hold(&catalog, date, &items, &expires)
+            {
+                Ok(hold) => records::set_sub(&self.store, sub.id, "held", Some(hold), None, 0)?,
+                Err(e) => {
+                    records::set_sub(&self.store, sub.id, "failed", None, None, 0)?;
+                    self.abort(order_id, "failed", &hold_problem(sub.module, &e))?;
+                    return self.order(account, order_id);
+                }
+            }
+        }
+
+        match self.payments.charge(&payment_id)? {
+            Charge::Paid => self.after_payment(order_id)?,
+            Charge::Declined(reason) => {
+                let problem = Text::new(
+                    format!(
+                        "{}。订单未成立，所有预留已释放，没有扣款。请换一种支付方式再试。",
+                        reason.zh
+                    ),
+                    format!(
+                        "{}. Nothing was booked or charged and every hold was released. Try another payment method.",
+                        reason.en
+                    ),
+                );
+                self.abort(order_id, "failed", &problem)?;
+            }
+            Charge::Redirect => {
+                records::transition(
+                    &self.store,
+                    order_id,
+                    &["holding"],
+                    "awaiting_payment",
+                    None,
+                )?;
+            }
+        }
+        self.order(account, order_id)
+    }
+
+    /// The payment provider's callback: the pivot for redirect methods.
+    pub fn on_payment(&self, callback: &PaymentCallback) -> Result<(), BookingError> {
+        let Some(paid) = self.payments.callback(callback)? else {
+            return Ok(()); // A replayed notification: already handled.
+        };
+        let order_id = records::order_of_payment(&self.store, &callback.payment_id)?
+            .ok_or(BookingError::NotFound)?;
+        if paid {
+            self.after_payment(order_id)
+        } else {
+            let problem = Text::new(
+                "付款未完成，订单未成立，所有预留已释放，没有扣款。请重新下单或换一种支付方式。",
+                "The payment was not completed. Nothing was booked or charged and every hold was released. Order again or use another payment method.",
+            );
+            self.abort(order_id, "failed", &problem)
+        }
+    }
+
+    /// The simulated cashier's buttons: the provider reports back by a signed callback.
+    pub fn cashier(&self, payment_id: &str, approve: bool) -> Result<(), BookingError> {
+        let payment = self.payments.payment(payment_id)?;
+        if payment.state != PaymentState::Pending {
+            return Err(BookingError::Conflict(
+                "this payment is no longer waiting to be paid".into(),
+            ));
+        }
+        let approve = approve
+            && !self.faults.take(
+                tongyou_core::api::FaultTarget::Payment,
+                tongyou_core::api::FaultStep::Charge,
+            );
+        let callback = PaymentCallback {
+            payment_id: payment_id.to_owned(),
+            paid: approve,
+            signature: self.payments.sign(payment_id, approve),
+        };
+        self.on_payment(&callback)
+    }
+
+    fn after_payment(&self, order_id: i64) -> Result<(), BookingError> {
+        let row = records::order_row(&self.store, order_id)?.ok_or(BookingError::NotFound)?;
+        if !records::transition(
+            &self.store,
+            order_id,
+            &["holding", "awaiting_payment"],
+            "confirming",
+            None,
+        )? {
+            // The order gave up (expired, cancelled) before the money came: all of it goes back.
+            let payment = self.payments.payment(&row.payment_id)?;
+            self.payments.refund(&row.payment_id, payment.amount)?;
+            return Ok(());
+        }
+        self.confirm_all(&row)
+    }
+
+    /// Confirms every held sub-order of a paid order, running the fallbacks, then issues
+    /// passes. Safe to run again on the same order (after a crash).
+    fn confirm_all(&self, row: &OrderRow) -> Result<(), BookingError> {
+        let catalog = self.catalog(&row.region_id).ok_or(BookingError::NotFound)?;
+        let date: NaiveDate = row.date.parse().map_err(|_| BookingError::NotFound)?;
+        let members: Vec<Member> = serde_json::from_str(&row.travellers_json)?;
+        let now = (self.clock)();
+        let now_s = fmt(now);
+        let mut problems = Vec::new();
+        let subs = records::sub_orders(&self.store, row.id)?;
+        for (index, sub) in subs.iter().enumerate() {
+            if sub.state != "held" {
+                continue;
+            }
+            let provider = self.provider(sub.module);
+            let Some(hold) = sub.hold_id else { continue };
+            match provider.confirm(hold, &now_s) {
+                Ok(()) => {
+                    records::set_sub(&self.store, sub.id, "confirmed", Some(hold), None, 0)?;
+                    self.issue_passes(row, &catalog, date, &members, sub, index)?;
+                }
+                Err(e) => {
+                    tracing::warn!(order = row.id, module = ?sub.module, "confirm failed after payment: {e}");
+                    if let Err(e) = provider.release(hold) {
+                        tracing::warn!(
+                            order = row.id,
+                            "release failed; the sweeper will free it: {e}"
+                        );
+                    }
+                    if sub.module == Module::Hotel
+                        && let Some(note) = self.replace_hotel(row, &catalog, date, sub, &now)?
+                    {
+                        problems.push(note);
+                        continue;
+                    }
+                    let back = self.payments.refund(&row.payment_id, Fen(sub.amount))?;
+                    let note = Text::new(
+                        format!(
+                            "{}未能确认，已退款{}。",
+                            module_name(sub.module).zh,
+                            back.display_yuan()
+                        ),
+                        format!(
+                            "The {} could not confirm; {} was refunded.",
+                            module_name(sub.module).en,
+                            back.display_yuan()
+                        ),
+                    );
+                    records::set_sub(&self.store, sub.id, "failed", None, Some(&note), back.0)?;
+                    problems.push(note);
+                }
+            }
+        }
+        let subs = records::sub_orders(&self.store, row.id)?;
+        let ok = subs
+            .iter()
+            .filter(|s| s.state == "confirmed" || s.state == "adjusted")
+            .count();
+        let failed = subs.iter().any(|s| s.state == "failed");
+        let state = match (ok, failed) {
+            (0, _) => "failed",
+            (_, true) => "partly_confirmed",
+            _ => "confirmed",
+        };
+        let problem = (!problems.is_empty()).then(|| {
+            Text::new(
+                problems
+                    .iter()
+                    .map(|p| p.zh.as_str())
+                    .collect::<Vec<_>>()
+                    .join(""),
+                problems
+                    .iter()
+                    .map(|p| p.en.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+        });
+        records::transition(
+            &self.store,
+            row.id,
+            &["confirming"],
+            state,
+            problem.as_ref(),
+        )?;
+        Ok(())
+    }
+
+    /// The hotel could not honour a paid stay: book the nearest same-grade hotel with a
+    /// room that sleeps as many, at the platform's cost, and compensate.
+    fn replace_hotel(
+        &self,
+        row: &OrderRow,
+        catalog: &Catalog,
+        date: NaiveDate,
+        sub: &SubRow,
+        now: &DateTime<Utc>,
+    ) -> Result<Option<Text>, BookingError> {
+        let items: Vec<Item> = serde_json::from_str(&sub.items_json)?;
+        let Some(Item::Room {
+            hotel_id,
+            room_type_id,
+            rooms,
+            nights,
+        }) = items.first().cloned()
+        else {
+            return Ok(None);
+        };
+        let Some(original) = catalog.hotels.iter().find(|h| h.id == hotel_id) else {
+            return Ok(None);
+        };
+        let sleeps = original
+            .room_types
+            .iter()
+            .find(|r| r.id == room_type_id)
+            .map_or(1, |r| r.sleeps);
+        let provider = self.provider(Module::Hotel);
+        let now_s = fmt(*now);
+        let expires = fmt(*now + HOLD_FOR);
+        for alt in same_grade_alternatives(catalog, &hotel_id) {
+            let season = catalog
+                .season_on(date)
+                .map(|s| s.id.clone())
+                .unwrap_or_default();
+            let mut fitting: Vec<_> = alt
+                .room_types
+                .iter()
+                .filter(|r| r.sleeps >= sleeps)
+                .collect();
+            fitting.sort_by_key(|r| r.price.get(&season).copied().unwrap_or(u32::MAX));
+            for room in fitting {
+                let item = Item::Room {
+                    hotel_id: alt.id.clone(),
+                    room_type_id: room.id.clone(),
+                    rooms,
+                    nights,
+                };
+                let Ok(hold) = provider.hold(catalog, date, std::slice::from_ref(&item), &expires)
+                else {
+                    continue;
+                };
+                if provider.confirm(hold, &now_s).is_err() {
+                    let _ = provider.release(hold);
+                    continue;
+                }
+                let compensation = Fen(sub.amount * HOTEL_COMPENSATION_PERCENT / 100);
+                let back = self.payments.refund(&row.payment_id, compensation)?;
+                let metres =
+                    tongyou_core::booking::distance_m(original.location, alt.location).round();
+                let note = Text::new(
+                    format!(
+                        "{}无法确认入住，已为您改订同级的{}{}（相距约{metres}米），差价由通游承担，并补偿{}。",
+                        original.name.zh,
+                        alt.name.zh,
+                        room.name.zh,
+                        back.display_yuan()
+                    ),
+                    format!(
+                        "{} could not confirm the stay, so you are booked into {} ({}), the same grade about {metres} m away, at no extra cost, with {} compensation.",
+                        original.name.en,
+                        alt.name.en,
+                        room.name.en,
+                        back.display_yuan()
+                    ),
+                );
+                records::replace_sub_items(
+                    &self.store,
+                    sub.id,
+                    &serde_json::to_string(&[item])?,
+                    hold,
+                )?;
+                records::set_sub(
+                    &self.store,
+                    sub.id,
+                    "adjusted",
+                    Some(hold),
+                    Some(&note),
+                    back.0,
+                )?;
+                return Ok(Some(note));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Ends an order before the pivot: every hold released, the payment never taken.
+    fn abort(&self, order_id: i64, state: &str, problem: &Text) -> Result<(), BookingError> {
+        let row = records::order_row(&self.store, order_id)?.ok_or(BookingError::NotFound)?;
+        if !records::transition(
+            &self.store,
+            order_id,
+            &["holding", "awaiting_payment"],
+            state,
+            Some(problem),
+        )? {
+            return Ok(());
+        }
+        self.release_all(order_id)?;
+        self.payments.abandon(&row.payment_id)?;
+        Ok(())
+    }
+
+    fn release_all(&self, order_id: i64) -> Result<(), BookingError> {
+        for sub in records::sub_orders(&self.store, order_id)? {
+            if sub.state == "held" {
+                if let Some(hold) = sub.hold_id
+                    && let Err(e) = self.provider(sub.module).release(hold)
+                {
+                    // The hold expires on its own; the sweeper gives it back then.
+                    tracing::warn!(
+                        order = order_id,
+                        "release failed; the sweeper will free it: {e}"
+                    );
+                }
+                records::set_sub(&self.store, sub.id, "released", sub.hold_id, None, 0)?;
+            } else if sub.state == "pending" {
+                records::set_sub(&self.store, sub.id, "released", None, None, 0)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Releases expired holds in every module and expires orders whose payment never
+    /// came. `now` is normally the clock; tests pass a later moment.
+    pub fn sweep(&self, now: DateTime<Utc>) -> Result<usize, BookingError> {
+        let now_s = fmt(now);
+        let mut released = 0;
+        for provider in &self.providers {
+            match provider.release_expired(&now_s) {
+                Ok(n) => released += n,
+                Err(e) => tracing::warn!(module = ?provider.module(), "sweep failed: {e}"),
+            }
+        }
+        let problem = Text::new(
+            "付款超时，预留已释放，没有扣款。请重新下单。",
+            "Payment did not arrive in time; the holds were released and nothing was charged. Please order again.",
+        );
+        for order_id in records::waiting_past(&self.store, &now_s)? {
+            self.abort(order_id, "expired", &problem)?;
+        }
+        Ok(released)
+    }
+
+    /// Finishes what a crash interrupted: paid orders are confirmed, orders caught while
+    /// holding are released (they were never charged).
+    pub fn recover(&self) -> Result<(), BookingError> {
+        for (order_id, state) in records::unfinished(&self.store)? {
+            let Some(row) = records::order_row(&self.store, order_id)? else {
+                continue;
+            };
+            if state == "confirming" {
+                self.confirm_all(&row)?;
+            } else if self.payments.payment(&row.payment_id)?.state == PaymentState::Paid {
+                self.after_payment(order_id)?;
+            } else if state == "holding" {
+                let problem = Text::new(
+                    "下单过程被中断，预留已释放，没有扣款。请重新下单。",
+                    "Ordering was interrupted; the holds were released and nothing was charged. Please order again.",
+                );
+                self.abort(order_id, "failed", &problem)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Cancels an order: before payment it releases the holds; after, every confirmed
+    /// sub-order is cancelled and refunded by its product's rule, and its passes revoked.
+    pub fn cancel(
+        &self,
+        account: i64,
+        key: Option<&str>,
+        order_id: i64,
+    ) -> Result<Order, BookingError> {
+        let key = format!(
+            "cancel:{order_id}:{}",
+            key.filter(|k| !k.trim().is_empty())
+                .ok_or(BookingError::MissingKey)?
+        );
+        match records::begin(&self.store, account, &key, "", &self.now_s())? {
+            Begin::Replay(json) => return Ok(serde_json::from_str(&json)?),
+            Begin::Mismatch => return Err(BookingError::KeyReused),
+            Begin::InProgress => return Err(BookingError::InProgress),
+            Begin::Fresh => {}
+        }
+        let outcome = self.cancel_now(account, order_id);
+        match outcome {
+            Ok(order) => {
+                records::finish(&self.store, account, &key, &serde_json::to_string(&order)?)?;
+                Ok(order)
+            }
+            Err(e) => {
+                records::forget(&self.store, account, &key)?;
+                Err(e)
+            }
+        }
+    }
+
+    fn cancel_now(&self, account: i64, order_id: i64) -> Result<Order, BookingError> {
+        let row = records::order_row(&self.store, order_id)?
+            .filter(|r| r.account_id == account)
+            .ok_or(BookingError::NotFound)?;
+        let problem = Text::new("订单已取消。", "The order was cancelled.");
+        match row.state.as_str() {
+            "holding" | "awaiting_payment" => {
+                self.abort(order_id, "cancelled", &problem)?;
+            }
+            "confirmed" | "partly_confirmed" => {
+                let catalog = self.catalog(&row.region_id).ok_or(BookingError::NotFound)?;
+                let date: NaiveDate = row.date.parse().map_err(|_| BookingError::NotFound)?;
+                let now_local = local(&catalog, (self.clock)());
+                let slot_start = serde_json::from_str::<Vec<Item>>(
+                    &records::sub_orders(&self.store, order_id)?
+                        .iter()
+                        .find(|s| s.module == Module::Scenic)
+                        .map_or("[]".to_owned(), |s| s.items_json.clone()),
+                )?
+                .iter()
+                .find_map(|i| match i {
+                    Item::Entry { slot_id, .. } => catalog
+                        .slots
+                        .iter()
+                        .find(|s| &s.id == slot_id)
+                        .map(|s| s.start),
+                    _ => None,
+                });
+                let mut refunded_total = Fen(0);
+                for sub in records::sub_orders(&self.store, order_id)? {
+                    if sub.state != "confirmed" && sub.state != "adjusted" {
+                        continue;
+                    }
+                    let lines: Vec<QuoteLine> = serde_json::from_str(&sub.lines_json)?;
+                    let due: i64 = lines
+                        .iter()
+                        .map(|l| {
+                            let starts = line_start(&catalog, date, l, slot_start);
+                            refund_due(catalog.refund_rule(l.kind), l.pay, starts, now_local).0
+                        })
+                        .sum();
+                    let due = Fen(due.min(sub.amount - sub.refunded));
+                    if let Some(hold) = sub.hold_id
+                        && let Err(e) = self.provider(sub.module).cancel(hold)
+                    {
+                        tracing::warn!(
+                            order = order_id,
+                            "the {:?} module did not take the cancellation back: {e}",
+                            sub.module
+                        );
+                    }
+                    let back = self.payments.refund(&row.payment_id, due)?;
+                    refunded_total = Fen(refunded_total.0 + back.0);
+                    records::set_sub(
+                        &self.store,
+                        sub.id,
+                        "cancelled",
+                        sub.hold_id,
+                        sub.note().as_ref(),
+                        sub.refunded + back.0,
+                    )?;
+                }
+                records::revoke_passes(&self.store, order_id, &self.now_s())?;
+                let problem = Text::new(
+                    format!(
+                        "订单已取消，按退改规则退款{}。",
+                        refunded_total.display_yuan()
+                    ),
+                    format!(
+                        "The order was cancelled; {} was refunded under the refund rules.",
+                        refunded_total.display_yuan()
+                    ),
+                );
+                records::transition(
+                    &self.store,
+                    order_id,
+                    &["confirmed", "partly_confirmed"],
+                    "cancelled",
+                    Some(&problem),
+                )?;
+            }
+            other => {
+                return Err(BookingError::Conflict(format!(
+                    "an order that is {other} cannot be cancelled"
+                )));
+            }
+        }
+        self.order(account, order_id)
+    }
+
+    pub fn order(&self, account: i64, order_id: i64) -> Result<Order, BookingError> {
+        let row = records::order_row(&self.store, order_id)?
+            .filter(|r| r.account_id == account)
+            .ok_or(BookingError::NotFound)?;
+        records::assemble(
+            &self.store,
+            row,
+            self.payments
+                .payment(&records::payment_of(&self.store, order_id)?)?,
+        )
+    }
+
+    /// The account's orders, newest first.
+    pub fn orders(&self, account: i64) -> Result<Vec<Order>, BookingError> {
+        records::orders_of(&self.store, account)?
+            .into_iter()
+            .map(|id| self.order(account, id))
+            .collect()
+    }
+
+    /// Places held right now, per module: zero once every hold is settled.
+    pub fn held(&self) -> Result<Vec<(Module, u64)>, BookingError> {
+        [
+            (Module::Scenic, crate::inventory::SCENIC),
+            (Module::Hotel, crate::inventory::HOTEL),
+            (Module::Transport, crate::inventory::TRANSPORT),
+        ]
+        .into_iter()
+        .map(|(m, inv)| {
+            Ok((
+                m,
+                inv.total_held(&self.store)
+                    .map_err(|e| store_of(ProviderError::Inventory(e)))?,
+            ))
+        })
+        .collect()
+    }
+
+    /// Places left per entry slot on a date.
+    pub fn availability(&self, region_id: &str, date: &str) -> Result<Availability, BookingError> {
+        let catalog = self.catalog(region_id).ok_or(BookingError::NotFound)?;
+        let day: NaiveDate = date
+            .parse()
+            .map_err(|_| invalid("date", "日期格式应为 YYYY-MM-DD", "Dates are YYYY-MM-DD"))?;
+        let scenic = self.provider(Module::Scenic);
+        let slots = catalog
+            .slots
+            .iter()
+            .map(|s| {
+                let item = Item::Entry {
+                    slot_id: s.id.clone(),
+                    people: 0,
+                };
+                Ok((
+                    s.id.clone(),
+                    scenic.remaining(&catalog, day, &item).map_err(store_of)?,
+                ))
+            })
+            .collect::<Result<_, BookingError>>()?;
+        Ok(Availability {
+            date: date.to_owned(),
+            slots,
+        })
+    }
+
+    fn issue_passes(
+        &self,
+        row: &OrderRow,
+        catalog: &Catalog,
+        date: NaiveDate,
+        members: &[Member],
+        sub: &SubRow,
+        index: usize,
+    ) -> Result<(), BookingError> {
+        let items: Vec<Item> = serde_json::from_str(&sub.items_json)?;
+        let offset = Duration::minutes(i64::from(catalog.region.utc_offset_minutes));
+        let from = (date.and_time(chrono::NaiveTime::MIN) - offset)
+            .and_utc()
+            .timestamp();
+        let category = |m: &Member| match age_on(m.birth_date, date).unwrap_or(0) {
+            0..18 => Party {
+                adults: 0,
+                children: 1,
+                seniors: 0,
+            },
+            18..60 => Party {
+                adults: 1,
+                children: 0,
+                seniors: 0,
+            },
+            _ => Party {
+                adults: 0,
+                children: 0,
+                seniors: 1,
+            },
+        };
+        let whole = members.iter().fold(Party::default(), |p, m| {
+            let c = category(m);
+            Party {
+                adults: p.adults + c.adults,
+                children: p.children + c.children,
+                seniors: p.seniors + c.seniors,
+            }
+        });
+        let mut issued = Vec::new();
+        for item in &items {
+            let (product, name, slot, holders): (
+                String,
+                Text,
+                Option<(ClockTime, ClockTime)>,
+                Vec<Option<&Member>>,
+            ) = match item {
+                Item::Entry { slot_id, .. } => {
+                    let slot = catalog
+                        .slots
+                        .iter()
+                        .find(|s| &s.id == slot_id)
+                        .map(|s| (s.start, s.end));
+                    let entry = catalog
+                        .entry_ticket()
+                        .map(|t| (t.id.clone(), t.name.clone()));
+                    let Some((id, name)) = entry else { continue };
+                    (id, name, slot, members.iter().map(Some).collect())
+                }
+                Item::AddOn { product_id, .. } => {
+                    let name = catalog
+                        .cable_cars
+                        .iter()
+                        .find(|c| &c.id == product_id)
+                        .map(|c| c.name.clone())
+                        .or_else(|| {
+                            catalog
+                                .tickets
+                                .iter()
+                                .find(|t| &t.id == product_id)
+                                .map(|t| t.name.clone())
+                        });
+                    let Some(name) = name else { continue };
+                    (product_id.clone(), name, None, vec![None])
+                }
+                Item::Seat {
+                    line_id, departure, ..
+                } => {
+                    let Some(line) = catalog.shuttles.iter().find(|s| &s.id == line_id) else {
+                        continue;
+                    };
+                    let slot = departure
+                        .plus(line.ride_minutes)
+                        .map(|end| (*departure, end));
+                    (line_id.clone(), line.name.clone(), slot, vec![None])
+                }
+                Item::Room { .. } => continue,
+            };
+            for holder in holders {
+                let mut pass_id = [0u8; 16];
+                getrandom::fill(&mut pass_id).map_err(|_| SignerError::BadKey)?;
+                let mut holder_hash = [0u8; 16];
+                if let Some(m) = holder
+                    && let Ok(bytes) = hex::decode(&m.holder_hash)
+                    && bytes.len() == 16
+                {
+                    holder_hash.copy_from_slice(&bytes);
+                }
+                let pass = Pass {
+                    key_id: 0,
+                    pass_id,
+                    order_id: u64::try_from(row.id).unwrap_or_default(),
+                    sub_order: u16::try_from(index).unwrap_or(u16::MAX),
+                    product: product.clone(),
+                    site: catalog.region.id.clone(),
+                    gates: Vec::new(),
+                    valid_from: from,
+                    valid_until: from + 86_400,
+                    slot,
+                    party: holder.map_or(whole, category),
+                    holder_hash,
+                };
+                let code = self.signer.sign(pass)?;
+                issued.push(records::PassRow {
+                    pass_id: hex::encode(pass_id),
+                    sub_order_id: sub.id,
+                    product_id: product.clone(),
+                    name: name.clone(),
+                    holder: holder.map(|m| m.holder.clone()),
+                    date: row.date.clone(),
+                    slot,
+                    code,
+                });
+            }
+        }
+        records::insert_passes(&self.store, row.id, &issued, &fmt((self.clock)()))?;
+        Ok(())
+    }
+
+    fn members(&self, account: i64, request: &OrderRequest) -> Result<Vec<Member>, BookingError> {
+        let ids: Vec<i64> = request.travellers.iter().map(|t| t.traveller_id).collect();
+        let found = self.accounts.real_names(account, &ids)?;
+        let mut problems = Vec::new();
+        let mut members = Vec::new();
+        for (i, (wanted, found)) in request.travellers.iter().zip(found).enumerate() {
+            if ids[..i].contains(&wanted.traveller_id) {
+                problems.push(field(
+                    &format!("travellers[{i}]"),
+                    "同一位旅客选了两次",
+                    "This traveller is chosen twice",
+                ));
+                continue;
+            }
+            let Some(real) = found else {
+                problems.push(field(
+                    &format!("travellers[{i}]"),
+                    "常用旅客中没有这位旅客",
+                    "This traveller is not among your saved travellers",
+                ));
+                continue;
+            };
+            let Ok(birth_date) = real.traveller.birth_date.parse() else {
+                problems.push(field(
+                    &format!("travellers[{i}]"),
+                    "出生日期无效",
+                    "Invalid birth date",
+                ));
+                continue;
+            };
+            members.push(Member {
+                traveller_id: wanted.traveller_id,
+                holder: mask_name(&real.traveller.name),
+                birth_date,
+                student: wanted.student,
+                holder_hash: hex::encode(self.signer.holder_hash(&real.id_number)),
+            });
+        }
+        if problems.is_empty() {
+            Ok(members)
+        } else {
+            Err(BookingError::Invalid(problems))
+        }
+    }
+
+    fn catalog(&self, region_id: &str) -> Option<Arc<Catalog>> {
+        self.catalogs.get(region_id).cloned()
+    }
+
+    fn provider(&self, module: Module) -> &Arc<dyn Provider> {
+        // `start` registers one provider per module, in `Module::ALL` order.
+        let at = Module::ALL
+            .iter()
+            .position(|m| *m == module)
+            .unwrap_or_default();
+        &self.providers[at]
+    }
+
+    fn now_s(&self) -> String {
+        fmt((self.clock)())
+    }
+}
+
+/// RFC 3339 UTC to the second: every stored time is in this one form, so they sort.
+pub fn fmt(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn local(catalog: &Catalog, now: DateTime<Utc>) -> NaiveDateTime {
+    now.naive_utc() + Duration::minutes(i64::from(catalog.region.utc_offset_minutes))
+}
+
+/// When a quote line's product starts, for its refund deadline.
+fn line_start(
+    catalog: &Catalog,
+    date: NaiveDate,
+    line: &QuoteLine,
+    slot_start: Option<ClockTime>,
+) -> NaiveDateTime {
+    let at = match line.kind {
+        ProductKind::Ticket | ProductKind::Lift => slot_start,
+        ProductKind::Hotel => line
+            .product_id
+            .split('/')
+            .next()
+            .and_then(|h| catalog.hotels.iter().find(|x| x.id == h))
+            .map(|h| h.check_in),
+        ProductKind::Shuttle => line
+            .product_id
+            .split('@')
+            .nth(1)
+            .and_then(|t| t.parse().ok()),
+    };
+    date.and_time(at.unwrap_or(ClockTime::MIDNIGHT).to_naive())
+}
+
+fn hold_problem(module: Module, e: &ProviderError) -> Text {
+    match e {
+        ProviderError::SoldOut { what, remaining } => Text::new(
+            format!(
+                "{}只剩{remaining}个名额，订单未成立，没有扣款。请换个时段、日期，或减少人数后再试。",
+                what.zh
+            ),
+            format!(
+                "Only {remaining} left for {}; nothing was booked or charged. Choose another slot or date, or fewer people.",
+                what.en
+            ),
+        ),
+        _ => Text::new(
+            format!(
+                "{}系统暂时没有响应，订单未成立，没有扣款。请稍后再试。",
+                module_name(module).zh
+            ),
+            format!(
+                "The {} system is not answering; nothing was booked or charged. Please try again shortly.",
+                module_name(module).en
+            ),
+        ),
+    }
+}
+
+fn module_name(module: Module) -> Text {
+    match module {
+        Module::Scenic => Text::new("景区门票", "scenic-area ticketing"),
+        Module::Hotel => Text::new("酒店", "hotel"),
+        Module::Transport => Text::new("换乘车", "shuttle"),
+    }
+}
+
+/// `张三` → `张*`; `Li Lei` → `L*****`.
+fn mask_name(name: &str) -> String {
+    let mut chars = name.chars();
+    let first = chars.next().map(String::from).unwrap_or_default();
+    first + &"*".repeat(chars.count().max(1))
+}
+
+fn field(name: &str, zh: &str, en: &str) -> FieldError {
+    FieldError {
+        field: name.to_owned(),
+        message: Text::new(zh, en),
+    }
+}
+
+fn invalid(name: &str, zh: &str, en: &str) -> BookingError {
+    BookingError::Invalid(vec![field(name, zh, en)])
+}
+
+fn store_of(e: ProviderError) -> BookingError {
+    match e {
+        ProviderError::Inventory(crate::inventory::InventoryError::Store(s)) => {
+            BookingError::Store(s)
+        }
+        other => BookingError::Conflict(other.to_string()),
+    }
+}
+
+impl SubRow {
+    fn note(&self) -> Option<Text> {
+        self.note_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+    }
+}

@@ -1,0 +1,478 @@
+//! The saga's own tables: orders, sub-orders, passes and idempotency keys. Every state
+//! change is a conditional update, so two actors (a payment callback and the sweeper)
+//! racing for one order cannot both win.
+
+use rusqlite::{OptionalExtension, Params, params};
+use tongyou_core::api::{
+    IssuedPass, Order, OrderState, PassState, Payment, Provider as Module, Quote, SubOrder,
+    SubOrderState,
+};
+use tongyou_core::catalog::Fen;
+use tongyou_core::clock::ClockTime;
+use tongyou_core::text::Text;
+
+use super::BookingError;
+use crate::providers::Item;
+use crate::sqlite::SqliteStore;
+
+pub(super) struct OrderRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub region_id: String,
+    pub date: String,
+    pub state: String,
+    pub created_at: String,
+    pub holds_expire_at: String,
+    pub quote_json: String,
+    pub travellers_json: String,
+    pub payment_id: String,
+    pub problem_json: Option<String>,
+}
+
+pub(super) struct SubRow {
+    pub id: i64,
+    pub module: Module,
+    pub state: String,
+    pub items_json: String,
+    pub lines_json: String,
+    pub amount: i64,
+    pub refunded: i64,
+    pub hold_id: Option<i64>,
+    pub note_json: Option<String>,
+}
+
+pub(super) struct PassRow {
+    pub pass_id: String,
+    pub sub_order_id: i64,
+    pub product_id: String,
+    pub name: Text,
+    pub holder: Option<String>,
+    pub date: String,
+    pub slot: Option<(ClockTime, ClockTime)>,
+    pub code: String,
+}
+
+pub(super) enum Begin {
+    Fresh,
+    Replay(String),
+    Mismatch,
+    InProgress,
+}
+
+fn exec(store: &SqliteStore, sql: &str, params: impl Params) -> Result<usize, BookingError> {
+    let conn = store.conn()?;
+    let mut stmt = conn.prepare_cached(sql)?;
+    Ok(stmt.execute(params)?)
+}
+
+/// Claims an idempotency key for a request, or says what to answer instead.
+pub(super) fn begin(
+    store: &SqliteStore,
+    account: i64,
+    key: &str,
+    hash: &str,
+    now: &str,
+) -> Result<Begin, BookingError> {
+    let conn = store.conn()?;
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO idempotency (account_id, key, request_hash, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![account, key, hash, now])?;
+    if inserted == 1 {
+        return Ok(Begin::Fresh);
+    }
+    let (stored_hash, response): (String, Option<String>) = conn
+        .prepare_cached(
+            "SELECT request_hash, response FROM idempotency WHERE account_id = ?1 AND key = ?2",
+        )?
+        .query_row(params![account, key], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(match response {
+        _ if stored_hash != hash => Begin::Mismatch,
+        None => Begin::InProgress,
+        Some(json) => Begin::Replay(json),
+    })
+}
+
+pub(super) fn finish(
+    store: &SqliteStore,
+    account: i64,
+    key: &str,
+    response: &str,
+) -> Result<(), BookingError> {
+    exec(
+        store,
+        "UPDATE idempotency SET status = 201, response = ?3 WHERE account_id = ?1 AND key = ?2",
+        params![account, key, response],
+    )?;
+    Ok(())
+}
+
+pub(super) fn forget(store: &SqliteStore, account: i64, key: &str) -> Result<(), BookingError> {
+    exec(
+        store,
+        "DELETE FROM idempotency WHERE account_id = ?1 AND key = ?2",
+        params![account, key],
+    )?;
+    Ok(())
+}
+
+/// Inserts the order and its sub-orders (state `pending`) in one transaction.
+pub(super) fn create_order(
+    store: &SqliteStore,
+    o: &OrderRow,
+    subs: &[(Module, Vec<Item>, Vec<tongyou_core::api::QuoteLine>)],
+) -> Result<i64, BookingError> {
+    let mut conn = store.conn()?;
+    let tx = conn.transaction()?;
+    tx.prepare_cached(
+        "INSERT INTO booking_order (account_id, region_id, date, state, created_at, holds_expire_at, quote_json, travellers_json, payment_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        o.account_id,
+        o.region_id,
+        o.date,
+        o.state,
+        o.created_at,
+        o.holds_expire_at,
+        o.quote_json,
+        o.travellers_json,
+        o.payment_id
+    ])?;
+    let id = tx.last_insert_rowid();
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO sub_order (order_id, provider, state, items_json, lines_json, amount) VALUES (?1, ?2, 'pending', ?3, ?4, ?5)",
+        )?;
+        for (module, items, lines) in subs {
+            let amount: i64 = lines.iter().map(|l| l.pay.0).sum();
+            insert.execute(params![
+                id,
+                module_str(*module),
+                serde_json::to_string(items)?,
+                serde_json::to_string(lines)?,
+                amount
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(id)
+}
+
+/// Moves an order from one of `from` to `to`; `false` when it was in another state.
+pub(super) fn transition(
+    store: &SqliteStore,
+    order_id: i64,
+    from: &[&str],
+    to: &str,
+    problem: Option<&Text>,
+) -> Result<bool, BookingError> {
+    let problem = problem.map(serde_json::to_string).transpose()?;
+    let from_a = from.first().copied().unwrap_or_default();
+    let from_b = from.get(1).copied().unwrap_or(from_a);
+    let changed = exec(
+        store,
+        "UPDATE booking_order SET state = ?4, problem_json = COALESCE(?5, problem_json)
+         WHERE id = ?1 AND state IN (?2, ?3)",
+        params![order_id, from_a, from_b, to, problem],
+    )?;
+    Ok(changed == 1)
+}
+
+pub(super) fn set_sub(
+    store: &SqliteStore,
+    sub_id: i64,
+    state: &str,
+    hold: Option<i64>,
+    note: Option<&Text>,
+    refunded: i64,
+) -> Result<(), BookingError> {
+    let note = note.map(serde_json::to_string).transpose()?;
+    exec(
+        store,
+        "UPDATE sub_order SET state = ?2, hold_id = ?3, note_json = COALESCE(?4, note_json), refunded = MAX(refunded, ?5) WHERE id = ?1",
+        params![sub_id, state, hold, note, refunded],
+    )?;
+    Ok(())
+}
+
+pub(super) fn replace_sub_items(
+    store: &SqliteStore,
+    sub_id: i64,
+    items_json: &str,
+    hold: i64,
+) -> Result<(), BookingError> {
+    exec(
+        store,
+        "UPDATE sub_order SET items_json = ?2, hold_id = ?3 WHERE id = ?1",
+        params![sub_id, items_json, hold],
+    )?;
+    Ok(())
+}
+
+pub(super) fn order_row(store: &SqliteStore, id: i64) -> Result<Option<OrderRow>, BookingError> {
+    let conn = store.conn()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, account_id, region_id, date, state, created_at, holds_expire_at, quote_json, travellers_json, payment_id, problem_json
+         FROM booking_order WHERE id = ?1",
+    )?;
+    Ok(stmt
+        .query_row([id], |r| {
+            Ok(OrderRow {
+                id: r.get(0)?,
+                account_id: r.get(1)?,
+                region_id: r.get(2)?,
+                date: r.get(3)?,
+                state: r.get(4)?,
+                created_at: r.get(5)?,
+                holds_expire_at: r.get(6)?,
+                quote_json: r.get(7)?,
+                travellers_json: r.get(8)?,
+                payment_id: r.get(9)?,
+                problem_json: r.get(10)?,
+            })
+        })
+        .optional()?)
+}
+
+pub(super) fn sub_orders(store: &SqliteStore, order_id: i64) -> Result<Vec<SubRow>, BookingError> {
+    let conn = store.conn()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, provider, state, items_json, lines_json, amount, refunded, hold_id, note_json
+         FROM sub_order WHERE order_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([order_id], |r| {
+        Ok(SubRow {
+            id: r.get(0)?,
+            module: module_of(&r.get::<_, String>(1)?),
+            state: r.get(2)?,
+            items_json: r.get(3)?,
+            lines_json: r.get(4)?,
+            amount: r.get(5)?,
+            refunded: r.get(6)?,
+            hold_id: r.get(7)?,
+            note_json: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn order_of_payment(
+    store: &SqliteStore,
+    payment_id: &str,
+) -> Result<Option<i64>, BookingError> {
+    let conn = store.conn()?;
+    let mut stmt = conn.prepare_cached("SELECT id FROM booking_order WHERE payment_id = ?1")?;
+    Ok(stmt.query_row([payment_id], |r| r.get(0)).optional()?)
+}
+
+pub(super) fn payment_of(store: &SqliteStore, order_id: i64) -> Result<String, BookingError> {
+    let conn = store.conn()?;
+    let mut stmt = conn.prepare_cached("SELECT payment_id FROM booking_order WHERE id = ?1")?;
+    Ok(stmt.query_row([order_id], |r| r.get(0))?)
+}
+
+/// Orders still waiting (holding or awaiting payment) whose holds have lapsed.
+pub(super) fn waiting_past(store: &SqliteStore, now: &str) -> Result<Vec<i64>, BookingError> {
+    let conn = store.conn()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM booking_order WHERE state IN ('holding', 'awaiting_payment') AND holds_expire_at <= ?1",
+    )?;
+    Ok(stmt
+        .query_map([now], |r| r.get(0))?
+        .collect::<Result<_, _>>()?)
+}
+
+/// Orders a crash may have left mid-saga.
+pub(super) fn unfinished(store: &SqliteStore) -> Result<Vec<(i64, String)>, BookingError> {
+    let conn = store.conn()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, state FROM booking_order WHERE state IN ('holding', 'awaiting_payment', 'confirming')",
+    )?;
+    Ok(stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?)
+}
+
+pub(super) fn orders_of(store: &SqliteStore, account: i64) -> Result<Vec<i64>, BookingError> {
+    let conn = store.conn()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM booking_order WHERE account_id = ?1 ORDER BY id DESC LIMIT 100",
+    )?;
+    Ok(stmt
+        .query_map([account], |r| r.get(0))?
+        .collect::<Result<_, _>>()?)
+}
+
+pub(super) fn insert_passes(
+    store: &SqliteStore,
+    order_id: i64,
+    passes: &[PassRow],
+    now: &str,
+) -> Result<(), BookingError> {
+    let mut conn = store.conn()?;
+    let tx = conn.transaction()?;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO pass (pass_id, order_id, sub_order_id, product_id, name_json, holder, date, slot, code, state, changed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'valid', ?10)",
+        )?;
+        for p in passes {
+            insert.execute(params![
+                p.pass_id,
+                order_id,
+                p.sub_order_id,
+                p.product_id,
+                serde_json::to_string(&p.name)?,
+                p.holder,
+                p.date,
+                p.slot.map(|(a, b)| format!("{a}-{b}")),
+                p.code,
+                now
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+pub(super) fn revoke_passes(
+    store: &SqliteStore,
+    order_id: i64,
+    now: &str,
+) -> Result<(), BookingError> {
+    exec(
+        store,
+        "UPDATE pass SET state = 'revoked', changed_at = ?2 WHERE order_id = ?1 AND state = 'valid'",
+        params![order_id, now],
+    )?;
+    Ok(())
+}
+
+/// The order as the API shows it.
+pub(super) fn assemble(
+    store: &SqliteStore,
+    row: OrderRow,
+    payment: Payment,
+) -> Result<Order, BookingError> {
+    let sub_orders = sub_orders(store, row.id)?
+        .into_iter()
+        .map(|s| {
+            Ok(SubOrder {
+                id: s.id,
+                provider: s.module,
+                state: sub_state(&s.state),
+                lines: serde_json::from_str(&s.lines_json)?,
+                amount: Fen(s.amount),
+                refunded: Fen(s.refunded),
+                note: s
+                    .note_json
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()?,
+            })
+        })
+        .collect::<Result<Vec<_>, BookingError>>()?;
+    let passes = {
+        let conn = store.conn()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT pass_id, sub_order_id, product_id, name_json, holder, date, slot, code, state FROM pass WHERE order_id = ?1 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([row.id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        })?;
+        rows.collect::<Result<Vec<_>, _>>()?
+    };
+    let passes = passes
+        .into_iter()
+        .map(
+            |(pass_id, sub_order_id, product_id, name, holder, date, slot, code, state)| {
+                Ok(IssuedPass {
+                    pass_id,
+                    sub_order_id,
+                    product_id,
+                    name: serde_json::from_str(&name)?,
+                    holder,
+                    date,
+                    slot: slot.and_then(|s| {
+                        let (a, b) = s.split_once('-')?;
+                        Some((a.parse().ok()?, b.parse().ok()?))
+                    }),
+                    code,
+                    state: if state == "revoked" {
+                        PassState::Revoked
+                    } else {
+                        PassState::Valid
+                    },
+                })
+            },
+        )
+        .collect::<Result<Vec<_>, BookingError>>()?;
+    let state = match row.state.as_str() {
+        "confirmed" => OrderState::Confirmed,
+        "partly_confirmed" => OrderState::PartlyConfirmed,
+        "failed" => OrderState::Failed,
+        "expired" => OrderState::Expired,
+        "cancelled" => OrderState::Cancelled,
+        // holding, awaiting_payment, confirming: paid or not, not settled yet.
+        _ => OrderState::AwaitingPayment,
+    };
+    let quote: Quote = serde_json::from_str(&row.quote_json)?;
+    Ok(Order {
+        id: row.id,
+        region_id: row.region_id,
+        date: row.date,
+        state,
+        created_at: row.created_at,
+        holds_expire_at: (state == OrderState::AwaitingPayment).then_some(row.holds_expire_at),
+        quote,
+        payment,
+        sub_orders,
+        passes,
+        problem: row
+            .problem_json
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()?,
+    })
+}
+
+pub(super) fn sub_state(s: &str) -> SubOrderState {
+    match s {
+        "confirmed" => SubOrderState::Confirmed,
+        "adjusted" => SubOrderState::Adjusted,
+        "released" => SubOrderState::Released,
+        "failed" => SubOrderState::Failed,
+        "cancelled" => SubOrderState::Cancelled,
+        // pending (about to be held) and held.
+        _ => SubOrderState::Held,
+    }
+}
+
+fn module_str(m: Module) -> &'static str {
+    match m {
+        Module::Scenic => "scenic",
+        Module::Hotel => "hotel",
+        Module::Transport => "transport",
+    }
+}
+
+fn module_of(s: &str) -> Module {
+    match s {
+        "hotel" => Module::Hotel,
+        "transport" => Module::Transport,
+        _ => Module::Scenic,
+    }
+}
