@@ -4,7 +4,7 @@
 //! decides nothing about orders.
 
 use rusqlite::{OptionalExtension, params};
-use tongyou_core::api::{Order, Session};
+use tongyou_core::api::{Order, Session, Traveller};
 
 use crate::{OfflineStore, StoreError};
 
@@ -34,6 +34,24 @@ impl OfflineStore {
     pub fn forget_session(&self) -> Result<(), StoreError> {
         self.conn()?.execute("DELETE FROM session", [])?;
         Ok(())
+    }
+
+    /// Keeps `account_id`'s saved travellers (masked ID numbers only, as the platform
+    /// returns them), so the Book screen can price a party offline.
+    pub fn save_travellers(
+        &self,
+        account_id: i64,
+        travellers: &[Traveller],
+    ) -> Result<(), StoreError> {
+        let json = serde_json::to_string(travellers)?;
+        self.set_setting(&format!("travellers.{account_id}"), &json)
+    }
+
+    pub fn travellers(&self, account_id: i64) -> Result<Vec<Traveller>, StoreError> {
+        match self.setting(&format!("travellers.{account_id}"))? {
+            Some(json) => Ok(serde_json::from_str(&json)?),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// Keeps the latest copy of each order, all in one transaction.
@@ -179,6 +197,22 @@ mod tests {
         // Another account's order is not this account's to read.
         assert_eq!(store.order(7, 3).unwrap(), None);
         assert_eq!(store.orders(8).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn travellers_are_kept_per_account() {
+        let store = OfflineStore::open_in_memory().unwrap();
+        assert!(store.travellers(7).unwrap().is_empty());
+        let t = tongyou_core::api::Traveller {
+            id: 3,
+            name: "张三".into(),
+            id_kind: tongyou_core::api::IdKind::ResidentId,
+            id_masked: "3401**********123X".into(),
+            birth_date: "1990-01-01".into(),
+        };
+        store.save_travellers(7, std::slice::from_ref(&t)).unwrap();
+        assert_eq!(store.travellers(7).unwrap(), [t]);
+        assert!(store.travellers(8).unwrap().is_empty());
     }
 
     #[test]

@@ -63,6 +63,20 @@ pub fn builder<R: Runtime>(options: LaunchOptions) -> tauri::Builder<R> {
             commands::catalog::discover,
             commands::catalog::sync_catalog,
             commands::preferences::set_language,
+            commands::account::request_code,
+            commands::account::sign_in,
+            commands::account::sign_out,
+            commands::account::session,
+            commands::account::travellers,
+            commands::account::add_traveller,
+            commands::account::remove_traveller,
+            commands::booking::booking_catalog,
+            commands::booking::quote,
+            commands::booking::availability,
+            commands::booking::place_order,
+            commands::booking::orders,
+            commands::booking::order,
+            commands::booking::cashier,
         ])
 }
 

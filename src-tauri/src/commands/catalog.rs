@@ -2,6 +2,7 @@
 
 use tauri::State;
 use tongyou_core::api::{DiscoverView, Startup, SyncStatus};
+use tongyou_offline_store::StoredCatalog;
 use tongyou_offline_store::sync::sync_catalogs;
 
 use crate::error::CommandError;
@@ -46,6 +47,18 @@ fn discover_view(
     state: &AppState,
     region: Option<&str>,
 ) -> Result<Option<DiscoverView>, CommandError> {
+    let Some(stored) = stored_catalog(state, region)? else {
+        return Ok(None);
+    };
+    let now = tongyou_core::discover::local_now(&stored.catalog, chrono::Utc::now());
+    Ok(Some(tongyou_core::discover::discover(&stored.catalog, now)))
+}
+
+/// The stored catalog of `region`, or of the first region on the device.
+pub(crate) fn stored_catalog(
+    state: &AppState,
+    region: Option<&str>,
+) -> Result<Option<StoredCatalog>, CommandError> {
     let region = match region {
         Some(r) => Some(r.to_owned()),
         None => state
@@ -55,14 +68,10 @@ fn discover_view(
             .next()
             .map(|(id, _)| id),
     };
-    let Some(region) = region else {
-        return Ok(None);
-    };
-    let Some(stored) = state.store.catalog(&region)? else {
-        return Ok(None);
-    };
-    let now = tongyou_core::discover::local_now(&stored.catalog, chrono::Utc::now());
-    Ok(Some(tongyou_core::discover::discover(&stored.catalog, now)))
+    match region {
+        Some(region) => Ok(state.store.catalog(&region)?),
+        None => Ok(None),
+    }
 }
 
 fn status(state: &AppState) -> Result<SyncStatus, CommandError> {

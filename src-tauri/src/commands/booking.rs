@@ -1,0 +1,226 @@
+//! Booking commands: the catalog the Book screen builds a combo from, the live quote
+//! (priced on the device by `core::booking::quote`, so it works offline), places left,
+//! placing an order, the simulated cashier, and orders with the device's copy of each.
+
+use chrono::NaiveDate;
+use tauri::State;
+use tongyou_core::api::{
+    Availability, CatalogSnapshot, FieldError, Guest, Order, OrderRequest, Quote, QuoteRequest,
+};
+use tongyou_core::catalog::Catalog;
+use tongyou_core::pricing;
+use tongyou_core::text::Text;
+
+use crate::commands::account::{on_platform_error, signed_in};
+use crate::commands::catalog::stored_catalog;
+use crate::error::CommandError;
+use crate::state::AppState;
+
+/// The region's catalog as stored on the device (default: the first region).
+#[tauri::command]
+pub fn booking_catalog(
+    state: State<'_, AppState>,
+    region: Option<String>,
+) -> Result<Option<CatalogSnapshot>, CommandError> {
+    Ok(
+        stored_catalog(&state, region.as_deref())?.map(|stored| CatalogSnapshot {
+            version: stored.version,
+            catalog: stored.catalog,
+        }),
+    )
+}
+
+/// Prices a combo on the device, at the region's local time now.
+#[tauri::command]
+pub fn quote(state: State<'_, AppState>, request: QuoteRequest) -> Result<Quote, CommandError> {
+    let stored = state
+        .store
+        .catalog(&request.combo.region_id)?
+        .ok_or_else(|| CommandError::NotFound(request.combo.region_id.clone()))?;
+    let now = tongyou_core::discover::local_now(&stored.catalog, chrono::Utc::now());
+    price(&stored.catalog, &request, now)
+}
+
+#[tauri::command]
+pub async fn availability(
+    state: State<'_, AppState>,
+    region: String,
+    date: String,
+) -> Result<Availability, CommandError> {
+    Ok(state.client.availability(&region, &date).await?)
+}
+
+/// Places the order. `idempotency_key` is made once per submission by the UI, so a retry
+/// after a lost answer replays the first outcome instead of booking twice.
+#[tauri::command]
+pub async fn place_order(
+    state: State<'_, AppState>,
+    request: OrderRequest,
+    idempotency_key: String,
+) -> Result<Order, CommandError> {
+    let session = signed_in(&state)?;
+    let order = state
+        .client
+        .place_order(&session.token, &idempotency_key, &request)
+        .await
+        .map_err(|e| on_platform_error(&state, e.into()))?;
+    keep(&state, session.account_id, std::slice::from_ref(&order))?;
+    Ok(order)
+}
+
+/// The tourist's orders: fresh from the platform when it answers, else the device's copies.
+#[tauri::command]
+pub async fn orders(state: State<'_, AppState>) -> Result<Vec<Order>, CommandError> {
+    let session = signed_in(&state)?;
+    match state.client.orders(&session.token).await {
+        Ok(list) => {
+            keep(&state, session.account_id, &list)?;
+            Ok(state.store.orders(session.account_id)?)
+        }
+        Err(e) if e.is_offline() => Ok(state.store.orders(session.account_id)?),
+        Err(e) => Err(on_platform_error(&state, e.into())),
+    }
+}
+
+/// One order: fresh when the platform answers, else the device's copy.
+#[tauri::command]
+pub async fn order(state: State<'_, AppState>, id: i64) -> Result<Order, CommandError> {
+    let session = signed_in(&state)?;
+    match state.client.order(&session.token, id).await {
+        Ok(order) => {
+            keep(&state, session.account_id, std::slice::from_ref(&order))?;
+            Ok(order)
+        }
+        Err(e) if e.is_offline() => state
+            .store
+            .order(session.account_id, id)?
+            .ok_or_else(|| CommandError::from(e)),
+        Err(e) => Err(on_platform_error(&state, e.into())),
+    }
+}
+
+/// The simulated payment provider's cashier (WeChat Pay / Alipay stand-in).
+#[tauri::command]
+pub async fn cashier(
+    state: State<'_, AppState>,
+    payment_id: String,
+    approve: bool,
+) -> Result<(), CommandError> {
+    Ok(state.client.cashier(&payment_id, approve).await?)
+}
+
+fn keep(state: &AppState, account_id: i64, orders: &[Order]) -> Result<(), CommandError> {
+    Ok(state
+        .store
+        .save_orders(account_id, orders, &chrono::Utc::now().to_rfc3339())?)
+}
+
+/// The quote rule with the party as the UI sends it (birth dates as text, a student box).
+fn price(
+    catalog: &Catalog,
+    request: &QuoteRequest,
+    now: chrono::NaiveDateTime,
+) -> Result<Quote, CommandError> {
+    let (party, mut problems) = party(&request.guests);
+    if !problems.is_empty() {
+        // Report the combo's own problems too, so the form marks everything at once.
+        if let Err(more) = tongyou_core::booking::quote(catalog, &request.combo, &party, now) {
+            for m in more {
+                if !problems.contains(&m) {
+                    problems.push(m);
+                }
+            }
+        }
+        return Err(CommandError::Invalid(problems));
+    }
+    tongyou_core::booking::quote(catalog, &request.combo, &party, now)
+        .map_err(CommandError::Invalid)
+}
+
+fn party(guests: &[Guest]) -> (Vec<pricing::Traveller>, Vec<FieldError>) {
+    let mut party = Vec::new();
+    let mut problems = Vec::new();
+    for (i, guest) in guests.iter().enumerate() {
+        match guest.birth_date.parse::<NaiveDate>() {
+            Ok(birth_date) => party.push(pricing::Traveller {
+                birth_date,
+                statuses: if guest.student {
+                    vec!["student".to_owned()]
+                } else {
+                    Vec::new()
+                },
+            }),
+            Err(_) => problems.push(FieldError {
+                field: format!("travellers[{i}]"),
+                message: Text::new(
+                    "出生日期无效（格式 YYYY-MM-DD）",
+                    "The birth date is not valid (YYYY-MM-DD)",
+                ),
+            }),
+        }
+    }
+    (party, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use tongyou_core::api::Combo;
+
+    use super::*;
+
+    fn catalog() -> Catalog {
+        let toml = include_str!("../../../assets/regions/huangshan.toml");
+        Catalog::from_toml("huangshan.toml", toml).unwrap()
+    }
+
+    fn now() -> chrono::NaiveDateTime {
+        "2026-11-22T10:00:00".parse().unwrap()
+    }
+
+    fn request(guests: Vec<Guest>) -> QuoteRequest {
+        QuoteRequest {
+            combo: Combo {
+                region_id: "huangshan".into(),
+                date: "2026-11-23".into(),
+                slot_id: Some("morning".into()),
+                add_ons: vec![],
+                hotel: None,
+                shuttles: vec![],
+            },
+            guests,
+        }
+    }
+
+    #[test]
+    fn a_student_pays_half_and_says_why() {
+        let guests = vec![
+            Guest {
+                birth_date: "1990-05-01".into(),
+                student: false,
+            },
+            Guest {
+                birth_date: "2004-05-01".into(),
+                student: true,
+            },
+        ];
+        let q = price(&catalog(), &request(guests), now()).unwrap();
+        assert_eq!(q.lines.len(), 2);
+        assert_eq!(q.lines[1].pay.0 * 2, q.lines[1].full.0);
+        assert!(q.lines[1].notes.iter().any(|n| n.en.contains("student")));
+    }
+
+    #[test]
+    fn a_bad_birth_date_and_a_bad_combo_are_reported_together() {
+        let mut r = request(vec![Guest {
+            birth_date: "1990-13-01".into(),
+            student: false,
+        }]);
+        r.combo.date = "2026-11-01".into();
+        let Err(CommandError::Invalid(fields)) = price(&catalog(), &r, now()) else {
+            panic!("expected field errors");
+        };
+        let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert!(names.contains(&"travellers[0]"), "{names:?}");
+        assert!(names.contains(&"date"), "{names:?}");
+    }
+}
