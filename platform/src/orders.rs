@@ -867,12 +867,7 @@ impl Booking {
         });
         let mut issued = Vec::new();
         for item in &items {
-            let (product, name, slot, holders): (
-                String,
-                Text,
-                Option<(ClockTime, ClockTime)>,
-                Vec<Option<&Member>>,
-            ) = match item {
+            let (product, name, slot, holders): PassPlan<'_> = match item {
                 Item::Entry { slot_id, .. } => {
                     let slot = catalog
                         .slots
@@ -1017,6 +1012,15 @@ impl Booking {
         fmt((self.clock)())
     }
 }
+
+/// What to issue for one item: product id, its name, the time window, and the holders
+/// (`None`: one pass for the whole party).
+type PassPlan<'a> = (
+    String,
+    Text,
+    Option<(ClockTime, ClockTime)>,
+    Vec<Option<&'a Member>>,
+);
 
 /// RFC 3339 UTC to the second: every stored time is in this one form, so they sort.
 pub fn fmt(t: DateTime<Utc>) -> String {
