@@ -1,16 +1,29 @@
-//! The app frame: language, the online/offline badge, and the sync loop that keeps the
-//! local data fresh while the screen always renders from the device.
+//! The app frame: language, the online/offline badge, navigation between the screens
+//! (a bottom bar on a phone, a tab row on a desktop), the signed-in session, and the
+//! sync loop that keeps the local data fresh while the screen always renders from the
+//! device.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tongyou_core::api::{DiscoverView, Lang, SyncStatus};
+use tongyou_core::api::{ApiError, DiscoverView, ErrorCode, Lang, Session, SyncStatus};
 
+use crate::account::MeScreen;
+use crate::book::{BookForm, BookScreen};
 use crate::discover::DiscoverScreen;
 use crate::i18n::{Msg, t};
 use crate::ipc;
+use crate::orders::OrdersScreen;
 
 /// How often the app retries the platform (and refreshes time-dependent cards).
 const SYNC_EVERY_MS: u32 = 15_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Discover,
+    Book,
+    Orders,
+    Me,
+}
 
 #[derive(Clone, Copy)]
 pub struct Ctx {
@@ -19,6 +32,40 @@ pub struct Ctx {
     pub view: RwSignal<Option<DiscoverView>>,
     pub booting: RwSignal<bool>,
     pub error: RwSignal<Option<String>>,
+    pub tab: RwSignal<Tab>,
+    /// Who is signed in on this device (without the token, which stays in the shell).
+    pub session: RwSignal<Option<Session>>,
+    /// The order shown on the Orders tab; `None` shows the list.
+    pub open_order: RwSignal<Option<i64>>,
+}
+
+impl Ctx {
+    /// Opens one order's page.
+    pub fn show_order(self, id: i64) {
+        self.open_order.set(Some(id));
+        self.tab.set(Tab::Orders);
+    }
+
+    /// Words for an error from the shell, in the current language. A session the
+    /// platform no longer accepts signs the tourist out here too.
+    pub fn explain(self, e: &ApiError) -> String {
+        let lang = self.lang.get_untracked();
+        match e.code {
+            ErrorCode::Offline => t(lang, Msg::OfflineNow).to_owned(),
+            ErrorCode::Unauthorized => {
+                self.session.set(None);
+                t(lang, Msg::SessionExpired).to_owned()
+            }
+            ErrorCode::TooManyRequests => t(lang, Msg::TooSoon).to_owned(),
+            _ if !e.fields.is_empty() => e
+                .fields
+                .iter()
+                .map(|f| f.message.get(lang).to_owned())
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => e.message.clone(),
+        }
+    }
 }
 
 #[component]
@@ -34,8 +81,13 @@ pub fn App() -> impl IntoView {
         view: RwSignal::new(None),
         booting: RwSignal::new(true),
         error: RwSignal::new(None),
+        tab: RwSignal::new(Tab::Discover),
+        session: RwSignal::new(None),
+        open_order: RwSignal::new(None),
     };
     provide_context(ctx);
+    // Created once, so nothing typed on the Book screen is lost when moving around.
+    provide_context(BookForm::new());
 
     // Keep <html lang> right for fonts and screen readers.
     Effect::new(move |_| {
@@ -49,6 +101,9 @@ pub fn App() -> impl IntoView {
     });
 
     spawn_local(async move {
+        if let Ok(session) = ipc::session().await {
+            ctx.session.set(session);
+        }
         match ipc::startup().await {
             Ok(s) => {
                 ctx.lang.set(s.lang);
@@ -93,8 +148,14 @@ pub fn App() -> impl IntoView {
                         }
                     })
             }}
-            <main>
-                <DiscoverScreen />
+            <NavBar />
+            <main data-tab=move || format!("{:?}", ctx.tab.get()).to_lowercase()>
+                {move || match ctx.tab.get() {
+                    Tab::Discover => view! { <DiscoverScreen /> }.into_any(),
+                    Tab::Book => view! { <BookScreen /> }.into_any(),
+                    Tab::Orders => view! { <OrdersScreen /> }.into_any(),
+                    Tab::Me => view! { <MeScreen /> }.into_any(),
+                }}
             </main>
         </div>
     }
@@ -172,5 +233,37 @@ fn LangSwitch() -> impl IntoView {
             {button(Lang::Zh, "中文", "lang-zh")}
             {button(Lang::En, "EN", "lang-en")}
         </div>
+    }
+}
+
+/// Discover / Book / Orders / Me: a bottom bar within thumb reach on a phone, a tab row
+/// under the header on a desktop (the same element, placed by CSS).
+#[component]
+fn NavBar() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let item = move |tab: Tab, msg: Msg, test: &'static str| {
+        view! {
+            <button
+                data-test=test
+                class:active=move || ctx.tab.get() == tab
+                aria-current=move || (ctx.tab.get() == tab).then_some("page")
+                on:click=move |_| {
+                    if tab == Tab::Orders {
+                        ctx.open_order.set(None);
+                    }
+                    ctx.tab.set(tab);
+                }
+            >
+                {move || t(ctx.lang.get(), msg)}
+            </button>
+        }
+    };
+    view! {
+        <nav class="tabs" data-test="nav">
+            {item(Tab::Discover, Msg::NavDiscover, "nav-discover")}
+            {item(Tab::Book, Msg::NavBook, "nav-book")}
+            {item(Tab::Orders, Msg::NavOrders, "nav-orders")}
+            {item(Tab::Me, Msg::NavMe, "nav-me")}
+        </nav>
     }
 }

@@ -4,7 +4,10 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tongyou_core::api::{ApiError, DiscoverView, ErrorCode, Lang, Startup, SyncStatus};
+use tongyou_core::api::{
+    ApiError, Availability, CatalogSnapshot, CodeSent, DiscoverView, ErrorCode, Lang, Order,
+    OrderRequest, Quote, QuoteRequest, Session, Startup, SyncStatus, Traveller, TravellerInput,
+};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -67,4 +70,123 @@ pub async fn sync_catalog() -> Result<SyncStatus, ApiError> {
 
 pub async fn set_language(lang: Lang) -> Result<(), ApiError> {
     invoke("set_language", &LangArg { lang }).await
+}
+
+// Tauri names command arguments in camelCase on the JavaScript side.
+
+#[derive(Serialize)]
+struct MobileArg<'a> {
+    mobile: &'a str,
+}
+
+#[derive(Serialize)]
+struct SignInArgs<'a> {
+    mobile: &'a str,
+    code: &'a str,
+}
+
+#[derive(Serialize)]
+struct InputArg<'a> {
+    input: &'a TravellerInput,
+}
+
+#[derive(Serialize)]
+struct IdArg {
+    id: i64,
+}
+
+#[derive(Serialize)]
+struct QuoteArg<'a> {
+    request: &'a QuoteRequest,
+}
+
+#[derive(Serialize)]
+struct AvailabilityArgs<'a> {
+    region: &'a str,
+    date: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PlaceOrderArgs<'a> {
+    request: &'a OrderRequest,
+    idempotency_key: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CashierArgs<'a> {
+    payment_id: &'a str,
+    approve: bool,
+}
+
+pub async fn request_code(mobile: &str) -> Result<CodeSent, ApiError> {
+    invoke("request_code", &MobileArg { mobile }).await
+}
+
+pub async fn sign_in(mobile: &str, code: &str) -> Result<Session, ApiError> {
+    invoke("sign_in", &SignInArgs { mobile, code }).await
+}
+
+pub async fn sign_out() -> Result<(), ApiError> {
+    invoke("sign_out", &NoArgs {}).await
+}
+
+/// Who is signed in on this device (the token stays in the shell).
+pub async fn session() -> Result<Option<Session>, ApiError> {
+    invoke("session", &NoArgs {}).await
+}
+
+pub async fn travellers() -> Result<Vec<Traveller>, ApiError> {
+    invoke("travellers", &NoArgs {}).await
+}
+
+pub async fn add_traveller(input: &TravellerInput) -> Result<Traveller, ApiError> {
+    invoke("add_traveller", &InputArg { input }).await
+}
+
+pub async fn remove_traveller(id: i64) -> Result<(), ApiError> {
+    invoke("remove_traveller", &IdArg { id }).await
+}
+
+pub async fn booking_catalog() -> Result<Option<CatalogSnapshot>, ApiError> {
+    invoke("booking_catalog", &RegionArg { region: None }).await
+}
+
+pub async fn quote(request: &QuoteRequest) -> Result<Quote, ApiError> {
+    invoke("quote", &QuoteArg { request }).await
+}
+
+pub async fn availability(region: &str, date: &str) -> Result<Availability, ApiError> {
+    invoke("availability", &AvailabilityArgs { region, date }).await
+}
+
+pub async fn place_order(request: &OrderRequest, idempotency_key: &str) -> Result<Order, ApiError> {
+    invoke(
+        "place_order",
+        &PlaceOrderArgs {
+            request,
+            idempotency_key,
+        },
+    )
+    .await
+}
+
+pub async fn orders() -> Result<Vec<Order>, ApiError> {
+    invoke("orders", &NoArgs {}).await
+}
+
+pub async fn order(id: i64) -> Result<Order, ApiError> {
+    invoke("order", &IdArg { id }).await
+}
+
+pub async fn cashier(payment_id: &str, approve: bool) -> Result<(), ApiError> {
+    invoke(
+        "cashier",
+        &CashierArgs {
+            payment_id,
+            approve,
+        },
+    )
+    .await
 }

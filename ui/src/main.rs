@@ -1,10 +1,14 @@
 //! The Tongyou UI (Leptos, client-side rendered, wasm). It renders what the Tauri shell
 //! reads from the device's store; it never talks to the platform itself.
 
+mod account;
 mod app;
+mod book;
 mod discover;
+mod form;
 mod i18n;
 mod ipc;
+mod orders;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

@@ -1,0 +1,348 @@
+//! The Me screen: sign-in with a text-message code, then the account and its saved
+//! travellers (常用旅客) with the form to add one. Every field keeps what was typed when
+//! the platform refuses it; its message appears next to the field.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tongyou_core::api::{ErrorCode, FieldError, IdKind, Traveller, TravellerInput};
+
+use crate::app::Ctx;
+use crate::form::field_error;
+use crate::i18n::{self, Msg, t};
+use crate::ipc;
+
+#[component]
+pub fn MeScreen() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    move || match ctx.session.get() {
+        None => view! { <SignIn /> }.into_any(),
+        Some(session) => {
+            let lang = ctx.lang.get();
+            let sign_out = move |_| {
+                spawn_local(async move {
+                    match ipc::sign_out().await {
+                        Ok(()) => ctx.session.set(None),
+                        Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+                    }
+                });
+            };
+            view! {
+                <section class="screen me" data-test="me">
+                    <div class="card account" data-test="account">
+                        <p>
+                            {t(lang, Msg::SignedInAs)} " "
+                            <strong data-test="account-mobile">{session.mobile}</strong>
+                        </p>
+                        <button class="secondary" data-test="sign-out" on:click=sign_out>
+                            {t(lang, Msg::SignOut)}
+                        </button>
+                    </div>
+                    <TravellersPanel />
+                </section>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn SignIn() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    let mobile = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let sent_to = RwSignal::new(None::<String>);
+    let countdown = RwSignal::new(0u32);
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    let send = move || {
+        if busy.get_untracked() || countdown.get_untracked() > 0 {
+            return;
+        }
+        busy.set(true);
+        errors.set(vec![]);
+        problem.set(None);
+        spawn_local(async move {
+            match ipc::request_code(&mobile.get_untracked()).await {
+                Ok(sent) => {
+                    sent_to.set(Some(sent.mobile));
+                    countdown.set(sent.resend_after_s);
+                    busy.set(false);
+                    while countdown.get_untracked() > 0 {
+                        gloo_timers::future::TimeoutFuture::new(1_000).await;
+                        countdown.update(|c| *c = c.saturating_sub(1));
+                    }
+                }
+                Err(e) => {
+                    busy.set(false);
+                    if e.fields.is_empty() {
+                        problem.set(Some(ctx.explain(&e)));
+                    } else {
+                        errors.set(e.fields);
+                    }
+                }
+            }
+        });
+    };
+    let sign_in = move || {
+        busy.set(true);
+        problem.set(None);
+        errors.set(vec![]);
+        spawn_local(async move {
+            match ipc::sign_in(&mobile.get_untracked(), &code.get_untracked()).await {
+                Ok(session) => ctx.session.set(Some(session)),
+                Err(e) if e.code == ErrorCode::Unauthorized => {
+                    problem.set(Some(t(lang.get_untracked(), Msg::WrongCode).to_owned()));
+                }
+                Err(e) if !e.fields.is_empty() => errors.set(e.fields),
+                Err(e) => problem.set(Some(ctx.explain(&e))),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <section class="screen sign-in" data-test="sign-in-screen">
+            <form class="card form" on:submit=move |ev| {
+                ev.prevent_default();
+                if sent_to.get_untracked().is_some() { sign_in() } else { send() }
+            }>
+                <h1>{move || t(lang.get(), Msg::SignInTitle)}</h1>
+                <p class="hint">{move || t(lang.get(), Msg::SignInHint)}</p>
+                <label class="field">
+                    <span>{move || t(lang.get(), Msg::Mobile)}</span>
+                    <div class="inline">
+                        <input
+                            data-test="mobile"
+                            type="tel"
+                            inputmode="numeric"
+                            autocomplete="tel"
+                            maxlength="20"
+                            prop:value=move || mobile.get()
+                            on:input=move |ev| mobile.set(event_target_value(&ev))
+                        />
+                        <button
+                            type="button"
+                            class="secondary"
+                            data-test="send-code"
+                            disabled=move || { busy.get() || countdown.get() != 0 }
+                            on:click=move |_| send()
+                        >
+                            {move || {
+                                let lang = lang.get();
+                                match (countdown.get(), sent_to.get().is_some()) {
+                                    (0, false) => t(lang, Msg::SendCode).to_owned(),
+                                    (0, true) => t(lang, Msg::Resend).to_owned(),
+                                    (n, _) => i18n::resend_in(lang, n),
+                                }
+                            }}
+                        </button>
+                    </div>
+                    {field_error(lang, errors, "mobile")}
+                </label>
+                {move || sent_to.get().map(|masked| view! {
+                    <p class="sent" data-test="code-sent">
+                        {t(lang.get(), Msg::CodeSentTo)} " " <strong>{masked}</strong>
+                    </p>
+                    <label class="field">
+                        <span>{t(lang.get(), Msg::Code)}</span>
+                        <input
+                            data-test="code"
+                            type="text"
+                            inputmode="numeric"
+                            autocomplete="one-time-code"
+                            maxlength="8"
+                            prop:value=move || code.get()
+                            on:input=move |ev| code.set(event_target_value(&ev))
+                        />
+                        {field_error(lang, errors, "code")}
+                    </label>
+                    <button class="primary" type="submit" data-test="sign-in" disabled=move || busy.get()>
+                        {t(lang.get(), Msg::SignIn)}
+                    </button>
+                })}
+                {move || problem.get().map(|p| view! { <p class="problem" role="alert" data-test="sign-in-problem">{p}</p> })}
+            </form>
+        </section>
+    }
+}
+
+/// Loads the saved travellers into `list`.
+pub async fn load_travellers(ctx: Ctx, list: RwSignal<Vec<Traveller>>) {
+    match ipc::travellers().await {
+        Ok(travellers) => list.set(travellers),
+        Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+    }
+}
+
+#[component]
+fn TravellersPanel() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    let list = RwSignal::new(Vec::<Traveller>::new());
+    spawn_local(load_travellers(ctx, list));
+
+    let remove = move |id: i64| {
+        spawn_local(async move {
+            match ipc::remove_traveller(id).await {
+                Ok(()) => list.update(|l| l.retain(|t| t.id != id)),
+                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+            }
+        });
+    };
+
+    view! {
+        <section class="card travellers" data-test="travellers">
+            <h2>{move || t(lang.get(), Msg::Travellers)}</h2>
+            <p class="hint">{move || t(lang.get(), Msg::TravellersHint)}</p>
+            <ul class="rows">
+                {move || {
+                    let lang = lang.get();
+                    let travellers = list.get();
+                    if travellers.is_empty() {
+                        return view! { <li class="empty-row">{t(lang, Msg::NoTravellers)}</li> }.into_any();
+                    }
+                    travellers
+                        .into_iter()
+                        .map(|tr| {
+                            let id = tr.id;
+                            let kind = match tr.id_kind {
+                                IdKind::ResidentId => t(lang, Msg::ResidentId),
+                                IdKind::Passport => t(lang, Msg::Passport),
+                            };
+                            view! {
+                                <li class="row" data-test="traveller" data-id=id.to_string()>
+                                    <div>
+                                        <strong data-test="traveller-name">{tr.name}</strong>
+                                        <small>{format!("{kind} {}", tr.id_masked)}</small>
+                                        <small>{tr.birth_date}</small>
+                                    </div>
+                                    <button class="link" on:click=move |_| remove(id)>{t(lang, Msg::Remove)}</button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                }}
+            </ul>
+            <TravellerForm list=list />
+        </section>
+    }
+}
+
+#[component]
+fn TravellerForm(list: RwSignal<Vec<Traveller>>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    let name = RwSignal::new(String::new());
+    let kind = RwSignal::new(IdKind::ResidentId);
+    let number = RwSignal::new(String::new());
+    let birth = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let busy = RwSignal::new(false);
+    let saved = RwSignal::new(None::<String>);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let birth_date = Some(birth.get_untracked().trim().to_owned()).filter(|b| !b.is_empty());
+        let input = TravellerInput {
+            name: name.get_untracked().trim().to_owned(),
+            id_kind: kind.get_untracked(),
+            id_number: number.get_untracked().trim().to_owned(),
+            birth_date,
+        };
+        busy.set(true);
+        saved.set(None);
+        spawn_local(async move {
+            match ipc::add_traveller(&input).await {
+                Ok(added) => {
+                    errors.set(vec![]);
+                    saved.set(Some(added.name.clone()));
+                    list.update(|l| l.push(added));
+                    name.set(String::new());
+                    number.set(String::new());
+                    birth.set(String::new());
+                }
+                // Everything typed stays; each message goes next to its field.
+                Err(e) if !e.fields.is_empty() => errors.set(e.fields),
+                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+            }
+            busy.set(false);
+        });
+    };
+
+    let kind_button = move |k: IdKind, msg: Msg, test: &'static str| {
+        view! {
+            <button
+                type="button"
+                data-test=test
+                class:active=move || kind.get() == k
+                aria-pressed=move || (kind.get() == k).to_string()
+                on:click=move |_| kind.set(k)
+            >
+                {move || t(lang.get(), msg)}
+            </button>
+        }
+    };
+
+    view! {
+        <form class="form add-traveller" data-test="traveller-form" on:submit=submit>
+            <h3>{move || t(lang.get(), Msg::AddTraveller)}</h3>
+            <label class="field">
+                <span>{move || t(lang.get(), Msg::Name)}</span>
+                <input
+                    data-test="traveller-name-input"
+                    type="text"
+                    autocomplete="name"
+                    prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                />
+                {field_error(lang, errors, "name")}
+            </label>
+            <div class="field">
+                <span>{move || t(lang.get(), Msg::IdKind)}</span>
+                <div class="segmented" role="group">
+                    {kind_button(IdKind::ResidentId, Msg::ResidentId, "id-kind-resident")}
+                    {kind_button(IdKind::Passport, Msg::Passport, "id-kind-passport")}
+                </div>
+            </div>
+            <label class="field">
+                <span>{move || t(lang.get(), Msg::IdNumber)}</span>
+                <input
+                    data-test="traveller-id-number"
+                    type="text"
+                    autocapitalize="characters"
+                    spellcheck="false"
+                    maxlength="32"
+                    class:invalid=move || errors.with(|es| es.iter().any(|e| e.field == "id_number"))
+                    prop:value=move || number.get()
+                    on:input=move |ev| number.set(event_target_value(&ev))
+                />
+                {field_error(lang, errors, "id_number")}
+            </label>
+            <label class="field">
+                <span>{move || t(lang.get(), Msg::BirthDate)}</span>
+                <input
+                    data-test="traveller-birth-date"
+                    type="date"
+                    prop:value=move || birth.get()
+                    on:input=move |ev| birth.set(event_target_value(&ev))
+                    on:change=move |ev| birth.set(event_target_value(&ev))
+                />
+                <small class="hint">{move || t(lang.get(), Msg::BirthDateHint)}</small>
+                {field_error(lang, errors, "birth_date")}
+            </label>
+            <button class="primary" type="submit" data-test="traveller-save" disabled=move || busy.get()>
+                {move || t(lang.get(), if busy.get() { Msg::Saving } else { Msg::Save })}
+            </button>
+            {move || saved.get().map(|who| view! {
+                <p class="saved" role="status" data-test="traveller-saved">{format!("{} · {who}", t(lang.get(), Msg::TravellerSaved))}</p>
+            })}
+        </form>
+    }
+}
