@@ -35,7 +35,6 @@ impl From<ClientError> for CommandError {
     fn from(e: ClientError) -> CommandError {
         match e {
             ClientError::Offline(why) => CommandError::Offline(why),
-            ClientError::Api { status: 401, .. } => CommandError::SignedOut,
             ClientError::Api { error, .. } => CommandError::Platform(error),
             ClientError::Protocol(why) | ClientError::BadUrl(why) => CommandError::Protocol(why),
         }
@@ -96,12 +95,7 @@ mod tests {
     }
 
     #[test]
-    fn an_unaccepted_session_means_signed_out_and_no_answer_means_offline() {
-        let e = CommandError::from(ClientError::Api {
-            status: 401,
-            error: ApiError::new(ErrorCode::Unauthorized, "expired"),
-        });
-        assert!(matches!(e, CommandError::SignedOut));
+    fn no_answer_means_offline() {
         let e = CommandError::from(ClientError::Offline("connection refused".into()));
         assert_eq!(e.to_api_error().code, ErrorCode::Offline);
     }

@@ -3,7 +3,7 @@
 //! in the device store and adds it to platform calls itself.
 
 use tauri::State;
-use tongyou_core::api::{CodeSent, Session, Traveller, TravellerInput};
+use tongyou_core::api::{CodeSent, ErrorCode, Session, Traveller, TravellerInput};
 
 use crate::error::CommandError;
 use crate::state::AppState;
@@ -91,13 +91,17 @@ pub(crate) fn signed_in(state: &AppState) -> Result<Session, CommandError> {
 }
 
 /// A session the platform no longer accepts is forgotten, so the app asks to sign in.
+/// (Only for calls made with the session: a wrong sign-in code is also "unauthorized".)
 pub(crate) fn on_platform_error(state: &AppState, e: CommandError) -> CommandError {
-    if matches!(e, CommandError::SignedOut)
-        && let Err(store) = state.store.forget_session()
-    {
-        return store.into();
+    match e {
+        CommandError::Platform(ref api) if api.code == ErrorCode::Unauthorized => {
+            match state.store.forget_session() {
+                Ok(()) => CommandError::SignedOut,
+                Err(store) => store.into(),
+            }
+        }
+        e => e,
     }
-    e
 }
 
 /// What the UI may know of a session: everything but the bearer token.
@@ -141,7 +145,8 @@ mod tests {
         let e = on_platform_error(&state, CommandError::Offline("down".into()));
         assert!(matches!(e, CommandError::Offline(_)));
         assert!(signed_in(&state).is_ok(), "being offline keeps the session");
-        let e = on_platform_error(&state, CommandError::SignedOut);
+        let rejected = tongyou_core::api::ApiError::new(ErrorCode::Unauthorized, "expired");
+        let e = on_platform_error(&state, CommandError::Platform(rejected));
         assert!(matches!(e, CommandError::SignedOut));
         assert!(matches!(signed_in(&state), Err(CommandError::SignedOut)));
         drop(state);
