@@ -4,6 +4,8 @@
 //!   data and opens the app pointed at it.
 //! - `cargo xtask test`: installs what is missing, then every check and test, ending with
 //!   one line `N passed, N failed`.
+//! - `cargo xtask e2e [FILTER]`: only the end-to-end tests (those whose name contains
+//!   FILTER), with the builds and services they need.
 //! - `cargo xtask setup`: only the installing part.
 //!
 //! Plain `std::process` on purpose: this must build and run before anything else is there.
@@ -16,13 +18,14 @@ mod test;
 
 use std::path::{Path, PathBuf};
 
-const USAGE: &str = "usage: cargo xtask <run | test | setup>";
+const USAGE: &str = "usage: cargo xtask <run | test | e2e [FILTER] | setup>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let outcome = match args.first().map(String::as_str) {
         Some("run") => run::run(),
         Some("test") => test::test(),
+        Some("e2e") => test::e2e(args.get(1).map(String::as_str)),
         Some("setup") => setup::ensure(setup::Purpose::Test),
         _ => {
             eprintln!("{USAGE}");

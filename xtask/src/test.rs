@@ -144,7 +144,7 @@ pub fn test() -> anyhow::Result<()> {
     );
 
     if ui_built {
-        if let Err(e) = end_to_end(&mut tally) {
+        if let Err(e) = end_to_end(&mut tally, None) {
             eprintln!("end-to-end: {e:#}");
             tally.record("end-to-end (could not start)", 0, 1);
         }
@@ -152,18 +152,40 @@ pub fn test() -> anyhow::Result<()> {
         tally.record("end-to-end (no UI build)", 0, 1);
     }
 
-    println!("\n==> summary");
-    for line in &tally.lines {
-        println!("  {line}");
-    }
-    println!("{} passed, {} failed", tally.passed, tally.failed);
-    if tally.failed > 0 {
-        std::process::exit(1);
-    }
-    Ok(())
+    tally.finish()
 }
 
-fn end_to_end(tally: &mut Tally) -> anyhow::Result<()> {
+/// `cargo xtask e2e [FILTER]`: only the end-to-end tests (those whose name contains
+/// FILTER), with the same builds and services as `cargo xtask test`, to iterate on a screen.
+pub fn e2e(filter: Option<&str>) -> anyhow::Result<()> {
+    setup::ensure(Purpose::Test)?;
+    let mut tally = Tally::default();
+    if tally.check("UI build (trunk, wasm)", build::ui())
+        && let Err(e) = end_to_end(&mut tally, filter)
+    {
+        eprintln!("end-to-end: {e:#}");
+        tally.record("end-to-end (could not start)", 0, 1);
+    }
+    tally.finish()
+}
+
+impl Tally {
+    /// Prints the summary and the closing `N passed, N failed` line; exits non-zero on
+    /// any failure.
+    fn finish(&self) -> anyhow::Result<()> {
+        println!("\n==> summary");
+        for line in &self.lines {
+            println!("  {line}");
+        }
+        println!("{} passed, {} failed", self.passed, self.failed);
+        if self.failed > 0 {
+            std::process::exit(1);
+        }
+        Ok(())
+    }
+}
+
+fn end_to_end(tally: &mut Tally, filter: Option<&str>) -> anyhow::Result<()> {
     let build::Binaries { app, platform } = build::binaries()?;
     // Build the test binary before the window server starts, so its compile time does
     // not count against anything that waits.
@@ -211,7 +233,9 @@ fn end_to_end(tally: &mut Tally) -> anyhow::Result<()> {
     tally.cargo_test(
         "end-to-end (real app window)",
         build::cargo_command()
-            .args(["test", "-p", "tongyou-e2e", "--", "--test-threads=1"])
+            .args(["test", "-p", "tongyou-e2e", "--"])
+            .args(filter)
+            .arg("--test-threads=1")
             .env("TONGYOU_E2E_APP", &app)
             .env("TONGYOU_E2E_PLATFORM", &platform)
             .env("TONGYOU_E2E_REGIONS", root().join("assets/regions"))
