@@ -34,6 +34,15 @@ pub struct AppState {
     pub booking: Arc<Booking>,
     /// Serves the dev-only endpoints (sign-in codes, fault switches, the sweep trigger).
     pub dev_mode: bool,
+    /// Sagas run at most this many at once. They all write through one database
+    /// connection, so more would only queue on its lock and thrash; waiting here is cheap.
+    pub sagas: Arc<tokio::sync::Semaphore>,
+}
+
+impl FromRef<AppState> for Arc<tokio::sync::Semaphore> {
+    fn from_ref(state: &AppState) -> Arc<tokio::sync::Semaphore> {
+        Arc::clone(&state.sagas)
+    }
 }
 
 impl FromRef<AppState> for Arc<Booking> {
@@ -104,7 +113,7 @@ pub fn router(state: AppState) -> Router {
         .route("/orders/{id}", get(get_order))
         .route("/orders/{id}/cancel", post(cancel_order))
         .route("/payments/callback", post(payment_callback))
-        .route("/sim-pay/{id}", post(cashier))
+        .route("/sim-pay/{id}", get(cashier_page).post(cashier))
         .route("/keys", get(public_keys))
         .route("/dev/faults", post(set_fault).delete(clear_faults))
         .route("/dev/sweep", post(dev_sweep))
@@ -419,11 +428,13 @@ fn idempotency_key(headers: &HeaderMap) -> Option<String> {
     ))]
 async fn place_order(
     State(booking): State<Arc<Booking>>,
+    State(sagas): State<Arc<tokio::sync::Semaphore>>,
     SignedIn(account): SignedIn,
     headers: HeaderMap,
     Body(body): Body<OrderRequest>,
 ) -> Result<(StatusCode, Json<Order>), HttpError> {
     let key = idempotency_key(&headers);
+    let _turn = sagas.acquire_owned().await;
     let order = off_thread(move || booking.place(account, key.as_deref(), &body)).await?;
     Ok((StatusCode::CREATED, Json(order)))
 }
@@ -487,6 +498,51 @@ async fn cashier(
 ) -> Result<Json<serde_json::Value>, HttpError> {
     off_thread(move || booking.cashier(&id, body.approve)).await?;
     Ok(Json(serde_json::json!({})))
+}
+
+/// The simulated cashier as a page, where a redirect payment's `redirect_url` leads.
+async fn cashier_page(
+    State(booking): State<Arc<Booking>>,
+    Path(id): Path<String>,
+) -> Result<Html<String>, HttpError> {
+    let wanted = id.clone();
+    let payment = off_thread(move || {
+        booking
+            .payments()
+            .payment(&wanted)
+            .map_err(BookingError::from)
+    })
+    .await?;
+    let (zh, en) = match payment.method {
+        PaymentMethod::WechatPay => ("微信支付", "WeChat Pay"),
+        PaymentMethod::Alipay => ("支付宝", "Alipay"),
+        PaymentMethod::Wallet => ("通游钱包", "Tongyou wallet"),
+    };
+    let pending = payment.state == PaymentState::Pending;
+    let id = escape(&id);
+    Ok(Html(format!(
+        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>模拟收银台 Simulated cashier</title>\
+         <style>body{{font-family:\"Noto Sans CJK SC\",system-ui,sans-serif;margin:2rem;color:#1d2a2f;max-width:28rem}}\
+         button{{font-size:1.1rem;padding:.8rem 1.4rem;margin:.4rem .4rem 0 0;border-radius:.5rem;border:0}}\
+         #pay{{background:#1f6f5c;color:#fff}}#refuse{{background:#e6e9ea}}</style>\
+         <h1>{zh} · {en}</h1><p>模拟收银台，不会真实扣款。Simulated cashier: no real money moves.</p>\
+         <p id=\"amount\">{amount}</p>\
+         <p id=\"state\">{state}</p>\
+         <button id=\"pay\" {disabled}>确认支付 Pay</button><button id=\"refuse\" {disabled}>取消 Cancel</button>\
+         <script>for (const [b, ok] of [['pay', true], ['refuse', false]]) document.getElementById(b).onclick = async () => {{\
+           const r = await fetch('{API_PREFIX}/sim-pay/{id}', {{method: 'POST', headers: {{'content-type': 'application/json'}}, body: JSON.stringify({{approve: ok}})}});\
+           document.getElementById('state').textContent = r.ok ? (ok ? '已支付，请返回通游。Paid: go back to Tongyou.' : '已取消。Cancelled.') : '这笔付款已处理。This payment is already settled.';\
+           for (const x of ['pay', 'refuse']) document.getElementById(x).disabled = true; }};</script></html>",
+        amount = payment.amount.display_yuan(),
+        state = if pending {
+            "待支付 Waiting for payment"
+        } else {
+            "这笔付款已处理 Already settled"
+        },
+        disabled = if pending { "" } else { "disabled" },
+    )))
 }
 
 /// The public keys that verify passes, by key id, for gates to download.

@@ -73,19 +73,22 @@ impl Inventory {
         let n = self.name;
         let mut conn = store.conn()?;
         let tx = conn.transaction()?;
-        tx.execute(
+        cached(
+            &tx,
             &format!("INSERT INTO {n}_hold (state, expires_at) VALUES ('held', ?1)"),
             [expires_at],
         )?;
         let hold = tx.last_insert_rowid();
         for want in wants {
-            tx.execute(
+            cached(
+                &tx,
                 &format!(
                     "INSERT INTO {n}_stock (resource, capacity) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
                 ),
                 params![want.resource, want.capacity],
             )?;
-            let taken = tx.execute(
+            let taken = cached(
+                &tx,
                 &format!(
                     "UPDATE {n}_stock SET held = held + ?2
                      WHERE resource = ?1 AND held + sold + ?2 <= capacity"
@@ -100,7 +103,8 @@ impl Inventory {
                     remaining,
                 });
             }
-            tx.execute(
+            cached(
+                &tx,
                 &format!(
                     "INSERT INTO {n}_hold_line (hold_id, resource, quantity) VALUES (?1, ?2, ?3)"
                 ),
@@ -206,11 +210,10 @@ impl Inventory {
         let mut conn = store.conn()?;
         let tx = conn.transaction()?;
         let row: Option<(String, String)> = tx
-            .query_row(
-                &format!("SELECT state, expires_at FROM {n}_hold WHERE id = ?1"),
-                [hold],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached(&format!(
+                "SELECT state, expires_at FROM {n}_hold WHERE id = ?1"
+            ))?
+            .query_row([hold], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let Some((state, expires_at)) = row else {
             return Err(InventoryError::UnknownHold(hold));
@@ -221,14 +224,14 @@ impl Inventory {
         if state != from || now.is_some_and(|now| expires_at.as_str() <= now) {
             return Err(InventoryError::HoldGone(hold));
         }
-        tx.execute(
-            &format!(
+        cached(&tx, &format!(
                 "UPDATE {n}_stock SET {change} FROM (SELECT resource AS r, quantity AS q FROM {n}_hold_line WHERE hold_id = ?1) AS line
                  WHERE resource = line.r"
             ),
             [hold],
         )?;
-        tx.execute(
+        cached(
+            &tx,
             &format!("UPDATE {n}_hold SET state = ?2 WHERE id = ?1"),
             params![hold, to],
         )?;
@@ -237,23 +240,28 @@ impl Inventory {
     }
 }
 
+/// Runs a statement through the connection's statement cache: the hot path of every
+/// booking, so it should not be parsed again each time.
+fn cached(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
 fn stock_in(
     conn: &Connection,
     table: &str,
     resource: &str,
 ) -> Result<Option<Stock>, InventoryError> {
     Ok(conn
-        .query_row(
-            &format!("SELECT capacity, held, sold FROM {table}_stock WHERE resource = ?1"),
-            [resource],
-            |r| {
-                Ok(Stock {
-                    capacity: r.get(0)?,
-                    held: r.get(1)?,
-                    sold: r.get(2)?,
-                })
-            },
-        )
+        .prepare_cached(&format!(
+            "SELECT capacity, held, sold FROM {table}_stock WHERE resource = ?1"
+        ))?
+        .query_row([resource], |r| {
+            Ok(Stock {
+                capacity: r.get(0)?,
+                held: r.get(1)?,
+                sold: r.get(2)?,
+            })
+        })
         .optional()?)
 }
 

@@ -123,6 +123,9 @@ pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
         accounts,
         booking: Arc::clone(&booking),
         dev_mode: config.dev_mode,
+        sagas: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        )),
     };
 
     let listener = tokio::net::TcpListener::bind(config.bind)
