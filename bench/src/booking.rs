@@ -26,6 +26,7 @@ pub fn run(orders: usize, concurrency: usize) -> anyhow::Result<()> {
     let regions = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/regions");
     // The platform gets its own runtime, as in its own process.
     let server = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("platform")
         .enable_all()
         .build()?;
     let platform = server.block_on(tongyou_platform::start(Config {
@@ -36,6 +37,7 @@ pub fn run(orders: usize, concurrency: usize) -> anyhow::Result<()> {
     }))?;
     let url = platform.url();
     let load = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("load")
         .enable_all()
         .build()?;
     let outcome = load.block_on(rush(&url, orders, concurrency.max(1)))?;

@@ -139,13 +139,14 @@ CREATE TABLE signing_key (
     retired_at  TEXT
 ) STRICT;
 
--- Idempotency keys: the first answer to a write, replayed for the same key and body.
+-- Idempotency keys: the order a write created, answered again for the same key and body.
+-- `order_id` is NULL while the first request is still running.
 CREATE TABLE idempotency (
     account_id   INTEGER NOT NULL,
     key          TEXT NOT NULL,
     request_hash TEXT NOT NULL,
     status       INTEGER,
-    response     TEXT,
+    order_id     INTEGER,
     created_at   TEXT NOT NULL,
     PRIMARY KEY (account_id, key)
 ) STRICT;

@@ -14,7 +14,8 @@
 //! Holds not confirmed in time are released by [`Booking::sweep`], which also expires
 //! orders whose payment never came. A payment that arrives after that is refunded, so
 //! nobody is ever charged without a ticket. Every write takes an idempotency key: the same
-//! key replays the first answer, a different body with it is refused.
+//! key answers with the same order again (as it stands now, so a client that lost the
+//! first answer also learns what happened since), a different body with it is refused.
 
 mod records;
 
@@ -42,7 +43,7 @@ use crate::signer::{Signer, SignerError};
 use crate::sqlite::SqliteStore;
 use crate::store::StoreError;
 
-use records::{Begin, OrderRow, SubRow};
+use records::{Begin, OrderRow, SubRow, SubUpdate};
 
 /// How long holds last while the tourist pays.
 pub const HOLD_FOR: Duration = Duration::minutes(15);
@@ -156,14 +157,14 @@ impl Booking {
         );
         let hash = hex::encode(Sha256::digest(serde_json::to_vec(request)?));
         match records::begin(&self.store, account, &key, &hash, &self.now_s())? {
-            Begin::Replay(json) => return Ok(serde_json::from_str(&json)?),
+            Begin::Replay(order_id) => return self.order(account, order_id),
             Begin::Mismatch => return Err(BookingError::KeyReused),
             Begin::InProgress => return Err(BookingError::InProgress),
             Begin::Fresh => {}
         }
         match self.run(account, request) {
             Ok(order) => {
-                records::finish(&self.store, account, &key, &serde_json::to_string(&order)?)?;
+                records::finish(&self.store, account, &key, order.id)?;
                 Ok(order)
             }
             Err(e) => {
@@ -274,21 +275,43 @@ impl Booking {
             &subs,
         )?;
 
-        // Hold everything, or nothing.
-        for sub in records::sub_orders(&self.store, order_id)? {
+        // Hold everything, or nothing. The holds are recorded together afterwards: a crash
+        // in between leaves holds that simply expire.
+        let subs = records::sub_orders(&self.store, order_id)?;
+        let mut taken: Vec<SubUpdate> = Vec::new();
+        for sub in &subs {
             let items: Vec<Item> = serde_json::from_str(&sub.items_json)?;
             match self
                 .provider(sub.module)
                 .hold(&catalog, date, &items, &expires)
             {
-                Ok(hold) => records::set_sub(&self.store, sub.id, "held", Some(hold), None, 0)?,
+                Ok(hold) => taken.push(SubUpdate::new(sub.id, "held", Some(hold))),
                 Err(e) => {
-                    records::set_sub(&self.store, sub.id, "failed", None, None, 0)?;
-                    self.abort(order_id, "failed", &hold_problem(sub.module, &e))?;
+                    for (update, module) in taken.iter().zip(subs.iter().map(|s| s.module)) {
+                        self.release_quietly(order_id, module, update.hold);
+                    }
+                    let updates: Vec<SubUpdate> = subs
+                        .iter()
+                        .map(|s| {
+                            let state = if s.id == sub.id { "failed" } else { "released" };
+                            SubUpdate::new(s.id, state, None)
+                        })
+                        .collect();
+                    let problem = hold_problem(sub.module, &e);
+                    records::apply(
+                        &self.store,
+                        order_id,
+                        &updates,
+                        &[],
+                        Some((&["holding"], "failed", Some(&problem))),
+                        &now_s,
+                    )?;
+                    self.payments.abandon(&payment_id)?;
                     return self.order(account, order_id);
                 }
             }
         }
+        records::apply(&self.store, order_id, &taken, &[], None, &now_s)?;
 
         match self.payments.charge(&payment_id)? {
             Charge::Paid => self.after_payment(order_id)?,
@@ -383,6 +406,8 @@ impl Booking {
         let now = (self.clock)();
         let now_s = fmt(now);
         let mut problems = Vec::new();
+        let mut updates = Vec::new();
+        let mut passes = Vec::new();
         let subs = records::sub_orders(&self.store, row.id)?;
         for (index, sub) in subs.iter().enumerate() {
             if sub.state != "held" {
@@ -392,21 +417,18 @@ impl Booking {
             let Some(hold) = sub.hold_id else { continue };
             match provider.confirm(hold, &now_s) {
                 Ok(()) => {
-                    records::set_sub(&self.store, sub.id, "confirmed", Some(hold), None, 0)?;
-                    self.issue_passes(row, &catalog, date, &members, sub, index)?;
+                    updates.push(SubUpdate::new(sub.id, "confirmed", Some(hold)));
+                    passes.extend(self.passes_for(row, &catalog, date, &members, sub, index)?);
                 }
                 Err(e) => {
                     tracing::warn!(order = row.id, module = ?sub.module, "confirm failed after payment: {e}");
-                    if let Err(e) = provider.release(hold) {
-                        tracing::warn!(
-                            order = row.id,
-                            "release failed; the sweeper will free it: {e}"
-                        );
-                    }
+                    self.release_quietly(row.id, sub.module, Some(hold));
                     if sub.module == Module::Hotel
-                        && let Some(note) = self.replace_hotel(row, &catalog, date, sub, &now)?
+                        && let Some((note, update)) =
+                            self.replace_hotel(row, &catalog, date, sub, &now)?
                     {
                         problems.push(note);
+                        updates.push(update);
                         continue;
                     }
                     let back = self.payments.refund(&row.payment_id, Fen(sub.amount))?;
@@ -422,17 +444,26 @@ impl Booking {
                             back.display_yuan()
                         ),
                     );
-                    records::set_sub(&self.store, sub.id, "failed", None, Some(&note), back.0)?;
+                    updates.push(SubUpdate {
+                        note: Some(note.clone()),
+                        refunded: back.0,
+                        ..SubUpdate::new(sub.id, "failed", None)
+                    });
                     problems.push(note);
                 }
             }
         }
-        let subs = records::sub_orders(&self.store, row.id)?;
+        let state_of = |s: &SubRow| -> String {
+            updates
+                .iter()
+                .find(|u| u.sub_id == s.id)
+                .map_or(s.state.clone(), |u| u.state.to_owned())
+        };
         let ok = subs
             .iter()
-            .filter(|s| s.state == "confirmed" || s.state == "adjusted")
+            .filter(|s| matches!(state_of(s).as_str(), "confirmed" | "adjusted"))
             .count();
-        let failed = subs.iter().any(|s| s.state == "failed");
+        let failed = subs.iter().any(|s| state_of(s) == "failed");
         let state = match (ok, failed) {
             (0, _) => "failed",
             (_, true) => "partly_confirmed",
@@ -452,14 +483,28 @@ impl Booking {
                     .join(" "),
             )
         });
-        records::transition(
+        // Sub-order states, passes and the order's state land in one transaction.
+        records::apply(
             &self.store,
             row.id,
-            &["confirming"],
-            state,
-            problem.as_ref(),
+            &updates,
+            &passes,
+            Some((&["confirming"], state, problem.as_ref())),
+            &now_s,
         )?;
         Ok(())
+    }
+
+    /// Gives a hold back, leaving it to expire when the module does not answer.
+    fn release_quietly(&self, order_id: i64, module: Module, hold: Option<i64>) {
+        if let Some(hold) = hold
+            && let Err(e) = self.provider(module).release(hold)
+        {
+            tracing::warn!(
+                order = order_id,
+                "release failed; the sweeper will free it: {e}"
+            );
+        }
     }
 
     /// The hotel could not honour a paid stay: book the nearest same-grade hotel with a
@@ -471,7 +516,7 @@ impl Booking {
         date: NaiveDate,
         sub: &SubRow,
         now: &DateTime<Utc>,
-    ) -> Result<Option<Text>, BookingError> {
+    ) -> Result<Option<(Text, SubUpdate)>, BookingError> {
         let items: Vec<Item> = serde_json::from_str(&sub.items_json)?;
         let Some(Item::Room {
             hotel_id,
@@ -539,21 +584,13 @@ impl Booking {
                         back.display_yuan()
                     ),
                 );
-                records::replace_sub_items(
-                    &self.store,
-                    sub.id,
-                    &serde_json::to_string(&[item])?,
-                    hold,
-                )?;
-                records::set_sub(
-                    &self.store,
-                    sub.id,
-                    "adjusted",
-                    Some(hold),
-                    Some(&note),
-                    back.0,
-                )?;
-                return Ok(Some(note));
+                let update = SubUpdate {
+                    note: Some(note.clone()),
+                    refunded: back.0,
+                    items_json: Some(serde_json::to_string(&[item])?),
+                    ..SubUpdate::new(sub.id, "adjusted", Some(hold))
+                };
+                return Ok(Some((note, update)));
             }
         }
         Ok(None)
@@ -653,7 +690,7 @@ impl Booking {
                 .ok_or(BookingError::MissingKey)?
         );
         match records::begin(&self.store, account, &key, "", &self.now_s())? {
-            Begin::Replay(json) => return Ok(serde_json::from_str(&json)?),
+            Begin::Replay(order_id) => return self.order(account, order_id),
             Begin::Mismatch => return Err(BookingError::KeyReused),
             Begin::InProgress => return Err(BookingError::InProgress),
             Begin::Fresh => {}
@@ -661,7 +698,7 @@ impl Booking {
         let outcome = self.cancel_now(account, order_id);
         match outcome {
             Ok(order) => {
-                records::finish(&self.store, account, &key, &serde_json::to_string(&order)?)?;
+                records::finish(&self.store, account, &key, order.id)?;
                 Ok(order)
             }
             Err(e) => {
@@ -826,7 +863,9 @@ impl Booking {
         })
     }
 
-    fn issue_passes(
+    /// Signs the passes of a confirmed sub-order: one real-name pass per traveller for entry,
+    /// one for the whole party per ride, rental or shuttle departure.
+    fn passes_for(
         &self,
         row: &OrderRow,
         catalog: &Catalog,
@@ -834,7 +873,7 @@ impl Booking {
         members: &[Member],
         sub: &SubRow,
         index: usize,
-    ) -> Result<(), BookingError> {
+    ) -> Result<Vec<records::PassRow>, BookingError> {
         let items: Vec<Item> = serde_json::from_str(&sub.items_json)?;
         let offset = Duration::minutes(i64::from(catalog.region.utc_offset_minutes));
         let from = (date.and_time(chrono::NaiveTime::MIN) - offset)
@@ -946,8 +985,7 @@ impl Booking {
                 });
             }
         }
-        records::insert_passes(&self.store, row.id, &issued, &fmt((self.clock)()))?;
-        Ok(())
+        Ok(issued)
     }
 
     fn members(&self, account: i64, request: &OrderRequest) -> Result<Vec<Member>, BookingError> {

@@ -52,9 +52,105 @@ pub(super) struct PassRow {
     pub code: String,
 }
 
+/// A change to one sub-order, applied with others in one transaction.
+pub(super) struct SubUpdate {
+    pub sub_id: i64,
+    pub state: &'static str,
+    pub hold: Option<i64>,
+    pub note: Option<Text>,
+    pub refunded: i64,
+    /// The items, when the sub-order now holds something else (a replacement hotel).
+    pub items_json: Option<String>,
+}
+
+impl SubUpdate {
+    pub fn new(sub_id: i64, state: &'static str, hold: Option<i64>) -> SubUpdate {
+        SubUpdate {
+            sub_id,
+            state,
+            hold,
+            note: None,
+            refunded: 0,
+            items_json: None,
+        }
+    }
+}
+
+/// The order's next state, if it is still in one of the expected states.
+pub(super) type Move<'a> = (&'a [&'a str], &'a str, Option<&'a Text>);
+
+/// Sub-order changes, new passes and the order's state change, in one transaction: a
+/// booking writes a few of these instead of a commit per step.
+pub(super) fn apply(
+    store: &SqliteStore,
+    order_id: i64,
+    updates: &[SubUpdate],
+    passes: &[PassRow],
+    order: Option<Move<'_>>,
+    now: &str,
+) -> Result<bool, BookingError> {
+    let mut conn = store.conn()?;
+    let tx = conn.transaction()?;
+    let mut moved = true;
+    if let Some((from, to, problem)) = order {
+        let problem = problem.map(serde_json::to_string).transpose()?;
+        let from_a = from.first().copied().unwrap_or_default();
+        let from_b = from.get(1).copied().unwrap_or(from_a);
+        moved = tx
+            .prepare_cached(
+                "UPDATE booking_order SET state = ?4, problem_json = COALESCE(?5, problem_json)
+                 WHERE id = ?1 AND state IN (?2, ?3)",
+            )?
+            .execute(params![order_id, from_a, from_b, to, problem])?
+            == 1;
+        if !moved {
+            // Someone else settled the order first; change nothing.
+            return Ok(false);
+        }
+    }
+    {
+        let mut update = tx.prepare_cached(
+            "UPDATE sub_order SET state = ?2, hold_id = ?3, note_json = COALESCE(?4, note_json),
+             refunded = MAX(refunded, ?5), items_json = COALESCE(?6, items_json) WHERE id = ?1",
+        )?;
+        for u in updates {
+            let note = u.note.as_ref().map(serde_json::to_string).transpose()?;
+            update.execute(params![
+                u.sub_id,
+                u.state,
+                u.hold,
+                note,
+                u.refunded,
+                u.items_json
+            ])?;
+        }
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO pass (pass_id, order_id, sub_order_id, product_id, name_json, holder, date, slot, code, state, changed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'valid', ?10)",
+        )?;
+        for p in passes {
+            insert.execute(params![
+                p.pass_id,
+                order_id,
+                p.sub_order_id,
+                p.product_id,
+                serde_json::to_string(&p.name)?,
+                p.holder,
+                p.date,
+                p.slot.map(|(a, b)| format!("{a}-{b}")),
+                p.code,
+                now
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(moved)
+}
+
 pub(super) enum Begin {
     Fresh,
-    Replay(String),
+    /// The order the key created.
+    Replay(i64),
     Mismatch,
     InProgress,
 }
@@ -83,28 +179,29 @@ pub(super) fn begin(
     if inserted == 1 {
         return Ok(Begin::Fresh);
     }
-    let (stored_hash, response): (String, Option<String>) = conn
+    let (stored_hash, response): (String, Option<i64>) = conn
         .prepare_cached(
-            "SELECT request_hash, response FROM idempotency WHERE account_id = ?1 AND key = ?2",
+            "SELECT request_hash, order_id FROM idempotency WHERE account_id = ?1 AND key = ?2",
         )?
         .query_row(params![account, key], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(match response {
         _ if stored_hash != hash => Begin::Mismatch,
         None => Begin::InProgress,
-        Some(json) => Begin::Replay(json),
+        Some(order_id) => Begin::Replay(order_id),
     })
 }
 
+/// Records the order a key created.
 pub(super) fn finish(
     store: &SqliteStore,
     account: i64,
     key: &str,
-    response: &str,
+    order_id: i64,
 ) -> Result<(), BookingError> {
     exec(
         store,
-        "UPDATE idempotency SET status = 201, response = ?3 WHERE account_id = ?1 AND key = ?2",
-        params![account, key, response],
+        "UPDATE idempotency SET status = 201, order_id = ?3 WHERE account_id = ?1 AND key = ?2",
+        params![account, key, order_id],
     )?;
     Ok(())
 }
@@ -194,20 +291,6 @@ pub(super) fn set_sub(
         store,
         "UPDATE sub_order SET state = ?2, hold_id = ?3, note_json = COALESCE(?4, note_json), refunded = MAX(refunded, ?5) WHERE id = ?1",
         params![sub_id, state, hold, note, refunded],
-    )?;
-    Ok(())
-}
-
-pub(super) fn replace_sub_items(
-    store: &SqliteStore,
-    sub_id: i64,
-    items_json: &str,
-    hold: i64,
-) -> Result<(), BookingError> {
-    exec(
-        store,
-        "UPDATE sub_order SET items_json = ?2, hold_id = ?3 WHERE id = ?1",
-        params![sub_id, items_json, hold],
     )?;
     Ok(())
 }
@@ -304,38 +387,6 @@ pub(super) fn orders_of(store: &SqliteStore, account: i64) -> Result<Vec<i64>, B
     Ok(stmt
         .query_map([account], |r| r.get(0))?
         .collect::<Result<_, _>>()?)
-}
-
-pub(super) fn insert_passes(
-    store: &SqliteStore,
-    order_id: i64,
-    passes: &[PassRow],
-    now: &str,
-) -> Result<(), BookingError> {
-    let mut conn = store.conn()?;
-    let tx = conn.transaction()?;
-    {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO pass (pass_id, order_id, sub_order_id, product_id, name_json, holder, date, slot, code, state, changed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'valid', ?10)",
-        )?;
-        for p in passes {
-            insert.execute(params![
-                p.pass_id,
-                order_id,
-                p.sub_order_id,
-                p.product_id,
-                serde_json::to_string(&p.name)?,
-                p.holder,
-                p.date,
-                p.slot.map(|(a, b)| format!("{a}-{b}")),
-                p.code,
-                now
-            ])?;
-        }
-    }
-    tx.commit()?;
-    Ok(())
 }
 
 pub(super) fn revoke_passes(
