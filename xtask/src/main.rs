@@ -6,10 +6,12 @@
 //!   one line `N passed, N failed`.
 //! - `cargo xtask e2e [FILTER]`: only the end-to-end tests (those whose name contains
 //!   FILTER), with the builds and services they need.
+//! - `cargo xtask bench booking [ORDERS] [CONCURRENCY]`: benchmarks; they print figures.
 //! - `cargo xtask setup`: only the installing part.
 //!
 //! Plain `std::process` on purpose: this must build and run before anything else is there.
 
+mod bench;
 mod build;
 mod run;
 mod service;
@@ -18,7 +20,7 @@ mod test;
 
 use std::path::{Path, PathBuf};
 
-const USAGE: &str = "usage: cargo xtask <run | test | e2e [FILTER] | setup>";
+const USAGE: &str = "usage: cargo xtask <run | test | e2e [FILTER] | bench booking | setup>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,6 +28,7 @@ fn main() {
         Some("run") => run::run(),
         Some("test") => test::test(),
         Some("e2e") => test::e2e(args.get(1).map(String::as_str)),
+        Some("bench") => bench::bench(&args[1..]),
         Some("setup") => setup::ensure(setup::Purpose::Test),
         _ => {
             eprintln!("{USAGE}");

@@ -1,0 +1,29 @@
+//! `cargo xtask bench <name> [ARGS…]`: benchmarks in release builds. They print figures;
+//! nothing here asserts a time, because timings on a shared machine are not pass/fail.
+//!
+//! - `booking [ORDERS] [CONCURRENCY]`: a rush of combo orders against the embedded
+//!   platform on loopback: orders/s, p50/p99 latency, and the oversold count (must be 0).
+
+use crate::{build, step};
+
+const USAGE: &str = "usage: cargo xtask bench booking [ORDERS] [CONCURRENCY]";
+
+pub fn bench(args: &[String]) -> anyhow::Result<()> {
+    match args.first().map(String::as_str) {
+        Some("booking") => {
+            step("booking rush (release build)");
+            let mut cargo = vec![
+                "run",
+                "--release",
+                "--quiet",
+                "-p",
+                "tongyou-bench",
+                "--",
+                "booking",
+            ];
+            cargo.extend(args[1..].iter().map(String::as_str));
+            build::cargo(&cargo)
+        }
+        _ => anyhow::bail!("{USAGE}"),
+    }
+}
