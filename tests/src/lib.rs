@@ -32,6 +32,9 @@ pub struct Env {
 
 impl Env {
     pub fn from_env() -> Env {
+        // Two TLS clients (WebDriver and the platform client) enable both rustls back-ends,
+        // so rustls cannot pick one by itself. Already installed: fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let var = |name: &str| {
             std::env::var(name).unwrap_or_else(|_| {
                 panic!("{name} is not set: run the end-to-end tests through `cargo xtask test`")
@@ -197,7 +200,15 @@ pub async fn texts(client: &Client, css: &str) -> Vec<String> {
     out
 }
 
+/// Clicks the first element matching `css`, first scrolled to the middle of the window so
+/// a fixed bar (the phone's bottom navigation, the pay bar) cannot be in the way.
 pub async fn click(client: &Client, css: &str) {
+    let script = "const e = document.querySelector(arguments[0]); \
+                  if (e) e.scrollIntoView({block: 'center', inline: 'center'});";
+    client
+        .execute(script, vec![serde_json::json!(css)])
+        .await
+        .expect("scroll");
     client
         .find(Locator::Css(css))
         .await

@@ -1,5 +1,6 @@
 //! End-to-end: the real app window, a real platform process, the real device store, and
 //! the platform's pages in a real browser.
 
+mod booking;
 mod discover;
 mod platform_page;

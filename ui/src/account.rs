@@ -14,34 +14,42 @@ use crate::ipc;
 #[component]
 pub fn MeScreen() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    move || match ctx.session.get() {
-        None => view! { <SignIn /> }.into_any(),
-        Some(session) => {
-            let lang = ctx.lang.get();
-            let sign_out = move |_| {
-                spawn_local(async move {
-                    match ipc::sign_out().await {
-                        Ok(()) => ctx.session.set(None),
-                        Err(e) => ctx.error.set(Some(ctx.explain(&e))),
-                    }
-                });
-            };
-            view! {
-                <section class="screen me" data-test="me">
-                    <div class="card account" data-test="account">
-                        <p>
-                            {t(lang, Msg::SignedInAs)} " "
-                            <strong data-test="account-mobile">{session.mobile}</strong>
-                        </p>
-                        <button class="secondary" data-test="sign-out" on:click=sign_out>
-                            {t(lang, Msg::SignOut)}
-                        </button>
-                    </div>
-                    <TravellersPanel />
-                </section>
+    let lang = ctx.lang;
+    // Only signing in or out swaps the screen: a language switch must not rebuild the
+    // forms below, or what was typed would be lost.
+    let signed_in = Memo::new(move |_| ctx.session.with(Option::is_some));
+    let mobile = move || {
+        ctx.session
+            .with(|s| s.as_ref().map(|s| s.mobile.clone()))
+            .unwrap_or_default()
+    };
+    let sign_out = move |_| {
+        spawn_local(async move {
+            match ipc::sign_out().await {
+                Ok(()) => ctx.session.set(None),
+                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
             }
-            .into_any()
+        });
+    };
+    move || {
+        if !signed_in.get() {
+            return view! { <SignIn /> }.into_any();
         }
+        view! {
+            <section class="screen me" data-test="me">
+                <div class="card account" data-test="account">
+                    <p>
+                        {move || t(lang.get(), Msg::SignedInAs)} " "
+                        <strong data-test="account-mobile">{mobile}</strong>
+                    </p>
+                    <button class="secondary" data-test="sign-out" on:click=sign_out>
+                        {move || t(lang.get(), Msg::SignOut)}
+                    </button>
+                </div>
+                <TravellersPanel />
+            </section>
+        }
+        .into_any()
     }
 }
 

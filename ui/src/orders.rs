@@ -14,14 +14,15 @@ use crate::ipc;
 #[component]
 pub fn OrdersScreen() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    let signed_in = Memo::new(move |_| ctx.session.with(Option::is_some));
     move || {
-        if ctx.session.with(Option::is_none) {
-            let lang = ctx.lang.get();
+        if !signed_in.get() {
             return view! {
                 <section class="screen empty">
-                    <h2>{t(lang, Msg::OrdersTitle)}</h2>
+                    <h2>{move || t(lang.get(), Msg::OrdersTitle)}</h2>
                     <button class="primary" data-test="orders-sign-in" on:click=move |_| ctx.tab.set(Tab::Me)>
-                        {t(lang, Msg::SignInTitle)}
+                        {move || t(lang.get(), Msg::SignInTitle)}
                     </button>
                 </section>
             }
@@ -226,7 +227,7 @@ fn OrderPage(id: i64) -> impl IntoView {
                 }
                 .into_any()
             }}
-            <button class="secondary" on:click=move |_| load()>{move || t(lang.get(), Msg::Refresh)}</button>
+            <button class="secondary refresh" on:click=move |_| load()>{move || t(lang.get(), Msg::Refresh)}</button>
         </section>
     }
 }
@@ -280,7 +281,7 @@ fn pass_card(lang: Lang, p: IssuedPass) -> impl IntoView {
         <article class="card pass" data-test="pass" data-product=p.product_id>
             <header>
                 <h3>{p.name.get(lang).to_owned()}</h3>
-                <span class="state">{p.holder.unwrap_or_default()}</span>
+                {p.holder.map(|h| view! { <span class="state" data-test="pass-holder">{h}</span> })}
             </header>
             <p class="route">{match slot { Some(s) => format!("{} {s}", p.date), None => p.date }}</p>
             <code class="pass-code" title=p.code data-test="pass-code">{short}</code>

@@ -1,0 +1,242 @@
+//! Sign-in, saved travellers and combo booking, as a tourist does them in the app window.
+
+// Test helpers: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use fantoccini::{Client, Locator};
+use tongyou_client::PlatformClient;
+use tongyou_e2e::{
+    Env, Platform, click, open_app, resize, screenshot, scroll_to, texts, wait_for_attr,
+    wait_for_text,
+};
+
+const MOBILE: &str = "13800138000";
+
+/// A resident ID number (GB 11643-1999) with the right check digit for `first17`.
+fn resident_id(first17: &str) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10X98765432";
+    let sum: u32 = first17
+        .chars()
+        .zip(WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
+    format!("{first17}{}", CHECK[(sum % 11) as usize] as char)
+}
+
+/// The same number with a wrong check digit.
+fn with_wrong_check_digit(id: &str) -> String {
+    let (body, check) = id.split_at(17);
+    let wrong = if check == "0" { "1" } else { "0" };
+    format!("{body}{wrong}")
+}
+
+async fn find(app: &Client, css: &str) -> fantoccini::elements::Element {
+    app.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
+}
+
+async fn value_of(app: &Client, css: &str) -> String {
+    find(app, css)
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+async fn type_into(app: &Client, css: &str, text: &str) {
+    let input = find(app, css).await;
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
+}
+
+/// Signs in on the Me tab with the code the dev platform hands out.
+async fn sign_in(app: &Client, platform: &Platform) {
+    click(app, "[data-test=nav-me]").await;
+    type_into(app, "[data-test=mobile]", MOBILE).await;
+    click(app, "[data-test=send-code]").await;
+    wait_for_text(app, "[data-test=code-sent]", |t| t.contains("138****8000")).await;
+    let code = PlatformClient::new(&platform.url)
+        .unwrap()
+        .dev_sign_in_code(MOBILE)
+        .await
+        .unwrap();
+    type_into(app, "[data-test=code]", &code).await;
+    click(app, "[data-test=sign-in]").await;
+    wait_for_text(app, "[data-test=account-mobile]", |t| t == "138****8000").await;
+}
+
+async fn add_traveller(app: &Client, name: &str, id_number: &str) {
+    type_into(app, "[data-test=traveller-name-input]", name).await;
+    type_into(app, "[data-test=traveller-id-number]", id_number).await;
+    click(app, "[data-test=traveller-save]").await;
+}
+
+#[tokio::test]
+async fn sign_in_and_a_bad_id_number_keeps_the_form() {
+    let env = Env::from_env();
+    let dir = tempfile::tempdir().unwrap();
+    let platform = Platform::start(&env, &dir.path().join("platform.db")).await;
+    let app = open_app(&env, &platform.url, &dir.path().join("device")).await;
+    resize(&app, 390, 844).await;
+    wait_for_attr(&app, "[data-test=net-badge]", "data-state", "online").await;
+
+    // A number that is not a mobile number: a clear message, and the number stays.
+    click(&app, "[data-test=nav-me]").await;
+    type_into(&app, "[data-test=mobile]", "12345").await;
+    click(&app, "[data-test=send-code]").await;
+    wait_for_text(&app, "[data-test=field-error][data-field=mobile]", |t| {
+        t.contains("手机")
+    })
+    .await;
+    assert_eq!(value_of(&app, "[data-test=mobile]").await, "12345");
+    screenshot(&env, &app, "sign-in-bad-mobile-zh-phone").await;
+
+    sign_in(&app, &platform).await;
+
+    // A resident ID whose check digit is wrong: the platform's message at the field, in
+    // Chinese, and everything typed is still there.
+    let good = resident_id("34010219900307123");
+    let bad = with_wrong_check_digit(&good);
+    add_traveller(&app, "张三", &bad).await;
+    let error = wait_for_text(&app, "[data-test=field-error][data-field=id_number]", |t| {
+        !t.is_empty()
+    })
+    .await;
+    let zh = error.text().await.unwrap();
+    assert!(zh.contains("校验"), "{zh}");
+    assert_eq!(
+        value_of(&app, "[data-test=traveller-name-input]").await,
+        "张三"
+    );
+    assert_eq!(value_of(&app, "[data-test=traveller-id-number]").await, bad);
+    scroll_to(&app, "[data-test=traveller-form]").await;
+    screenshot(&env, &app, "traveller-bad-id-zh-phone").await;
+
+    // The same message in English, still next to the field, the input still kept.
+    click(&app, "[data-test=lang-en]").await;
+    wait_for_text(&app, "[data-test=field-error][data-field=id_number]", |t| {
+        t.contains("check")
+    })
+    .await;
+    assert_eq!(value_of(&app, "[data-test=traveller-id-number]").await, bad);
+    screenshot(&env, &app, "traveller-bad-id-en-phone").await;
+
+    // Fixed: saved, listed with the number masked, the error gone.
+    type_into(&app, "[data-test=traveller-id-number]", &good).await;
+    click(&app, "[data-test=traveller-save]").await;
+    let row = wait_for_text(&app, "[data-test=traveller]", |t| t.contains("张三")).await;
+    let row = row.text().await.unwrap();
+    assert!(row.contains('*') && !row.contains(&good), "{row}");
+    assert!(
+        texts(&app, "[data-test=field-error]").await.is_empty(),
+        "the error must go once fixed"
+    );
+    app.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn book_a_combo_and_see_the_confirmed_order() {
+    let env = Env::from_env();
+    let dir = tempfile::tempdir().unwrap();
+    let platform = Platform::start(&env, &dir.path().join("platform.db")).await;
+    let app = open_app(&env, &platform.url, &dir.path().join("device")).await;
+    resize(&app, 390, 844).await;
+    wait_for_attr(&app, "[data-test=net-badge]", "data-state", "online").await;
+    sign_in(&app, &platform).await;
+    add_traveller(&app, "李四", &resident_id("34100319850612002")).await;
+    wait_for_text(&app, "[data-test=traveller]", |t| t.contains("李四")).await;
+
+    // Entry ticket + Yungu cable car + a Tangkou hotel near the gate + a shuttle, wallet.
+    click(&app, "[data-test=nav-book]").await;
+    wait_for_text(&app, "[data-test=party-member]", |t| t.contains("李四")).await;
+    click(&app, "[data-test=party-member] [data-test=party-pick]").await;
+    click(&app, "[data-test=add-on][data-id=yungu] input").await;
+    click(&app, "[data-test=hotel-on]").await;
+    find(&app, "[data-test=hotel-select]")
+        .await
+        .select_by_value("tangkou-shanshui-hotel")
+        .await
+        .unwrap();
+    click(&app, "[data-test=add-shuttle]").await;
+    find(&app, "[data-test=shuttle-departure]")
+        .await
+        .select_by_value("08:00")
+        .await
+        .unwrap();
+    click(&app, "[data-test=pay-wallet]").await;
+
+    // The live price explains the linked offer: entry 10 % off and the shuttle free.
+    wait_for_text(&app, "[data-test=quote-offer]", |t| t.contains("汤口")).await;
+    let notes = texts(&app, "[data-test=quote-note]").await;
+    assert!(
+        notes.iter().any(|n| n.contains("班车免费")),
+        "the free shuttle must be explained: {notes:?}"
+    );
+    wait_for_text(&app, "[data-test=quote-total]", |t| t.starts_with('¥')).await;
+    wait_for_text(&app, "[data-test=quote-savings]", |t| t.contains('¥')).await;
+
+    screenshot(&env, &app, "book-zh-phone").await;
+    scroll_to(&app, "[data-test=quote]").await;
+    screenshot(&env, &app, "book-zh-phone-price").await;
+    resize(&app, 1280, 800).await;
+    scroll_to(&app, "body").await;
+    screenshot(&env, &app, "book-zh-desktop").await;
+    click(&app, "[data-test=lang-en]").await;
+    wait_for_text(&app, "[data-test=quote-offer]", |t| {
+        t.contains("Stay near the gate")
+    })
+    .await;
+    screenshot(&env, &app, "book-en-desktop").await;
+    resize(&app, 390, 844).await;
+    screenshot(&env, &app, "book-en-phone").await;
+
+    // Pay: the order page shows it confirmed, each provider's sub-order, and the passes.
+    click(&app, "[data-test=pay]").await;
+    wait_for_attr(
+        &app,
+        "[data-test=order] [data-test=order-state]",
+        "data-state",
+        "confirmed",
+    )
+    .await;
+    for provider in ["scenic", "hotel", "transport"] {
+        let sub = find(
+            &app,
+            &format!("[data-test=sub-order][data-provider={provider}]"),
+        )
+        .await;
+        assert_eq!(
+            sub.attr("data-state").await.unwrap().as_deref(),
+            Some("confirmed"),
+            "{provider}"
+        );
+    }
+    let passes = texts(&app, "[data-test=pass]").await;
+    assert!(
+        passes.iter().any(|p| p.contains("Entry ticket")),
+        "an entry pass: {passes:?}"
+    );
+    assert!(!texts(&app, "[data-test=pass-code]").await.is_empty());
+    screenshot(&env, &app, "order-en-phone").await;
+    scroll_to(&app, "[data-test=pass]").await;
+    screenshot(&env, &app, "order-en-phone-passes").await;
+    resize(&app, 1280, 800).await;
+    scroll_to(&app, "body").await;
+    screenshot(&env, &app, "order-en-desktop").await;
+    click(&app, "[data-test=lang-zh]").await;
+    wait_for_text(&app, "[data-test=order] [data-test=order-state]", |t| {
+        t == "已确认"
+    })
+    .await;
+    screenshot(&env, &app, "order-zh-desktop").await;
+    resize(&app, 390, 844).await;
+    screenshot(&env, &app, "order-zh-phone").await;
+
+    // The orders list, reachable from the navigation, has it too.
+    click(&app, "[data-test=nav-orders]").await;
+    wait_for_text(&app, "[data-test=order-card]", |t| t.contains("已确认")).await;
+    app.close().await.unwrap();
+}
