@@ -5,6 +5,7 @@
 
 use fantoccini::{Client, Locator};
 use tongyou_client::PlatformClient;
+use tongyou_core::api::{Fault, FaultStep, FaultTarget};
 use tongyou_e2e::{
     Env, Platform, click, open_app, resize, screenshot, scroll_to, texts, wait_for_attr,
     wait_for_text,
@@ -238,5 +239,92 @@ async fn book_a_combo_and_see_the_confirmed_order() {
     // The orders list, reachable from the navigation, has it too.
     click(&app, "[data-test=nav-orders]").await;
     wait_for_text(&app, "[data-test=order-card]", |t| t.contains("已确认")).await;
+    app.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_declined_payment_keeps_the_form_and_the_cashier_takes_wechat_pay() {
+    let env = Env::from_env();
+    let dir = tempfile::tempdir().unwrap();
+    let platform = Platform::start(&env, &dir.path().join("platform.db")).await;
+    let app = open_app(&env, &platform.url, &dir.path().join("device")).await;
+    resize(&app, 390, 844).await;
+    wait_for_attr(&app, "[data-test=net-badge]", "data-state", "online").await;
+    sign_in(&app, &platform).await;
+    add_traveller(&app, "王五", &resident_id("34100319850612002")).await;
+    wait_for_text(&app, "[data-test=traveller]", |t| t.contains("王五")).await;
+
+    click(&app, "[data-test=nav-book]").await;
+    wait_for_text(&app, "[data-test=party-member]", |t| t.contains("王五")).await;
+    click(&app, "[data-test=party-member] [data-test=party-pick]").await;
+    click(&app, "[data-test=add-on][data-id=audio-guide] input").await;
+    let total = wait_for_text(&app, "[data-test=quote-total]", |t| t.starts_with('¥'))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    // The wallet declines this once: the order fails, the screen says so and what to do,
+    // and every choice is still there.
+    let client = PlatformClient::new(&platform.url).unwrap();
+    client
+        .set_fault(Fault {
+            target: FaultTarget::Payment,
+            step: FaultStep::Charge,
+        })
+        .await
+        .unwrap();
+    click(&app, "[data-test=pay]").await;
+    let outcome = wait_for_text(&app, "[data-test=book-outcome]", |t| t.contains("没有扣款"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(outcome.contains("选择都还在"), "{outcome}");
+    let picked = find(&app, "[data-test=party-member] [data-test=party-pick]")
+        .await
+        .prop("checked")
+        .await
+        .unwrap();
+    assert_eq!(picked.as_deref(), Some("true"));
+    let guide = find(&app, "[data-test=add-on][data-id=audio-guide] input")
+        .await
+        .prop("checked")
+        .await
+        .unwrap();
+    assert_eq!(guide.as_deref(), Some("true"));
+    assert_eq!(
+        find(&app, "[data-test=quote-total]")
+            .await
+            .text()
+            .await
+            .unwrap(),
+        total
+    );
+    scroll_to(&app, "[data-test=book-outcome]").await;
+    screenshot(&env, &app, "book-declined-zh-phone").await;
+
+    // Pay again with WeChat Pay: the simulated cashier, clearly labelled, takes it.
+    click(&app, "[data-test=pay-wechat]").await;
+    click(&app, "[data-test=pay]").await;
+    wait_for_attr(
+        &app,
+        "[data-test=order] [data-test=order-state]",
+        "data-state",
+        "awaiting_payment",
+    )
+    .await;
+    wait_for_text(&app, "[data-test=cashier]", |t| t.contains("模拟收银台")).await;
+    screenshot(&env, &app, "order-cashier-zh-phone").await;
+    click(&app, "[data-test=cashier-pay]").await;
+    wait_for_attr(
+        &app,
+        "[data-test=order] [data-test=order-state]",
+        "data-state",
+        "confirmed",
+    )
+    .await;
+    assert!(texts(&app, "[data-test=cashier]").await.is_empty());
+    assert!(!texts(&app, "[data-test=pass]").await.is_empty());
     app.close().await.unwrap();
 }

@@ -835,9 +835,13 @@ fn Summary() -> impl IntoView {
             {move || form.outcome.get().map(|o| {
                 let lang = lang.get();
                 let text = match o {
+                    // The platform says what happened and what to do; without its words,
+                    // say at least that nothing was charged.
                     Outcome::Failed { problem } => {
-                        let why = problem.map(|p| p.get(lang).to_owned()).unwrap_or_default();
-                        format!("{why} {}", t(lang, Msg::OrderFailedWhat))
+                        let why = problem
+                            .map(|p| p.get(lang).to_owned())
+                            .unwrap_or_else(|| t(lang, Msg::OrderFailedWhat).to_owned());
+                        format!("{why} {}", t(lang, Msg::ChoicesKept))
                     }
                     Outcome::NotSent => t(lang, Msg::OfflineNotSent).to_owned(),
                     Outcome::FixFields => t(lang, Msg::FixFields).to_owned(),

@@ -102,13 +102,14 @@ pub enum Msg {
     QuoteEmpty,
     FixFields,
     OrderFailedWhat,
+    ChoicesKept,
+    PaymentRow,
     OfflineNotSent,
     SessionExpired,
     OfflineNow,
     OffersApplied,
     OrdersTitle,
     NoOrders,
-    Paid,
     Refunded,
     Passes,
     QrLater,
@@ -313,11 +314,15 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (QuoteEmpty, Lang::En) => "Choose travellers and items to see the price",
         (FixFields, Lang::Zh) => "请先修改标出的内容",
         (FixFields, Lang::En) => "Fix the marked fields first",
-        (OrderFailedWhat, Lang::Zh) => {
-            "没有扣款，所有预留已释放。你的选择都还在：换个时段、日期或支付方式后再试。"
-        }
+        (OrderFailedWhat, Lang::Zh) => "订单未成立：没有扣款，所有预留已释放。",
         (OrderFailedWhat, Lang::En) => {
-            "Nothing was charged and every hold was released. Your choices are still here: change the slot, date or payment method and try again."
+            "The order did not go through: nothing was charged and every hold was released."
+        }
+        (PaymentRow, Lang::Zh) => "付款",
+        (PaymentRow, Lang::En) => "Payment",
+        (ChoicesKept, Lang::Zh) => "你的选择都还在：改好后再点“去支付”即可。",
+        (ChoicesKept, Lang::En) => {
+            "Your choices are all still here: change what you need and tap Pay again."
         }
         (OfflineNotSent, Lang::Zh) => {
             "网络不通，订单可能没有发出。联网后再点“去支付”即可，不会重复下单。"
@@ -335,8 +340,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (OrdersTitle, Lang::En) => "My orders",
         (NoOrders, Lang::Zh) => "还没有订单",
         (NoOrders, Lang::En) => "No orders yet",
-        (Paid, Lang::Zh) => "已付",
-        (Paid, Lang::En) => "Paid",
         (Refunded, Lang::Zh) => "已退",
         (Refunded, Lang::En) => "Refunded",
         (Passes, Lang::Zh) => "电子票",

@@ -176,7 +176,7 @@ fn OrderPage(id: i64) -> impl IntoView {
                         <p class="route">{o.date.clone()}</p>
                         <dl class="money">
                             <div><dt>{t(lang, Msg::OrderTotal)}</dt><dd data-test="order-total">{o.quote.total.display_yuan()}</dd></div>
-                            <div><dt>{t(lang, Msg::Paid)}</dt><dd data-test="order-paid">
+                            <div><dt>{t(lang, Msg::PaymentRow)}</dt><dd data-test="order-paid">
                                 {format!("{} · {} · {}", o.payment.amount.display_yuan(), method, i18n::payment_state(lang, o.payment.state))}
                             </dd></div>
                             {(o.payment.refunded.0 > 0).then(|| view! {
@@ -185,7 +185,7 @@ fn OrderPage(id: i64) -> impl IntoView {
                         </dl>
                         {o.problem.as_ref().map(|p| view! { <p class="problem" role="alert" data-test="order-problem">{p.get(lang).to_owned()}</p> })}
                         {failed.then(|| view! {
-                            <p class="hint">{t(lang, Msg::OrderFailedWhat)}</p>
+                            {o.problem.is_none().then(|| view! { <p class="problem">{t(lang, Msg::OrderFailedWhat)}</p> })}
                             <button class="primary" data-test="back-to-book" on:click=move |_| ctx.tab.set(Tab::Book)>
                                 {t(lang, Msg::BackToBook)}
                             </button>
@@ -289,10 +289,17 @@ fn pass_card(lang: Lang, p: IssuedPass) -> impl IntoView {
     }
 }
 
-/// RFC 3339 → `MM-DD HH:MM`, as the platform wrote it (region-local when it says so).
+/// RFC 3339 → `MM-DD HH:MM` in the device's time zone (the platform writes UTC).
 fn short_time(rfc3339: &str) -> String {
-    match (rfc3339.get(5..10), rfc3339.get(11..16)) {
-        (Some(day), Some(time)) => format!("{day} {time}"),
-        _ => rfc3339.to_owned(),
+    let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    if at.get_time().is_nan() {
+        return rfc3339.to_owned();
     }
+    format!(
+        "{:02}-{:02} {:02}:{:02}",
+        at.get_month() + 1,
+        at.get_date(),
+        at.get_hours(),
+        at.get_minutes()
+    )
 }
