@@ -75,6 +75,22 @@ async fn add_traveller(app: &Client, name: &str, id_number: &str) {
     click(app, "[data-test=traveller-save]").await;
 }
 
+/// A fresh platform and device, signed in with one saved traveller, on the Book screen
+/// with that traveller chosen.
+async fn ready_to_book(env: &Env, dir: &std::path::Path, name: &str) -> (Platform, Client) {
+    let platform = Platform::start(env, &dir.join("platform.db")).await;
+    let app = open_app(env, &platform.url, &dir.join("device")).await;
+    resize(&app, 390, 844).await;
+    wait_for_attr(&app, "[data-test=net-badge]", "data-state", "online").await;
+    sign_in(&app, &platform).await;
+    add_traveller(&app, name, &resident_id("34100319850612002")).await;
+    wait_for_text(&app, "[data-test=traveller]", |t| t.contains(name)).await;
+    click(&app, "[data-test=nav-book]").await;
+    wait_for_text(&app, "[data-test=party-member]", |t| t.contains(name)).await;
+    click(&app, "[data-test=party-member] [data-test=party-pick]").await;
+    (platform, app)
+}
+
 #[tokio::test]
 async fn sign_in_and_a_bad_id_number_keeps_the_form() {
     let env = Env::from_env();
@@ -142,18 +158,10 @@ async fn sign_in_and_a_bad_id_number_keeps_the_form() {
 async fn book_a_combo_and_see_the_confirmed_order() {
     let env = Env::from_env();
     let dir = tempfile::tempdir().unwrap();
-    let platform = Platform::start(&env, &dir.path().join("platform.db")).await;
-    let app = open_app(&env, &platform.url, &dir.path().join("device")).await;
-    resize(&app, 390, 844).await;
-    wait_for_attr(&app, "[data-test=net-badge]", "data-state", "online").await;
-    sign_in(&app, &platform).await;
-    add_traveller(&app, "李四", &resident_id("34100319850612002")).await;
-    wait_for_text(&app, "[data-test=traveller]", |t| t.contains("李四")).await;
+    // `_platform` keeps the platform process alive until the end of the test.
+    let (_platform, app) = ready_to_book(&env, dir.path(), "李四").await;
 
     // Entry ticket + Yungu cable car + a Tangkou hotel near the gate + a shuttle, wallet.
-    click(&app, "[data-test=nav-book]").await;
-    wait_for_text(&app, "[data-test=party-member]", |t| t.contains("李四")).await;
-    click(&app, "[data-test=party-member] [data-test=party-pick]").await;
     click(&app, "[data-test=add-on][data-id=yungu] input").await;
     click(&app, "[data-test=hotel-on]").await;
     find(&app, "[data-test=hotel-select]")
@@ -246,17 +254,8 @@ async fn book_a_combo_and_see_the_confirmed_order() {
 async fn a_declined_payment_keeps_the_form_and_the_cashier_takes_wechat_pay() {
     let env = Env::from_env();
     let dir = tempfile::tempdir().unwrap();
-    let platform = Platform::start(&env, &dir.path().join("platform.db")).await;
-    let app = open_app(&env, &platform.url, &dir.path().join("device")).await;
-    resize(&app, 390, 844).await;
-    wait_for_attr(&app, "[data-test=net-badge]", "data-state", "online").await;
-    sign_in(&app, &platform).await;
-    add_traveller(&app, "王五", &resident_id("34100319850612002")).await;
-    wait_for_text(&app, "[data-test=traveller]", |t| t.contains("王五")).await;
+    let (platform, app) = ready_to_book(&env, dir.path(), "王五").await;
 
-    click(&app, "[data-test=nav-book]").await;
-    wait_for_text(&app, "[data-test=party-member]", |t| t.contains("王五")).await;
-    click(&app, "[data-test=party-member] [data-test=party-pick]").await;
     click(&app, "[data-test=add-on][data-id=audio-guide] input").await;
     let total = wait_for_text(&app, "[data-test=quote-total]", |t| t.starts_with('¥'))
         .await
