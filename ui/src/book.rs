@@ -818,7 +818,14 @@ fn Summary() -> impl IntoView {
                             </ul>
                             {(!q.offers.is_empty()).then(|| view! {
                                 <p class="offer" data-test="quote-offer">
-                                    {format!("{}：{}", t(lang, Msg::OffersApplied), q.offers.iter().map(|o| o.get(lang)).collect::<Vec<_>>().join("；"))}
+                                    {
+                                        let (colon, semicolon) = match lang {
+                                            Lang::Zh => ("：", "；"),
+                                            Lang::En => (": ", "; "),
+                                        };
+                                        let offers: Vec<&str> = q.offers.iter().map(|o| o.get(lang)).collect();
+                                        format!("{}{colon}{}", t(lang, Msg::OffersApplied), offers.join(semicolon))
+                                    }
                                 </p>
                             })}
                             {(saved > 0).then(|| view! {
