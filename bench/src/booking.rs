@@ -1,5 +1,5 @@
 //! The booking rush. Tourists (each with two saved travellers) place combo orders:
-//! entry ticket + cable car + a Tangkou hotel night + a shuttle seat, spread over the
+//! entry ticket + cable car + a hotel night + a shuttle seat, spread over the
 //! coming weeks, all paid from the wallet. One order in twenty also asks for a suite at
 //! the Beihai Hotel on one contested night, so the race for the last places is part of
 //! the rush. Afterwards the database is read directly to count any oversell.
@@ -16,7 +16,8 @@ use tongyou_core::api::{
 };
 use tongyou_platform::Config;
 
-const TOURISTS: usize = 64;
+/// Enough that no demo wallet runs dry during the rush.
+const TOURISTS: usize = 256;
 /// Suites at the Beihai Hotel: the contested resource.
 const SUITES: u64 = 12;
 
@@ -188,15 +189,21 @@ async fn rush(url: &str, orders: usize, concurrency: usize) -> anyhow::Result<Ou
 
 /// The `n`th order of the rush.
 fn order(n: usize, tourist: &Tourist, today: chrono::NaiveDate, contested: &str) -> OrderRequest {
-    let town = [
-        ("tangkou-shanshui-hotel", "family"),
+    // Rooms for two across the region: about 850 a night over the 60 nights booked.
+    let hotels = [
+        ("beihai-hotel", "twin"),
+        ("xihai-hotel", "twin"),
+        ("paiyunlou-hotel", "twin"),
+        ("baiyun-hotel", "twin"),
+        ("shilin-hotel", "twin"),
+        ("yupinglou-hotel", "twin"),
+        ("tangkou-shanshui-hotel", "twin"),
         ("hot-spring-resort", "twin"),
         ("hot-spring-resort", "king"),
-        ("tangkou-youth-hostel", "twin"),
     ];
     // Knuth's multiplicative hash spreads the choices independently of each other.
     let h = n.wrapping_mul(2_654_435_761);
-    let (hotel, room) = town[(h >> 4) % town.len()];
+    let (hotel, room) = hotels[(h >> 4) % hotels.len()];
     let date = today + Days::new(1 + (h % 60) as u64);
     let departures = [
         "06:00", "06:15", "06:30", "06:45", "07:00", "07:15", "07:30",
