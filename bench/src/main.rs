@@ -13,7 +13,7 @@ fn main() -> anyhow::Result<()> {
         })
     };
     match args.first().map(String::as_str) {
-        Some("booking") => booking::run(number(1, 4_000)?, number(2, 64)?),
+        Some("booking") => booking::run(number(1, 4_000)?, number(2, 32)?),
         _ => anyhow::bail!("usage: tongyou-bench booking [ORDERS] [CONCURRENCY]"),
     }
 }
