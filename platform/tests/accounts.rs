@@ -1,7 +1,7 @@
-use tongyou_client::{ClientError, PlatformClient};
+use tongyou_client::PlatformClient;
 use tongyou_core::api::{ErrorCode, IdKind, TravellerInput};
 
-use crate::{platform, platform_with};
+use crate::{api_error, platform, platform_with};
 
 const MOBILE: &str = "13800138000";
 const ID: &str = "11010519491231002X";
@@ -18,15 +18,6 @@ fn resident(name: &str, id: &str) -> TravellerInput {
         id_kind: IdKind::ResidentId,
         id_number: id.into(),
         birth_date: None,
-    }
-}
-
-fn api_error(
-    result: Result<impl std::fmt::Debug, ClientError>,
-) -> (u16, tongyou_core::api::ApiError) {
-    match result {
-        Err(ClientError::Api { status, error }) => (status, error),
-        other => panic!("expected an API error, got {other:?}"),
     }
 }
 

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Days, Utc};
-use tongyou_client::{ClientError, PlatformClient};
+use tongyou_client::PlatformClient;
 use tongyou_core::api::{
     Combo, ErrorCode, Fault, FaultStep, FaultTarget, HotelStay, IdKind, Order, OrderRequest,
     OrderState, OrderTraveller, PassState, PaymentMethod, PaymentState, Provider, ShuttleSeat,
@@ -12,7 +12,7 @@ use tongyou_core::api::{
 use tongyou_core::catalog::Fen;
 use tongyou_core::pass::Keyring;
 
-use crate::platform;
+use crate::{api_error, platform};
 
 /// An adult (37 on most dates ahead), a child born 2016 and a senior born 1956.
 const IDS: [(&str, &str); 3] = [
@@ -93,6 +93,19 @@ async fn place(t: &Tourist, key: &str, r: &OrderRequest) -> Order {
     t.client.place_order(&t.token, key, r).await.unwrap()
 }
 
+/// Arms the faults, then places the full combo paid by wallet under key `k{n}`.
+async fn wallet_order_after(t: &Tourist, faults: &[(FaultTarget, FaultStep)], n: u32) -> Order {
+    for (target, step) in faults {
+        let fault = Fault {
+            target: *target,
+            step: *step,
+        };
+        t.client.set_fault(fault).await.unwrap();
+    }
+    let r = request(t, full_combo(), PaymentMethod::Wallet);
+    place(t, &format!("k{n}"), &r).await
+}
+
 async fn held(client: &PlatformClient) -> BTreeMap<String, u64> {
     client.dev_held().await.unwrap()
 }
@@ -108,15 +121,6 @@ fn sub(order: &Order, provider: Provider) -> &tongyou_core::api::SubOrder {
         .iter()
         .find(|s| s.provider == provider)
         .unwrap()
-}
-
-fn api_error(
-    result: Result<impl std::fmt::Debug, ClientError>,
-) -> (u16, tongyou_core::api::ApiError) {
-    match result {
-        Err(ClientError::Api { status, error }) => (status, error),
-        other => panic!("expected an API error, got {other:?}"),
-    }
 }
 
 #[tokio::test]
@@ -225,19 +229,7 @@ async fn each_provider_failing_at_each_step() {
     for (target, provider) in targets {
         // Hold: the order fails before the pivot; nothing is charged.
         n += 1;
-        t.client
-            .set_fault(Fault {
-                target,
-                step: FaultStep::Hold,
-            })
-            .await
-            .unwrap();
-        let o = place(
-            &t,
-            &format!("k{n}"),
-            &request(&t, full_combo(), PaymentMethod::Wallet),
-        )
-        .await;
+        let o = wallet_order_after(&t, &[(target, FaultStep::Hold)], n).await;
         assert_eq!(o.state, OrderState::Failed, "{target:?} hold");
         assert_eq!(o.payment.state, PaymentState::NotTaken);
         assert_eq!(sub(&o, provider).state, SubOrderState::Failed);
@@ -247,19 +239,7 @@ async fn each_provider_failing_at_each_step() {
         // Confirm: after the pivot. The Tangkou hotel has no same-grade neighbour, so
         // every module's fallback here is a refund of its own sub-order.
         n += 1;
-        t.client
-            .set_fault(Fault {
-                target,
-                step: FaultStep::Confirm,
-            })
-            .await
-            .unwrap();
-        let o = place(
-            &t,
-            &format!("k{n}"),
-            &request(&t, full_combo(), PaymentMethod::Wallet),
-        )
-        .await;
+        let o = wallet_order_after(&t, &[(target, FaultStep::Confirm)], n).await;
         let failed = sub(&o, provider);
         assert_eq!(failed.state, SubOrderState::Failed, "{target:?} confirm");
         assert_eq!(failed.refunded, failed.amount);
@@ -277,26 +257,11 @@ async fn each_provider_failing_at_each_step() {
         // Release: a release that fails while unwinding leaves the hold to expire; the
         // sweeper gives it back. Make the last module's hold fail to force an unwind.
         n += 1;
-        t.client
-            .set_fault(Fault {
-                target,
-                step: FaultStep::Release,
-            })
-            .await
-            .unwrap();
-        t.client
-            .set_fault(Fault {
-                target: FaultTarget::Payment,
-                step: FaultStep::Charge,
-            })
-            .await
-            .unwrap();
-        let o = place(
-            &t,
-            &format!("k{n}"),
-            &request(&t, full_combo(), PaymentMethod::Wallet),
-        )
-        .await;
+        let faults = [
+            (target, FaultStep::Release),
+            (FaultTarget::Payment, FaultStep::Charge),
+        ];
+        let o = wallet_order_after(&t, &faults, n).await;
         assert_eq!(o.state, OrderState::Failed, "{target:?} release");
         assert_eq!(o.payment.state, PaymentState::Declined);
         assert!(

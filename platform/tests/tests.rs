@@ -33,3 +33,13 @@ pub(crate) async fn platform_with(
     change(&mut config);
     tongyou_platform::start(config).await.unwrap()
 }
+
+/// The platform's error answer, or a failed test.
+pub(crate) fn api_error(
+    result: Result<impl std::fmt::Debug, tongyou_client::ClientError>,
+) -> (u16, tongyou_core::api::ApiError) {
+    match result {
+        Err(tongyou_client::ClientError::Api { status, error }) => (status, error),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
