@@ -22,6 +22,16 @@ pub const SCENIC: Inventory = Inventory { name: "scenic" };
 pub const HOTEL: Inventory = Inventory { name: "hotel" };
 pub const TRANSPORT: Inventory = Inventory { name: "transport" };
 
+/// The tables of a provider module.
+pub fn of(module: tongyou_core::api::Provider) -> Inventory {
+    use tongyou_core::api::Provider as Module;
+    match module {
+        Module::Scenic => SCENIC,
+        Module::Hotel => HOTEL,
+        Module::Transport => TRANSPORT,
+    }
+}
+
 /// Places wanted of one resource. `capacity` comes from the catalog and is used the first
 /// time the resource is touched.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -84,20 +84,17 @@ pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
         Arc::clone(&clock),
     ));
     let faults = Arc::new(providers::Faults::default());
-    let modules: Vec<Arc<dyn providers::Provider>> = vec![
-        Arc::new(providers::LocalProvider::scenic(
-            Arc::clone(&store),
-            Arc::clone(&faults),
-        )),
-        Arc::new(providers::LocalProvider::hotel(
-            Arc::clone(&store),
-            Arc::clone(&faults),
-        )),
-        Arc::new(providers::LocalProvider::transport(
-            Arc::clone(&store),
-            Arc::clone(&faults),
-        )),
-    ];
+    // One provider per module, in `Module::ALL` order, which `Booking` relies on.
+    let modules: Vec<Arc<dyn providers::Provider>> = tongyou_core::api::Provider::ALL
+        .into_iter()
+        .map(|module| {
+            Arc::new(providers::LocalProvider::new(
+                module,
+                Arc::clone(&store),
+                Arc::clone(&faults),
+            )) as Arc<dyn providers::Provider>
+        })
+        .collect();
     let payments = payments::Payments::new(
         Arc::clone(&store),
         Arc::clone(&faults),

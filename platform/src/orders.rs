@@ -150,26 +150,34 @@ impl Booking {
         key: Option<&str>,
         request: &OrderRequest,
     ) -> Result<Order, BookingError> {
-        let key = format!(
-            "order:{}",
-            key.filter(|k| !k.trim().is_empty())
-                .ok_or(BookingError::MissingKey)?
-        );
+        let key = format!("order:{}", required(key)?);
         let hash = hex::encode(Sha256::digest(serde_json::to_vec(request)?));
-        match records::begin(&self.store, account, &key, &hash, &self.now_s())? {
+        self.once(account, &key, &hash, || self.run(account, request))
+    }
+
+    /// Runs `write` once per idempotency key: a repeat answers with the order the key
+    /// created, a different request under the key is refused, and a failure that created
+    /// nothing frees the key for the corrected request.
+    fn once(
+        &self,
+        account: i64,
+        key: &str,
+        hash: &str,
+        write: impl FnOnce() -> Result<Order, BookingError>,
+    ) -> Result<Order, BookingError> {
+        match records::begin(&self.store, account, key, hash, &self.now_s())? {
             Begin::Replay(order_id) => return self.order(account, order_id),
             Begin::Mismatch => return Err(BookingError::KeyReused),
             Begin::InProgress => return Err(BookingError::InProgress),
             Begin::Fresh => {}
         }
-        match self.run(account, request) {
+        match write() {
             Ok(order) => {
-                records::finish(&self.store, account, &key, order.id)?;
+                records::finish(&self.store, account, key, order.id)?;
                 Ok(order)
             }
             Err(e) => {
-                // Nothing was created: the key is free for the corrected request.
-                records::forget(&self.store, account, &key)?;
+                records::forget(&self.store, account, key)?;
                 Err(e)
             }
         }
@@ -599,37 +607,34 @@ impl Booking {
     /// Ends an order before the pivot: every hold released, the payment never taken.
     fn abort(&self, order_id: i64, state: &str, problem: &Text) -> Result<(), BookingError> {
         let row = records::order_row(&self.store, order_id)?.ok_or(BookingError::NotFound)?;
-        if !records::transition(
-            &self.store,
-            order_id,
-            &["holding", "awaiting_payment"],
-            state,
-            Some(problem),
-        )? {
+        if !matches!(row.state.as_str(), "holding" | "awaiting_payment") {
             return Ok(());
         }
-        self.release_all(order_id)?;
-        self.payments.abandon(&row.payment_id)?;
-        Ok(())
-    }
-
-    fn release_all(&self, order_id: i64) -> Result<(), BookingError> {
-        for sub in records::sub_orders(&self.store, order_id)? {
-            if sub.state == "held" {
-                if let Some(hold) = sub.hold_id
-                    && let Err(e) = self.provider(sub.module).release(hold)
-                {
-                    // The hold expires on its own; the sweeper gives it back then.
-                    tracing::warn!(
-                        order = order_id,
-                        "release failed; the sweeper will free it: {e}"
-                    );
-                }
-                records::set_sub(&self.store, sub.id, "released", sub.hold_id, None, 0)?;
-            } else if sub.state == "pending" {
-                records::set_sub(&self.store, sub.id, "released", None, None, 0)?;
-            }
+        let subs = records::sub_orders(&self.store, order_id)?;
+        let open: Vec<&SubRow> = subs
+            .iter()
+            .filter(|s| s.state == "held" || s.state == "pending")
+            .collect();
+        let updates: Vec<SubUpdate> = open
+            .iter()
+            .map(|s| SubUpdate::new(s.id, "released", s.hold_id))
+            .collect();
+        let from: &[&str] = &["holding", "awaiting_payment"];
+        let moved = records::apply(
+            &self.store,
+            order_id,
+            &updates,
+            &[],
+            Some((from, state, Some(problem))),
+            &self.now_s(),
+        )?;
+        if !moved {
+            return Ok(()); // Settled meanwhile by someone else (a callback, the sweeper).
         }
+        for sub in open {
+            self.release_quietly(order_id, sub.module, sub.hold_id);
+        }
+        self.payments.abandon(&row.payment_id)?;
         Ok(())
     }
 
@@ -684,28 +689,8 @@ impl Booking {
         key: Option<&str>,
         order_id: i64,
     ) -> Result<Order, BookingError> {
-        let key = format!(
-            "cancel:{order_id}:{}",
-            key.filter(|k| !k.trim().is_empty())
-                .ok_or(BookingError::MissingKey)?
-        );
-        match records::begin(&self.store, account, &key, "", &self.now_s())? {
-            Begin::Replay(order_id) => return self.order(account, order_id),
-            Begin::Mismatch => return Err(BookingError::KeyReused),
-            Begin::InProgress => return Err(BookingError::InProgress),
-            Begin::Fresh => {}
-        }
-        let outcome = self.cancel_now(account, order_id);
-        match outcome {
-            Ok(order) => {
-                records::finish(&self.store, account, &key, order.id)?;
-                Ok(order)
-            }
-            Err(e) => {
-                records::forget(&self.store, account, &key)?;
-                Err(e)
-            }
-        }
+        let key = format!("cancel:{order_id}:{}", required(key)?);
+        self.once(account, &key, "", || self.cancel_now(account, order_id))
     }
 
     fn cancel_now(&self, account: i64, order_id: i64) -> Result<Order, BookingError> {
@@ -721,14 +706,14 @@ impl Booking {
                 let catalog = self.catalog(&row.region_id).ok_or(BookingError::NotFound)?;
                 let date: NaiveDate = row.date.parse().map_err(|_| BookingError::NotFound)?;
                 let now_local = local(&catalog, (self.clock)());
-                let slot_start = serde_json::from_str::<Vec<Item>>(
-                    &records::sub_orders(&self.store, order_id)?
-                        .iter()
-                        .find(|s| s.module == Module::Scenic)
-                        .map_or("[]".to_owned(), |s| s.items_json.clone()),
-                )?
-                .iter()
-                .find_map(|i| match i {
+                let subs = records::sub_orders(&self.store, order_id)?;
+                let scenic_items = subs
+                    .iter()
+                    .find(|s| s.module == Module::Scenic)
+                    .map(|s| serde_json::from_str::<Vec<Item>>(&s.items_json))
+                    .transpose()?
+                    .unwrap_or_default();
+                let slot_start = scenic_items.iter().find_map(|i| match i {
                     Item::Entry { slot_id, .. } => catalog
                         .slots
                         .iter()
@@ -737,10 +722,11 @@ impl Booking {
                     _ => None,
                 });
                 let mut refunded_total = Fen(0);
-                for sub in records::sub_orders(&self.store, order_id)? {
-                    if sub.state != "confirmed" && sub.state != "adjusted" {
-                        continue;
-                    }
+                let mut updates = Vec::new();
+                for sub in subs
+                    .iter()
+                    .filter(|s| s.state == "confirmed" || s.state == "adjusted")
+                {
                     let lines: Vec<QuoteLine> = serde_json::from_str(&sub.lines_json)?;
                     let due: i64 = lines
                         .iter()
@@ -761,14 +747,10 @@ impl Booking {
                     }
                     let back = self.payments.refund(&row.payment_id, due)?;
                     refunded_total = Fen(refunded_total.0 + back.0);
-                    records::set_sub(
-                        &self.store,
-                        sub.id,
-                        "cancelled",
-                        sub.hold_id,
-                        sub.note().as_ref(),
-                        sub.refunded + back.0,
-                    )?;
+                    updates.push(SubUpdate {
+                        refunded: sub.refunded + back.0,
+                        ..SubUpdate::new(sub.id, "cancelled", sub.hold_id)
+                    });
                 }
                 records::revoke_passes(&self.store, order_id, &self.now_s())?;
                 let problem = Text::new(
@@ -781,12 +763,14 @@ impl Booking {
                         refunded_total.display_yuan()
                     ),
                 );
-                records::transition(
+                let from: &[&str] = &["confirmed", "partly_confirmed"];
+                records::apply(
                     &self.store,
                     order_id,
-                    &["confirmed", "partly_confirmed"],
-                    "cancelled",
-                    Some(&problem),
+                    &updates,
+                    &[],
+                    Some((from, "cancelled", Some(&problem))),
+                    &self.now_s(),
                 )?;
             }
             other => {
@@ -802,12 +786,8 @@ impl Booking {
         let row = records::order_row(&self.store, order_id)?
             .filter(|r| r.account_id == account)
             .ok_or(BookingError::NotFound)?;
-        records::assemble(
-            &self.store,
-            row,
-            self.payments
-                .payment(&records::payment_of(&self.store, order_id)?)?,
-        )
+        let payment = self.payments.payment(&row.payment_id)?;
+        records::assemble(&self.store, row, payment)
     }
 
     /// The account's orders, newest first.
@@ -820,20 +800,15 @@ impl Booking {
 
     /// Places held right now, per module: zero once every hold is settled.
     pub fn held(&self) -> Result<Vec<(Module, u64)>, BookingError> {
-        [
-            (Module::Scenic, crate::inventory::SCENIC),
-            (Module::Hotel, crate::inventory::HOTEL),
-            (Module::Transport, crate::inventory::TRANSPORT),
-        ]
-        .into_iter()
-        .map(|(m, inv)| {
-            Ok((
-                m,
-                inv.total_held(&self.store)
-                    .map_err(|e| store_of(ProviderError::Inventory(e)))?,
-            ))
-        })
-        .collect()
+        Module::ALL
+            .into_iter()
+            .map(|m| {
+                let held = crate::inventory::of(m)
+                    .total_held(&self.store)
+                    .map_err(|e| store_of(ProviderError::Inventory(e)))?;
+                Ok((m, held))
+            })
+            .collect()
     }
 
     /// Places left per entry slot on a date.
@@ -1133,6 +1108,12 @@ fn mask_name(name: &str) -> String {
     first + &"*".repeat(chars.count().max(1))
 }
 
+/// An `Idempotency-Key` header's value, which every write needs.
+fn required(key: Option<&str>) -> Result<&str, BookingError> {
+    key.filter(|k| !k.trim().is_empty())
+        .ok_or(BookingError::MissingKey)
+}
+
 fn field(name: &str, zh: &str, en: &str) -> FieldError {
     FieldError {
         field: name.to_owned(),
@@ -1150,13 +1131,5 @@ fn store_of(e: ProviderError) -> BookingError {
             BookingError::Store(s)
         }
         other => BookingError::Conflict(other.to_string()),
-    }
-}
-
-impl SubRow {
-    fn note(&self) -> Option<Text> {
-        self.note_json
-            .as_deref()
-            .and_then(|j| serde_json::from_str(j).ok())
     }
 }

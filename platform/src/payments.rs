@@ -94,16 +94,13 @@ impl Payments {
                 "The payment was declined by the provider",
             )));
         }
-        let account: i64 = {
-            let conn = self.store.conn()?;
-            conn.query_row(
-                "SELECT account_id FROM payment WHERE id = ?1",
-                [payment_id],
-                |r| r.get(0),
-            )?
-        };
         let mut conn = self.store.conn()?;
         let tx = conn.transaction()?;
+        let account: i64 = tx.query_row(
+            "SELECT account_id FROM payment WHERE id = ?1",
+            [payment_id],
+            |r| r.get(0),
+        )?;
         tx.execute(
             "INSERT INTO wallet (account_id, balance) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             params![account, DEMO_WALLET.0],
@@ -139,18 +136,15 @@ impl Payments {
 
     /// The provider's signature over a result, as its callback carries it.
     pub fn sign(&self, payment_id: &str, paid: bool) -> String {
-        let mut mac = self.mac();
-        mac.update(format!("{payment_id}:{paid}").as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        hex::encode(self.mac(payment_id, paid).finalize().into_bytes())
     }
 
     /// Checks a callback and records its result. `Ok(Some(paid))` the first time a result
     /// arrives; `Ok(None)` for a replay of a result already recorded.
     pub fn callback(&self, cb: &PaymentCallback) -> Result<Option<bool>, PaymentError> {
-        let mut mac = self.mac();
-        mac.update(format!("{}:{}", cb.payment_id, cb.paid).as_bytes());
         let signature = hex::decode(&cb.signature).map_err(|_| PaymentError::BadSignature)?;
-        mac.verify_slice(&signature)
+        self.mac(&cb.payment_id, cb.paid)
+            .verify_slice(&signature)
             .map_err(|_| PaymentError::BadSignature)?;
         self.payment(&cb.payment_id)?;
         let to = if cb.paid { "paid" } else { "declined" };
@@ -258,9 +252,13 @@ impl Payments {
         Ok(())
     }
 
-    fn mac(&self) -> Hmac<Sha256> {
+    /// The MAC over a result as the provider and the platform both compute it.
+    fn mac(&self, payment_id: &str, paid: bool) -> Hmac<Sha256> {
         // HMAC takes a key of any length, so this cannot fail.
-        <Hmac<Sha256> as Mac>::new_from_slice(&self.callback_key).unwrap_or_else(|_| unreachable!())
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.callback_key)
+            .unwrap_or_else(|_| unreachable!());
+        mac.update(format!("{payment_id}:{paid}").as_bytes());
+        mac
     }
 }
 

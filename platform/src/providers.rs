@@ -125,31 +125,16 @@ pub struct LocalProvider {
 }
 
 impl LocalProvider {
-    pub fn scenic(store: Arc<SqliteStore>, faults: Arc<Faults>) -> LocalProvider {
+    pub fn new(module: Module, store: Arc<SqliteStore>, faults: Arc<Faults>) -> LocalProvider {
+        let stocking: Stocking = match module {
+            Module::Scenic => scenic_stock,
+            Module::Hotel => hotel_stock,
+            Module::Transport => transport_stock,
+        };
         LocalProvider {
-            module: Module::Scenic,
-            inventory: inventory::SCENIC,
-            stocking: scenic_stock,
-            store,
-            faults,
-        }
-    }
-
-    pub fn hotel(store: Arc<SqliteStore>, faults: Arc<Faults>) -> LocalProvider {
-        LocalProvider {
-            module: Module::Hotel,
-            inventory: inventory::HOTEL,
-            stocking: hotel_stock,
-            store,
-            faults,
-        }
-    }
-
-    pub fn transport(store: Arc<SqliteStore>, faults: Arc<Faults>) -> LocalProvider {
-        LocalProvider {
-            module: Module::Transport,
-            inventory: inventory::TRANSPORT,
-            stocking: transport_stock,
+            module,
+            inventory: inventory::of(module),
+            stocking,
             store,
             faults,
         }

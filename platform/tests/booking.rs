@@ -49,6 +49,20 @@ async fn tourist(url: &str, mobile: &str) -> Tourist {
     }
 }
 
+/// A platform on a fresh database and a tourist signed in to it; keep the folder alive.
+async fn fresh(
+    mobile: &str,
+) -> (
+    tempfile::TempDir,
+    tongyou_platform::RunningPlatform,
+    Tourist,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = platform(&dir).await;
+    let t = tourist(&p.url(), mobile).await;
+    (dir, p, t)
+}
+
 /// A week ahead, region-local (UTC+8 is close enough a week out).
 fn visit_date() -> String {
     (Utc::now().date_naive() + Days::new(7)).to_string()
@@ -125,9 +139,7 @@ fn sub(order: &Order, provider: Provider) -> &tongyou_core::api::SubOrder {
 
 #[tokio::test]
 async fn a_full_combo_is_held_paid_confirmed_and_ticketed() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = platform(&dir).await;
-    let t = tourist(&p.url(), "13800138001").await;
+    let (_dir, p, t) = fresh("13800138001").await;
     let order = place(&t, "k1", &request(&t, full_combo(), PaymentMethod::Wallet)).await;
 
     assert_eq!(order.state, OrderState::Confirmed, "{:?}", order.problem);
@@ -175,22 +187,14 @@ async fn a_full_combo_is_held_paid_confirmed_and_ticketed() {
 
 #[tokio::test]
 async fn a_declined_payment_releases_every_hold_and_charges_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = platform(&dir).await;
-    let t = tourist(&p.url(), "13800138002").await;
+    let (_dir, p, t) = fresh("13800138002").await;
     let before = t
         .client
         .availability("huangshan", &visit_date())
         .await
         .unwrap();
-    t.client
-        .set_fault(Fault {
-            target: FaultTarget::Payment,
-            step: FaultStep::Charge,
-        })
-        .await
-        .unwrap();
-    let order = place(&t, "k1", &request(&t, full_combo(), PaymentMethod::Wallet)).await;
+    let declined = [(FaultTarget::Payment, FaultStep::Charge)];
+    let order = wallet_order_after(&t, &declined, 1).await;
     assert_eq!(order.state, OrderState::Failed);
     assert_eq!(order.payment.state, PaymentState::Declined);
     assert!(
@@ -217,9 +221,7 @@ async fn a_declined_payment_releases_every_hold_and_charges_nothing() {
 /// behind and nobody charged without a ticket.
 #[tokio::test]
 async fn each_provider_failing_at_each_step() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = platform(&dir).await;
-    let t = tourist(&p.url(), "13800138003").await;
+    let (_dir, p, t) = fresh("13800138003").await;
     let targets = [
         (FaultTarget::Scenic, Provider::Scenic),
         (FaultTarget::Hotel, Provider::Hotel),
@@ -278,9 +280,7 @@ async fn each_provider_failing_at_each_step() {
 
 #[tokio::test]
 async fn a_hotel_that_cannot_confirm_is_replaced_by_a_same_grade_one_with_compensation() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = platform(&dir).await;
-    let t = tourist(&p.url(), "13800138004").await;
+    let (_dir, p, t) = fresh("13800138004").await;
     let mut combo = full_combo();
     combo.hotel = Some(HotelStay {
         hotel_id: "beihai-hotel".into(),
@@ -312,9 +312,7 @@ async fn a_hotel_that_cannot_confirm_is_replaced_by_a_same_grade_one_with_compen
 
 #[tokio::test]
 async fn the_same_key_replays_and_a_different_body_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = platform(&dir).await;
-    let t = tourist(&p.url(), "13800138005").await;
+    let (_dir, p, t) = fresh("13800138005").await;
     let r = request(&t, full_combo(), PaymentMethod::Wallet);
     let first = place(&t, "same", &r).await;
     let again = place(&t, "same", &r).await;
@@ -341,9 +339,7 @@ async fn the_same_key_replays_and_a_different_body_is_refused() {
 
 #[tokio::test]
 async fn a_bad_combo_names_its_fields_and_leaves_the_key_free() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = platform(&dir).await;
-    let t = tourist(&p.url(), "13800138006").await;
+    let (_dir, p, t) = fresh("13800138006").await;
     let mut bad = request(&t, full_combo(), PaymentMethod::Wallet);
     bad.combo.date = "2020-01-01".into();
     bad.combo.hotel.as_mut().unwrap().rooms = 0;
@@ -370,9 +366,7 @@ async fn a_bad_combo_names_its_fields_and_leaves_the_key_free() {
 
 #[tokio::test]
 async fn redirect_payments_wait_for_the_callback_and_expire_when_it_never_comes() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = platform(&dir).await;
-    let t = tourist(&p.url(), "13800138007").await;
+    let (_dir, p, t) = fresh("13800138007").await;
 
     let paid = place(&t, "a", &request(&t, full_combo(), PaymentMethod::Alipay)).await;
     assert_eq!(paid.state, OrderState::AwaitingPayment);
@@ -438,9 +432,7 @@ async fn redirect_payments_wait_for_the_callback_and_expire_when_it_never_comes(
 
 #[tokio::test]
 async fn cancelling_ahead_refunds_everything_and_revokes_the_passes() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = platform(&dir).await;
-    let t = tourist(&p.url(), "13800138008").await;
+    let (_dir, p, t) = fresh("13800138008").await;
     let before = t
         .client
         .availability("huangshan", &visit_date())

@@ -91,22 +91,11 @@ pub(super) fn apply(
 ) -> Result<bool, BookingError> {
     let mut conn = store.conn()?;
     let tx = conn.transaction()?;
-    let mut moved = true;
-    if let Some((from, to, problem)) = order {
-        let problem = problem.map(serde_json::to_string).transpose()?;
-        let from_a = from.first().copied().unwrap_or_default();
-        let from_b = from.get(1).copied().unwrap_or(from_a);
-        moved = tx
-            .prepare_cached(
-                "UPDATE booking_order SET state = ?4, problem_json = COALESCE(?5, problem_json)
-                 WHERE id = ?1 AND state IN (?2, ?3)",
-            )?
-            .execute(params![order_id, from_a, from_b, to, problem])?
-            == 1;
-        if !moved {
-            // Someone else settled the order first; change nothing.
-            return Ok(false);
-        }
+    if let Some((from, to, problem)) = order
+        && !move_order(&tx, order_id, from, to, problem)?
+    {
+        // Someone else settled the order first; change nothing.
+        return Ok(false);
     }
     {
         let mut update = tx.prepare_cached(
@@ -144,7 +133,7 @@ pub(super) fn apply(
         }
     }
     tx.commit()?;
-    Ok(moved)
+    Ok(true)
 }
 
 pub(super) enum Begin {
@@ -266,33 +255,28 @@ pub(super) fn transition(
     to: &str,
     problem: Option<&Text>,
 ) -> Result<bool, BookingError> {
+    let conn = store.conn()?;
+    move_order(&conn, order_id, from, to, problem)
+}
+
+/// The one conditional update every order state change goes through.
+fn move_order(
+    conn: &rusqlite::Connection,
+    order_id: i64,
+    from: &[&str],
+    to: &str,
+    problem: Option<&Text>,
+) -> Result<bool, BookingError> {
     let problem = problem.map(serde_json::to_string).transpose()?;
     let from_a = from.first().copied().unwrap_or_default();
     let from_b = from.get(1).copied().unwrap_or(from_a);
-    let changed = exec(
-        store,
-        "UPDATE booking_order SET state = ?4, problem_json = COALESCE(?5, problem_json)
-         WHERE id = ?1 AND state IN (?2, ?3)",
-        params![order_id, from_a, from_b, to, problem],
-    )?;
+    let changed = conn
+        .prepare_cached(
+            "UPDATE booking_order SET state = ?4, problem_json = COALESCE(?5, problem_json)
+             WHERE id = ?1 AND state IN (?2, ?3)",
+        )?
+        .execute(params![order_id, from_a, from_b, to, problem])?;
     Ok(changed == 1)
-}
-
-pub(super) fn set_sub(
-    store: &SqliteStore,
-    sub_id: i64,
-    state: &str,
-    hold: Option<i64>,
-    note: Option<&Text>,
-    refunded: i64,
-) -> Result<(), BookingError> {
-    let note = note.map(serde_json::to_string).transpose()?;
-    exec(
-        store,
-        "UPDATE sub_order SET state = ?2, hold_id = ?3, note_json = COALESCE(?4, note_json), refunded = MAX(refunded, ?5) WHERE id = ?1",
-        params![sub_id, state, hold, note, refunded],
-    )?;
-    Ok(())
 }
 
 pub(super) fn order_row(store: &SqliteStore, id: i64) -> Result<Option<OrderRow>, BookingError> {
@@ -349,12 +333,6 @@ pub(super) fn order_of_payment(
     let conn = store.conn()?;
     let mut stmt = conn.prepare_cached("SELECT id FROM booking_order WHERE payment_id = ?1")?;
     Ok(stmt.query_row([payment_id], |r| r.get(0)).optional()?)
-}
-
-pub(super) fn payment_of(store: &SqliteStore, order_id: i64) -> Result<String, BookingError> {
-    let conn = store.conn()?;
-    let mut stmt = conn.prepare_cached("SELECT payment_id FROM booking_order WHERE id = ?1")?;
-    Ok(stmt.query_row([order_id], |r| r.get(0))?)
 }
 
 /// Orders still waiting (holding or awaiting payment) whose holds have lapsed.
