@@ -11,7 +11,8 @@ use reqwest::header::{ETAG, IF_NONE_MATCH};
 use serde::de::DeserializeOwned;
 use tongyou_core::api::{
     API_PREFIX, ApiError, Availability, CashierAction, CatalogSnapshot, CodeRequest, CodeSent,
-    ErrorCode, Fault, Health, Order, OrderRequest, RegionSummary, Session, SignIn, Traveller,
+    ErrorCode, Fault, GateCount, GateScan, GateSession, GateSignIn, Health, Order, OrderRequest,
+    RegionSummary, RevocationDelta, ScanReceipt, ScanUpload, Session, SignIn, Traveller,
     TravellerInput,
 };
 
@@ -306,6 +307,57 @@ impl PlatformClient {
     /// The public keys that verify passes.
     pub async fn public_keys(&self) -> Result<Vec<tongyou_core::api::PublicKey>, ClientError> {
         self.get_json("/keys").await
+    }
+
+    /// Signs gate staff in for one gate. Only accounts the platform lists as gate staff
+    /// of the region get a session (403 otherwise).
+    pub async fn gate_sign_in(&self, sign_in: &GateSignIn) -> Result<GateSession, ClientError> {
+        let request = self.http.post(self.url("/gate/session")).json(sign_in);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    /// The passes of the gate's region revoked after `since` (0 for all of them).
+    pub async fn revocations(
+        &self,
+        gate_token: &str,
+        since: i64,
+    ) -> Result<RevocationDelta, ClientError> {
+        let request = self
+            .http
+            .get(self.url("/gate/revocations"))
+            .query(&[("since", since)])
+            .bearer_auth(gate_token);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    /// Uploads a gate's scan log. Safe to repeat: the platform keeps one entry per nonce.
+    pub async fn upload_scans(
+        &self,
+        gate_token: &str,
+        upload: &ScanUpload,
+    ) -> Result<ScanReceipt, ClientError> {
+        let request = self
+            .http
+            .post(self.url("/gate/scans"))
+            .bearer_auth(gate_token)
+            .json(upload);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    /// The scans the platform has recorded for the gate's region, newest first.
+    pub async fn gate_scans(&self, gate_token: &str) -> Result<Vec<GateScan>, ClientError> {
+        let request = self.http.get(self.url("/gate/scans")).bearer_auth(gate_token);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    /// People admitted per gate and hour in a region on a local date (`YYYY-MM-DD`).
+    pub async fn gate_counts(
+        &self,
+        region_id: &str,
+        date: &str,
+    ) -> Result<Vec<GateCount>, ClientError> {
+        self.get_json(&format!("/regions/{region_id}/gate-counts/{date}"))
+            .await
     }
 
     fn url(&self, path: &str) -> String {

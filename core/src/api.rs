@@ -9,7 +9,9 @@ use crate::clock::ClockTime;
 pub use crate::text::{Lang, Text};
 
 mod booking;
+mod gate;
 pub use booking::*;
+pub use gate::*;
 
 /// The path prefix of the current API version.
 pub const API_PREFIX: &str = "/api/v1";

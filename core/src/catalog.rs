@@ -70,6 +70,9 @@ pub struct Catalog {
     /// How each kind of product is refunded on cancellation; every kind booked needs one.
     #[serde(default)]
     pub refund_rules: Vec<RefundRule>,
+    /// Where passes are checked: entrances, cable-car stations, shuttle stops.
+    #[serde(default)]
+    pub gates: Vec<Gate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -349,6 +352,19 @@ pub struct LinkedOffer {
     pub free_shuttle: bool,
 }
 
+/// A checkpoint where gate staff verify passes, and the products it admits (ticket,
+/// cable-car or shuttle ids). A pass for anything else is refused there as the wrong
+/// product, even when its signature is good.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    pub id: String,
+    pub name: Text,
+    pub location: GeoPoint,
+    pub admits: Vec<String>,
+}
+
 /// The kinds of product a combo order can hold, one provider module each (hotels and
 /// shuttles), with scenic products split because their refund rules differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -448,6 +464,18 @@ impl Catalog {
     pub fn season_on(&self, date: chrono::NaiveDate) -> Option<&Season> {
         let day = MonthDay::of(date);
         self.seasons.iter().find(|s| s.contains(day))
+    }
+
+    /// The name of a product a pass can be for: a ticket, a cable car or a shuttle line.
+    pub fn product_name(&self, id: &str) -> Option<&Text> {
+        let ticket = self.tickets.iter().find(|t| t.id == id).map(|t| &t.name);
+        let lift = || self.cable_cars.iter().find(|c| c.id == id).map(|c| &c.name);
+        let shuttle = || self.shuttles.iter().find(|s| s.id == id).map(|s| &s.name);
+        ticket.or_else(lift).or_else(shuttle)
+    }
+
+    pub fn gate(&self, id: &str) -> Option<&Gate> {
+        self.gates.iter().find(|g| g.id == id)
     }
 
     pub fn entry_ticket(&self) -> Option<&TicketProduct> {
@@ -666,6 +694,25 @@ impl Catalog {
                 );
             }
         }
+        unique_ids("gates", self.gates.iter().map(|g| g.id.as_str()))?;
+        for (i, g) in self.gates.iter().enumerate() {
+            let at = |f: &str| format!("gates[{i}].{f}");
+            check_id(&at("id"), &g.id)?;
+            check_text(&at("name"), &g.name)?;
+            check_point(&at("location"), g.location)?;
+            if g.admits.is_empty() {
+                return invalid(&at("admits"), "a gate must admit at least one product");
+            }
+            for (j, product) in g.admits.iter().enumerate() {
+                if self.product_name(product).is_none() {
+                    return invalid(
+                        &format!("gates[{i}].admits[{j}]"),
+                        &format!("no ticket, cable car or shuttle `{product}`"),
+                    );
+                }
+            }
+        }
+
         for kind in ProductKind::ALL {
             let n = self
                 .refund_rules

@@ -11,6 +11,7 @@
 //! - [`discover`]: the Discover screen's view, computed from a catalog and a moment.
 //! - [`identity`]: resident ID and mobile number validation, with masking.
 //! - [`pass`]: the signed pass format behind ticket QR codes, and its offline check.
+//! - [`gate`]: the gate's offline decision (keys, revocations, scope, double entry).
 //! - [`pricing`]: ticket prices by season, age on the visit date and status.
 //! - [`booking`]: combo checks and quotes, linked offers, refunds, replacement hotels.
 //! - [`api`]: every type that crosses a process boundary (HTTP, IPC). Contracts.
@@ -20,6 +21,7 @@ pub mod booking;
 pub mod catalog;
 pub mod clock;
 pub mod discover;
+pub mod gate;
 pub mod identity;
 pub mod pass;
 pub mod pricing;

@@ -220,7 +220,10 @@ pub struct Payment {
 #[serde(rename_all = "snake_case")]
 pub enum PassState {
     Valid,
+    /// Cancelled or replaced: gates refuse it once they have synced.
     Revoked,
+    /// Admitted at a gate at least once (known once the gate's scan log is uploaded).
+    Used,
 }
 
 /// A signed pass as issued: `code` is what the QR code holds.
