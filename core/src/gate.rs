@@ -110,7 +110,10 @@ impl GateCheck {
     /// Decides whether `text` may enter at `post` at `now` (Unix seconds). `admitted_here`
     /// answers whether this pass was already admitted at this gate. The first failing rule
     /// wins, in this order: readable, signature and key, site, gate, product, date, revoked,
-    /// already used. Never panics, whatever `text` holds.
+    /// already used. Never panics, whatever `text` holds. A refusal carries the pass when
+    /// it could be read, so the gate screen can say what was shown.
+    // The refusal is as large as a pass by design; it is built once per scan.
+    #[allow(clippy::result_large_err)]
     pub fn check(
         &self,
         post: &GatePost,
@@ -119,6 +122,7 @@ impl GateCheck {
         admitted_here: impl FnOnce(&[u8; 16]) -> bool,
     ) -> Result<Pass, (Refusal, Option<Pass>)> {
         let pass = self.keys.verify(text).map_err(|e| (Refusal::from(e), None))?;
+        #[allow(clippy::result_large_err)]
         let refuse = |r: Refusal, pass: Pass| Err((r, Some(pass)));
         if pass.site != post.site {
             return refuse(Refusal::WrongSite, pass);

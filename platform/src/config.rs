@@ -17,7 +17,13 @@ pub struct Config {
     /// Dev conveniences such as the endpoint that reveals sign-in codes. `--production`
     /// turns them off.
     pub dev_mode: bool,
+    /// Mobile numbers allowed to sign in as gate staff (`--gate-staff`, repeatable). Dev
+    /// mode adds [`DEMO_GATE_STAFF`].
+    pub gate_staff: Vec<String>,
 }
+
+/// The gate-staff number dev mode accepts, so a demo gate can be signed in.
+pub const DEMO_GATE_STAFF: &str = "13900139000";
 
 impl Default for Config {
     fn default() -> Self {
@@ -27,6 +33,7 @@ impl Default for Config {
             regions_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/regions")),
             secret_key: None,
             dev_mode: true,
+            gate_staff: Vec::new(),
         }
     }
 }
@@ -38,12 +45,22 @@ pub enum ConfigError {
     #[error("`{value}` is not a valid address for --bind")]
     BadAddress { value: String },
     #[error(
-        "unknown option `{0}` (options: --bind ADDR, --db PATH, --regions DIR, --secret-key PATH, --production)"
+        "unknown option `{0}` (options: --bind ADDR, --db PATH, --regions DIR, --secret-key PATH, --gate-staff MOBILE, --production)"
     )]
     Unknown(String),
 }
 
 impl Config {
+    /// Everyone who may sign in at a gate: the configured numbers, plus the demo one in dev
+    /// mode.
+    pub fn gate_staff(&self) -> Vec<String> {
+        let mut staff = self.gate_staff.clone();
+        if self.dev_mode {
+            staff.push(DEMO_GATE_STAFF.to_owned());
+        }
+        staff
+    }
+
     /// Where the secret key lives.
     pub fn secret_key_path(&self) -> PathBuf {
         self.secret_key.clone().unwrap_or_else(|| {
@@ -73,6 +90,7 @@ impl Config {
                 "--db" => config.database = value()?.into(),
                 "--regions" => config.regions_dir = value()?.into(),
                 "--secret-key" => config.secret_key = Some(value()?.into()),
+                "--gate-staff" => config.gate_staff.push(value()?),
                 "--production" => config.dev_mode = false,
                 _ => return Err(ConfigError::Unknown(flag)),
             }

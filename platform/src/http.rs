@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+mod gate;
+
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -11,15 +13,17 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use tongyou_core::api::{
     API_PREFIX, ApiError, Availability, CashierAction, CatalogSnapshot, CodeRequest, CodeSent,
-    Combo, ErrorCode, Fault, FaultStep, FaultTarget, FieldError, Guest, Health, HotelStay, IdKind,
-    IssuedPass, Order, OrderRequest, OrderState, OrderTraveller, PassState, Payment,
-    PaymentCallback, PaymentMethod, PaymentState, Provider, PublicKey, Quote, QuoteLine,
-    RegionSummary, Session, ShuttleSeat, SignIn, SubOrder, SubOrderState, Traveller,
-    TravellerInput,
+    Combo, ErrorCode, Fault, FaultStep, FaultTarget, FieldError, GateCount, GateScan, GateSession,
+    GateSignIn, Guest, Health, HotelStay, IdKind, IssuedPass, Order, OrderRequest, OrderState,
+    OrderTraveller, PassState, Payment, PaymentCallback, PaymentMethod, PaymentState, Provider,
+    PublicKey, Quote, QuoteLine, RegionSummary, RevocationDelta, ScanReceipt, ScanUpload, Session,
+    ShuttleSeat, SignIn, SubOrder, SubOrderState, Traveller, TravellerInput,
 };
+use tongyou_core::gate::Refusal;
 use utoipa::OpenApi;
 
 use crate::accounts::{AccountError, Accounts};
+use crate::gates::{GateError, Gates};
 use crate::orders::{Booking, BookingError};
 use crate::payments::PaymentError;
 use crate::store::{CatalogStore, StoreError};
@@ -32,6 +36,7 @@ pub struct AppState {
     pub catalog: Store,
     pub accounts: Arc<Accounts>,
     pub booking: Arc<Booking>,
+    pub gates: Arc<Gates>,
     /// Serves the dev-only endpoints (sign-in codes, fault switches, the sweep trigger).
     pub dev_mode: bool,
     /// Sagas run at most this many at once. They all write through one database
@@ -48,6 +53,12 @@ impl FromRef<AppState> for Arc<tokio::sync::Semaphore> {
 impl FromRef<AppState> for Arc<Booking> {
     fn from_ref(state: &AppState) -> Arc<Booking> {
         Arc::clone(&state.booking)
+    }
+}
+
+impl FromRef<AppState> for Arc<Gates> {
+    fn from_ref(state: &AppState) -> Arc<Gates> {
+        Arc::clone(&state.gates)
     }
 }
 
@@ -72,14 +83,16 @@ impl FromRef<AppState> for Arc<Accounts> {
     paths(
         health, list_regions, region_catalog, availability, request_code, sign_in, list_travellers,
         add_traveller, remove_traveller, place_order, list_orders, get_order, cancel_order,
-        payment_callback, cashier, public_keys
+        payment_callback, cashier, public_keys, gate::sign_in, gate::revocations,
+        gate::upload_scans, gate::scans, gate::counts
     ),
     components(schemas(
         ApiError, FieldError, Health, RegionSummary, CatalogSnapshot, CodeRequest, CodeSent, SignIn, Session,
         IdKind, TravellerInput, Traveller, Availability, Combo, HotelStay, ShuttleSeat, Guest, Quote,
         QuoteLine, OrderRequest, OrderTraveller, PaymentMethod, Order, OrderState, SubOrder,
         SubOrderState, Provider, Payment, PaymentState, IssuedPass, PassState, PaymentCallback,
-        CashierAction, PublicKey, Fault, FaultTarget, FaultStep
+        CashierAction, PublicKey, Fault, FaultTarget, FaultStep, GateSignIn, GateSession,
+        RevocationDelta, GateScan, ScanUpload, ScanReceipt, GateCount, Refusal
     )),
     modifiers(&BearerAuth)
 )]
@@ -115,6 +128,10 @@ pub fn router(state: AppState) -> Router {
         .route("/payments/callback", post(payment_callback))
         .route("/sim-pay/{id}", get(cashier_page).post(cashier))
         .route("/keys", get(public_keys))
+        .route("/gate/session", post(gate::sign_in))
+        .route("/gate/revocations", get(gate::revocations))
+        .route("/gate/scans", get(gate::scans).post(gate::upload_scans))
+        .route("/regions/{id}/gate-counts/{date}", get(gate::counts))
         .route("/dev/faults", post(set_fault).delete(clear_faults))
         .route("/dev/sweep", post(dev_sweep))
         .route("/dev/held", get(dev_held))
@@ -142,6 +159,18 @@ pub enum HttpError {
     Account(#[from] AccountError),
     #[error(transparent)]
     Booking(BookingError),
+    #[error(transparent)]
+    Gate(GateError),
+}
+
+impl From<GateError> for HttpError {
+    fn from(e: GateError) -> Self {
+        match e {
+            GateError::Account(a) => HttpError::Account(a),
+            GateError::Store(s) => HttpError::Store(s),
+            other => HttpError::Gate(other),
+        }
+    }
 }
 
 impl From<BookingError> for HttpError {
@@ -179,6 +208,18 @@ impl IntoResponse for HttpError {
                 (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid)
             }
             HttpError::BadBody(_) => (StatusCode::BAD_REQUEST, ErrorCode::Invalid),
+            HttpError::Gate(GateError::Invalid(_)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid)
+            }
+            HttpError::Gate(GateError::NotStaff | GateError::NoPost) => {
+                (StatusCode::FORBIDDEN, ErrorCode::Unauthorized)
+            }
+            HttpError::Gate(GateError::UnknownRegion(_)) => {
+                (StatusCode::NOT_FOUND, ErrorCode::NotFound)
+            }
+            HttpError::Gate(GateError::Account(_) | GateError::Store(_)) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
+            }
             HttpError::Account(A::Unauthorized(_)) => {
                 (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized)
             }
@@ -193,7 +234,8 @@ impl IntoResponse for HttpError {
         };
         let fields = match self {
             HttpError::Account(A::Invalid(ref fields))
-            | HttpError::Booking(B::Invalid(ref fields)) => fields.clone(),
+            | HttpError::Booking(B::Invalid(ref fields))
+            | HttpError::Gate(GateError::Invalid(ref fields)) => fields.clone(),
             _ => Vec::new(),
         };
         if status.is_server_error() {

@@ -14,11 +14,14 @@
 //! - [`payments`]: the simulated payment provider (wallet, redirect + signed callback).
 //! - [`signer`]: Ed25519 pass signing with rotating key ids.
 //! - [`orders`]: the booking saga, orders and sub-orders, idempotency, the hold sweeper.
+//! - [`gates`]: gate staff posts, the revocation log gates sync, uploaded scan logs and
+//!   turnstile counts.
 //! - [`store`]: the storage trait; [`sqlite`] its embedded default.
 //! - [`http`]: routes, and the one place errors become HTTP statuses.
 
 pub mod accounts;
 pub mod config;
+pub mod gates;
 pub mod http;
 pub mod inventory;
 pub mod orders;
@@ -112,6 +115,13 @@ pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
         faults,
         Arc::clone(&clock),
     ));
+    let gates = Arc::new(gates::Gates::new(
+        Arc::clone(&store),
+        &catalogs,
+        Arc::clone(&accounts),
+        &config.gate_staff(),
+        Arc::clone(&clock),
+    ));
     booking
         .recover()
         .context("finishing orders a previous run left open")?;
@@ -119,6 +129,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
         catalog: Arc::clone(&store) as Arc<dyn CatalogStore>,
         accounts,
         booking: Arc::clone(&booking),
+        gates,
         dev_mode: config.dev_mode,
         sagas: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -20,6 +20,7 @@ const MIGRATIONS: &[M<'static>] = &[
         "../migrations/20261122_0003_scenic_inventory.sql"
     )),
     M::up(include_str!("../migrations/20261122_0004_booking.sql")),
+    M::up(include_str!("../migrations/20261122_0005_gates.sql")),
 ];
 
 pub struct SqliteStore {

@@ -21,13 +21,13 @@ const IDS: [(&str, &str); 3] = [
     ("李奶奶", "110105195605050023"),
 ];
 
-struct Tourist {
-    client: PlatformClient,
-    token: String,
+pub(crate) struct Tourist {
+    pub(crate) client: PlatformClient,
+    pub(crate) token: String,
     travellers: Vec<i64>,
 }
 
-async fn tourist(url: &str, mobile: &str) -> Tourist {
+pub(crate) async fn tourist(url: &str, mobile: &str) -> Tourist {
     let client = PlatformClient::new(url).unwrap();
     client.request_code(mobile).await.unwrap();
     let code = client.dev_sign_in_code(mobile).await.unwrap();
@@ -50,7 +50,7 @@ async fn tourist(url: &str, mobile: &str) -> Tourist {
 }
 
 /// A platform on a fresh database and a tourist signed in to it; keep the folder alive.
-async fn fresh(
+pub(crate) async fn fresh(
     mobile: &str,
 ) -> (
     tempfile::TempDir,
@@ -64,12 +64,12 @@ async fn fresh(
 }
 
 /// A week ahead, region-local (UTC+8 is close enough a week out).
-fn visit_date() -> String {
+pub(crate) fn visit_date() -> String {
     (Utc::now().date_naive() + Days::new(7)).to_string()
 }
 
 /// Ticket + cable car + audio guide, a hotel near the gate for two nights, a shuttle.
-fn full_combo() -> Combo {
+pub(crate) fn full_combo() -> Combo {
     Combo {
         region_id: "huangshan".into(),
         date: visit_date(),
@@ -88,7 +88,7 @@ fn full_combo() -> Combo {
     }
 }
 
-fn request(t: &Tourist, combo: Combo, payment: PaymentMethod) -> OrderRequest {
+pub(crate) fn request(t: &Tourist, combo: Combo, payment: PaymentMethod) -> OrderRequest {
     OrderRequest {
         combo,
         travellers: t
@@ -103,7 +103,7 @@ fn request(t: &Tourist, combo: Combo, payment: PaymentMethod) -> OrderRequest {
     }
 }
 
-async fn place(t: &Tourist, key: &str, r: &OrderRequest) -> Order {
+pub(crate) async fn place(t: &Tourist, key: &str, r: &OrderRequest) -> Order {
     t.client.place_order(&t.token, key, r).await.unwrap()
 }
 

@@ -6,6 +6,7 @@
 mod accounts;
 mod booking;
 mod catalog;
+mod gates;
 mod startup;
 
 use tongyou_platform::{Config, RunningPlatform};

@@ -440,10 +440,10 @@ pub(super) fn assemble(
                         Some((a.parse().ok()?, b.parse().ok()?))
                     }),
                     code,
-                    state: if state == "revoked" {
-                        PassState::Revoked
-                    } else {
-                        PassState::Valid
+                    state: match state.as_str() {
+                        "revoked" => PassState::Revoked,
+                        "used" => PassState::Used,
+                        _ => PassState::Valid,
                     },
                 })
             },
