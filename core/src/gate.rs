@@ -83,9 +83,10 @@ impl From<PassError> for Refusal {
         match e {
             PassError::UnknownKey(_) => Refusal::UnknownKey,
             PassError::BadSignature => Refusal::Forged,
-            PassError::NotAPass | PassError::Version(_) | PassError::Length | PassError::Field(_) => {
-                Refusal::Unreadable
-            }
+            PassError::NotAPass
+            | PassError::Version(_)
+            | PassError::Length
+            | PassError::Field(_) => Refusal::Unreadable,
         }
     }
 }
@@ -121,7 +122,10 @@ impl GateCheck {
         now: i64,
         admitted_here: impl FnOnce(&[u8; 16]) -> bool,
     ) -> Result<Pass, (Refusal, Option<Pass>)> {
-        let pass = self.keys.verify(text).map_err(|e| (Refusal::from(e), None))?;
+        let pass = self
+            .keys
+            .verify(text)
+            .map_err(|e| (Refusal::from(e), None))?;
         #[allow(clippy::result_large_err)]
         let refuse = |r: Refusal, pass: Pass| Err((r, Some(pass)));
         if pass.site != post.site {

@@ -248,6 +248,45 @@ fn discounts_must_name_real_tickets() {
 }
 
 #[test]
+fn gates_must_admit_real_products() {
+    let gate = |admits: &str| {
+        format!(
+            "\n[[gates]]\nid = \"front\"\nname = {{ zh = \"前门\", en = \"Front gate\" }}\nlocation = {{ lat = 30.0, lon = 118.0 }}\nadmits = {admits}\n"
+        )
+    };
+    let ok = Catalog::from_toml(
+        "mini.toml",
+        &format!("{MINI}{}", gate(r#"["entry", "bus"]"#)),
+    )
+    .unwrap();
+    assert_eq!(ok.gate("front").unwrap().admits, ["entry", "bus"]);
+    assert_eq!(ok.product_name("bus").unwrap().en, "Shuttle");
+
+    let e = error_for(|s| format!("{s}{}", gate(r#"["entry", "tram"]"#)));
+    assert_eq!(e.field, "gates[0].admits[1]");
+    let e = error_for(|s| format!("{s}{}", gate("[]")));
+    assert_eq!(e.field, "gates[0].admits");
+}
+
+/// Every product a pass is issued for opens at least one gate of the demo region.
+#[test]
+fn every_demo_product_has_a_gate() {
+    let c = huangshan();
+    let products = c
+        .tickets
+        .iter()
+        .map(|t| &t.id)
+        .chain(c.cable_cars.iter().map(|l| &l.id))
+        .chain(c.shuttles.iter().map(|s| &s.id));
+    for product in products {
+        assert!(
+            c.gates.iter().any(|g| g.admits.contains(product)),
+            "no gate admits `{product}`"
+        );
+    }
+}
+
+#[test]
 fn slot_quotas_fit_the_daily_capacity() {
     let e = error_for(|s| s.replace("quota = 600", "quota = 6000"));
     assert_eq!(e.field, "slots");
