@@ -54,7 +54,8 @@ impl OfflineStore {
         }
     }
 
-    /// Keeps the latest copy of each order, all in one transaction.
+    /// Keeps the latest copy of each order and writes its passes to the wallet, all in one
+    /// transaction: a crash leaves either the old copies with their passes or the new.
     pub fn save_orders(
         &self,
         account_id: i64,
@@ -73,6 +74,7 @@ impl OfflineStore {
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![order.id, account_id, order.created_at, json, fetched_at],
             )?;
+            crate::wallet::write_passes(&tx, account_id, order, fetched_at)?;
         }
         tx.commit()?;
         Ok(())

@@ -3,15 +3,24 @@
 //! The app is offline-first: every screen reads from here, never from the network, and
 //! [`sync`] brings the platform's data in when it can be reached. This crate owns the
 //! on-device schema and its migrations; it knows nothing about windows or IPC.
+//!
+//! - [`account`]: the signed-in session, saved travellers and order copies.
+//! - [`wallet`]: every pass of those orders, written with them, for the Tickets screen.
+//! - [`gate`]: a gate station's keys, revocations and scan log.
+//! - [`sync`]: catalogs from the platform.
 
 pub mod account;
+pub mod gate;
 pub mod sync;
+pub mod wallet;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use tongyou_core::api::{CatalogSnapshot, Preferences};
 use tongyou_core::catalog::Catalog;
 use tongyou_core::text::Lang;
@@ -20,6 +29,7 @@ use tongyou_core::text::Lang;
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/20261122_0001_catalog.sql")),
     M::up(include_str!("../migrations/20261122_0002_account.sql")),
+    M::up(include_str!("../migrations/20261122_0003_wallet_gate.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -30,8 +40,35 @@ pub enum StoreError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("a stored record is unreadable: {0}")]
     Corrupt(#[from] serde_json::Error),
+    /// A value from the platform or the database that this device cannot use.
+    #[error("not a valid {what}: {why}")]
+    Invalid { what: &'static str, why: String },
     #[error("local database lock poisoned by a panic")]
     Poisoned,
+}
+
+/// The stable text a unit enum (a pass state, a refusal) is stored as: its JSON name, so
+/// the device and the platform spell it the same way.
+pub(crate) fn to_tag<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    match serde_json::to_value(value)? {
+        serde_json::Value::String(tag) => Ok(tag),
+        other => Err(StoreError::Invalid {
+            what: "tag",
+            why: format!("{other} is not a name"),
+        }),
+    }
+}
+
+pub(crate) fn from_tag<T: DeserializeOwned>(
+    what: &'static str,
+    tag: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(tag.to_owned())).map_err(|e| {
+        StoreError::Invalid {
+            what,
+            why: e.to_string(),
+        }
+    })
 }
 
 /// A catalog as held on the device.

@@ -1,8 +1,10 @@
 //! offline-store against a real platform on 127.0.0.1:0: sync, re-sync, and reading with
-//! the platform gone.
+//! the platform gone; and the store surviving a kill mid-write (`crash`).
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod crash;
 
 use tongyou_client::PlatformClient;
 use tongyou_offline_store::OfflineStore;
