@@ -1,8 +1,11 @@
-//! `tongyou-bench booking [ORDERS] [CONCURRENCY]`: a rush of combo orders against the
-//! embedded platform on loopback. Prints throughput, latency percentiles and the
-//! oversold count; run through `cargo xtask bench booking` (release build).
+//! Benchmarks, run through `cargo xtask bench …` (release build). They print figures.
+//!
+//! - `booking [ORDERS] [CONCURRENCY]`: a rush of combo orders against the embedded
+//!   platform on loopback: throughput, latency percentiles and the oversold count.
+//! - `gate [PASSES]`: offline pass verification on one thread, accept and refuse paths.
 
 mod booking;
+mod gate;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -14,6 +17,7 @@ fn main() -> anyhow::Result<()> {
     };
     match args.first().map(String::as_str) {
         Some("booking") => booking::run(number(1, 4_000)?, number(2, 32)?),
-        _ => anyhow::bail!("usage: tongyou-bench booking [ORDERS] [CONCURRENCY]"),
+        Some("gate") => gate::run(number(1, 50_000)?),
+        _ => anyhow::bail!("usage: tongyou-bench <booking [ORDERS] [CONCURRENCY] | gate [PASSES]>"),
     }
 }

@@ -3,25 +3,19 @@
 //!
 //! - `booking [ORDERS] [CONCURRENCY]`: a rush of combo orders against the embedded
 //!   platform on loopback: orders/s, p50/p99 latency, and the oversold count (must be 0).
+//! - `gate [PASSES]`: offline verifications per second on one thread, including the
+//!   revocation check and the double-entry lookup.
 
 use crate::{build, step};
 
-const USAGE: &str = "usage: cargo xtask bench booking [ORDERS] [CONCURRENCY]";
+const USAGE: &str = "usage: cargo xtask bench <booking [ORDERS] [CONCURRENCY] | gate [PASSES]>";
 
 pub fn bench(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
-        Some("booking") => {
-            step("booking rush (release build)");
-            let mut cargo = vec![
-                "run",
-                "--release",
-                "--quiet",
-                "-p",
-                "tongyou-bench",
-                "--",
-                "booking",
-            ];
-            cargo.extend(args[1..].iter().map(String::as_str));
+        Some(name @ ("booking" | "gate")) => {
+            step(&format!("{name} benchmark (release build)"));
+            let mut cargo = vec!["run", "--release", "--quiet", "-p", "tongyou-bench", "--"];
+            cargo.extend(args.iter().map(String::as_str));
             build::cargo(&cargo)
         }
         _ => anyhow::bail!("{USAGE}"),
