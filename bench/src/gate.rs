@@ -89,7 +89,7 @@ fn sign(key: &SigningKey, i: usize) -> anyhow::Result<String> {
         pass_id: pass_id(i),
         order_id: 1_000 + i as u64 / 3,
         sub_order: (i % 3) as u16,
-        product: if i % 4 == 0 { "audio-guide" } else { "entry" }.into(),
+        product: if i.is_multiple_of(4) { "audio-guide" } else { "entry" }.into(),
         site: "huangshan".into(),
         gates: Vec::new(),
         valid_from: FROM,
