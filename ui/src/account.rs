@@ -1,12 +1,13 @@
 //! The Me screen: sign-in with a text-message code, then the account and its saved
-//! travellers (常用旅客) with the form to add one. Every field keeps what was typed when
-//! the platform refuses it; its message appears next to the field.
+//! travellers (常用旅客) with the form to add one, and the way into gate mode for staff.
+//! Every field keeps what was typed when the platform refuses it; its message appears
+//! next to the field.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tongyou_core::api::{ErrorCode, FieldError, IdKind, Traveller, TravellerInput};
 
-use crate::app::Ctx;
+use crate::app::{Ctx, Tab};
 use crate::form::field_error;
 use crate::i18n::{self, Msg, t};
 use crate::ipc;
@@ -31,7 +32,7 @@ pub fn MeScreen() -> impl IntoView {
             }
         });
     };
-    move || {
+    let account = move || {
         if !signed_in.get() {
             return view! { <SignIn /> }.into_any();
         }
@@ -50,6 +51,156 @@ pub fn MeScreen() -> impl IntoView {
             </section>
         }
         .into_any()
+    };
+    view! {
+        {account}
+        <GateModeEntry />
+    }
+}
+
+/// The way into gate mode, for staff; the rest of the Me screen is the tourist's.
+#[component]
+fn GateModeEntry() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    view! {
+        <section class="card gate-entry">
+            <div>
+                <h2>{move || t(lang.get(), Msg::GateMode)}</h2>
+                <p class="hint">{move || t(lang.get(), Msg::GateModeHint)}</p>
+            </div>
+            <button class="secondary" data-test="gate-mode" on:click=move |_| ctx.tab.set(Tab::Gate)>
+                {move || t(lang.get(), Msg::GateMode)}
+            </button>
+        </section>
+    }
+}
+
+/// A mobile number and the text-message code sent to it: the part both sign-in forms
+/// (tourists here, gate staff in `gate.rs`) share, with the resend countdown.
+#[derive(Clone, Copy)]
+pub struct CodeForm {
+    pub mobile: RwSignal<String>,
+    pub code: RwSignal<String>,
+    /// The masked number the code went to, once sent.
+    pub sent_to: RwSignal<Option<String>>,
+    countdown: RwSignal<u32>,
+    pub errors: RwSignal<Vec<FieldError>>,
+    pub problem: RwSignal<Option<String>>,
+    pub busy: RwSignal<bool>,
+}
+
+impl CodeForm {
+    pub fn new() -> CodeForm {
+        CodeForm {
+            mobile: RwSignal::new(String::new()),
+            code: RwSignal::new(String::new()),
+            sent_to: RwSignal::new(None),
+            countdown: RwSignal::new(0),
+            errors: RwSignal::new(vec![]),
+            problem: RwSignal::new(None),
+            busy: RwSignal::new(false),
+        }
+    }
+
+    /// Starts a submission: busy, and the last one's messages gone.
+    pub fn begin(self) {
+        self.busy.set(true);
+        self.problem.set(None);
+        self.errors.set(vec![]);
+    }
+
+    /// Asks for a code, then counts down until another may be sent.
+    pub fn send(self, ctx: Ctx) {
+        if self.busy.get_untracked() || self.countdown.get_untracked() > 0 {
+            return;
+        }
+        self.begin();
+        spawn_local(async move {
+            match ipc::request_code(&self.mobile.get_untracked()).await {
+                Ok(sent) => {
+                    self.sent_to.set(Some(sent.mobile));
+                    self.countdown.set(sent.resend_after_s);
+                    self.busy.set(false);
+                    while self.countdown.get_untracked() > 0 {
+                        gloo_timers::future::TimeoutFuture::new(1_000).await;
+                        self.countdown.update(|c| *c = c.saturating_sub(1));
+                    }
+                }
+                Err(e) => {
+                    self.busy.set(false);
+                    if e.fields.is_empty() {
+                        self.problem.set(Some(ctx.explain(&e)));
+                    } else {
+                        self.errors.set(e.fields);
+                    }
+                }
+            }
+        });
+    }
+}
+
+impl Default for CodeForm {
+    fn default() -> CodeForm {
+        CodeForm::new()
+    }
+}
+
+/// The mobile field with its Send button and, once a code was sent, the code field.
+#[component]
+pub fn MobileAndCode(form: CodeForm) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    view! {
+        <label class="field">
+            <span>{move || t(lang.get(), Msg::Mobile)}</span>
+            <div class="inline">
+                <input
+                    data-test="mobile"
+                    type="tel"
+                    inputmode="numeric"
+                    autocomplete="tel"
+                    maxlength="20"
+                    prop:value=move || form.mobile.get()
+                    on:input=move |ev| form.mobile.set(event_target_value(&ev))
+                />
+                <button
+                    type="button"
+                    class="secondary"
+                    data-test="send-code"
+                    disabled=move || { form.busy.get() || form.countdown.get() != 0 }
+                    on:click=move |_| form.send(ctx)
+                >
+                    {move || {
+                        let lang = lang.get();
+                        match (form.countdown.get(), form.sent_to.get().is_some()) {
+                            (0, false) => t(lang, Msg::SendCode).to_owned(),
+                            (0, true) => t(lang, Msg::Resend).to_owned(),
+                            (n, _) => i18n::resend_in(lang, n),
+                        }
+                    }}
+                </button>
+            </div>
+            {field_error(lang, form.errors, "mobile")}
+        </label>
+        {move || form.sent_to.get().map(|masked| view! {
+            <p class="sent" data-test="code-sent">
+                {t(lang.get(), Msg::CodeSentTo)} " " <strong>{masked}</strong>
+            </p>
+            <label class="field">
+                <span>{t(lang.get(), Msg::Code)}</span>
+                <input
+                    data-test="code"
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="one-time-code"
+                    maxlength="8"
+                    prop:value=move || form.code.get()
+                    on:input=move |ev| form.code.set(event_target_value(&ev))
+                />
+                {field_error(lang, form.errors, "code")}
+            </label>
+        })}
     }
 }
 
@@ -57,57 +208,21 @@ pub fn MeScreen() -> impl IntoView {
 fn SignIn() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
-    let mobile = RwSignal::new(String::new());
-    let code = RwSignal::new(String::new());
-    let sent_to = RwSignal::new(None::<String>);
-    let countdown = RwSignal::new(0u32);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let problem = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-
-    let send = move || {
-        if busy.get_untracked() || countdown.get_untracked() > 0 {
-            return;
-        }
-        busy.set(true);
-        errors.set(vec![]);
-        problem.set(None);
-        spawn_local(async move {
-            match ipc::request_code(&mobile.get_untracked()).await {
-                Ok(sent) => {
-                    sent_to.set(Some(sent.mobile));
-                    countdown.set(sent.resend_after_s);
-                    busy.set(false);
-                    while countdown.get_untracked() > 0 {
-                        gloo_timers::future::TimeoutFuture::new(1_000).await;
-                        countdown.update(|c| *c = c.saturating_sub(1));
-                    }
-                }
-                Err(e) => {
-                    busy.set(false);
-                    if e.fields.is_empty() {
-                        problem.set(Some(ctx.explain(&e)));
-                    } else {
-                        errors.set(e.fields);
-                    }
-                }
-            }
-        });
-    };
+    let form = CodeForm::new();
     let sign_in = move || {
-        busy.set(true);
-        problem.set(None);
-        errors.set(vec![]);
+        form.begin();
         spawn_local(async move {
-            match ipc::sign_in(&mobile.get_untracked(), &code.get_untracked()).await {
+            let (mobile, code) = (form.mobile.get_untracked(), form.code.get_untracked());
+            match ipc::sign_in(&mobile, &code).await {
                 Ok(session) => ctx.session.set(Some(session)),
                 Err(e) if e.code == ErrorCode::Unauthorized => {
-                    problem.set(Some(t(lang.get_untracked(), Msg::WrongCode).to_owned()));
+                    form.problem
+                        .set(Some(t(lang.get_untracked(), Msg::WrongCode).to_owned()));
                 }
-                Err(e) if !e.fields.is_empty() => errors.set(e.fields),
-                Err(e) => problem.set(Some(ctx.explain(&e))),
+                Err(e) if !e.fields.is_empty() => form.errors.set(e.fields),
+                Err(e) => form.problem.set(Some(ctx.explain(&e))),
             }
-            busy.set(false);
+            form.busy.set(false);
         });
     };
 
@@ -115,63 +230,17 @@ fn SignIn() -> impl IntoView {
         <section class="screen sign-in" data-test="sign-in-screen">
             <form class="card form" on:submit=move |ev| {
                 ev.prevent_default();
-                if sent_to.get_untracked().is_some() { sign_in() } else { send() }
+                if form.sent_to.get_untracked().is_some() { sign_in() } else { form.send(ctx) }
             }>
                 <h1>{move || t(lang.get(), Msg::SignInTitle)}</h1>
                 <p class="hint">{move || t(lang.get(), Msg::SignInHint)}</p>
-                <label class="field">
-                    <span>{move || t(lang.get(), Msg::Mobile)}</span>
-                    <div class="inline">
-                        <input
-                            data-test="mobile"
-                            type="tel"
-                            inputmode="numeric"
-                            autocomplete="tel"
-                            maxlength="20"
-                            prop:value=move || mobile.get()
-                            on:input=move |ev| mobile.set(event_target_value(&ev))
-                        />
-                        <button
-                            type="button"
-                            class="secondary"
-                            data-test="send-code"
-                            disabled=move || { busy.get() || countdown.get() != 0 }
-                            on:click=move |_| send()
-                        >
-                            {move || {
-                                let lang = lang.get();
-                                match (countdown.get(), sent_to.get().is_some()) {
-                                    (0, false) => t(lang, Msg::SendCode).to_owned(),
-                                    (0, true) => t(lang, Msg::Resend).to_owned(),
-                                    (n, _) => i18n::resend_in(lang, n),
-                                }
-                            }}
-                        </button>
-                    </div>
-                    {field_error(lang, errors, "mobile")}
-                </label>
-                {move || sent_to.get().map(|masked| view! {
-                    <p class="sent" data-test="code-sent">
-                        {t(lang.get(), Msg::CodeSentTo)} " " <strong>{masked}</strong>
-                    </p>
-                    <label class="field">
-                        <span>{t(lang.get(), Msg::Code)}</span>
-                        <input
-                            data-test="code"
-                            type="text"
-                            inputmode="numeric"
-                            autocomplete="one-time-code"
-                            maxlength="8"
-                            prop:value=move || code.get()
-                            on:input=move |ev| code.set(event_target_value(&ev))
-                        />
-                        {field_error(lang, errors, "code")}
-                    </label>
-                    <button class="primary" type="submit" data-test="sign-in" disabled=move || busy.get()>
-                        {t(lang.get(), Msg::SignIn)}
+                <MobileAndCode form=form />
+                {move || form.sent_to.get().is_some().then(|| view! {
+                    <button class="primary" type="submit" data-test="sign-in" disabled=move || form.busy.get()>
+                        {move || t(lang.get(), Msg::SignIn)}
                     </button>
                 })}
-                {move || problem.get().map(|p| view! { <p class="problem" role="alert" data-test="sign-in-problem">{p}</p> })}
+                {move || form.problem.get().map(|p| view! { <p class="problem" role="alert" data-test="sign-in-problem">{p}</p> })}
             </form>
         </section>
     }

@@ -1,18 +1,22 @@
 //! The app frame: language, the online/offline badge, navigation between the screens
-//! (a bottom bar on a phone, a tab row on a desktop), the signed-in session, and the
-//! sync loop that keeps the local data fresh while the screen always renders from the
-//! device.
+//! (a bottom bar on a phone, a tab row on a desktop), the signed-in session, the gate
+//! station when the device is one, and the sync loop that keeps the local data fresh
+//! while the screen always renders from the device.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tongyou_core::api::{ApiError, DiscoverView, ErrorCode, Lang, Session, SyncStatus};
+use tongyou_core::api::{
+    ApiError, DiscoverView, ErrorCode, GateStation, Lang, Session, SyncStatus,
+};
 
 use crate::account::MeScreen;
 use crate::book::{BookForm, BookScreen};
 use crate::discover::DiscoverScreen;
+use crate::gate::GateScreen;
 use crate::i18n::{Msg, t};
 use crate::ipc;
 use crate::orders::OrdersScreen;
+use crate::tickets::TicketsScreen;
 
 /// How often the app retries the platform (and refreshes time-dependent cards).
 const SYNC_EVERY_MS: u32 = 15_000;
@@ -21,8 +25,11 @@ const SYNC_EVERY_MS: u32 = 15_000;
 pub enum Tab {
     Discover,
     Book,
+    Tickets,
     Orders,
     Me,
+    /// Gate mode, for staff: reached from Me, not from the navigation.
+    Gate,
 }
 
 #[derive(Clone, Copy)]
@@ -37,6 +44,8 @@ pub struct Ctx {
     pub session: RwSignal<Option<Session>>,
     /// The order shown on the Orders tab; `None` shows the list.
     pub open_order: RwSignal<Option<i64>>,
+    /// The gate station signed in on this device, when it is one.
+    pub station: RwSignal<Option<GateStation>>,
 }
 
 impl Ctx {
@@ -84,6 +93,7 @@ pub fn App() -> impl IntoView {
         tab: RwSignal::new(Tab::Discover),
         session: RwSignal::new(None),
         open_order: RwSignal::new(None),
+        station: RwSignal::new(None),
     };
     provide_context(ctx);
     // Created once, so nothing typed on the Book screen is lost when moving around.
@@ -103,6 +113,11 @@ pub fn App() -> impl IntoView {
     spawn_local(async move {
         if let Ok(session) = ipc::session().await {
             ctx.session.set(session);
+        }
+        // A device signed in as a gate opens on the gate: that is what it is for.
+        if let Ok(Some(station)) = ipc::gate_station().await {
+            ctx.station.set(Some(station));
+            ctx.tab.set(Tab::Gate);
         }
         match ipc::startup().await {
             Ok(s) => {
@@ -153,8 +168,10 @@ pub fn App() -> impl IntoView {
                 {move || match ctx.tab.get() {
                     Tab::Discover => view! { <DiscoverScreen /> }.into_any(),
                     Tab::Book => view! { <BookScreen /> }.into_any(),
+                    Tab::Tickets => view! { <TicketsScreen /> }.into_any(),
                     Tab::Orders => view! { <OrdersScreen /> }.into_any(),
                     Tab::Me => view! { <MeScreen /> }.into_any(),
+                    Tab::Gate => view! { <GateScreen /> }.into_any(),
                 }}
             </main>
         </div>
@@ -174,6 +191,12 @@ pub async fn sync_once(ctx: Ctx) {
             }
         }
         Err(e) => ctx.error.set(Some(e.message)),
+    }
+    // A gate uploads its scans and fetches revocations whenever it can.
+    if ctx.station.with_untracked(Option::is_some)
+        && let Ok(station) = ipc::gate_sync().await
+    {
+        ctx.station.set(Some(station));
     }
 }
 
@@ -236,7 +259,7 @@ fn LangSwitch() -> impl IntoView {
     }
 }
 
-/// Discover / Book / Orders / Me: a bottom bar within thumb reach on a phone, a tab row
+/// Discover / Book / Tickets / Orders / Me: a bottom bar within thumb reach on a phone, a tab row
 /// under the header on a desktop (the same element, placed by CSS).
 #[component]
 fn NavBar() -> impl IntoView {
@@ -262,6 +285,7 @@ fn NavBar() -> impl IntoView {
         <nav class="tabs" data-test="nav">
             {item(Tab::Discover, Msg::NavDiscover, "nav-discover")}
             {item(Tab::Book, Msg::NavBook, "nav-book")}
+            {item(Tab::Tickets, Msg::NavTickets, "nav-tickets")}
             {item(Tab::Orders, Msg::NavOrders, "nav-orders")}
             {item(Tab::Me, Msg::NavMe, "nav-me")}
         </nav>

@@ -5,7 +5,7 @@
 //! not compile, which is the guarantee an i18n crate would give us, without pulling a
 //! second reactive runtime and ICU data into a bundle that has to stay small.
 
-use tongyou_core::api::{OrderState, PaymentState, Provider, SubOrderState};
+use tongyou_core::api::{OrderState, PassState, PaymentState, Provider, SubOrderState};
 use tongyou_core::catalog::{Fen, HotelArea, LiftKind, SightKind};
 use tongyou_core::clock::ClockTime;
 use tongyou_core::text::Lang;
@@ -112,7 +112,6 @@ pub enum Msg {
     NoOrders,
     Refunded,
     Passes,
-    QrLater,
     AllOrders,
     BackToBook,
     CashierTitle,
@@ -123,6 +122,58 @@ pub enum Msg {
     Refresh,
     SubOrders,
     OrderTotal,
+    ShowInTickets,
+    NavTickets,
+    TicketsTitle,
+    TicketsHint,
+    Today,
+    Upcoming,
+    Past,
+    PassValid,
+    PassVoid,
+    PassUsed,
+    Holder,
+    Gates,
+    AnyGate,
+    NoTickets,
+    GoBook,
+    WalletOffline,
+    WalletNotRefreshed,
+    Close,
+    ShowAtGate,
+    VoidExplain,
+    UsedExplain,
+    GateMode,
+    GateModeHint,
+    GateSignInTitle,
+    GateSignInHint,
+    GatePick,
+    GateStart,
+    NotGateStaff,
+    Staff,
+    Keys,
+    RevokedKnown,
+    LastSync,
+    PendingUploads,
+    AdmittedToday,
+    RefusedToday,
+    SyncNow,
+    Syncing,
+    SyncFailed,
+    CheckPass,
+    PasteCode,
+    Verify,
+    Verifying,
+    Clear,
+    LoadImage,
+    LoadImageHint,
+    PictureUnreadable,
+    CameraScan,
+    CameraHint,
+    Admit,
+    Refuse,
+    CheckedAt,
+    LeaveGateMode,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -344,10 +395,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Refunded, Lang::En) => "Refunded",
         (Passes, Lang::Zh) => "电子票",
         (Passes, Lang::En) => "Passes",
-        (QrLater, Lang::Zh) => "二维码将在票夹中显示；这里先显示票码。",
-        (QrLater, Lang::En) => {
-            "The QR code will show in the ticket wallet; the code is shown here for now."
-        }
         (AllOrders, Lang::Zh) => "全部订单",
         (AllOrders, Lang::En) => "All orders",
         (BackToBook, Lang::Zh) => "返回预订（选择都已保留）",
@@ -368,6 +415,130 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (SubOrders, Lang::En) => "Sub-orders",
         (OrderTotal, Lang::Zh) => "订单金额",
         (OrderTotal, Lang::En) => "Order total",
+        (ShowInTickets, Lang::Zh) => "在票夹中出示二维码",
+        (ShowInTickets, Lang::En) => "Show the QR codes in Tickets",
+        (NavTickets, Lang::Zh) => "票夹",
+        (NavTickets, Lang::En) => "Tickets",
+        (TicketsTitle, Lang::Zh) => "票夹",
+        (TicketsTitle, Lang::En) => "Tickets",
+        (TicketsHint, Lang::Zh) => "没有网络也能出示：点开一张票，向检票员出示二维码。",
+        (TicketsHint, Lang::En) => {
+            "Works with no network: open a pass and show its QR code at the gate."
+        }
+        (Today, Lang::Zh) => "今天",
+        (Today, Lang::En) => "Today",
+        (Upcoming, Lang::Zh) => "即将出行",
+        (Upcoming, Lang::En) => "Upcoming",
+        (Past, Lang::Zh) => "已过去",
+        (Past, Lang::En) => "Past",
+        (PassValid, Lang::Zh) => "有效",
+        (PassValid, Lang::En) => "Valid",
+        (PassVoid, Lang::Zh) => "已作废",
+        (PassVoid, Lang::En) => "Void",
+        (PassUsed, Lang::Zh) => "已使用",
+        (PassUsed, Lang::En) => "Used",
+        (Holder, Lang::Zh) => "持票人",
+        (Holder, Lang::En) => "Holder",
+        (Gates, Lang::Zh) => "可用入口",
+        (Gates, Lang::En) => "Gates",
+        (AnyGate, Lang::Zh) => "任一检票口",
+        (AnyGate, Lang::En) => "any gate",
+        (NoTickets, Lang::Zh) => "还没有电子票。预订后，票会存在这台设备上，没网也能用。",
+        (NoTickets, Lang::En) => {
+            "No tickets yet. Once you book, they are kept on this device and work offline."
+        }
+        (GoBook, Lang::Zh) => "去预订",
+        (GoBook, Lang::En) => "Book a trip",
+        (WalletOffline, Lang::Zh) => "现在离线：显示的是本机保存的票，联网后会自动更新。",
+        (WalletOffline, Lang::En) => {
+            "Offline: these are the passes saved on this device; they update once you are online."
+        }
+        (WalletNotRefreshed, Lang::Zh) => "票夹未能更新，显示的是本机保存的票：",
+        (WalletNotRefreshed, Lang::En) => {
+            "Tickets could not be updated; showing the passes saved on this device:"
+        }
+        (Close, Lang::Zh) => "关闭",
+        (Close, Lang::En) => "Close",
+        (ShowAtGate, Lang::Zh) => "请向检票员出示此二维码",
+        (ShowAtGate, Lang::En) => "Show this code at the gate",
+        (VoidExplain, Lang::Zh) => "此票已作废（已退票或已更换），不能用于入园。",
+        (VoidExplain, Lang::En) => {
+            "This pass was cancelled or replaced and cannot be used to enter."
+        }
+        (UsedExplain, Lang::Zh) => "此票已在检票口使用过。",
+        (UsedExplain, Lang::En) => "This pass has already been used at a gate.",
+        (GateMode, Lang::Zh) => "闸机模式",
+        (GateMode, Lang::En) => "Gate mode",
+        (GateModeHint, Lang::Zh) => "检票员专用：登录一个检票口后，本机可离线验票。",
+        (GateModeHint, Lang::En) => {
+            "For gate staff: sign in at a gate and this device checks passes, even offline."
+        }
+        (GateSignInTitle, Lang::Zh) => "检票员登录",
+        (GateSignInTitle, Lang::En) => "Gate staff sign-in",
+        (GateSignInHint, Lang::Zh) => "选择检票口，再用检票员手机号和短信验证码登录。",
+        (GateSignInHint, Lang::En) => {
+            "Choose the gate, then sign in with the staff mobile number and a text-message code."
+        }
+        (GatePick, Lang::Zh) => "检票口",
+        (GatePick, Lang::En) => "Gate",
+        (GateStart, Lang::Zh) => "进入闸机模式",
+        (GateStart, Lang::En) => "Start gate mode",
+        (NotGateStaff, Lang::Zh) => "验证码不对，或这个号码不是本景区的检票员",
+        (NotGateStaff, Lang::En) => {
+            "The code is wrong, or this number is not gate staff for this area"
+        }
+        (Staff, Lang::Zh) => "检票员",
+        (Staff, Lang::En) => "Staff",
+        (Keys, Lang::Zh) => "验签公钥",
+        (Keys, Lang::En) => "Signing keys",
+        (RevokedKnown, Lang::Zh) => "作废票",
+        (RevokedKnown, Lang::En) => "Revoked passes",
+        (LastSync, Lang::Zh) => "上次同步",
+        (LastSync, Lang::En) => "Last sync",
+        (PendingUploads, Lang::Zh) => "待上传记录",
+        (PendingUploads, Lang::En) => "Scans to upload",
+        (AdmittedToday, Lang::Zh) => "今日放行",
+        (AdmittedToday, Lang::En) => "Admitted today",
+        (RefusedToday, Lang::Zh) => "今日拒绝",
+        (RefusedToday, Lang::En) => "Refused today",
+        (SyncNow, Lang::Zh) => "立即同步",
+        (SyncNow, Lang::En) => "Sync now",
+        (Syncing, Lang::Zh) => "正在同步…",
+        (Syncing, Lang::En) => "Syncing…",
+        (SyncFailed, Lang::Zh) => "同步未完成（离线也能验票，记录会在联网后上传）：",
+        (SyncFailed, Lang::En) => {
+            "Not synced (checking still works offline; scans upload once online):"
+        }
+        (CheckPass, Lang::Zh) => "验票",
+        (CheckPass, Lang::En) => "Check a pass",
+        (PasteCode, Lang::Zh) => "粘贴票码",
+        (PasteCode, Lang::En) => "Paste the pass code",
+        (Verify, Lang::Zh) => "验票",
+        (Verify, Lang::En) => "Verify",
+        (Verifying, Lang::Zh) => "正在验票…",
+        (Verifying, Lang::En) => "Checking…",
+        (Clear, Lang::Zh) => "清空",
+        (Clear, Lang::En) => "Clear",
+        (LoadImage, Lang::Zh) => "读取二维码图片",
+        (LoadImage, Lang::En) => "Load a QR code picture",
+        (LoadImageHint, Lang::Zh) => "选一张含二维码的图片，在本机识别，无需联网。",
+        (LoadImageHint, Lang::En) => {
+            "Choose a picture with the QR code; it is read on this device, no network needed."
+        }
+        (PictureUnreadable, Lang::Zh) => "无法读取这张图片，请换一张再试",
+        (PictureUnreadable, Lang::En) => "This picture could not be read; try another one",
+        (CameraScan, Lang::Zh) => "摄像头扫码",
+        (CameraScan, Lang::En) => "Scan with the camera",
+        (CameraHint, Lang::Zh) => "手机版在这里打开摄像头扫码。",
+        (CameraHint, Lang::En) => "On the phone app, the camera scanner opens here.",
+        (Admit, Lang::Zh) => "放行",
+        (Admit, Lang::En) => "Admit",
+        (Refuse, Lang::Zh) => "拒绝",
+        (Refuse, Lang::En) => "Refuse",
+        (CheckedAt, Lang::Zh) => "验票时间",
+        (CheckedAt, Lang::En) => "Checked at",
+        (LeaveGateMode, Lang::Zh) => "退出闸机模式",
+        (LeaveGateMode, Lang::En) => "Leave gate mode",
     }
 }
 
@@ -551,4 +722,38 @@ pub fn provider(lang: Lang, provider: Provider) -> &'static str {
         (Provider::Transport, Lang::Zh) => "交通",
         (Provider::Transport, Lang::En) => "Transport",
     }
+}
+
+pub fn pass_state(lang: Lang, state: PassState) -> &'static str {
+    match state {
+        PassState::Valid => t(lang, Msg::PassValid),
+        PassState::Revoked => t(lang, Msg::PassVoid),
+        PassState::Used => t(lang, Msg::PassUsed),
+    }
+}
+
+/// Who a pass lets in: adults, children, seniors, leaving out the categories with nobody.
+pub fn party(lang: Lang, (adults, children, seniors): (u8, u8, u8)) -> String {
+    let parts = [
+        (adults, "成人", "adult", "adults"),
+        (children, "儿童", "child", "children"),
+        (seniors, "老人", "senior", "seniors"),
+    ];
+    let named: Vec<String> = parts
+        .into_iter()
+        .filter(|(n, ..)| *n > 0)
+        .map(|(n, zh, one, many)| match lang {
+            Lang::Zh => format!("{zh} {n} 人"),
+            Lang::En => format!("{n} {}", if n == 1 { one } else { many }),
+        })
+        .collect();
+    named.join(" · ")
+}
+
+/// A list of names in the language's own way (、 in Chinese, commas in English).
+pub fn list(lang: Lang, names: &[String]) -> String {
+    names.join(match lang {
+        Lang::Zh => "、",
+        Lang::En => ", ",
+    })
 }

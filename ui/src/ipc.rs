@@ -5,8 +5,9 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tongyou_core::api::{
-    ApiError, Availability, CatalogSnapshot, CodeSent, DiscoverView, ErrorCode, Lang, Order,
-    OrderRequest, Quote, QuoteRequest, Session, Startup, SyncStatus, Traveller, TravellerInput,
+    ApiError, Availability, CatalogSnapshot, CodeSent, DiscoverView, ErrorCode, GateResult,
+    GateSignIn, GateStation, Lang, Order, OrderRequest, PassQr, Quote, QuoteRequest, Session,
+    Startup, SyncStatus, Traveller, TravellerInput, WalletPass,
 };
 use wasm_bindgen::prelude::*;
 
@@ -189,4 +190,74 @@ pub async fn cashier(payment_id: &str, approve: bool) -> Result<(), ApiError> {
         },
     )
     .await
+}
+
+// The ticket wallet: read from the device first, refreshed from the platform when it answers.
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PassArg<'a> {
+    pass_id: &'a str,
+}
+
+/// The passes kept on the device (instant, works offline).
+pub async fn wallet() -> Result<Vec<WalletPass>, ApiError> {
+    invoke("wallet", &NoArgs {}).await
+}
+
+/// The passes fetched again from the platform; `Offline` when it cannot be reached, and the
+/// device's copy is left as it was.
+pub async fn refresh_wallet() -> Result<Vec<WalletPass>, ApiError> {
+    invoke("refresh_wallet", &NoArgs {}).await
+}
+
+/// One pass with its QR code, drawn on the device.
+pub async fn pass_qr(pass_id: &str) -> Result<PassQr, ApiError> {
+    invoke("pass_qr", &PassArg { pass_id }).await
+}
+
+// Gate mode: staff sign in for one gate, then the shell verifies passes offline.
+
+#[derive(Serialize)]
+struct GateSignInArg<'a> {
+    input: &'a GateSignIn,
+}
+
+#[derive(Serialize)]
+struct CodeArg<'a> {
+    code: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ImageArg<'a> {
+    data_url: &'a str,
+}
+
+pub async fn gate_sign_in(input: &GateSignIn) -> Result<GateStation, ApiError> {
+    invoke("gate_sign_in", &GateSignInArg { input }).await
+}
+
+/// The gate station signed in on this device, if any.
+pub async fn gate_station() -> Result<Option<GateStation>, ApiError> {
+    invoke("gate_station", &NoArgs {}).await
+}
+
+/// Uploads the scan log and brings keys and revocations in. Being offline is not an
+/// error here: the station comes back with `sync_error` set.
+pub async fn gate_sync() -> Result<GateStation, ApiError> {
+    invoke("gate_sync", &NoArgs {}).await
+}
+
+pub async fn gate_verify_code(code: &str) -> Result<GateResult, ApiError> {
+    invoke("gate_verify_code", &CodeArg { code }).await
+}
+
+/// Verifies the QR code in a picture (`data:image/...;base64,...`), decoded by the shell.
+pub async fn gate_verify_image(data_url: &str) -> Result<GateResult, ApiError> {
+    invoke("gate_verify_image", &ImageArg { data_url }).await
+}
+
+pub async fn gate_sign_out() -> Result<(), ApiError> {
+    invoke("gate_sign_out", &NoArgs {}).await
 }

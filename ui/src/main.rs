@@ -6,9 +6,11 @@ mod app;
 mod book;
 mod discover;
 mod form;
+mod gate;
 mod i18n;
 mod ipc;
 mod orders;
+mod tickets;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

@@ -218,7 +218,9 @@ fn OrderPage(id: i64) -> impl IntoView {
                     {(!o.passes.is_empty()).then(|| view! {
                         <section class="block">
                             <h2>{t(lang, Msg::Passes)}</h2>
-                            <p class="hint">{t(lang, Msg::QrLater)}</p>
+                            <button class="secondary" data-test="show-in-tickets" on:click=move |_| ctx.tab.set(Tab::Tickets)>
+                                {t(lang, Msg::ShowInTickets)}
+                            </button>
                             <div class="cards">
                                 {o.passes.into_iter().map(|p| pass_card(lang, p)).collect_view()}
                             </div>
@@ -261,7 +263,7 @@ fn sub_order_card(lang: Lang, s: SubOrder) -> impl IntoView {
 
 fn pass_card(lang: Lang, p: IssuedPass) -> impl IntoView {
     let slot = p.slot.map(|(a, b)| i18n::hours(a, b));
-    // The full code goes in the QR code later; a short form is enough to tell passes apart.
+    // The QR code is in the Tickets screen; a short form is enough to tell passes apart.
     let short = if p.code.chars().count() > 20 {
         let head: String = p.code.chars().take(10).collect();
         let tail: String = p
@@ -290,7 +292,7 @@ fn pass_card(lang: Lang, p: IssuedPass) -> impl IntoView {
 }
 
 /// RFC 3339 → `MM-DD HH:MM` in the device's time zone (the platform writes UTC).
-fn short_time(rfc3339: &str) -> String {
+pub fn short_time(rfc3339: &str) -> String {
     let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
     if at.get_time().is_nan() {
         return rfc3339.to_owned();
