@@ -10,6 +10,8 @@
 //! - [`text`]: bilingual text and the language choice.
 //! - [`discover`]: the Discover screen's view, computed from a catalog and a moment.
 //! - [`identity`]: resident ID and mobile number validation, with masking.
+//! - [`calendar`]: public holidays and make-up working days, from a data file.
+//! - [`crowd`]: the crowd forecast per sight and hour, and the LB/T 068-2017 levels.
 //! - [`pass`]: the signed pass format behind ticket QR codes, and its offline check.
 //! - [`gate`]: the gate's offline decision (keys, revocations, scope, double entry).
 //! - [`pricing`]: ticket prices by season, age on the visit date and status.
@@ -18,8 +20,10 @@
 
 pub mod api;
 pub mod booking;
+pub mod calendar;
 pub mod catalog;
 pub mod clock;
+pub mod crowd;
 pub mod discover;
 pub mod gate;
 pub mod identity;
