@@ -4,4 +4,6 @@
 pub mod account;
 pub mod booking;
 pub mod catalog;
+pub mod gate;
 pub mod preferences;
+pub mod tickets;

@@ -21,6 +21,9 @@ pub enum CommandError {
     /// No session on this device, or the platform no longer accepts it.
     #[error("not signed in")]
     SignedOut,
+    /// A gate command on a device no staff member has signed in at a gate.
+    #[error("this device is not signed in at a gate")]
+    NotAGate,
     /// Input checked on the device (a combo priced offline), field by field.
     #[error("some fields need attention")]
     Invalid(Vec<FieldError>),
@@ -29,6 +32,11 @@ pub enum CommandError {
     NotFound(String),
     #[error("unexpected answer from the platform: {0}")]
     Protocol(String),
+    #[error(transparent)]
+    Qr(#[from] crate::qr::QrError),
+    /// The system would not give random bytes (for a scan's nonce).
+    #[error("no randomness from the system: {0}")]
+    Random(String),
 }
 
 impl From<ClientError> for CommandError {
@@ -45,11 +53,13 @@ impl CommandError {
     pub fn to_api_error(&self) -> ApiError {
         let code = match self {
             CommandError::Platform(e) => return e.clone(),
-            CommandError::Store(_) | CommandError::NotReady | CommandError::Protocol(_) => {
-                ErrorCode::Internal
-            }
+            CommandError::Store(_)
+            | CommandError::NotReady
+            | CommandError::Protocol(_)
+            | CommandError::Qr(_)
+            | CommandError::Random(_) => ErrorCode::Internal,
             CommandError::Offline(_) => ErrorCode::Offline,
-            CommandError::SignedOut => ErrorCode::Unauthorized,
+            CommandError::SignedOut | CommandError::NotAGate => ErrorCode::Unauthorized,
             CommandError::Invalid(_) => ErrorCode::Invalid,
             CommandError::NotFound(_) => ErrorCode::NotFound,
         };

@@ -2,14 +2,18 @@
 //!
 //! Thin by design: each command in [`commands`] adapts one call of the device store
 //! (`tongyou-offline-store`) or the platform client (`tongyou-client`) to IPC. Rules live
-//! in `tongyou-core`; the screens live in `ui/`.
+//! in `tongyou-core`; the screens live in `ui/`. Two modules hold more than glue: [`qr`]
+//! draws and reads QR codes on the device, and [`station`] runs gate mode (offline
+//! decisions, the scan log and its upload).
 //!
 //! Command line (used by `cargo xtask run` and the end-to-end tests):
 //! `tongyou-app [--platform URL] [--data-dir DIR]`; `TONGYOU_PLATFORM` also sets the URL.
 
 pub mod commands;
 pub mod error;
+pub mod qr;
 pub mod state;
+pub mod station;
 
 use std::path::PathBuf;
 
@@ -44,40 +48,55 @@ impl LaunchOptions {
 
 /// The app, generic over the runtime so tests can build it on Tauri's mock runtime.
 pub fn builder<R: Runtime>(options: LaunchOptions) -> tauri::Builder<R> {
-    tauri::Builder::<R>::new()
-        .setup(move |app| {
-            let data_dir = match options.data_dir.clone() {
-                Some(dir) => dir,
-                None => app.path().app_data_dir()?,
-            };
-            let platform = options
-                .platform
-                .clone()
-                .or_else(|| std::env::var("TONGYOU_PLATFORM").ok())
-                .unwrap_or_else(|| DEFAULT_PLATFORM.to_owned());
-            app.manage(AppState::open(&data_dir, &platform)?);
-            Ok(())
-        })
-        .invoke_handler(tauri::generate_handler![
-            commands::catalog::startup,
-            commands::catalog::discover,
-            commands::catalog::sync_catalog,
-            commands::preferences::set_language,
-            commands::account::request_code,
-            commands::account::sign_in,
-            commands::account::sign_out,
-            commands::account::session,
-            commands::account::travellers,
-            commands::account::add_traveller,
-            commands::account::remove_traveller,
-            commands::booking::booking_catalog,
-            commands::booking::quote,
-            commands::booking::availability,
-            commands::booking::place_order,
-            commands::booking::orders,
-            commands::booking::order,
-            commands::booking::cashier,
-        ])
+    let builder = tauri::Builder::<R>::new().setup(move |app| {
+        let data_dir = match options.data_dir.clone() {
+            Some(dir) => dir,
+            None => app.path().app_data_dir()?,
+        };
+        let platform = options
+            .platform
+            .clone()
+            .or_else(|| std::env::var("TONGYOU_PLATFORM").ok())
+            .unwrap_or_else(|| DEFAULT_PLATFORM.to_owned());
+        app.manage(AppState::open(&data_dir, &platform)?);
+        Ok(())
+    });
+    with_commands(builder)
+}
+
+/// The command table on a given builder. Tests pass `tauri::test::mock_builder()` with an
+/// [`AppState`] they manage themselves (setup hooks only run in a running event loop),
+/// so IPC calls go through the real names and argument names.
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::catalog::startup,
+        commands::catalog::discover,
+        commands::catalog::sync_catalog,
+        commands::preferences::set_language,
+        commands::account::request_code,
+        commands::account::sign_in,
+        commands::account::sign_out,
+        commands::account::session,
+        commands::account::travellers,
+        commands::account::add_traveller,
+        commands::account::remove_traveller,
+        commands::booking::booking_catalog,
+        commands::booking::quote,
+        commands::booking::availability,
+        commands::booking::place_order,
+        commands::booking::orders,
+        commands::booking::order,
+        commands::booking::cashier,
+        commands::tickets::wallet,
+        commands::tickets::refresh_wallet,
+        commands::tickets::pass_qr,
+        commands::gate::gate_sign_in,
+        commands::gate::gate_station,
+        commands::gate::gate_sync,
+        commands::gate::gate_verify_code,
+        commands::gate::gate_verify_image,
+        commands::gate::gate_sign_out,
+    ])
 }
 
 pub fn run() {
@@ -85,6 +104,16 @@ pub fn run() {
     if let Err(e) = builder::<tauri::Wry>(options).run(tauri::generate_context!()) {
         eprintln!("tongyou: the app could not start: {e}");
         std::process::exit(1);
+    }
+}
+
+/// The demo region's catalog, for unit tests of code that reads one.
+#[cfg(test)]
+pub(crate) fn demo_catalog() -> tongyou_core::catalog::Catalog {
+    let toml = include_str!("../../assets/regions/huangshan.toml");
+    match tongyou_core::catalog::Catalog::from_toml("huangshan.toml", toml) {
+        Ok(catalog) => catalog,
+        Err(e) => panic!("the demo region's data file is invalid: {e}"),
     }
 }
 

@@ -1,12 +1,22 @@
-//! What the shell holds while it runs: the device store, the platform client and the
-//! outcome of the latest sync in this run.
+//! What the shell holds while it runs: the device store, the platform client, the
+//! outcome of the latest sync in this run, and a gate station's decision data.
 
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use tongyou_client::PlatformClient;
+use tongyou_core::gate::GateCheck;
 use tongyou_core::text::Lang;
 use tongyou_offline_store::OfflineStore;
+
+/// The keys and revoked passes of the region a gate stands in, read from the store once
+/// per sync rather than once per scan.
+#[derive(Debug)]
+pub struct GateCache {
+    pub region_id: String,
+    pub check: GateCheck,
+}
 
 pub struct AppState {
     pub store: Arc<OfflineStore>,
@@ -15,6 +25,11 @@ pub struct AppState {
     pub online: Mutex<Option<bool>>,
     /// The operating system's language, used until the tourist picks one.
     pub system_lang: Lang,
+    /// Built on first use and after each gate sync. Its lock is held from the decision to
+    /// the scan being logged, so two scans of one pass cannot both be admitted.
+    pub gate: Mutex<Option<GateCache>>,
+    /// A background upload of the scan log is running: do not start another.
+    pub uploading: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -27,6 +42,8 @@ impl AppState {
             system_lang: sys_locale::get_locale()
                 .map(|tag| Lang::from_tag(&tag))
                 .unwrap_or_default(),
+            gate: Mutex::new(None),
+            uploading: Arc::new(AtomicBool::new(false)),
         })
     }
 }

@@ -109,7 +109,12 @@ pub async fn cashier(
     Ok(state.client.cashier(&payment_id, approve).await?)
 }
 
-fn keep(state: &AppState, account_id: i64, orders: &[Order]) -> Result<(), CommandError> {
+/// Keeps fetched orders on the device; their passes go to the wallet in the same write.
+pub(crate) fn keep(
+    state: &AppState,
+    account_id: i64,
+    orders: &[Order],
+) -> Result<(), CommandError> {
     Ok(state
         .store
         .save_orders(account_id, orders, &chrono::Utc::now().to_rfc3339())?)
@@ -168,10 +173,7 @@ mod tests {
 
     use super::*;
 
-    fn catalog() -> Catalog {
-        let toml = include_str!("../../../assets/regions/huangshan.toml");
-        Catalog::from_toml("huangshan.toml", toml).unwrap()
-    }
+    use crate::demo_catalog as catalog;
 
     fn now() -> chrono::NaiveDateTime {
         "2026-11-22T10:00:00".parse().unwrap()
