@@ -22,7 +22,8 @@ pub struct AppState {
     pub store: Arc<OfflineStore>,
     pub client: PlatformClient,
     /// `None` until the first sync attempt of this run has finished.
-    pub online: Mutex<Option<bool>>,
+    /// Shared with background uploads, which also learn whether the platform answers.
+    pub online: Arc<Mutex<Option<bool>>>,
     /// The operating system's language, used until the tourist picks one.
     pub system_lang: Lang,
     /// Built on first use and after each gate sync. Its lock is held from the decision to
@@ -38,7 +39,7 @@ impl AppState {
         Ok(AppState {
             store: Arc::new(store),
             client: PlatformClient::new(platform)?,
-            online: Mutex::new(None),
+            online: Arc::new(Mutex::new(None)),
             system_lang: sys_locale::get_locale()
                 .map(|tag| Lang::from_tag(&tag))
                 .unwrap_or_default(),

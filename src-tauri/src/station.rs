@@ -243,8 +243,9 @@ fn gate_check<'c>(
 }
 
 /// Tries to upload the log without holding up the gate. Skipped when the app already
-/// knows it is offline or an upload is running; a failure is left for the next sync to
-/// report, and the scans stay pending.
+/// knows it is offline or an upload is running, so a gate scanning with no network tries
+/// once, learns it is offline, and leaves the rest to the next sync. A failure is not
+/// reported here; the scans stay pending and the next sync says why.
 fn upload_in_background(state: &AppState, station: &StoredStation) {
     let offline = matches!(state.online.lock().map(|o| *o), Ok(Some(false)));
     if offline || state.uploading.swap(true, Ordering::AcqRel) {
@@ -253,9 +254,16 @@ fn upload_in_background(state: &AppState, station: &StoredStation) {
     let store = state.store.clone();
     let client = state.client.clone();
     let station = station.clone();
+    let online = state.online.clone();
     let uploading = state.uploading.clone();
     tauri::async_runtime::spawn(async move {
-        let _ = upload_pending(&store, &client, &station).await;
+        let answered = match upload_pending(&store, &client, &station).await {
+            Err(SyncFailure::Platform(e)) => !e.is_offline(),
+            Err(SyncFailure::Store(_)) | Ok(()) => true,
+        };
+        if let Ok(mut online) = online.lock() {
+            *online = Some(answered);
+        }
         uploading.store(false, Ordering::Release);
     });
 }
