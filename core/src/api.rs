@@ -10,8 +10,10 @@ pub use crate::text::{Lang, Text};
 
 mod booking;
 mod gate;
+mod plan;
 pub use booking::*;
 pub use gate::*;
+pub use plan::*;
 
 /// The path prefix of the current API version.
 pub const API_PREFIX: &str = "/api/v1";

@@ -14,6 +14,7 @@
 //! - [`crowd`]: the crowd forecast per sight and hour, and the LB/T 068-2017 levels.
 //! - [`pass`]: the signed pass format behind ticket QR codes, and its offline check.
 //! - [`gate`]: the gate's offline decision (keys, revocations, scope, double entry).
+//! - [`planner`]: three crowd-aware, feasible trip plans from dates, party and taste.
 //! - [`pricing`]: ticket prices by season, age on the visit date and status.
 //! - [`booking`]: combo checks and quotes, linked offers, refunds, replacement hotels.
 //! - [`api`]: every type that crosses a process boundary (HTTP, IPC). Contracts.
@@ -28,5 +29,6 @@ pub mod discover;
 pub mod gate;
 pub mod identity;
 pub mod pass;
+pub mod planner;
 pub mod pricing;
 pub mod text;
