@@ -86,9 +86,9 @@ impl Outcome {
     }
 }
 
-struct Tourist {
-    token: String,
-    travellers: Vec<i64>,
+pub(crate) struct Tourist {
+    pub(crate) token: String,
+    pub(crate) travellers: Vec<i64>,
 }
 
 async fn rush(url: &str, orders: usize, concurrency: usize) -> anyhow::Result<Outcome> {
@@ -188,7 +188,12 @@ async fn rush(url: &str, orders: usize, concurrency: usize) -> anyhow::Result<Ou
 }
 
 /// The `n`th order of the rush.
-fn order(n: usize, tourist: &Tourist, today: chrono::NaiveDate, contested: &str) -> OrderRequest {
+pub(crate) fn order(
+    n: usize,
+    tourist: &Tourist,
+    today: chrono::NaiveDate,
+    contested: &str,
+) -> OrderRequest {
     // Rooms for two across the region: about 850 a night over the 60 nights booked.
     let hotels = [
         ("beihai-hotel", "twin"),
@@ -250,7 +255,7 @@ fn order(n: usize, tourist: &Tourist, today: chrono::NaiveDate, contested: &str)
 }
 
 /// A valid resident ID number (GB 11643 check digit) for the `n`th bench traveller.
-fn resident_id(n: usize) -> String {
+pub(crate) fn resident_id(n: usize) -> String {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: &[u8; 11] = b"10X98765432";
     let body = format!(

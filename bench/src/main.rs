@@ -3,9 +3,12 @@
 //! - `booking [ORDERS] [CONCURRENCY]`: a rush of combo orders against the embedded
 //!   platform on loopback: throughput, latency percentiles and the oversold count.
 //! - `gate [PASSES]`: offline pass verification on one thread, accept and refuse paths.
+//! - `planner [RUNS]`: the time to make three plans for a 3-day trip.
 
 mod booking;
+mod device;
 mod gate;
+mod planner;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -18,6 +21,9 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("booking") => booking::run(number(1, 4_000)?, number(2, 32)?),
         Some("gate") => gate::run(number(1, 50_000)?),
-        _ => anyhow::bail!("usage: tongyou-bench <booking [ORDERS] [CONCURRENCY] | gate [PASSES]>"),
+        Some("planner") => planner::run(number(1, 200)?),
+        _ => anyhow::bail!(
+            "usage: tongyou-bench <booking [ORDERS] [CONCURRENCY] | gate [PASSES] | planner [RUNS]>"
+        ),
     }
 }
