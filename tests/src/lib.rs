@@ -52,6 +52,11 @@ impl Env {
     }
 }
 
+/// A second gate-staff number every test platform accepts (beside the dev platform's own
+/// demo number), so a test can read the platform's gate records while the app holds the
+/// demo number's session.
+pub const TEST_GATE_STAFF: &str = "13900139001";
+
 /// A platform process on a free loopback port; killed when dropped.
 pub struct Platform {
     child: Child,
@@ -59,9 +64,39 @@ pub struct Platform {
 }
 
 impl Platform {
+    /// Starts a platform on a free port.
     pub async fn start(env: &Env, db: &Path) -> Platform {
+        Platform::spawn(env, db, "127.0.0.1:0")
+            .await
+            .expect("the platform did not say where it listens")
+    }
+
+    /// Starts a platform again on the address `earlier` listened on, with the database
+    /// it left: an app launched with that URL finds it back, as after an outage. The port
+    /// was just let go, so a refused bind is tried again for a while.
+    pub async fn restart(env: &Env, db: &Path, earlier: &str) -> Platform {
+        let addr = earlier
+            .strip_prefix("http://")
+            .unwrap_or(earlier)
+            .trim_end_matches('/')
+            .to_owned();
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(platform) = Platform::spawn(env, db, &addr).await {
+                return platform;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the platform could not listen on {addr} again"
+            );
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    }
+
+    /// `None` when the process ended without saying where it listens (a taken port).
+    async fn spawn(env: &Env, db: &Path, bind: &str) -> Option<Platform> {
         let mut child = Command::new(&env.platform)
-            .args(["--bind", "127.0.0.1:0", "--db"])
+            .args(["--bind", bind, "--gate-staff", TEST_GATE_STAFF, "--db"])
             .arg(db)
             .arg("--regions")
             .arg(&env.regions)
@@ -80,9 +115,15 @@ impl Platform {
         });
         let url = tokio::task::spawn_blocking(move || rx.recv_timeout(PATIENCE))
             .await
-            .expect("wait for the platform")
-            .expect("the platform did not say where it listens");
-        Platform { child, url }
+            .expect("wait for the platform");
+        match url {
+            Ok(url) => Some(Platform { child, url }),
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                None
+            }
+        }
     }
 
     pub fn stop(mut self) {

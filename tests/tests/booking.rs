@@ -32,7 +32,7 @@ fn with_wrong_check_digit(id: &str) -> String {
     format!("{body}{wrong}")
 }
 
-async fn find(app: &Client, css: &str) -> fantoccini::elements::Element {
+pub(crate) async fn find(app: &Client, css: &str) -> fantoccini::elements::Element {
     app.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
@@ -47,7 +47,7 @@ async fn value_of(app: &Client, css: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn type_into(app: &Client, css: &str, text: &str) {
+pub(crate) async fn type_into(app: &Client, css: &str, text: &str) {
     let input = find(app, css).await;
     input.clear().await.unwrap();
     input.send_keys(text).await.unwrap();
@@ -77,7 +77,11 @@ async fn add_traveller(app: &Client, name: &str, id_number: &str) {
 
 /// A fresh platform and device, signed in with one saved traveller, on the Book screen
 /// with that traveller chosen.
-async fn ready_to_book(env: &Env, dir: &std::path::Path, name: &str) -> (Platform, Client) {
+pub(crate) async fn ready_to_book(
+    env: &Env,
+    dir: &std::path::Path,
+    name: &str,
+) -> (Platform, Client) {
     let platform = Platform::start(env, &dir.join("platform.db")).await;
     let app = open_app(env, &platform.url, &dir.join("device")).await;
     resize(&app, 390, 844).await;

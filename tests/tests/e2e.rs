@@ -4,3 +4,4 @@
 mod booking;
 mod discover;
 mod platform_page;
+mod tickets;
