@@ -192,11 +192,13 @@ pub async fn sync_once(ctx: Ctx) {
         }
         Err(e) => ctx.error.set(Some(e.message)),
     }
-    // A gate uploads its scans and fetches revocations whenever it can.
-    if ctx.station.with_untracked(Option::is_some)
-        && let Ok(station) = ipc::gate_sync().await
-    {
-        ctx.station.set(Some(station));
+    // A gate uploads its scans and fetches revocations whenever it can (being offline is
+    // not an error there: the station says so itself).
+    if ctx.station.with_untracked(Option::is_some) {
+        match ipc::gate_sync().await {
+            Ok(station) => ctx.station.set(Some(station)),
+            Err(e) => ctx.error.set(Some(e.message)),
+        }
     }
 }
 

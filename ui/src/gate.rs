@@ -11,7 +11,7 @@ use tongyou_core::api::{ApiError, ErrorCode, GateResult, GateSignIn, Lang, Text}
 use wasm_bindgen::JsCast;
 
 use crate::account::{CodeForm, MobileAndCode};
-use crate::app::{Ctx, Tab};
+use crate::app::{Ctx, Tab, sync_once};
 use crate::i18n::{self, Msg, t};
 use crate::ipc;
 use crate::orders::short_time;
@@ -220,10 +220,8 @@ fn Station() -> impl IntoView {
     let sync = move |_| {
         syncing.set(true);
         spawn_local(async move {
-            match ipc::gate_sync().await {
-                Ok(station) => ctx.station.set(Some(station)),
-                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
-            }
+            // The whole sync, so the network badge catches up too, not only the gate.
+            sync_once(ctx).await;
             syncing.set(false);
         });
     };
@@ -254,7 +252,8 @@ fn Station() -> impl IntoView {
                     <header class="card station-head">
                         <div class="station-name">
                             <h1 data-test="gate-name">{s.gate_name.get(lang).to_owned()}</h1>
-                            <p class="hint">{format!("{} · {} {}", s.region_name.get(lang), t(lang, Msg::Staff), s.staff)}</p>
+                            <p class="hint">{s.region_name.get(lang).to_owned()}</p>
+                            <p class="hint">{format!("{} {}", t(lang, Msg::Staff), s.staff)}</p>
                         </div>
                         <button class="secondary" data-test="gate-sync" disabled=move || syncing.get() on:click=sync>
                             {move || t(lang, if syncing.get() { Msg::Syncing } else { Msg::SyncNow })}

@@ -28,6 +28,22 @@ pub fn TicketsScreen() -> impl IntoView {
     let stale = RwSignal::new(None::<Staleness>);
     let open = RwSignal::new(None::<WalletPass>);
 
+    // The platform's copy, when someone is signed in (only an account has passes there).
+    let refresh = move || {
+        if ctx.session.with_untracked(Option::is_none) {
+            return;
+        }
+        spawn_local(async move {
+            match ipc::refresh_wallet().await {
+                Ok(list) => {
+                    passes.set(Some(list));
+                    stale.set(None);
+                }
+                Err(e) if e.code == ErrorCode::Offline => stale.set(Some(Staleness::Offline)),
+                Err(e) => stale.set(Some(Staleness::Failed(ctx.explain(&e)))),
+            }
+        });
+    };
     spawn_local(async move {
         match ipc::wallet().await {
             Ok(list) => passes.set(Some(list)),
@@ -36,17 +52,13 @@ pub fn TicketsScreen() -> impl IntoView {
                 ctx.error.set(Some(ctx.explain(&e)));
             }
         }
-        // Only an account has passes on the platform; signed out, the device's are all.
-        if ctx.session.with_untracked(Option::is_none) {
-            return;
-        }
-        match ipc::refresh_wallet().await {
-            Ok(list) => {
-                passes.set(Some(list));
-                stale.set(None);
-            }
-            Err(e) if e.code == ErrorCode::Offline => stale.set(Some(Staleness::Offline)),
-            Err(e) => stale.set(Some(Staleness::Failed(ctx.explain(&e)))),
+        refresh();
+    });
+    // Back online after an offline refresh: try again, so the note's promise holds.
+    Effect::new(move |_| {
+        let online = ctx.status.with(|s| s.online == Some(true));
+        if online && stale.with_untracked(|s| *s == Some(Staleness::Offline)) {
+            refresh();
         }
     });
 
