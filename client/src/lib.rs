@@ -11,9 +11,9 @@ use reqwest::header::{ETAG, IF_NONE_MATCH};
 use serde::de::DeserializeOwned;
 use tongyou_core::api::{
     API_PREFIX, ApiError, Availability, CashierAction, CatalogSnapshot, CodeRequest, CodeSent,
-    ErrorCode, Fault, GateCount, GateScan, GateSession, GateSignIn, Health, Order, OrderRequest,
-    RegionSummary, RevocationDelta, ScanReceipt, ScanUpload, Session, SignIn, Traveller,
-    TravellerInput,
+    CrowdForecast, ErrorCode, Fault, GateCount, GateScan, GateSession, GateSignIn, Health, Order,
+    OrderRequest, Plan, PlanRequest, RegionSummary, RevocationDelta, ScanReceipt, ScanUpload,
+    SensorReading, Session, SignIn, Traveller, TravellerInput,
 };
 
 /// The header that makes a write safe to retry: the same key replays the first answer.
@@ -346,7 +346,10 @@ impl PlatformClient {
 
     /// The scans the platform has recorded for the gate's region, newest first.
     pub async fn gate_scans(&self, gate_token: &str) -> Result<Vec<GateScan>, ClientError> {
-        let request = self.http.get(self.url("/gate/scans")).bearer_auth(gate_token);
+        let request = self
+            .http
+            .get(self.url("/gate/scans"))
+            .bearer_auth(gate_token);
         decode(request.send().await.map_err(offline)?).await
     }
 
@@ -358,6 +361,34 @@ impl PlatformClient {
     ) -> Result<Vec<GateCount>, ClientError> {
         self.get_json(&format!("/regions/{region_id}/gate-counts/{date}"))
             .await
+    }
+
+    /// Each sight's forecast crowding by hour on a region-local date (`YYYY-MM-DD`).
+    pub async fn crowd(&self, region_id: &str, date: &str) -> Result<CrowdForecast, ClientError> {
+        self.get_json(&format!("/regions/{region_id}/crowd/{date}"))
+            .await
+    }
+
+    /// Three plans for a trip. When none is possible the answer is an `invalid` error whose
+    /// one field names the blocking constraint.
+    pub async fn plans(&self, request: &PlanRequest) -> Result<Vec<Plan>, ClientError> {
+        let response = self.http.post(self.url("/plans")).json(request);
+        decode(response.send().await.map_err(offline)?).await
+    }
+
+    /// Dev platforms only: feeds a simulated sensor's head count at a sight.
+    pub async fn dev_sensor(&self, reading: &SensorReading) -> Result<(), ClientError> {
+        let response = self
+            .http
+            .post(self.url("/dev/sensors"))
+            .json(reading)
+            .send()
+            .await
+            .map_err(offline)?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        decode::<serde_json::Value>(response).await.map(drop)
     }
 
     fn url(&self, path: &str) -> String {

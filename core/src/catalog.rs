@@ -204,6 +204,10 @@ pub struct Sight {
     pub hours: Option<OpeningHours>,
     /// How long a typical visit takes.
     pub visit_minutes: u16,
+    /// People the sight holds comfortably at once (its instantaneous carrying capacity in
+    /// LB/T 068-2017 terms): what a live head count is measured against.
+    #[serde(default)]
+    pub capacity: Option<u32>,
     #[serde(default)]
     pub tags: Vec<String>,
 }

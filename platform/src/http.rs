@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+mod crowd;
 mod gate;
 
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Path, Request, State};
@@ -13,16 +14,19 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use tongyou_core::api::{
     API_PREFIX, ApiError, Availability, CashierAction, CatalogSnapshot, CodeRequest, CodeSent,
-    Combo, ErrorCode, Fault, FaultStep, FaultTarget, FieldError, GateCount, GateScan, GateSession,
-    GateSignIn, Guest, Health, HotelStay, IdKind, IssuedPass, Order, OrderRequest, OrderState,
-    OrderTraveller, PassState, Payment, PaymentCallback, PaymentMethod, PaymentState, Provider,
-    PublicKey, Quote, QuoteLine, RegionSummary, RevocationDelta, ScanReceipt, ScanUpload, Session,
-    ShuttleSeat, SignIn, SubOrder, SubOrderState, Traveller, TravellerInput,
+    Combo, CrowdForecast, ErrorCode, Fault, FaultStep, FaultTarget, FieldError, GateCount,
+    GateScan, GateSession, GateSignIn, Guest, Health, HotelStay, IdKind, IssuedPass, OnTheDay,
+    Order, OrderRequest, OrderState, OrderTraveller, PassState, Payment, PaymentCallback,
+    PaymentMethod, PaymentState, Plan, PlanDay, PlanKind, PlanParty, PlanRequest, PlanStep,
+    Profile, Provider, PublicKey, Quote, QuoteLine, RegionSummary, RevocationDelta, ScanReceipt,
+    ScanUpload, SensorReading, Session, ShuttleSeat, SightCrowd, SignIn, StepKind, SubOrder,
+    SubOrderState, Traveller, TravellerInput,
 };
 use tongyou_core::gate::Refusal;
 use utoipa::OpenApi;
 
 use crate::accounts::{AccountError, Accounts};
+use crate::crowd::{CrowdError, Crowds};
 use crate::gates::{GateError, Gates};
 use crate::orders::{Booking, BookingError};
 use crate::payments::PaymentError;
@@ -37,6 +41,7 @@ pub struct AppState {
     pub accounts: Arc<Accounts>,
     pub booking: Arc<Booking>,
     pub gates: Arc<Gates>,
+    pub crowds: Arc<Crowds>,
     /// Serves the dev-only endpoints (sign-in codes, fault switches, the sweep trigger).
     pub dev_mode: bool,
     /// Sagas run at most this many at once. They all write through one database
@@ -62,6 +67,12 @@ impl FromRef<AppState> for Arc<Gates> {
     }
 }
 
+impl FromRef<AppState> for Arc<Crowds> {
+    fn from_ref(state: &AppState) -> Arc<Crowds> {
+        Arc::clone(&state.crowds)
+    }
+}
+
 impl FromRef<AppState> for Store {
     fn from_ref(state: &AppState) -> Store {
         Arc::clone(&state.catalog)
@@ -84,7 +95,7 @@ impl FromRef<AppState> for Arc<Accounts> {
         health, list_regions, region_catalog, availability, request_code, sign_in, list_travellers,
         add_traveller, remove_traveller, place_order, list_orders, get_order, cancel_order,
         payment_callback, cashier, public_keys, gate::sign_in, gate::revocations,
-        gate::upload_scans, gate::scans, gate::counts
+        gate::upload_scans, gate::scans, gate::counts, crowd::forecast, crowd::plans
     ),
     components(schemas(
         ApiError, FieldError, Health, RegionSummary, CatalogSnapshot, CodeRequest, CodeSent, SignIn, Session,
@@ -92,7 +103,9 @@ impl FromRef<AppState> for Arc<Accounts> {
         QuoteLine, OrderRequest, OrderTraveller, PaymentMethod, Order, OrderState, SubOrder,
         SubOrderState, Provider, Payment, PaymentState, IssuedPass, PassState, PaymentCallback,
         CashierAction, PublicKey, Fault, FaultTarget, FaultStep, GateSignIn, GateSession,
-        RevocationDelta, GateScan, ScanUpload, ScanReceipt, GateCount, Refusal
+        RevocationDelta, GateScan, ScanUpload, ScanReceipt, GateCount, Refusal, CrowdForecast,
+        SightCrowd, SensorReading, PlanRequest, PlanParty, Profile, Plan, PlanKind, PlanDay,
+        PlanStep, StepKind, OnTheDay
     )),
     modifiers(&BearerAuth)
 )]
@@ -132,6 +145,9 @@ pub fn router(state: AppState) -> Router {
         .route("/gate/revocations", get(gate::revocations))
         .route("/gate/scans", get(gate::scans).post(gate::upload_scans))
         .route("/regions/{id}/gate-counts/{date}", get(gate::counts))
+        .route("/regions/{id}/crowd/{date}", get(crowd::forecast))
+        .route("/plans", post(crowd::plans))
+        .route("/dev/sensors", post(crowd::feed))
         .route("/dev/faults", post(set_fault).delete(clear_faults))
         .route("/dev/sweep", post(dev_sweep))
         .route("/dev/held", get(dev_held))
@@ -161,6 +177,18 @@ pub enum HttpError {
     Booking(BookingError),
     #[error(transparent)]
     Gate(GateError),
+    #[error(transparent)]
+    Crowd(CrowdError),
+}
+
+impl From<CrowdError> for HttpError {
+    fn from(e: CrowdError) -> Self {
+        match e {
+            CrowdError::Booking(b) => HttpError::from(b),
+            CrowdError::Store(s) => HttpError::Store(s),
+            other => HttpError::Crowd(other),
+        }
+    }
 }
 
 impl From<GateError> for HttpError {
@@ -208,6 +236,15 @@ impl IntoResponse for HttpError {
                 (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid)
             }
             HttpError::BadBody(_) => (StatusCode::BAD_REQUEST, ErrorCode::Invalid),
+            HttpError::Crowd(CrowdError::Invalid(_) | CrowdError::Blocked(_)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid)
+            }
+            HttpError::Crowd(CrowdError::UnknownRegion(_)) => {
+                (StatusCode::NOT_FOUND, ErrorCode::NotFound)
+            }
+            HttpError::Crowd(CrowdError::Booking(_) | CrowdError::Store(_)) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
+            }
             HttpError::Gate(GateError::Invalid(_)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid)
             }
@@ -235,7 +272,9 @@ impl IntoResponse for HttpError {
         let fields = match self {
             HttpError::Account(A::Invalid(ref fields))
             | HttpError::Booking(B::Invalid(ref fields))
-            | HttpError::Gate(GateError::Invalid(ref fields)) => fields.clone(),
+            | HttpError::Gate(GateError::Invalid(ref fields))
+            | HttpError::Crowd(CrowdError::Invalid(ref fields)) => fields.clone(),
+            HttpError::Crowd(CrowdError::Blocked(ref blocked)) => vec![blocked.clone()],
             _ => Vec::new(),
         };
         if status.is_server_error() {

@@ -14,6 +14,8 @@
 //! - [`payments`]: the simulated payment provider (wallet, redirect + signed callback).
 //! - [`signer`]: Ed25519 pass signing with rotating key ids.
 //! - [`orders`]: the booking saga, orders and sub-orders, idempotency, the hold sweeper.
+//! - [`crowd`]: the crowd forecast with tickets sold, gate counts and live sensors, and
+//!   trip planning on it.
 //! - [`gates`]: gate staff posts, the revocation log gates sync, uploaded scan logs and
 //!   turnstile counts.
 //! - [`store`]: the storage trait; [`sqlite`] its embedded default.
@@ -21,6 +23,7 @@
 
 pub mod accounts;
 pub mod config;
+pub mod crowd;
 pub mod gates;
 pub mod http;
 pub mod inventory;
@@ -122,6 +125,13 @@ pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
         &config.gate_staff(),
         Arc::clone(&clock),
     ));
+    let crowds = Arc::new(crowd::Crowds::new(
+        Arc::clone(&store),
+        Arc::clone(&booking),
+        &catalogs,
+        tongyou_core::calendar::HolidayCalendar::china(),
+        Arc::clone(&clock),
+    ));
     booking
         .recover()
         .context("finishing orders a previous run left open")?;
@@ -130,6 +140,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
         accounts,
         booking: Arc::clone(&booking),
         gates,
+        crowds,
         dev_mode: config.dev_mode,
         sagas: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -838,6 +838,62 @@ impl Booking {
         })
     }
 
+    /// What is left to sell for a trip from `start` over `days`: entry places on the first
+    /// day per slot, and summit rooms for each night, as the planner wants them.
+    pub fn vacancy(
+        &self,
+        catalog: &Catalog,
+        start: NaiveDate,
+        days: u8,
+    ) -> Result<tongyou_core::planner::Vacancy, BookingError> {
+        let mut vacancy = tongyou_core::planner::Vacancy::default();
+        let scenic = self.provider(Module::Scenic);
+        for slot in &catalog.slots {
+            let item = Item::Entry {
+                slot_id: slot.id.clone(),
+                people: 0,
+            };
+            let left = scenic.remaining(catalog, start, &item).map_err(store_of)?;
+            vacancy.slots.insert((start, slot.id.clone()), left);
+        }
+        let hotels = self.provider(Module::Hotel);
+        for night in (0..days.saturating_sub(1)).map(|i| start + Duration::days(i64::from(i))) {
+            for hotel in &catalog.hotels {
+                for room in &hotel.room_types {
+                    let item = Item::Room {
+                        hotel_id: hotel.id.clone(),
+                        room_type_id: room.id.clone(),
+                        rooms: 0,
+                        nights: 1,
+                    };
+                    let left = hotels.remaining(catalog, night, &item).map_err(store_of)?;
+                    vacancy
+                        .rooms
+                        .insert((night, hotel.id.clone(), room.id.clone()), left);
+                }
+            }
+        }
+        Ok(vacancy)
+    }
+
+    /// Entry tickets sold or held for a date, all slots together.
+    pub fn entries_sold(&self, catalog: &Catalog, date: NaiveDate) -> Result<u32, BookingError> {
+        let scenic = self.provider(Module::Scenic);
+        let mut sold = 0;
+        for slot in &catalog.slots {
+            let item = Item::Entry {
+                slot_id: slot.id.clone(),
+                people: 0,
+            };
+            sold += slot.quota
+                - scenic
+                    .remaining(catalog, date, &item)
+                    .map_err(store_of)?
+                    .min(slot.quota);
+        }
+        Ok(sold)
+    }
+
     /// Signs the passes of a confirmed sub-order: one real-name pass per traveller for entry,
     /// one for the whole party per ride, rental or shuttle departure.
     fn passes_for(

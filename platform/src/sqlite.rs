@@ -21,6 +21,7 @@ const MIGRATIONS: &[M<'static>] = &[
     )),
     M::up(include_str!("../migrations/20261122_0004_booking.sql")),
     M::up(include_str!("../migrations/20261122_0005_gates.sql")),
+    M::up(include_str!("../migrations/20261122_0006_crowd.sql")),
 ];
 
 pub struct SqliteStore {

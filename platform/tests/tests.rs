@@ -7,6 +7,7 @@ mod accounts;
 mod booking;
 mod catalog;
 mod gates;
+mod planning;
 mod startup;
 
 use tongyou_platform::{Config, RunningPlatform};

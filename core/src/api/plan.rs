@@ -148,3 +148,45 @@ pub struct PlanBlocked {
     pub constraint: String,
     pub message: Text,
 }
+
+/// The crowd forecast of a region on a date, per sight and hour.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CrowdForecast {
+    pub region_id: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// What kind of day it is (workday, weekend, a holiday and which day of it, a make-up
+    /// working day).
+    pub day: Text,
+    /// Expected share of the region's daily capacity, percent.
+    pub day_percent: u8,
+    pub sights: Vec<SightCrowd>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SightCrowd {
+    pub sight_id: String,
+    pub name: Text,
+    /// Forecast percent for each hour 0–23, region-local.
+    pub hours: Vec<u8>,
+    /// The live level from the sight's sensor, when a reading is recent (percent).
+    #[serde(default)]
+    pub live: Option<u8>,
+    /// When that reading was taken (RFC 3339).
+    #[serde(default)]
+    pub live_at: Option<String>,
+}
+
+/// A head count at a sight from its sensor (turnstile or camera counter).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SensorReading {
+    pub region_id: String,
+    pub sight_id: String,
+    /// People at the sight now.
+    pub people: u32,
+    /// RFC 3339.
+    pub at: String,
+}
