@@ -190,3 +190,13 @@ pub struct SensorReading {
     /// RFC 3339.
     pub at: String,
 }
+
+/// Plans as the app shows them (IPC): from the platform when it answers, else made on the
+/// device from the crowd model alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TripPlans {
+    pub plans: Vec<Plan>,
+    /// True when the platform planned on live availability and forecast; false when the
+    /// device planned offline (places and rooms left were not checked).
+    pub live: bool,
+}
