@@ -1,11 +1,14 @@
-//! The signed-in tourist on this device: the session (so a restart stays signed in) and
-//! the last fetched copy of each of their orders, passes included, so the order page and
-//! the ticket wallet work with no network. This module stores what the platform said; it
-//! decides nothing about orders.
+//! The signed-in tourist on this device: the session (so a restart stays signed in), the
+//! saved travellers, and the last fetched copy of each of their orders, passes included,
+//! so the order page and the ticket wallet work with no network. This module stores what
+//! the platform said; it decides nothing about orders. Writes the tourist made that the
+//! platform has not answered yet live in [`crate::outbox`] and are laid over the saved
+//! travellers when they are read.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use tongyou_core::api::{Order, Session, Traveller};
 
+use crate::outbox::{OutboxWrite, pending_entries};
 use crate::{OfflineStore, StoreError};
 
 impl OfflineStore {
@@ -36,22 +39,36 @@ impl OfflineStore {
         Ok(())
     }
 
-    /// Keeps `account_id`'s saved travellers (masked ID numbers only, as the platform
-    /// returns them), so the Book screen can price a party offline.
+    /// Keeps `account_id`'s saved travellers as the platform listed them (masked ID
+    /// numbers only), so the Book screen can price a party offline.
     pub fn save_travellers(
         &self,
         account_id: i64,
         travellers: &[Traveller],
     ) -> Result<(), StoreError> {
-        let json = serde_json::to_string(travellers)?;
-        self.set_setting(&format!("travellers.{account_id}"), &json)
+        let conn = self.conn()?;
+        write_travellers(&conn, account_id, travellers)
     }
 
+    /// The saved travellers as the device shows them: the platform's list with the
+    /// account's pending writes laid over it, in the order they were made. A traveller
+    /// still to be added has the provisional id `-entry id`.
     pub fn travellers(&self, account_id: i64) -> Result<Vec<Traveller>, StoreError> {
-        match self.setting(&format!("travellers.{account_id}"))? {
-            Some(json) => Ok(serde_json::from_str(&json)?),
-            None => Ok(Vec::new()),
+        let conn = self.conn()?;
+        let mut list = saved_travellers(&conn, account_id)?;
+        for entry in pending_entries(&conn, account_id)? {
+            match entry.write {
+                OutboxWrite::AddTraveller { shown, .. } => list.push(Traveller {
+                    id: -entry.id,
+                    ..shown
+                }),
+                OutboxWrite::RemoveTraveller { traveller_id, .. } => {
+                    list.retain(|t| t.id != traveller_id);
+                }
+                OutboxWrite::CancelOrder { .. } => {}
+            }
         }
+        Ok(list)
     }
 
     /// Keeps the latest copy of each order and writes its passes to the wallet, all in one
@@ -62,20 +79,9 @@ impl OfflineStore {
         orders: &[Order],
         fetched_at: &str,
     ) -> Result<(), StoreError> {
-        let rows = orders
-            .iter()
-            .map(|o| Ok((o, serde_json::to_string(o)?)))
-            .collect::<Result<Vec<_>, serde_json::Error>>()?;
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
-        for (order, json) in rows {
-            tx.execute(
-                "INSERT OR REPLACE INTO order_copy (order_id, account_id, created_at, order_json, fetched_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![order.id, account_id, order.created_at, json, fetched_at],
-            )?;
-            crate::wallet::write_passes(&tx, account_id, order, fetched_at)?;
-        }
+        write_orders(&tx, account_id, orders, fetched_at)?;
         tx.commit()?;
         Ok(())
     }
@@ -107,6 +113,65 @@ impl OfflineStore {
         }
         Ok(orders)
     }
+}
+
+/// Order copies and their passes, inside the caller's transaction.
+pub(crate) fn write_orders(
+    tx: &Transaction<'_>,
+    account_id: i64,
+    orders: &[Order],
+    fetched_at: &str,
+) -> Result<(), StoreError> {
+    let rows = orders
+        .iter()
+        .map(|o| Ok((o, serde_json::to_string(o)?)))
+        .collect::<Result<Vec<_>, serde_json::Error>>()?;
+    for (order, json) in rows {
+        tx.execute(
+            "INSERT OR REPLACE INTO order_copy (order_id, account_id, created_at, order_json, fetched_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![order.id, account_id, order.created_at, json, fetched_at],
+        )?;
+        crate::wallet::write_passes(tx, account_id, order, fetched_at)?;
+    }
+    Ok(())
+}
+
+/// The platform's list as last kept, without pending writes.
+pub(crate) fn saved_travellers(
+    conn: &Connection,
+    account_id: i64,
+) -> Result<Vec<Traveller>, StoreError> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT value FROM setting WHERE key = ?1",
+            [travellers_key(account_id)],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(json
+        .map(|j| serde_json::from_str(&j))
+        .transpose()?
+        .unwrap_or_default())
+}
+
+pub(crate) fn write_travellers(
+    conn: &Connection,
+    account_id: i64,
+    travellers: &[Traveller],
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)",
+        params![
+            travellers_key(account_id),
+            serde_json::to_string(travellers)?
+        ],
+    )?;
+    Ok(())
+}
+
+fn travellers_key(account_id: i64) -> String {
+    format!("travellers.{account_id}")
 }
 
 #[cfg(test)]

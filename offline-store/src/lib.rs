@@ -6,11 +6,13 @@
 //!
 //! - [`account`]: the signed-in session, saved travellers and order copies.
 //! - [`wallet`]: every pass of those orders, written with them, for the Tickets screen.
+//! - [`outbox`]: the tourist's writes made offline, kept until the platform answers.
 //! - [`gate`]: a gate station's keys, revocations and scan log.
 //! - [`sync`]: catalogs from the platform.
 
 pub mod account;
 pub mod gate;
+pub mod outbox;
 pub mod sync;
 pub mod wallet;
 
@@ -30,6 +32,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/20261122_0001_catalog.sql")),
     M::up(include_str!("../migrations/20261122_0002_account.sql")),
     M::up(include_str!("../migrations/20261122_0003_wallet_gate.sql")),
+    M::up(include_str!("../migrations/20261122_0004_outbox.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +48,9 @@ pub enum StoreError {
     Invalid { what: &'static str, why: String },
     #[error("local database lock poisoned by a panic")]
     Poisoned,
+    /// The system would not give random bytes (for an idempotency key).
+    #[error("no randomness from the system: {0}")]
+    Random(String),
 }
 
 /// The stable text a unit enum (a pass state, a refusal) is stored as: its JSON name, so
@@ -242,6 +248,26 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(Migrations::from_slice(MIGRATIONS).validate().is_ok());
+    }
+
+    #[test]
+    fn a_device_from_before_the_outbox_keeps_its_data_and_gains_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("device.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            // The schema as devices had it before the outbox.
+            Migrations::from_slice(&MIGRATIONS[..3])
+                .to_latest(&mut conn)
+                .unwrap();
+            conn.execute("INSERT INTO setting (key, value) VALUES ('lang', 'en')", [])
+                .unwrap();
+        }
+        let store = OfflineStore::open(&path).unwrap();
+        assert_eq!(store.preferences().unwrap().lang, Some(Lang::En));
+        let write = crate::outbox::OutboxWrite::CancelOrder { order_id: 1 };
+        let entry = store.enqueue(7, &write, "t").unwrap();
+        assert_eq!(store.pending(7).unwrap(), [entry]);
     }
 
     #[test]

@@ -1,11 +1,12 @@
-//! Passes and gate scans survive the app being killed mid-write.
+//! Passes, gate scans and queued writes survive the app being killed mid-write.
 //!
-//! The parent test re-runs this test binary as a child that writes orders (with passes)
-//! and gate scans in a tight loop, printing a line after each commit. The parent kills it
+//! The parent test re-runs this test binary as a child that writes orders (with passes),
+//! gate scans and outbox entries in a tight loop, printing a line after each commit. The parent kills it
 //! (SIGKILL) after a varying delay, several rounds over one database, and checks after
 //! each: the store opens and migrates, SQLite's integrity check passes, every order copy
 //! has all its passes in the wallet and every pass its order copy (nothing half-written),
-//! and everything the child reported committed is there (nothing lost).
+//! and everything the child reported committed is there (nothing lost), queued writes
+//! with the idempotency key they were given.
 
 use std::collections::BTreeMap;
 use std::hash::BuildHasher;
@@ -22,21 +23,24 @@ use tongyou_core::catalog::Fen;
 use tongyou_core::gate::Refusal;
 use tongyou_core::text::Text;
 use tongyou_offline_store::OfflineStore;
+use tongyou_offline_store::outbox::OutboxWrite;
 
 const CHILD_ENV: &str = "TONGYOU_CRASH_CHILD";
 const ROUND_ENV: &str = "TONGYOU_CRASH_ROUND";
 const ACCOUNT: i64 = 7;
 const ROUNDS: u64 = 6;
 
-/// What a child said it committed: order id → number of passes, and scan nonces.
+/// What a child said it committed: order id → number of passes, scan nonces, and
+/// outbox entry id → idempotency key.
 #[derive(Default)]
 struct Reported {
     orders: BTreeMap<i64, usize>,
     scans: Vec<String>,
+    outbox: BTreeMap<i64, String>,
 }
 
 #[test]
-fn passes_and_scans_survive_a_kill_mid_write() {
+fn passes_scans_and_queued_writes_survive_a_kill_mid_write() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("device.db");
     let mut all = Reported::default();
@@ -47,12 +51,14 @@ fn passes_and_scans_survive_a_kill_mid_write() {
             "round {round}: the child committed nothing before it was killed"
         );
         eprintln!(
-            "round {round}: {} orders, {} scans reported",
+            "round {round}: {} orders, {} scans, {} queued writes reported",
             reported.orders.len(),
-            reported.scans.len()
+            reported.scans.len(),
+            reported.outbox.len()
         );
         all.orders.extend(reported.orders);
         all.scans.extend(reported.scans);
+        all.outbox.extend(reported.outbox);
         check_after_crash(&db, &all);
     }
 }
@@ -87,6 +93,10 @@ fn crash_child_writes_until_killed() {
             .record_scan(&scan(&nonce, &order.passes[0].pass_id))
             .unwrap();
         println!("scan {nonce}");
+        let queued = store
+            .enqueue(ACCOUNT, &OutboxWrite::CancelOrder { order_id: id }, "now")
+            .unwrap();
+        println!("outbox {} {}", queued.id, queued.idempotency_key);
         previous = Some(order);
     }
 }
@@ -147,6 +157,11 @@ fn parse_report(lines: &[String]) -> Reported {
                     .insert(id.parse().unwrap(), passes.parse().unwrap());
             }
             ["scan", nonce] => reported.scans.push((*nonce).to_owned()),
+            ["outbox", id, key] => {
+                reported
+                    .outbox
+                    .insert(id.parse().unwrap(), (*key).to_owned());
+            }
             // libtest's own lines, and a line cut off by the kill.
             _ => {}
         }
@@ -203,6 +218,12 @@ fn check_after_crash(db: &Path, reported: &Reported) {
         .collect();
     for nonce in &reported.scans {
         assert!(logged.contains(nonce), "reported scan {nonce} is gone");
+    }
+    let queued = store.pending(ACCOUNT).unwrap();
+    for (id, key) in &reported.outbox {
+        let entry = queued.iter().find(|e| e.id == *id);
+        let entry = entry.unwrap_or_else(|| panic!("reported queued write {id} is gone"));
+        assert_eq!(&entry.idempotency_key, key, "a write keeps its key");
     }
 }
 
