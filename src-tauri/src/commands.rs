@@ -5,5 +5,6 @@ pub mod account;
 pub mod booking;
 pub mod catalog;
 pub mod gate;
+pub mod outbox;
 pub mod preferences;
 pub mod tickets;

@@ -2,15 +2,17 @@
 //!
 //! Thin by design: each command in [`commands`] adapts one call of the device store
 //! (`tongyou-offline-store`) or the platform client (`tongyou-client`) to IPC. Rules live
-//! in `tongyou-core`; the screens live in `ui/`. Two modules hold more than glue: [`qr`]
-//! draws and reads QR codes on the device, and [`station`] runs gate mode (offline
-//! decisions, the scan log and its upload).
+//! in `tongyou-core`; the screens live in `ui/`. Three modules hold more than glue: [`qr`]
+//! draws and reads QR codes on the device, [`station`] runs gate mode (offline
+//! decisions, the scan log and its upload), and [`outbox`] sends the tourist's writes
+//! made offline once the platform answers.
 //!
 //! Command line (used by `cargo xtask run` and the end-to-end tests):
 //! `tongyou-app [--platform URL] [--data-dir DIR]`; `TONGYOU_PLATFORM` also sets the URL.
 
 pub mod commands;
 pub mod error;
+pub mod outbox;
 pub mod qr;
 pub mod state;
 pub mod station;
@@ -87,6 +89,9 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::booking::orders,
         commands::booking::order,
         commands::booking::cashier,
+        commands::booking::cancel_order,
+        commands::outbox::outbox,
+        commands::outbox::outbox_dismiss,
         commands::tickets::wallet,
         commands::tickets::refresh_wallet,
         commands::tickets::pass_qr,

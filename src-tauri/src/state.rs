@@ -1,5 +1,6 @@
 //! What the shell holds while it runs: the device store, the platform client, the
-//! outcome of the latest sync in this run, and a gate station's decision data.
+//! outcome of the latest sync in this run, the outbox's drain lock, and a gate station's
+//! decision data.
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -31,6 +32,9 @@ pub struct AppState {
     pub gate: Mutex<Option<GateCache>>,
     /// A background upload of the scan log is running: do not start another.
     pub uploading: Arc<AtomicBool>,
+    /// Held while the outbox drains (across platform calls), so two drains never send
+    /// the same write at once.
+    pub draining: tauri::async_runtime::Mutex<()>,
 }
 
 impl AppState {
@@ -45,6 +49,7 @@ impl AppState {
                 .unwrap_or_default(),
             gate: Mutex::new(None),
             uploading: Arc::new(AtomicBool::new(false)),
+            draining: tauri::async_runtime::Mutex::new(()),
         })
     }
 }

@@ -1,10 +1,13 @@
 //! The app shell against a real platform on 127.0.0.1, through the real command table on
 //! Tauri's mock runtime (so argument names are the ones the UI sends): the ticket wallet
-//! and its QR code with the platform gone, and a gate station signing in, deciding
-//! offline, and uploading its log once however often it is sent.
+//! and its QR code with the platform gone, a gate station signing in, deciding offline,
+//! and uploading its log once however often it is sent, and the tourist's own writes
+//! made offline reaching the platform once (`outbox`).
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod outbox;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -1,11 +1,14 @@
 //! Account commands: sign-in with a one-time code, the session kept on the device, and
-//! saved travellers (常用旅客). The session token never crosses IPC: the shell keeps it
-//! in the device store and adds it to platform calls itself.
+//! saved travellers (常用旅客), added and removed through the outbox so both work
+//! offline. The session token never crosses IPC: the shell keeps it in the device store
+//! and adds it to platform calls itself.
 
 use tauri::State;
 use tongyou_core::api::{CodeSent, ErrorCode, Session, Traveller, TravellerInput};
+use tongyou_offline_store::outbox::{OutboxWrite, SendFailure};
 
 use crate::error::CommandError;
+use crate::outbox::{self, Drain};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -39,50 +42,96 @@ pub fn session(state: State<'_, AppState>) -> Result<Option<Session>, CommandErr
     Ok(state.store.session()?.map(without_token))
 }
 
-/// Saved travellers: fresh from the platform when it answers, else the device's copy.
+/// Saved travellers: fresh from the platform when it answers (after sending the outbox),
+/// else the device's copy; either way with writes still waiting laid over them.
 #[tauri::command]
 pub async fn travellers(state: State<'_, AppState>) -> Result<Vec<Traveller>, CommandError> {
     let session = signed_in(&state)?;
-    match state.client.travellers(&session.token).await {
-        Ok(list) => {
-            state.store.save_travellers(session.account_id, &list)?;
-            Ok(list)
-        }
-        Err(e) if e.is_offline() => Ok(state.store.travellers(session.account_id)?),
-        Err(e) => Err(on_platform_error(&state, e.into())),
+    if let Drain::Offline(_) = outbox::drain(&state).await? {
+        return Ok(state.store.travellers(session.account_id)?);
     }
+    match state.client.travellers(&session.token).await {
+        Ok(list) => state.store.save_travellers(session.account_id, &list)?,
+        Err(e) if e.is_offline() => {}
+        Err(e) => return Err(on_platform_error(&state, e.into())),
+    }
+    Ok(state.store.travellers(session.account_id)?)
 }
 
+/// Saves a traveller through the outbox. Online the answer is the platform's: the saved
+/// traveller, or its refusal with every wrong field. Offline the traveller is shown at
+/// once under a provisional negative id and saved at the next sync; what the device can
+/// already tell is wrong is refused at once and never queued.
 #[tauri::command]
 pub async fn add_traveller(
     state: State<'_, AppState>,
     input: TravellerInput,
 ) -> Result<Traveller, CommandError> {
     let session = signed_in(&state)?;
-    let added = state
-        .client
-        .add_traveller(&session.token, &input)
-        .await
-        .map_err(|e| on_platform_error(&state, e.into()))?;
-    let mut list = state.store.travellers(session.account_id)?;
-    list.retain(|t| t.id != added.id);
-    list.push(added.clone());
-    state.store.save_travellers(session.account_id, &list)?;
-    Ok(added)
+    let (shown, problems) = outbox::provisional(&input);
+    let known = state
+        .store
+        .travellers(session.account_id)?
+        .iter()
+        .map(|t| t.id)
+        .filter(|id| *id > 0)
+        .collect();
+    let write = OutboxWrite::AddTraveller {
+        input,
+        shown: shown.clone(),
+        known,
+    };
+    let entry = outbox::write(&state, write).await?;
+    if let Some(refused) = outbox::refused_now(&state, &entry) {
+        return Err(refused);
+    }
+    if entry.is_pending() && !problems.is_empty() {
+        // Doomed, and the platform could not say so: the device says it now.
+        let refusal = CommandError::Invalid(problems);
+        let failure = SendFailure::Refused(refusal.to_api_error());
+        let now = chrono::Utc::now().to_rfc3339();
+        state.store.record_failure(entry.id, &failure, &now)?;
+        state.store.dismiss(entry.account_id, entry.id)?;
+        return Err(refusal);
+    }
+    let id = entry.result_id.unwrap_or(-entry.id);
+    Ok(state
+        .store
+        .travellers(session.account_id)?
+        .into_iter()
+        .find(|t| t.id == id)
+        .unwrap_or(Traveller { id, ..shown }))
 }
 
+/// Removes a saved traveller through the outbox; one already gone counts as removed.
+/// Offline it disappears from the list at once and is removed at the next sync. A
+/// traveller still waiting to be added is simply taken back if it never left the device.
 #[tauri::command]
 pub async fn remove_traveller(state: State<'_, AppState>, id: i64) -> Result<(), CommandError> {
     let session = signed_in(&state)?;
-    state
-        .client
-        .remove_traveller(&session.token, id)
-        .await
-        .map_err(|e| on_platform_error(&state, e.into()))?;
-    let mut list = state.store.travellers(session.account_id)?;
-    list.retain(|t| t.id != id);
-    state.store.save_travellers(session.account_id, &list)?;
-    Ok(())
+    let id = match outbox::adding(&state, session.account_id, id)? {
+        None if id < 0 => return Err(CommandError::NotFound(format!("traveller {id}"))),
+        None => id,
+        Some(adding) => match adding.result_id {
+            Some(saved) => saved,
+            None if state.store.withdraw(adding.id)? => return Ok(()),
+            None => id,
+        },
+    };
+    let shown = state
+        .store
+        .travellers(session.account_id)?
+        .into_iter()
+        .find(|t| t.id == id);
+    let write = OutboxWrite::RemoveTraveller {
+        traveller_id: id,
+        shown,
+    };
+    let entry = outbox::write(&state, write).await?;
+    match outbox::refused_now(&state, &entry) {
+        Some(refused) => Err(refused),
+        None => Ok(()),
+    }
 }
 
 /// The device's session, with its token, for calls to the platform.

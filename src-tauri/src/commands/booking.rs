@@ -1,6 +1,7 @@
 //! Booking commands: the catalog the Book screen builds a combo from, the live quote
 //! (priced on the device by `core::booking::quote`, so it works offline), places left,
-//! placing an order, the simulated cashier, and orders with the device's copy of each.
+//! placing an order, the simulated cashier, orders with the device's copy of each, and
+//! cancelling one (through the outbox, so it works offline too).
 
 use chrono::NaiveDate;
 use tauri::State;
@@ -10,10 +11,12 @@ use tongyou_core::api::{
 use tongyou_core::catalog::Catalog;
 use tongyou_core::pricing;
 use tongyou_core::text::Text;
+use tongyou_offline_store::outbox::OutboxWrite;
 
 use crate::commands::account::{on_platform_error, signed_in};
 use crate::commands::catalog::stored_catalog;
 use crate::error::CommandError;
+use crate::outbox::{self, Drain};
 use crate::state::AppState;
 
 /// The region's catalog as stored on the device (default: the first region).
@@ -51,14 +54,37 @@ pub async fn availability(
 }
 
 /// Places the order. `idempotency_key` is made once per submission by the UI, so a retry
-/// after a lost answer replays the first outcome instead of booking twice.
+/// after a lost answer replays the first outcome instead of booking twice. Online only;
+/// the outbox is sent first, so a traveller added offline is saved and can be booked for.
 #[tauri::command]
 pub async fn place_order(
     state: State<'_, AppState>,
-    request: OrderRequest,
+    mut request: OrderRequest,
     idempotency_key: String,
 ) -> Result<Order, CommandError> {
     let session = signed_in(&state)?;
+    if let Drain::Offline(why) = outbox::drain(&state).await? {
+        return Err(CommandError::Offline(why));
+    }
+    let mut waiting = Vec::new();
+    for (i, member) in request.travellers.iter_mut().enumerate() {
+        let Some(adding) = outbox::adding(&state, session.account_id, member.traveller_id)? else {
+            continue;
+        };
+        match adding.result_id {
+            Some(saved) => member.traveller_id = saved,
+            None => waiting.push(FieldError {
+                field: format!("travellers[{i}]"),
+                message: Text::new(
+                    "这位旅客尚未保存到平台，联网同步后再试",
+                    "This traveller is not saved on the platform yet; try again once synced",
+                ),
+            }),
+        }
+    }
+    if !waiting.is_empty() {
+        return Err(CommandError::Invalid(waiting));
+    }
     let order = state
         .client
         .place_order(&session.token, &idempotency_key, &request)
@@ -68,10 +94,14 @@ pub async fn place_order(
     Ok(order)
 }
 
-/// The tourist's orders: fresh from the platform when it answers, else the device's copies.
+/// The tourist's orders: fresh from the platform when it answers (after sending the
+/// outbox), else the device's copies.
 #[tauri::command]
 pub async fn orders(state: State<'_, AppState>) -> Result<Vec<Order>, CommandError> {
     let session = signed_in(&state)?;
+    if let Drain::Offline(_) = outbox::drain(&state).await? {
+        return Ok(state.store.orders(session.account_id)?);
+    }
     match state.client.orders(&session.token).await {
         Ok(list) => {
             keep(&state, session.account_id, &list)?;
@@ -82,10 +112,17 @@ pub async fn orders(state: State<'_, AppState>) -> Result<Vec<Order>, CommandErr
     }
 }
 
-/// One order: fresh when the platform answers, else the device's copy.
+/// One order: fresh when the platform answers (after sending the outbox), else the
+/// device's copy.
 #[tauri::command]
 pub async fn order(state: State<'_, AppState>, id: i64) -> Result<Order, CommandError> {
     let session = signed_in(&state)?;
+    if let Drain::Offline(why) = outbox::drain(&state).await? {
+        return state
+            .store
+            .order(session.account_id, id)?
+            .ok_or(CommandError::Offline(why));
+    }
     match state.client.order(&session.token, id).await {
         Ok(order) => {
             keep(&state, session.account_id, std::slice::from_ref(&order))?;
@@ -97,6 +134,42 @@ pub async fn order(state: State<'_, AppState>, id: i64) -> Result<Order, Command
             .ok_or_else(|| CommandError::from(e)),
         Err(e) => Err(on_platform_error(&state, e.into())),
     }
+}
+
+/// Cancels one of the tourist's orders through the outbox, under a key made once when
+/// the cancellation is queued. Online the answer is the platform's order, cancelled and
+/// refunded, or its refusal. Offline the cancellation waits in the outbox (listed by
+/// `outbox` with this order's id) and the answer is the device's copy, unchanged until
+/// the platform has cancelled it. Asking again while one waits queues nothing new.
+#[tauri::command]
+pub async fn cancel_order(
+    state: State<'_, AppState>,
+    order_id: i64,
+) -> Result<Order, CommandError> {
+    let session = signed_in(&state)?;
+    let cached = state
+        .store
+        .order(session.account_id, order_id)?
+        .ok_or_else(|| CommandError::NotFound(format!("order {order_id}")))?;
+    let waiting = state
+        .store
+        .pending(session.account_id)?
+        .into_iter()
+        .find(|e| matches!(e.write, OutboxWrite::CancelOrder { order_id: o } if o == order_id));
+    let entry = match waiting {
+        Some(entry) => {
+            outbox::drain(&state).await?;
+            state.store.outbox_entry(entry.id)?.unwrap_or(entry)
+        }
+        None => outbox::write(&state, OutboxWrite::CancelOrder { order_id }).await?,
+    };
+    if let Some(refused) = outbox::refused_now(&state, &entry) {
+        return Err(refused);
+    }
+    Ok(state
+        .store
+        .order(session.account_id, order_id)?
+        .unwrap_or(cached))
 }
 
 /// The simulated payment provider's cashier (WeChat Pay / Alipay stand-in).

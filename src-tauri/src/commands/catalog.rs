@@ -1,4 +1,5 @@
-//! Catalog commands: what the Discover screen reads, and the sync that refreshes it.
+//! Catalog commands: what the Discover screen reads, and the sync that refreshes it (and
+//! sends the tourist's outbox while the platform answers).
 
 use tauri::State;
 use tongyou_core::api::{DiscoverView, Startup, SyncStatus};
@@ -6,6 +7,7 @@ use tongyou_offline_store::StoredCatalog;
 use tongyou_offline_store::sync::sync_catalogs;
 
 use crate::error::CommandError;
+use crate::outbox;
 use crate::state::AppState;
 
 /// Everything the first screen needs, from the device alone: no network on this path.
@@ -28,8 +30,9 @@ pub fn discover(
     discover_view(&state, region.as_deref())
 }
 
-/// Tries the platform once. Being offline is a normal outcome, reported in the status,
-/// not an error.
+/// Tries the platform once, and when it answers sends the outbox. Being offline is a
+/// normal outcome, reported in the status, not an error; so is a session the platform
+/// rejects while sending (it is forgotten, and the screens ask to sign in).
 #[tauri::command]
 pub async fn sync_catalog(state: State<'_, AppState>) -> Result<SyncStatus, CommandError> {
     let outcome = sync_catalogs(&state.store, &state.client).await;
@@ -40,6 +43,12 @@ pub async fn sync_catalog(state: State<'_, AppState>) -> Result<SyncStatus, Comm
         Err(_) => true,
     };
     *state.online.lock().map_err(|_| CommandError::NotReady)? = Some(online);
+    if online {
+        match outbox::drain(&state).await {
+            Ok(_) | Err(CommandError::SignedOut) => {}
+            Err(e) => return Err(e),
+        }
+    }
     status(&state)
 }
 

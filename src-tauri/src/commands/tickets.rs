@@ -14,6 +14,7 @@ use tongyou_offline_store::wallet::StoredPass;
 use crate::commands::account::{on_platform_error, signed_in};
 use crate::commands::booking::keep;
 use crate::error::CommandError;
+use crate::outbox::{self, Drain};
 use crate::qr;
 use crate::state::AppState;
 
@@ -24,11 +25,15 @@ pub fn wallet(state: State<'_, AppState>) -> Result<Vec<WalletPass>, CommandErro
     read_wallet(&state)
 }
 
-/// Fetches the account's orders, keeps them (their passes with them) and reads the wallet
-/// again. Offline is an `offline` error: the screen keeps the list it has.
+/// Sends the outbox, fetches the account's orders, keeps them (their passes with them)
+/// and reads the wallet again. Offline is an `offline` error: the screen keeps the list
+/// it has.
 #[tauri::command]
 pub async fn refresh_wallet(state: State<'_, AppState>) -> Result<Vec<WalletPass>, CommandError> {
     let session = signed_in(&state)?;
+    if let Drain::Offline(why) = outbox::drain(&state).await? {
+        return Err(CommandError::Offline(why));
+    }
     let orders = state
         .client
         .orders(&session.token)

@@ -1,0 +1,489 @@
+//! The tourist's outbox, the shell's half: writes go to the device's queue first
+//! (`offline-store::outbox`) and are sent from there, in the order they were made, with
+//! the key each was given when queued, so a try whose answer was lost is sent again
+//! safely. Used for cancelling an order and adding or removing a saved traveller; placing
+//! an order needs the payment provider and stays online-only.
+//!
+//! [`drain`] runs after every catalog sync and before every refresh from the platform.
+//! It stops at the first write the platform does not settle (no network, a 5xx, a
+//! cancellation still being processed), so later writes never overtake earlier ones, and
+//! records a refusal (a 4xx) as final, to be shown, not retried. What counts as settled:
+//!
+//! - a cancellation: the platform's order (a replay by key answers as the first did); a
+//!   409 is settled only if the order turns out cancelled (by this write or another) or
+//!   can no longer be cancelled, otherwise it is the first try still being processed;
+//! - a removal: 204, or 404 (already gone is what was asked for);
+//! - an addition: the saved traveller; a 422 on `id_number` after an earlier try whose
+//!   answer never came counts as this write's own only when the platform's list has a
+//!   traveller with the same name, ID kind, masked number and birth date that the device
+//!   did not know of when the write was queued. Anything else is a refusal.
+//!
+//! The commands that write (in `commands::account`, `commands::booking`) queue and drain
+//! at once, so online they answer as before, a refusal included (taken off the list,
+//! since the tourist sees it there and then); offline they answer with the device's view.
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use tongyou_client::ClientError;
+use tongyou_core::api::{
+    ApiError, ErrorCode, FieldError, IdKind, Order, OrderState, Session, Traveller, TravellerInput,
+};
+use tongyou_core::identity::ResidentId;
+use tongyou_core::text::{Lang, Text};
+use tongyou_offline_store::outbox::{Answer, OutboxEntry, OutboxWrite, SendFailure};
+
+use crate::commands::account::{on_platform_error, signed_in};
+use crate::error::CommandError;
+use crate::state::AppState;
+
+/// How a drain ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Drain {
+    /// Nothing is left to send: every write was taken or refused (or none was waiting).
+    Clear,
+    /// The platform could not be reached; the rest waits.
+    Offline(String),
+    /// The platform answered, but not for good (busy, or still processing a first try);
+    /// the rest waits for the next drain.
+    Held,
+}
+
+/// A queued write as the outbox screen lists it.
+///
+/// Serialised across IPC; meant for `core::api` (see the report that added it), here
+/// until it is there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingWrite {
+    pub id: i64,
+    pub kind: WriteKind,
+    /// For a cancellation.
+    pub order_id: Option<i64>,
+    /// For a traveller added or removed, as the device shows them: masked, and under a
+    /// provisional negative id while waiting to be added.
+    pub traveller: Option<Traveller>,
+    /// When it was made (RFC 3339).
+    pub created_at: String,
+    /// Tries so far.
+    pub attempts: u32,
+    /// Why the latest try did not get through; it is tried again at the next sync.
+    pub last_error: Option<String>,
+    /// The platform refused it: not tried again; `outbox_dismiss` clears it.
+    pub refusal: Option<ApiError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteKind {
+    CancelOrder,
+    AddTraveller,
+    RemoveTraveller,
+}
+
+impl From<OutboxEntry> for PendingWrite {
+    fn from(entry: OutboxEntry) -> PendingWrite {
+        let (kind, order_id, traveller) = match entry.write {
+            OutboxWrite::CancelOrder { order_id } => (WriteKind::CancelOrder, Some(order_id), None),
+            OutboxWrite::AddTraveller { shown, .. } => (
+                WriteKind::AddTraveller,
+                None,
+                Some(Traveller {
+                    id: entry.result_id.unwrap_or(-entry.id),
+                    ..shown
+                }),
+            ),
+            OutboxWrite::RemoveTraveller { shown, .. } => (WriteKind::RemoveTraveller, None, shown),
+        };
+        PendingWrite {
+            id: entry.id,
+            kind,
+            order_id,
+            traveller,
+            created_at: entry.created_at,
+            attempts: entry.attempts,
+            last_error: entry.last_error,
+            refusal: entry.refusal,
+        }
+    }
+}
+
+/// Queues `write` for the signed-in account and drains the outbox at once. The entry
+/// comes back as the drain left it: done, refused, or still waiting.
+pub async fn write(state: &AppState, write: OutboxWrite) -> Result<OutboxEntry, CommandError> {
+    let session = signed_in(state)?;
+    let queued = state
+        .store
+        .enqueue(session.account_id, &write, &Utc::now().to_rfc3339())?;
+    drain(state).await?;
+    Ok(state.store.outbox_entry(queued.id)?.unwrap_or(queued))
+}
+
+/// A write the tourist is waiting on, refused: off the list, since the screen says so
+/// there and then, and the platform's error as it said it.
+pub fn refused_now(state: &AppState, entry: &OutboxEntry) -> Option<CommandError> {
+    let refusal = entry.refusal.clone()?;
+    if let Err(e) = state.store.dismiss(entry.account_id, entry.id) {
+        return Some(e.into());
+    }
+    Some(CommandError::Platform(refusal))
+}
+
+/// Sends the signed-in account's pending writes, oldest first, one at a time.
+/// A session the platform rejects is forgotten and ends the drain as `SignedOut`.
+pub async fn drain(state: &AppState) -> Result<Drain, CommandError> {
+    // One drain at a time: two would send the same write twice at once.
+    let _draining = state.draining.lock().await;
+    let Some(session) = state.store.session()? else {
+        return Ok(Drain::Clear);
+    };
+    let pending = state.store.pending(session.account_id)?;
+    let mut answered = false;
+    let mut outcome = Drain::Clear;
+    for entry in pending {
+        state.store.start_attempt(entry.id)?;
+        let sent = send(state, &session, &entry).await;
+        let now = Utc::now().to_rfc3339();
+        let stop = match sent {
+            Ok(Settled::Taken(taken)) => {
+                state.store.mark_done(entry.id, &now, taken.answer())?;
+                None
+            }
+            Ok(Settled::Refused(refusal)) => {
+                let refused = SendFailure::Refused(refusal);
+                state.store.record_failure(entry.id, &refused, &now)?;
+                None
+            }
+            Err(Stop::Device(e)) => return Err(e),
+            Err(stop) => Some(stop),
+        };
+        let Some(stop) = stop else {
+            answered = true;
+            continue;
+        };
+        state
+            .store
+            .record_failure(entry.id, &SendFailure::Retry(stop.to_string()), &now)?;
+        match stop {
+            Stop::Offline(why) => outcome = Drain::Offline(why),
+            Stop::Busy(_) => (answered, outcome) = (true, Drain::Held),
+            Stop::SignedOut(e) => {
+                set_online(state, true)?;
+                return Err(on_platform_error(state, e));
+            }
+            Stop::Device(e) => return Err(e),
+        }
+        break;
+    }
+    match outcome {
+        Drain::Offline(_) => set_online(state, false)?,
+        _ if answered => set_online(state, true)?,
+        _ => {}
+    }
+    Ok(outcome)
+}
+
+/// What the platform settled a write with.
+enum Settled {
+    Taken(Taken),
+    Refused(ApiError),
+}
+
+/// The platform's answer to a write it took, owned.
+enum Taken {
+    Order(Box<Order>),
+    Added(Traveller),
+    Removed(i64),
+    Nothing,
+}
+
+impl Taken {
+    fn answer(&self) -> Answer<'_> {
+        match self {
+            Taken::Order(order) => Answer::Order(order),
+            Taken::Added(traveller) => Answer::Added(traveller),
+            Taken::Removed(id) => Answer::Removed(*id),
+            Taken::Nothing => Answer::Nothing,
+        }
+    }
+}
+
+/// Why a drain stops at a write.
+#[derive(Debug, thiserror::Error)]
+enum Stop {
+    #[error("the platform cannot be reached: {0}")]
+    Offline(String),
+    #[error("{0}")]
+    Busy(String),
+    #[error("the session was rejected; sign in again to send this")]
+    SignedOut(CommandError),
+    /// The device's own store failed: not the write's fault, so nothing is recorded.
+    #[error(transparent)]
+    Device(CommandError),
+}
+
+/// An error answer sorted into "settled as refused" or "stop and try again later".
+fn judge(e: ClientError) -> Result<ApiError, Stop> {
+    match e {
+        ClientError::Offline(why) => Err(Stop::Offline(why)),
+        ClientError::Api { error, .. } if error.code == ErrorCode::Unauthorized => {
+            Err(Stop::SignedOut(CommandError::Platform(error)))
+        }
+        // Slow down, or the platform failing: nothing is settled.
+        ClientError::Api { status, error } if status >= 500 || status == 429 => {
+            Err(Stop::Busy(error.message))
+        }
+        ClientError::Api { error, .. } => Ok(error),
+        // An answer this app cannot read says nothing of whether the write landed.
+        ClientError::Protocol(why) | ClientError::BadUrl(why) => Err(Stop::Busy(why)),
+    }
+}
+
+async fn send(state: &AppState, session: &Session, entry: &OutboxEntry) -> Result<Settled, Stop> {
+    let client = &state.client;
+    let token = session.token.as_str();
+    match &entry.write {
+        OutboxWrite::CancelOrder { order_id } => {
+            match client
+                .cancel_order(token, &entry.idempotency_key, *order_id)
+                .await
+            {
+                Ok(order) => Ok(Settled::Taken(Taken::Order(Box::new(order)))),
+                Err(e) => {
+                    let refusal = judge(e)?;
+                    if refusal.code != ErrorCode::Conflict {
+                        return Ok(Settled::Refused(refusal));
+                    }
+                    // "Cannot be cancelled", or "this key is still being processed": the
+                    // order's state tells which.
+                    let order = client.order(token, *order_id).await.map_err(|e| {
+                        judge(e).map_or_else(|stop| stop, |api| Stop::Busy(api.message))
+                    })?;
+                    match order.state {
+                        OrderState::Cancelled => Ok(Settled::Taken(Taken::Order(Box::new(order)))),
+                        OrderState::AwaitingPayment
+                        | OrderState::Confirmed
+                        | OrderState::PartlyConfirmed => Err(Stop::Busy(refusal.message)),
+                        OrderState::Failed | OrderState::Expired => Ok(Settled::Refused(refusal)),
+                    }
+                }
+            }
+        }
+        OutboxWrite::RemoveTraveller { traveller_id, .. } => {
+            let Some(id) = saved_id(state, session.account_id, *traveller_id)? else {
+                // Its adding was refused or taken back: there is nothing to remove.
+                return Ok(Settled::Taken(Taken::Nothing));
+            };
+            match client.remove_traveller(token, id).await {
+                Ok(()) => Ok(Settled::Taken(Taken::Removed(id))),
+                Err(e) => match judge(e)? {
+                    gone if gone.code == ErrorCode::NotFound => {
+                        Ok(Settled::Taken(Taken::Removed(id)))
+                    }
+                    refusal => Ok(Settled::Refused(refusal)),
+                },
+            }
+        }
+        OutboxWrite::AddTraveller {
+            input,
+            shown,
+            known,
+        } => match client.add_traveller(token, input).await {
+            Ok(saved) => Ok(Settled::Taken(Taken::Added(saved))),
+            Err(e) => {
+                let refusal = judge(e)?;
+                let duplicate = refusal.fields.iter().any(|f| f.field == "id_number");
+                // `attempts` as read before this try: was an earlier one ever sent?
+                if !duplicate || entry.attempts == 0 {
+                    return Ok(Settled::Refused(refusal));
+                }
+                let list = client
+                    .travellers(token)
+                    .await
+                    .map_err(|e| judge(e).map_or_else(|s| s, |api| Stop::Busy(api.message)))?;
+                Ok(
+                    match list
+                        .into_iter()
+                        .find(|t| same_person(t, shown) && !known.contains(&t.id))
+                    {
+                        Some(ours) => Settled::Taken(Taken::Added(ours)),
+                        None => Settled::Refused(refusal),
+                    },
+                )
+            }
+        },
+    }
+}
+
+/// The platform's id of a traveller the device may know only provisionally (`-entry id`
+/// while its adding waits). `None`: its adding was refused or taken back.
+fn saved_id(state: &AppState, account_id: i64, traveller_id: i64) -> Result<Option<i64>, Stop> {
+    if traveller_id >= 0 {
+        return Ok(Some(traveller_id));
+    }
+    match adding(state, account_id, traveller_id).map_err(Stop::Device)? {
+        Some(entry) if entry.is_pending() => Err(Stop::Busy(
+            "waiting for the traveller to be saved first".into(),
+        )),
+        Some(entry) => Ok(entry.result_id),
+        None => Ok(None),
+    }
+}
+
+/// The outbox entry adding the traveller shown under the provisional id `provisional`
+/// (`-entry id`), if it is one of `account_id`'s.
+pub fn adding(
+    state: &AppState,
+    account_id: i64,
+    provisional: i64,
+) -> Result<Option<OutboxEntry>, CommandError> {
+    let Some(id) = provisional.checked_neg().filter(|id| *id > 0) else {
+        return Ok(None);
+    };
+    Ok(state.store.outbox_entry(id)?.filter(|entry| {
+        entry.account_id == account_id && matches!(entry.write, OutboxWrite::AddTraveller { .. })
+    }))
+}
+
+fn same_person(saved: &Traveller, shown: &Traveller) -> bool {
+    saved.name == shown.name
+        && saved.id_kind == shown.id_kind
+        && saved.id_masked == shown.id_masked
+        && saved.birth_date == shown.birth_date
+}
+
+/// The traveller as the device shows it while the platform has not saved it yet, and
+/// what the device can already tell is wrong with it (only rules it shares with the
+/// platform: the resident ID's own checks in `core::identity`, a passport's birth date).
+/// Every other rule is the platform's, which names all wrong fields at once when it can
+/// be asked.
+pub fn provisional(input: &TravellerInput) -> (Traveller, Vec<FieldError>) {
+    let mut problems = Vec::new();
+    let given_birth = input
+        .birth_date
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let (id_masked, birth_date) = match input.id_kind {
+        IdKind::ResidentId => match ResidentId::parse(&input.id_number) {
+            Ok(id) => (id.masked(), id.birth_date().to_string()),
+            Err(e) => {
+                problems.push(FieldError {
+                    field: "id_number".into(),
+                    message: Text::new(e.message(Lang::Zh), e.message(Lang::En)),
+                });
+                (String::new(), String::new())
+            }
+        },
+        IdKind::Passport => {
+            let number: String = input
+                .id_number
+                .split_whitespace()
+                .collect::<String>()
+                .to_uppercase();
+            let birth =
+                given_birth.filter(|b| chrono::NaiveDate::parse_from_str(b, "%Y-%m-%d").is_ok());
+            if birth.is_none() {
+                problems.push(FieldError {
+                    field: "birth_date".into(),
+                    message: Text::new(
+                        "使用护照时请填写出生日期（年-月-日）",
+                        "Birth date: needed with a passport (YYYY-MM-DD)",
+                    ),
+                });
+            }
+            (mask_passport(&number), birth.unwrap_or_default().to_owned())
+        }
+    };
+    let shown = Traveller {
+        id: 0,
+        name: input.name.trim().to_owned(),
+        id_kind: input.id_kind,
+        id_masked,
+        birth_date,
+    };
+    (shown, problems)
+}
+
+/// First two and last two characters, as the platform masks a passport number.
+fn mask_passport(number: &str) -> String {
+    let chars: Vec<char> = number.chars().collect();
+    if chars.len() < 5 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..2].iter().collect();
+    let tail: String = chars[chars.len() - 2..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 4))
+}
+
+fn set_online(state: &AppState, online: bool) -> Result<(), CommandError> {
+    *state.online.lock().map_err(|_| CommandError::NotReady)? = Some(online);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(kind: IdKind, number: &str, birth: Option<&str>) -> TravellerInput {
+        TravellerInput {
+            name: " 张三 ".into(),
+            id_kind: kind,
+            id_number: number.into(),
+            birth_date: birth.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn a_resident_id_shows_masked_with_its_birth_date() {
+        let (shown, problems) = provisional(&input(IdKind::ResidentId, "110105198912310028", None));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(shown.name, "张三");
+        assert_eq!(shown.id_masked, "1101**********0028");
+        assert_eq!(shown.birth_date, "1989-12-31");
+    }
+
+    #[test]
+    fn what_the_device_can_tell_is_wrong_is_said_at_once() {
+        let (_, problems) = provisional(&input(IdKind::ResidentId, "110105198912310029", None));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "id_number");
+        assert!(problems[0].message.zh.contains("校验"), "{problems:?}");
+
+        let (_, problems) = provisional(&input(IdKind::Passport, "e1234 5678", None));
+        assert_eq!(problems[0].field, "birth_date");
+    }
+
+    #[test]
+    fn a_passport_is_masked_as_the_platform_masks_it() {
+        let (shown, problems) =
+            provisional(&input(IdKind::Passport, "e1234 5678", Some("1990-05-01")));
+        assert!(problems.is_empty());
+        assert_eq!(shown.id_masked, "E1*****78");
+        assert_eq!(shown.birth_date, "1990-05-01");
+    }
+
+    #[test]
+    fn the_outbox_view_names_what_each_write_is_about() {
+        let entry = OutboxEntry {
+            id: 4,
+            account_id: 7,
+            write: OutboxWrite::AddTraveller {
+                input: input(IdKind::ResidentId, "110105198912310028", None),
+                shown: provisional(&input(IdKind::ResidentId, "110105198912310028", None)).0,
+                known: vec![],
+            },
+            idempotency_key: "k".into(),
+            created_at: "t".into(),
+            attempts: 1,
+            last_error: Some("unreachable".into()),
+            done_at: None,
+            refusal: None,
+            result_id: None,
+        };
+        let view = PendingWrite::from(entry);
+        assert_eq!(view.kind, WriteKind::AddTraveller);
+        assert_eq!(view.traveller.as_ref().map(|t| t.id), Some(-4));
+        let json = serde_json::to_value(&view).unwrap_or_default();
+        assert_eq!(json["kind"], "add_traveller");
+        assert!(!json.to_string().contains("110105198912310028"));
+    }
+}
