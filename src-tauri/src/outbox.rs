@@ -23,11 +23,11 @@
 //! since the tourist sees it there and then); offline they answer with the device's view.
 
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
 use tongyou_client::ClientError;
 use tongyou_core::api::{
     ApiError, ErrorCode, FieldError, IdKind, Order, OrderState, Session, Traveller, TravellerInput,
 };
+pub use tongyou_core::api::{PendingWrite, WriteKind};
 use tongyou_core::identity::ResidentId;
 use tongyou_core::text::{Lang, Text};
 use tongyou_offline_store::outbox::{Answer, OutboxEntry, OutboxWrite, SendFailure};
@@ -49,60 +49,28 @@ pub enum Drain {
 }
 
 /// A queued write as the outbox screen lists it.
-///
-/// Serialised across IPC; meant for `core::api` (see the report that added it), here
-/// until it is there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PendingWrite {
-    pub id: i64,
-    pub kind: WriteKind,
-    /// For a cancellation.
-    pub order_id: Option<i64>,
-    /// For a traveller added or removed, as the device shows them: masked, and under a
-    /// provisional negative id while waiting to be added.
-    pub traveller: Option<Traveller>,
-    /// When it was made (RFC 3339).
-    pub created_at: String,
-    /// Tries so far.
-    pub attempts: u32,
-    /// Why the latest try did not get through; it is tried again at the next sync.
-    pub last_error: Option<String>,
-    /// The platform refused it: not tried again; `outbox_dismiss` clears it.
-    pub refusal: Option<ApiError>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WriteKind {
-    CancelOrder,
-    AddTraveller,
-    RemoveTraveller,
-}
-
-impl From<OutboxEntry> for PendingWrite {
-    fn from(entry: OutboxEntry) -> PendingWrite {
-        let (kind, order_id, traveller) = match entry.write {
-            OutboxWrite::CancelOrder { order_id } => (WriteKind::CancelOrder, Some(order_id), None),
-            OutboxWrite::AddTraveller { shown, .. } => (
-                WriteKind::AddTraveller,
-                None,
-                Some(Traveller {
-                    id: entry.result_id.unwrap_or(-entry.id),
-                    ..shown
-                }),
-            ),
-            OutboxWrite::RemoveTraveller { shown, .. } => (WriteKind::RemoveTraveller, None, shown),
-        };
-        PendingWrite {
-            id: entry.id,
-            kind,
-            order_id,
-            traveller,
-            created_at: entry.created_at,
-            attempts: entry.attempts,
-            last_error: entry.last_error,
-            refusal: entry.refusal,
-        }
+pub fn pending_write(entry: OutboxEntry) -> PendingWrite {
+    let (kind, order_id, traveller) = match entry.write {
+        OutboxWrite::CancelOrder { order_id } => (WriteKind::CancelOrder, Some(order_id), None),
+        OutboxWrite::AddTraveller { shown, .. } => (
+            WriteKind::AddTraveller,
+            None,
+            Some(Traveller {
+                id: entry.result_id.unwrap_or(-entry.id),
+                ..shown
+            }),
+        ),
+        OutboxWrite::RemoveTraveller { shown, .. } => (WriteKind::RemoveTraveller, None, shown),
+    };
+    PendingWrite {
+        id: entry.id,
+        kind,
+        order_id,
+        traveller,
+        created_at: entry.created_at,
+        attempts: entry.attempts,
+        last_error: entry.last_error,
+        refusal: entry.refusal,
     }
 }
 
@@ -479,7 +447,7 @@ mod tests {
             refusal: None,
             result_id: None,
         };
-        let view = PendingWrite::from(entry);
+        let view = pending_write(entry);
         assert_eq!(view.kind, WriteKind::AddTraveller);
         assert_eq!(view.traveller.as_ref().map(|t| t.id), Some(-4));
         let json = serde_json::to_value(&view).unwrap_or_default();

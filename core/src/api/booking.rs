@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{ApiError, Traveller};
 use crate::catalog::{Fen, ProductKind};
 use crate::clock::ClockTime;
 use crate::text::Text;
@@ -334,4 +335,32 @@ pub struct PublicKey {
     /// Retired keys no longer verify (RFC 3339).
     #[serde(default)]
     pub retired_at: Option<String>,
+}
+
+/// A queued write as the outbox screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingWrite {
+    pub id: i64,
+    pub kind: WriteKind,
+    /// For a cancellation.
+    pub order_id: Option<i64>,
+    /// For a traveller added or removed, as the device shows them: masked, and under a
+    /// provisional negative id while waiting to be added.
+    pub traveller: Option<Traveller>,
+    /// When it was made (RFC 3339).
+    pub created_at: String,
+    /// Tries so far.
+    pub attempts: u32,
+    /// Why the latest try did not get through; it is tried again at the next sync.
+    pub last_error: Option<String>,
+    /// The platform refused it: not tried again; `outbox_dismiss` clears it.
+    pub refusal: Option<ApiError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteKind {
+    CancelOrder,
+    AddTraveller,
+    RemoveTraveller,
 }

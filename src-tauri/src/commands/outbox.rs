@@ -19,7 +19,7 @@ pub fn outbox(state: State<'_, AppState>) -> Result<Vec<PendingWrite>, CommandEr
         .store
         .outbox(session.account_id)?
         .into_iter()
-        .map(PendingWrite::from)
+        .map(crate::outbox::pending_write)
         .collect())
 }
 
