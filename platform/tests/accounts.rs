@@ -47,6 +47,12 @@ async fn sign_in_with_a_code_and_save_a_traveller() {
         .await
         .unwrap();
     assert!(client.travellers(&session.token).await.unwrap().is_empty());
+    // An id is never given out twice, so a late "remove N" cannot hit someone new.
+    let again = client
+        .add_traveller(&session.token, &resident("张三", ID))
+        .await
+        .unwrap();
+    assert!(again.id > saved.id, "{} after {}", again.id, saved.id);
     p.stop().await;
 }
 
