@@ -14,7 +14,7 @@ use fantoccini::Client;
 use tongyou_client::PlatformClient;
 use tongyou_core::api::GateSignIn;
 use tongyou_e2e::{
-    Env, Platform, TEST_GATE_STAFF, click, resize, screenshot, scroll_to, wait_for_attr,
+    Env, Platform, TEST_GATE_STAFF, click, open_app, resize, screenshot, scroll_to, wait_for_attr,
     wait_for_text,
 };
 
@@ -278,6 +278,25 @@ async fn tickets_open_offline_and_the_gate_admits_a_pass_once() {
     screenshot(&env, &app, "gate-red-en-desktop").await;
     click(&app, "[data-test=lang-zh]").await;
     resize(&app, 390, 844).await;
+    // A pasted code that is not a pass: refused as unreadable, and the text stays.
+    type_into(&app, "[data-test=gate-code]", "TY1:not-a-pass").await;
+    click(&app, "[data-test=gate-verify]").await;
+    wait_for_attr(
+        &app,
+        "[data-test=gate-result]",
+        "data-refusal",
+        "unreadable",
+    )
+    .await;
+    assert_eq!(
+        find(&app, "[data-test=gate-code]")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("TY1:not-a-pass")
+    );
     let waiting: u32 = find(&app, "[data-test=gate-pending]")
         .await
         .text()
@@ -285,7 +304,7 @@ async fn tickets_open_offline_and_the_gate_admits_a_pass_once() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!(waiting >= 2, "both scans wait for upload: {waiting}");
+    assert!(waiting >= 3, "every scan waits for upload: {waiting}");
 
     // The platform comes back where the app expects it; Sync now uploads the log.
     let platform = Platform::restart(&env, &db, &url).await;
@@ -325,5 +344,10 @@ async fn tickets_open_offline_and_the_gate_admits_a_pass_once() {
     click(&app, "[data-test=nav-tickets]").await;
     wait_for_attr(&app, &card, "data-state", "used").await;
     screenshot(&env, &app, "tickets-used-zh-phone").await;
+
+    // A device signed in as a gate opens on the gate.
+    app.close().await.unwrap();
+    let app = open_app(&env, &platform.url, &dir.path().join("device")).await;
+    wait_for_text(&app, "[data-test=gate-name]", |t| t.contains("南大门")).await;
     app.close().await.unwrap();
 }
