@@ -6,5 +6,6 @@ pub mod booking;
 pub mod catalog;
 pub mod gate;
 pub mod outbox;
+pub mod plan;
 pub mod preferences;
 pub mod tickets;

@@ -90,6 +90,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::booking::order,
         commands::booking::cashier,
         commands::booking::cancel_order,
+        commands::plan::plan_trip,
         commands::outbox::outbox,
         commands::outbox::outbox_dismiss,
         commands::tickets::wallet,

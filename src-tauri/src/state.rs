@@ -7,6 +7,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use tongyou_client::PlatformClient;
+use tongyou_core::catalog::Catalog;
 use tongyou_core::gate::GateCheck;
 use tongyou_core::text::Lang;
 use tongyou_offline_store::OfflineStore;
@@ -17,6 +18,8 @@ use tongyou_offline_store::OfflineStore;
 pub struct GateCache {
     pub region_id: String,
     pub check: GateCheck,
+    /// The region's catalog (the gate's name and what it admits), read once, not per scan.
+    pub catalog: Arc<Catalog>,
 }
 
 pub struct AppState {

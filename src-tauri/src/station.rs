@@ -8,6 +8,7 @@
 //! The command adapters are in `commands::gate`; these functions take the [`AppState`]
 //! directly so tests can drive them with a chosen "now".
 
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use chrono::{DateTime, FixedOffset, Offset, Utc};
@@ -94,11 +95,8 @@ pub async fn sync(state: &AppState) -> Result<GateStation, CommandError> {
         .record_gate_sync(&station.region_id, &now.to_rfc3339(), error.as_deref())?;
     let offline = matches!(&outcome, Err(SyncFailure::Platform(e)) if e.is_offline());
     *state.online.lock().map_err(|_| CommandError::NotReady)? = Some(!offline);
-    let check = state.store.gate_check(&station.region_id)?;
-    *state.gate.lock().map_err(|_| CommandError::NotReady)? = Some(GateCache {
-        region_id: station.region_id.clone(),
-        check,
-    });
+    // Rebuilt with what the sync brought; a missing catalog is loaded at the next scan.
+    *state.gate.lock().map_err(|_| CommandError::NotReady)? = load(state, &station.region_id).ok();
     view(state, &station, now)
 }
 
@@ -118,18 +116,21 @@ pub fn verify(
     now: DateTime<Utc>,
 ) -> Result<GateResult, CommandError> {
     let station = current(state)?;
-    let catalog = state
-        .store
-        .catalog(&station.region_id)?
-        .ok_or_else(|| CommandError::NotFound(format!("the catalog of {}", station.region_id)))?
-        .catalog;
     let nonce = new_nonce()?;
-    let scanned_at =
-        region_time(&catalog, now).to_rfc3339_opts(chrono::SecondsFormat::Millis, false);
     // Held until the scan is logged, so a second scan of the same pass sees the first.
     let mut cache = state.gate.lock().map_err(|_| CommandError::NotReady)?;
+    if cache
+        .as_ref()
+        .is_none_or(|c| c.region_id != station.region_id)
+    {
+        *cache = Some(load(state, &station.region_id)?);
+    }
+    let loaded = cache.as_ref().ok_or(CommandError::NotReady)?;
+    let catalog = Arc::clone(&loaded.catalog);
+    let scanned_at =
+        region_time(&catalog, now).to_rfc3339_opts(chrono::SecondsFormat::Millis, false);
     let outcome = match reading {
-        Reading::Code(text) => decide(state, &mut cache, &station, &catalog, text, now)?,
+        Reading::Code(text) => decide(state, &loaded.check, &station, &catalog, text, now)?,
         Reading::NoQrCode => Err((Refusal::Unreadable, None)),
     };
     let scan = scan_record(&station, &outcome, nonce, scanned_at);
@@ -190,13 +191,12 @@ async fn bring_in(state: &AppState, station: &StoredStation) -> Result<(), SyncF
 
 fn decide(
     state: &AppState,
-    cache: &mut Option<GateCache>,
+    check: &GateCheck,
     station: &StoredStation,
     catalog: &Catalog,
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<Outcome, CommandError> {
-    let check = gate_check(state, cache, &station.region_id)?;
     let post = GatePost {
         site: station.region_id.clone(),
         gate: station.gate_id.clone(),
@@ -225,21 +225,18 @@ fn decide(
 
 /// The cached decision data for `region_id`, read from the store if it is missing or
 /// for another region.
-fn gate_check<'c>(
-    state: &AppState,
-    cache: &'c mut Option<GateCache>,
-    region_id: &str,
-) -> Result<&'c GateCheck, CommandError> {
-    if cache.as_ref().is_none_or(|c| c.region_id != region_id) {
-        *cache = Some(GateCache {
-            region_id: region_id.to_owned(),
-            check: state.store.gate_check(region_id)?,
-        });
-    }
-    cache
-        .as_ref()
-        .map(|c| &c.check)
-        .ok_or(CommandError::NotReady)
+/// What a scan needs from the store, read once per sync: keys, revocations, catalog.
+fn load(state: &AppState, region_id: &str) -> Result<GateCache, CommandError> {
+    let catalog = state
+        .store
+        .catalog(region_id)?
+        .ok_or_else(|| CommandError::NotFound(format!("the catalog of {region_id}")))?
+        .catalog;
+    Ok(GateCache {
+        region_id: region_id.to_owned(),
+        check: state.store.gate_check(region_id)?,
+        catalog: Arc::new(catalog),
+    })
 }
 
 /// Tries to upload the log without holding up the gate. Skipped when the app already

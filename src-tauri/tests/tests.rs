@@ -2,12 +2,14 @@
 //! Tauri's mock runtime (so argument names are the ones the UI sends): the ticket wallet
 //! and its QR code with the platform gone, a gate station signing in, deciding offline,
 //! and uploading its log once however often it is sent, and the tourist's own writes
-//! made offline reaching the platform once (`outbox`).
+//! made offline reaching the platform once (`outbox`); trip plans live, refused and
+//! made on the device (`plan`).
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod outbox;
+mod plan;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
