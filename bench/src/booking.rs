@@ -24,18 +24,7 @@ const SUITES: u64 = 12;
 pub fn run(orders: usize, concurrency: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("platform.db");
-    let regions = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/regions");
-    // The platform gets its own runtime, as in its own process.
-    let server = tokio::runtime::Builder::new_multi_thread()
-        .thread_name("platform")
-        .enable_all()
-        .build()?;
-    let platform = server.block_on(tongyou_platform::start(Config {
-        bind: "127.0.0.1:0".parse()?,
-        database: db.clone(),
-        regions_dir: regions,
-        ..Config::default()
-    }))?;
+    let (server, platform) = start_platform(&db)?;
     let url = platform.url();
     let load = tokio::runtime::Builder::new_multi_thread()
         .thread_name("load")
@@ -185,6 +174,24 @@ async fn rush(url: &str, orders: usize, concurrency: usize) -> anyhow::Result<Ou
     outcome.elapsed = started.elapsed();
     outcome.latencies_ms.sort_by(f64::total_cmp);
     Ok(outcome)
+}
+
+/// The embedded platform on loopback with the shipped regions, in its own runtime as if
+/// in its own process.
+pub(crate) fn start_platform(
+    db: &std::path::Path,
+) -> anyhow::Result<(tokio::runtime::Runtime, tongyou_platform::RunningPlatform)> {
+    let server = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("platform")
+        .enable_all()
+        .build()?;
+    let platform = server.block_on(tongyou_platform::start(Config {
+        bind: "127.0.0.1:0".parse()?,
+        database: db.to_owned(),
+        regions_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/regions"),
+        ..Config::default()
+    }))?;
+    Ok((server, platform))
 }
 
 /// The `n`th order of the rush.

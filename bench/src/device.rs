@@ -12,9 +12,8 @@ use tongyou_app::station::{Reading, verify};
 use tongyou_client::PlatformClient;
 use tongyou_core::api::{CatalogSnapshot, IdKind, PublicKey, RevocationDelta, TravellerInput};
 use tongyou_offline_store::gate::StoredStation;
-use tongyou_platform::Config;
 
-use crate::booking::{Tourist, order, resident_id};
+use crate::booking::{Tourist, order, resident_id, start_platform};
 
 /// Scans through the device station: `codes` signed by `key` (id 1), the revoked ids,
 /// checked at `now`. Prints the rate and the outcome counts.
@@ -79,16 +78,7 @@ pub fn station_round(
 /// A real order's passes cached on the device, then opened as QR images offline.
 pub fn open_pass_round(opens: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = tokio::runtime::Builder::new_multi_thread()
-        .thread_name("platform")
-        .enable_all()
-        .build()?;
-    let platform = server.block_on(tongyou_platform::start(Config {
-        bind: "127.0.0.1:0".parse()?,
-        database: dir.path().join("platform.db"),
-        regions_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/regions"),
-        ..Config::default()
-    }))?;
+    let (server, platform) = start_platform(&dir.path().join("platform.db"))?;
     let url = platform.url();
     let state =
         AppState::open(&dir.path().join("device"), &url).map_err(|e| anyhow::anyhow!("{e}"))?;

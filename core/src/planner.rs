@@ -743,24 +743,13 @@ impl Ctx<'_> {
         let earliest = day
             .t
             .max(slot.start.minutes().saturating_sub(shuttle.ride_minutes));
-        let departure = shuttle
-            .timetable
-            .departures()
-            .find(|d| d.minutes() >= earliest)
-            .ok_or_else(|| {
-                blocked(
-                    "slots",
-                    format!("{}已经没有班次能赶上入园时段。", shuttle.name.zh),
-                    format!("No {} departure reaches the gate in time.", shuttle.name.en),
-                )
-            })?;
-        day.wait_until(departure.minutes());
-        day.push(
-            StepKind::Shuttle,
-            shuttle.ride_minutes,
-            shuttle.name.clone(),
-            Some(shuttle.id.clone()),
-        );
+        let departure = take_shuttle(day, shuttle, earliest).ok_or_else(|| {
+            blocked(
+                "slots",
+                format!("{}已经没有班次能赶上入园时段。", shuttle.name.zh),
+                format!("No {} departure reaches the gate in time.", shuttle.name.en),
+            )
+        })?;
         day.at = station(&route.lift.lower, &route.lift.id);
         day.wait_until(slot.start.minutes());
         day.push(
@@ -782,9 +771,7 @@ impl Ctx<'_> {
         if self.style.on_foot {
             self.walk(day, &top);
         } else {
-            let (open, close) = self.lift_hours(route.lift, day.date);
-            day.wait_until(open);
-            if day.t + route.lift.ride_minutes > close {
+            if !ride(day, route.lift, self.lift_hours(route.lift, day.date)) {
                 return Err(blocked(
                     "slots",
                     format!("到达时{}已停运。", route.lift.name.zh),
@@ -794,12 +781,6 @@ impl Ctx<'_> {
                     ),
                 ));
             }
-            day.push(
-                StepKind::Ride,
-                route.lift.ride_minutes,
-                route.lift.name.clone(),
-                Some(route.lift.id.clone()),
-            );
             day.at = top;
         }
         Ok(departure)
@@ -813,21 +794,13 @@ impl Ctx<'_> {
         combo: &mut Combo,
         on_the_day: &mut Vec<OnTheDay>,
     ) -> Result<(), PlanBlocked> {
-        let (open, close) = self.lift_hours(down.lift, day.date);
-        day.wait_until(open);
-        if day.t + down.lift.ride_minutes > close {
+        if !ride(day, down.lift, self.lift_hours(down.lift, day.date)) {
             return Err(blocked(
                 "slots",
                 format!("赶不上{}的末班车。", down.lift.name.zh),
                 format!("The party cannot reach the last {} car.", down.lift.name.en),
             ));
         }
-        day.push(
-            StepKind::Ride,
-            down.lift.ride_minutes,
-            down.lift.name.clone(),
-            Some(down.lift.id.clone()),
-        );
         day.at = station(&down.lift.lower, &down.lift.id);
         let size = i64::from(self.request.party.size());
         let one_day = self.request.days == 1;
@@ -841,24 +814,13 @@ impl Ctx<'_> {
             combo.add_ons.push(down.lift.id.clone());
         }
         let shuttle = down.down_shuttle;
-        let departure = shuttle
-            .timetable
-            .departures()
-            .find(|d| d.minutes() >= day.t)
-            .ok_or_else(|| {
-                blocked(
-                    "slots",
-                    format!("下山后已经没有{}。", shuttle.name.zh),
-                    format!("No {} leaves after the ride down.", shuttle.name.en),
-                )
-            })?;
-        day.wait_until(departure.minutes());
-        day.push(
-            StepKind::Shuttle,
-            shuttle.ride_minutes,
-            shuttle.name.clone(),
-            Some(shuttle.id.clone()),
-        );
+        let departure = take_shuttle(day, shuttle, day.t).ok_or_else(|| {
+            blocked(
+                "slots",
+                format!("下山后已经没有{}。", shuttle.name.zh),
+                format!("No {} leaves after the ride down.", shuttle.name.en),
+            )
+        })?;
         if one_day {
             combo.shuttles.push(ShuttleSeat {
                 line_id: shuttle.id.clone(),
@@ -1320,6 +1282,38 @@ impl Ctx<'_> {
         let exposure = weighted.checked_div(minutes).unwrap_or(0) as u8;
         (exposure, highlights)
     }
+}
+
+/// Boards the first departure at or after `earliest`; `None` when none is left today.
+fn take_shuttle(day: &mut Day, shuttle: &ShuttleLine, earliest: u16) -> Option<ClockTime> {
+    let departure = shuttle
+        .timetable
+        .departures()
+        .find(|d| d.minutes() >= earliest)?;
+    day.wait_until(departure.minutes());
+    day.push(
+        StepKind::Shuttle,
+        shuttle.ride_minutes,
+        shuttle.name.clone(),
+        Some(shuttle.id.clone()),
+    );
+    Some(departure)
+}
+
+/// Rides a lift open `(open, close)`, waiting for it to open; false when the last car has
+/// gone by the time the party gets there.
+fn ride(day: &mut Day, lift: &CableCar, (open, close): (u16, u16)) -> bool {
+    day.wait_until(open);
+    if day.t + lift.ride_minutes > close {
+        return false;
+    }
+    day.push(
+        StepKind::Ride,
+        lift.ride_minutes,
+        lift.name.clone(),
+        Some(lift.id.clone()),
+    );
+    true
 }
 
 fn kind_name(kind: PlanKind) -> Text {
