@@ -130,19 +130,3 @@ mod tests {
         assert_eq!(api.fields[0].field, "dates");
     }
 }
-#[cfg(test)]
-mod scratch {
-    #[test]
-    fn scratch_budget() {
-        let mut r = super::tests_family();
-        r.budget_yuan = Some(5000);
-        let out = super::plan_offline(&crate::demo_catalog(), &r, "2026-11-22T09:00:00".parse().unwrap());
-        match out { Ok(t) => println!("OK {:?}", t.plans.iter().map(|p| p.total).collect::<Vec<_>>()), Err(e) => println!("ERR {:?}", e.to_api_error()) }
-    }
-}
-#[cfg(test)]
-fn tests_family() -> PlanRequest {
-    PlanRequest { region_id: "huangshan".into(), start: "2026-11-29".into(), days: 2,
-        party: tongyou_core::api::PlanParty { adults: 2, children: vec![9], seniors: 0 },
-        profile: tongyou_core::api::Profile::Family, budget_yuan: None }
-}
