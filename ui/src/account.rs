@@ -1,7 +1,8 @@
-//! The Me screen: sign-in with a text-message code, then the account and its saved
-//! travellers (常用旅客) with the form to add one, and the way into gate mode for staff.
-//! Every field keeps what was typed when the platform refuses it; its message appears
-//! next to the field.
+//! The Me screen: sign-in with a text-message code, then the account, what waits to be
+//! sent from the device (the outbox), its saved travellers (常用旅客) with the form to add
+//! one, and the way into gate mode for staff. Every field keeps what was typed when the
+//! platform refuses it; its message appears next to the field. Travellers added or
+//! removed offline show at once; one the platform has not saved yet is marked so.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,6 +12,7 @@ use crate::app::{Ctx, Tab};
 use crate::form::field_error;
 use crate::i18n::{self, Msg, t};
 use crate::ipc;
+use crate::outbox::{Outbox, OutboxPanel};
 
 #[component]
 pub fn MeScreen() -> impl IntoView {
@@ -36,6 +38,7 @@ pub fn MeScreen() -> impl IntoView {
         if !signed_in.get() {
             return view! { <SignIn /> }.into_any();
         }
+        let outbox = Outbox::watch(ctx);
         view! {
             <section class="screen me" data-test="me">
                 <div class="card account" data-test="account">
@@ -47,7 +50,8 @@ pub fn MeScreen() -> impl IntoView {
                         {move || t(lang.get(), Msg::SignOut)}
                     </button>
                 </div>
-                <TravellersPanel />
+                <OutboxPanel outbox=outbox />
+                <TravellersPanel outbox=outbox />
             </section>
         }
         .into_any()
@@ -255,11 +259,20 @@ pub async fn load_travellers(ctx: Ctx, list: RwSignal<Vec<Traveller>>) {
 }
 
 #[component]
-fn TravellersPanel() -> impl IntoView {
+fn TravellersPanel(outbox: Outbox) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
     let list = RwSignal::new(Vec::<Traveller>::new());
     spawn_local(load_travellers(ctx, list));
+    // Fewer traveller writes waiting: one landed or was refused, so the saved list (its
+    // ids, or a traveller the platform would not save) has changed on the device.
+    Effect::new(move |before: Option<usize>| {
+        let waiting = outbox.travellers_waiting();
+        if before.is_some_and(|n| n > waiting) {
+            spawn_local(load_travellers(ctx, list));
+        }
+        waiting
+    });
 
     let remove = move |id: i64| {
         spawn_local(async move {
@@ -267,6 +280,7 @@ fn TravellersPanel() -> impl IntoView {
                 Ok(()) => list.update(|l| l.retain(|t| t.id != id)),
                 Err(e) => ctx.error.set(Some(ctx.explain(&e))),
             }
+            outbox.read_after_write(ctx).await;
         });
     };
 
@@ -289,10 +303,14 @@ fn TravellersPanel() -> impl IntoView {
                                 IdKind::ResidentId => t(lang, Msg::ResidentId),
                                 IdKind::Passport => t(lang, Msg::Passport),
                             };
+                            // A negative id is the device's own: the platform has not saved it yet.
+                            let unsaved = (id < 0).then(|| view! {
+                                <span class="state pending" data-test="traveller-unsaved">{t(lang, Msg::NotYetSaved)}</span>
+                            });
                             view! {
-                                <li class="row" data-test="traveller" data-id=id.to_string()>
+                                <li class="row" data-test="traveller" data-id=id.to_string() data-saved=(id > 0).to_string()>
                                     <div>
-                                        <strong data-test="traveller-name">{tr.name}</strong>
+                                        <strong data-test="traveller-name">{tr.name} {unsaved}</strong>
                                         <small>{format!("{kind} {}", tr.id_masked)}</small>
                                         <small>{tr.birth_date}</small>
                                     </div>
@@ -304,13 +322,13 @@ fn TravellersPanel() -> impl IntoView {
                         .into_any()
                 }}
             </ul>
-            <TravellerForm list=list />
+            <TravellerForm list=list outbox=outbox />
         </section>
     }
 }
 
 #[component]
-fn TravellerForm(list: RwSignal<Vec<Traveller>>) -> impl IntoView {
+fn TravellerForm(list: RwSignal<Vec<Traveller>>, outbox: Outbox) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
     let name = RwSignal::new(String::new());
@@ -319,7 +337,8 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>) -> impl IntoView {
     let birth = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let busy = RwSignal::new(false);
-    let saved = RwSignal::new(None::<String>);
+    // Who was saved last, and whether the platform has it yet (else it waits offline).
+    let saved = RwSignal::new(None::<(String, bool)>);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -339,7 +358,7 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>) -> impl IntoView {
             match ipc::add_traveller(&input).await {
                 Ok(added) => {
                     errors.set(vec![]);
-                    saved.set(Some(added.name.clone()));
+                    saved.set(Some((added.name.clone(), added.id > 0)));
                     list.update(|l| l.push(added));
                     name.set(String::new());
                     number.set(String::new());
@@ -349,6 +368,7 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>) -> impl IntoView {
                 Err(e) if !e.fields.is_empty() => errors.set(e.fields),
                 Err(e) => ctx.error.set(Some(ctx.explain(&e))),
             }
+            outbox.read_after_write(ctx).await;
             busy.set(false);
         });
     };
@@ -417,8 +437,9 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>) -> impl IntoView {
             <button class="primary" type="submit" data-test="traveller-save" disabled=move || busy.get()>
                 {move || t(lang.get(), if busy.get() { Msg::Saving } else { Msg::Save })}
             </button>
-            {move || saved.get().map(|who| view! {
-                <p class="saved" role="status" data-test="traveller-saved">{format!("{} · {who}", t(lang.get(), Msg::TravellerSaved))}</p>
+            {move || saved.get().map(|(who, on_platform)| {
+                let said = t(lang.get(), if on_platform { Msg::TravellerSaved } else { Msg::TravellerKept });
+                view! { <p class="saved" role="status" data-test="traveller-saved">{format!("{said} · {who}")}</p> }
             })}
         </form>
     }

@@ -123,6 +123,24 @@ pub enum Msg {
     SubOrders,
     OrderTotal,
     ShowInTickets,
+    CancelOrder,
+    CancelAsk,
+    CancelAskHint,
+    CancelYes,
+    CancelKeep,
+    Cancelling,
+    RefundRules,
+    NoRefundRule,
+    CancelWaiting,
+    CancelWaitingHint,
+    CancelQueued,
+    TravellerKept,
+    RetriedOnline,
+    Outbox,
+    OutboxHint,
+    OutboxRefused,
+    NotYetSaved,
+    GotIt,
     NavTickets,
     TicketsTitle,
     TicketsHint,
@@ -417,6 +435,50 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (OrderTotal, Lang::En) => "Order total",
         (ShowInTickets, Lang::Zh) => "在票夹中出示二维码",
         (ShowInTickets, Lang::En) => "Show the QR codes in Tickets",
+        (CancelOrder, Lang::Zh) => "取消订单",
+        (CancelOrder, Lang::En) => "Cancel order",
+        (CancelAsk, Lang::Zh) => "确定取消这个订单？",
+        (CancelAsk, Lang::En) => "Cancel this order?",
+        (CancelAskHint, Lang::Zh) => "退款按下列退改规则逐项计算，原路退回；电子票随即作废。",
+        (CancelAskHint, Lang::En) => {
+            "Each product is refunded by its rule below, back to how you paid; its passes stop working."
+        }
+        (CancelYes, Lang::Zh) => "确认取消",
+        (CancelYes, Lang::En) => "Yes, cancel it",
+        (CancelKeep, Lang::Zh) => "暂不取消",
+        (CancelKeep, Lang::En) => "Keep the order",
+        (Cancelling, Lang::Zh) => "正在取消…",
+        (Cancelling, Lang::En) => "Cancelling…",
+        (RefundRules, Lang::Zh) => "退改规则",
+        (RefundRules, Lang::En) => "Refund rules",
+        (NoRefundRule, Lang::Zh) => "没有退改规则：不退款",
+        (NoRefundRule, Lang::En) => "No refund rule: nothing comes back",
+        (CancelWaiting, Lang::Zh) => "联网后自动取消",
+        (CancelWaiting, Lang::En) => "Will be cancelled when you are back online",
+        (CancelWaitingHint, Lang::Zh) => {
+            "取消请求已存在本机，联网后自动发送，无需再操作。在此之前订单和电子票保持原样。"
+        }
+        (CancelWaitingHint, Lang::En) => {
+            "The cancellation is kept on this device and sent by itself once the network is back; nothing more to do. Until then the order and its passes stay as they are."
+        }
+        (CancelQueued, Lang::Zh) => "待取消",
+        (CancelQueued, Lang::En) => "Cancelling",
+        (TravellerKept, Lang::Zh) => "已存在本机，联网后保存到账户",
+        (TravellerKept, Lang::En) => "Kept on this device; saved to your account once online",
+        (RetriedOnline, Lang::Zh) => "无法连接平台，联网后自动重试",
+        (RetriedOnline, Lang::En) => "no network; sent again by itself once online",
+        (Outbox, Lang::Zh) => "待发送",
+        (Outbox, Lang::En) => "Waiting to send",
+        (OutboxHint, Lang::Zh) => "离线时的操作保存在本机，联网后按顺序自动发送。",
+        (OutboxHint, Lang::En) => {
+            "What you did offline is kept on this device and sent in order once online."
+        }
+        (OutboxRefused, Lang::Zh) => "平台未接受",
+        (OutboxRefused, Lang::En) => "Refused",
+        (NotYetSaved, Lang::Zh) => "待同步",
+        (NotYetSaved, Lang::En) => "not yet saved",
+        (GotIt, Lang::Zh) => "知道了",
+        (GotIt, Lang::En) => "Dismiss",
         (NavTickets, Lang::Zh) => "票夹",
         (NavTickets, Lang::En) => "Tickets",
         (TicketsTitle, Lang::Zh) => "票夹",
@@ -729,6 +791,70 @@ pub fn pass_state(lang: Lang, state: PassState) -> &'static str {
         PassState::Valid => t(lang, Msg::PassValid),
         PassState::Revoked => t(lang, Msg::PassVoid),
         PassState::Used => t(lang, Msg::PassUsed),
+    }
+}
+
+/// What an offline write does, as the outbox lists it.
+pub fn write_kind(lang: Lang, kind: tongyou_core::api::WriteKind) -> &'static str {
+    use tongyou_core::api::WriteKind::*;
+    match (kind, lang) {
+        (CancelOrder, _) => t(lang, Msg::CancelOrder),
+        (AddTraveller, Lang::Zh) => "添加常用旅客",
+        (AddTraveller, Lang::En) => "Save a traveller",
+        (RemoveTraveller, Lang::Zh) => "删除常用旅客",
+        (RemoveTraveller, Lang::En) => "Remove a traveller",
+    }
+}
+
+/// A write the platform refused: what did not happen, then why (`reason`, already in
+/// `lang`).
+pub fn write_refused(lang: Lang, kind: tongyou_core::api::WriteKind, reason: &str) -> String {
+    use tongyou_core::api::WriteKind::*;
+    match (kind, lang) {
+        (CancelOrder, Lang::Zh) => format!("订单没有取消：{reason}"),
+        (CancelOrder, Lang::En) => format!("The order was not cancelled: {reason}"),
+        (AddTraveller, Lang::Zh) => format!("旅客没有保存：{reason}"),
+        (AddTraveller, Lang::En) => format!("The traveller was not saved: {reason}"),
+        (RemoveTraveller, Lang::Zh) => format!("旅客没有删除：{reason}"),
+        (RemoveTraveller, Lang::En) => format!("The traveller was not removed: {reason}"),
+    }
+}
+
+/// Why the platform refused a write, when it named no field: by its error code.
+pub fn refusal_reason(
+    lang: Lang,
+    kind: tongyou_core::api::WriteKind,
+    code: tongyou_core::api::ErrorCode,
+) -> &'static str {
+    use tongyou_core::api::ErrorCode;
+    use tongyou_core::api::WriteKind::CancelOrder;
+    match (kind, code, lang) {
+        (CancelOrder, ErrorCode::Conflict, Lang::Zh) => "订单当前的状态已不能取消",
+        (CancelOrder, ErrorCode::Conflict, Lang::En) => "it can no longer be cancelled",
+        (_, ErrorCode::NotFound, Lang::Zh) => "平台上已找不到它",
+        (_, ErrorCode::NotFound, Lang::En) => "the platform no longer has it",
+        (_, ErrorCode::Unauthorized, _) => t(lang, Msg::SessionExpired),
+        (_, _, Lang::Zh) => "平台没有接受这次操作",
+        (_, _, Lang::En) => "the platform did not accept it",
+    }
+}
+
+/// How many times a write has been sent (a later write waits for the earlier ones).
+pub fn tries(lang: Lang, n: u32) -> String {
+    match (lang, n) {
+        (Lang::Zh, 0) => "尚未发送".to_owned(),
+        (Lang::En, 0) => "not sent yet".to_owned(),
+        (Lang::Zh, _) => format!("已尝试 {n} 次"),
+        (Lang::En, 1) => "1 try".to_owned(),
+        (Lang::En, _) => format!("{n} tries"),
+    }
+}
+
+/// Why the latest try of a write did not get through.
+pub fn last_try(lang: Lang, why: &str) -> String {
+    match lang {
+        Lang::Zh => format!("上次发送：{why}"),
+        Lang::En => format!("Last try: {why}"),
     }
 }
 

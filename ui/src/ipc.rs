@@ -261,3 +261,40 @@ pub async fn gate_verify_image(data_url: &str) -> Result<GateResult, ApiError> {
 pub async fn gate_sign_out() -> Result<(), ApiError> {
     invoke("gate_sign_out", &NoArgs {}).await
 }
+
+// Offline writes: cancelling an order goes through the shell's outbox like the traveller
+// writes above, so it works with no network and lands on the platform once.
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OrderIdArg {
+    order_id: i64,
+}
+
+/// Cancels an order. Online: the platform's order, cancelled and refunded, or its
+/// refusal. Offline: the device's copy unchanged, and the cancellation waits in
+/// [`outbox`] until the next sync sends it.
+pub async fn cancel_order(order_id: i64) -> Result<Order, ApiError> {
+    invoke("cancel_order", &OrderIdArg { order_id }).await
+}
+
+/// Writes still waiting for the platform, and those it refused (oldest first).
+pub async fn outbox() -> Result<Vec<tongyou_core::api::PendingWrite>, ApiError> {
+    invoke("outbox", &NoArgs {}).await
+}
+
+/// Clears a refused write once the tourist has read why.
+pub async fn outbox_dismiss(id: i64) -> Result<(), ApiError> {
+    invoke("outbox_dismiss", &IdArg { id }).await
+}
+
+/// One region's catalog as stored on the device (the order page reads its refund rules).
+pub async fn region_catalog(region: &str) -> Result<Option<CatalogSnapshot>, ApiError> {
+    invoke(
+        "booking_catalog",
+        &RegionArg {
+            region: Some(region),
+        },
+    )
+    .await
+}

@@ -10,6 +10,7 @@ mod gate;
 mod i18n;
 mod ipc;
 mod orders;
+mod outbox;
 mod tickets;
 
 fn main() {

@@ -2,14 +2,25 @@
 //! sub-orders (scenic, hotel, transport) and the passes issued. While a redirect payment
 //! is pending, the simulated cashier stands in for WeChat Pay / Alipay. Fresh from the
 //! platform when it answers, else the device's last copy.
+//!
+//! A confirmed order can be cancelled, after a confirm step naming each product's refund
+//! rule. With no network the cancellation waits in the shell's outbox: the page says it
+//! will happen once online, and shows the cancelled order when the sync has sent it. What
+//! comes back is the platform's to compute; the page shows the refund it reports.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tongyou_core::api::{IssuedPass, Lang, Order, OrderState, PaymentState, SubOrder};
+use tongyou_core::api::{
+    ApiError, ErrorCode, IssuedPass, Lang, Order, OrderState, PaymentState, PendingWrite, SubOrder,
+    SubOrderState,
+};
+use tongyou_core::catalog::Catalog;
+use tongyou_core::text::Text;
 
 use crate::app::{Ctx, Tab};
 use crate::i18n::{self, Msg, t};
 use crate::ipc;
+use crate::outbox::{Outbox, RefusedWrite, refusal_text};
 
 #[component]
 pub fn OrdersScreen() -> impl IntoView {
@@ -40,6 +51,7 @@ fn OrderList() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
     let orders = RwSignal::new(None::<Vec<Order>>);
+    let outbox = Outbox::watch(ctx);
     spawn_local(async move {
         match ipc::orders().await {
             Ok(list) => orders.set(Some(list)),
@@ -61,7 +73,7 @@ fn OrderList() -> impl IntoView {
                     Some(list) if list.is_empty() => view! { <p class="empty">{t(lang, Msg::NoOrders)}</p> }.into_any(),
                     Some(list) => view! {
                         <div class="cards">
-                            {list.into_iter().map(|o| order_card(ctx, lang, o)).collect_view()}
+                            {list.into_iter().map(|o| order_card(ctx, outbox, lang, o)).collect_view()}
                         </div>
                     }
                     .into_any(),
@@ -71,8 +83,14 @@ fn OrderList() -> impl IntoView {
     }
 }
 
-fn order_card(ctx: Ctx, lang: Lang, o: Order) -> impl IntoView {
+fn order_card(ctx: Ctx, outbox: Outbox, lang: Lang, o: Order) -> impl IntoView {
     let id = o.id;
+    let cancelling = move || {
+        outbox
+            .cancellation(id)
+            .is_some_and(|w| w.refusal.is_none())
+            .then(|| view! { <span class="state pending" data-test="order-card-cancelling">{t(lang, Msg::CancelQueued)}</span> })
+    };
     let items: Vec<String> = o
         .quote
         .lines
@@ -88,7 +106,7 @@ fn order_card(ctx: Ctx, lang: Lang, o: Order) -> impl IntoView {
         <button class="card order-card" data-test="order-card" data-id=id.to_string() on:click=move |_| ctx.show_order(id)>
             <header>
                 <h3>{i18n::order_no(lang, id)}</h3>
-                {state_badge(lang, o.state)}
+                <span class="badges">{cancelling}{state_badge(lang, o.state)}</span>
             </header>
             <p class="route">{o.date}</p>
             <p>{items.join(" · ")}</p>
@@ -131,6 +149,17 @@ fn OrderPage(id: i64) -> impl IntoView {
         });
     };
     load();
+    let outbox = Outbox::watch(ctx);
+    let cancel_write = Memo::new(move |_| outbox.cancellation(id));
+    // A cancellation that waited and is no longer waiting has landed (or was refused):
+    // the order is read again, so the page shows what the platform made of it.
+    Effect::new(move |was_waiting: Option<bool>| {
+        let waiting = cancel_write.with(|w| w.as_ref().is_some_and(|w| w.refusal.is_none()));
+        if was_waiting == Some(true) && !waiting {
+            load();
+        }
+        waiting
+    });
     let cashier = move |approve: bool| {
         let Some(payment) = order.with_untracked(|o| o.as_ref().map(|o| o.payment.id.clone()))
         else {
@@ -183,13 +212,18 @@ fn OrderPage(id: i64) -> impl IntoView {
                                 <div><dt>{t(lang, Msg::Refunded)}</dt><dd data-test="order-refunded">{o.payment.refunded.display_yuan()}</dd></div>
                             })}
                         </dl>
-                        {o.problem.as_ref().map(|p| view! { <p class="problem" role="alert" data-test="order-problem">{p.get(lang).to_owned()}</p> })}
+                        {o.problem.as_ref().map(|p| {
+                            // A cancellation the tourist asked for is news, not an alarm.
+                            let (class, role) = if o.state == OrderState::Cancelled { ("outcome", "status") } else { ("problem", "alert") };
+                            view! { <p class=class role=role data-test="order-problem">{p.get(lang).to_owned()}</p> }
+                        })}
                         {failed.then(|| view! {
                             {o.problem.is_none().then(|| view! { <p class="problem">{t(lang, Msg::OrderFailedWhat)}</p> })}
                             <button class="primary" data-test="back-to-book" on:click=move |_| ctx.tab.set(Tab::Book)>
                                 {t(lang, Msg::BackToBook)}
                             </button>
                         })}
+                        <CancelArea order=order outbox=outbox write=cancel_write />
                     </header>
                     {awaiting.then(|| view! {
                         <section class="card cashier" data-test="cashier">
@@ -234,13 +268,184 @@ fn OrderPage(id: i64) -> impl IntoView {
     }
 }
 
+/// The products one refund rule covers in an order.
+#[derive(Debug, Clone, PartialEq)]
+struct RuleGroup {
+    /// `None`: the catalog has no rule for them, so nothing comes back.
+    rule: Option<Text>,
+    products: Vec<Text>,
+}
+
+/// The refund rule of every product a cancellation would refund (the lines of the
+/// sub-orders still standing), grouped by rule in the order they first appear.
+fn rule_groups(catalog: Option<&Catalog>, order: &Order) -> Vec<RuleGroup> {
+    let mut groups: Vec<(Option<&str>, RuleGroup)> = Vec::new();
+    let standing = order
+        .sub_orders
+        .iter()
+        .filter(|s| matches!(s.state, SubOrderState::Confirmed | SubOrderState::Adjusted));
+    for line in standing.flat_map(|s| &s.lines) {
+        let rule = catalog.and_then(|c| c.refund_rule(line.kind));
+        let key = rule.map(|r| r.id.as_str());
+        let at = match groups.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                let group = RuleGroup {
+                    rule: rule.map(|r| r.name.clone()),
+                    products: Vec::new(),
+                };
+                groups.push((key, group));
+                groups.len() - 1
+            }
+        };
+        if let Some((_, group)) = groups.get_mut(at)
+            && !group.products.contains(&line.name)
+        {
+            group.products.push(line.name.clone());
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+/// The way to cancel an order that can still be cancelled: the button, the confirm step
+/// with each product's refund rule, and what became of a cancellation that had to wait
+/// for the network (waiting, or refused).
+#[component]
+fn CancelArea(
+    order: RwSignal<Option<Order>>,
+    outbox: Outbox,
+    write: Memo<Option<PendingWrite>>,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    // The page builds this anew for every copy of the order it shows.
+    let Some(o) = order.get_untracked() else {
+        return ().into_any();
+    };
+    let id = o.id;
+    let cancellable = matches!(o.state, OrderState::Confirmed | OrderState::PartlyConfirmed);
+    let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    // A refusal the platform gave at once (online), said in place like a queued one.
+    let refused = RwSignal::new(None::<ApiError>);
+    let rules = RwSignal::new(rule_groups(None, &o));
+    if cancellable {
+        let region = o.region_id.clone();
+        spawn_local(async move {
+            match ipc::region_catalog(&region).await {
+                Ok(snapshot) => rules.set(rule_groups(snapshot.as_ref().map(|s| &s.catalog), &o)),
+                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+            }
+        });
+    }
+
+    let cancel = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match ipc::cancel_order(id).await {
+                // Online: the cancelled order. Offline: the device's copy, unchanged, and
+                // the outbox read below says the cancellation waits.
+                Ok(fresh) => {
+                    // Read before the page is redrawn, so the waiting state shows at once.
+                    outbox.read_after_write(ctx).await;
+                    busy.set(false);
+                    confirming.set(false);
+                    order.set(Some(fresh));
+                }
+                Err(e)
+                    if matches!(
+                        e.code,
+                        ErrorCode::Conflict | ErrorCode::NotFound | ErrorCode::Invalid
+                    ) =>
+                {
+                    busy.set(false);
+                    confirming.set(false);
+                    refused.set(Some(e));
+                }
+                Err(e) => {
+                    busy.set(false);
+                    ctx.error.set(Some(ctx.explain(&e)));
+                }
+            }
+        });
+    };
+
+    view! {
+        {move || write.get().map(|w| match w.refusal {
+            Some(_) => view! { <RefusedWrite outbox=outbox write=w /> }.into_any(),
+            None => view! {
+                <div class="waiting" role="status" data-test="cancel-pending" data-attempts=w.attempts.to_string()>
+                    <strong>{move || t(lang.get(), Msg::CancelWaiting)}</strong>
+                    <p>{move || t(lang.get(), Msg::CancelWaitingHint)}</p>
+                </div>
+            }
+            .into_any(),
+        })}
+        {move || refused.get().map(|e| view! {
+            <div class="problem refused" role="alert" data-test="cancel-refused">
+                <span>{refusal_text(lang.get(), tongyou_core::api::WriteKind::CancelOrder, &e)}</span>
+            </div>
+        })}
+        {move || {
+            let lang = lang.get();
+            if !cancellable || write.with(Option::is_some) {
+                return None;
+            }
+            if !confirming.get() {
+                return Some(view! {
+                    <div class="actions">
+                        <button class="secondary danger" data-test="cancel-order" on:click=move |_| {
+                            refused.set(None);
+                            confirming.set(true);
+                        }>
+                            {t(lang, Msg::CancelOrder)}
+                        </button>
+                    </div>
+                }
+                .into_any());
+            }
+            Some(view! {
+                <div class="cancel-ask" data-test="cancel-ask">
+                    <h2>{t(lang, Msg::CancelAsk)}</h2>
+                    <p class="hint">{t(lang, Msg::CancelAskHint)}</p>
+                    <h3>{t(lang, Msg::RefundRules)}</h3>
+                    <ul class="rules">
+                        {rules.get().into_iter().map(|g| view! {
+                            <li data-test="refund-rule">
+                                <strong data-test="refund-rule-name">
+                                    {g.rule.map_or_else(|| t(lang, Msg::NoRefundRule).to_owned(), |r| r.get(lang).to_owned())}
+                                </strong>
+                                <small>{i18n::list(lang, &g.products.iter().map(|p| p.get(lang).to_owned()).collect::<Vec<_>>())}</small>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    <div class="actions">
+                        <button class="primary danger" data-test="cancel-confirm" disabled=move || busy.get() on:click=cancel>
+                            {move || t(lang, if busy.get() { Msg::Cancelling } else { Msg::CancelYes })}
+                        </button>
+                        <button class="secondary" data-test="cancel-keep" disabled=move || busy.get() on:click=move |_| confirming.set(false)>
+                            {t(lang, Msg::CancelKeep)}
+                        </button>
+                    </div>
+                </div>
+            }
+            .into_any())
+        }}
+    }
+    .into_any()
+}
+
 fn sub_order_card(lang: Lang, s: SubOrder) -> impl IntoView {
     let state = format!("{:?}", s.state).to_lowercase();
+    let badge_state = state.clone();
     view! {
         <article class="card sub-order" data-test="sub-order" data-provider=format!("{:?}", s.provider).to_lowercase() data-state=state>
             <header>
                 <h3>{i18n::provider(lang, s.provider)}</h3>
-                <span class="state" data-test="sub-order-state">{i18n::sub_order_state(lang, s.state)}</span>
+                <span class="state" data-test="sub-order-state" data-state=badge_state>{i18n::sub_order_state(lang, s.state)}</span>
             </header>
             <ul class="lines">
                 {s.lines.into_iter().map(|l| view! {
