@@ -11,10 +11,10 @@ use tongyou_e2e::{
     wait_for_text,
 };
 
-const MOBILE: &str = "13800138000";
+pub(crate) const MOBILE: &str = "13800138000";
 
 /// A resident ID number (GB 11643-1999) with the right check digit for `first17`.
-fn resident_id(first17: &str) -> String {
+pub(crate) fn resident_id(first17: &str) -> String {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: &[u8; 11] = b"10X98765432";
     let sum: u32 = first17
@@ -69,7 +69,7 @@ async fn sign_in(app: &Client, platform: &Platform) {
     wait_for_text(app, "[data-test=account-mobile]", |t| t == "138****8000").await;
 }
 
-async fn add_traveller(app: &Client, name: &str, id_number: &str) {
+pub(crate) async fn add_traveller(app: &Client, name: &str, id_number: &str) {
     type_into(app, "[data-test=traveller-name-input]", name).await;
     type_into(app, "[data-test=traveller-id-number]", id_number).await;
     click(app, "[data-test=traveller-save]").await;
@@ -93,6 +93,25 @@ pub(crate) async fn ready_to_book(
     wait_for_text(&app, "[data-test=party-member]", |t| t.contains(name)).await;
     click(&app, "[data-test=party-member] [data-test=party-pick]").await;
     (platform, app)
+}
+
+/// On the Book screen: entry ticket + Yungu cable car + a Tangkou hotel near the gate + the
+/// 08:00 shuttle, paid from the wallet.
+pub(crate) async fn pick_tangkou_combo(app: &Client) {
+    click(app, "[data-test=add-on][data-id=yungu] input").await;
+    click(app, "[data-test=hotel-on]").await;
+    find(app, "[data-test=hotel-select]")
+        .await
+        .select_by_value("tangkou-shanshui-hotel")
+        .await
+        .unwrap();
+    click(app, "[data-test=add-shuttle]").await;
+    find(app, "[data-test=shuttle-departure]")
+        .await
+        .select_by_value("08:00")
+        .await
+        .unwrap();
+    click(app, "[data-test=pay-wallet]").await;
 }
 
 #[tokio::test]
@@ -165,21 +184,7 @@ async fn book_a_combo_and_see_the_confirmed_order() {
     // `_platform` keeps the platform process alive until the end of the test.
     let (_platform, app) = ready_to_book(&env, dir.path(), "李四").await;
 
-    // Entry ticket + Yungu cable car + a Tangkou hotel near the gate + a shuttle, wallet.
-    click(&app, "[data-test=add-on][data-id=yungu] input").await;
-    click(&app, "[data-test=hotel-on]").await;
-    find(&app, "[data-test=hotel-select]")
-        .await
-        .select_by_value("tangkou-shanshui-hotel")
-        .await
-        .unwrap();
-    click(&app, "[data-test=add-shuttle]").await;
-    find(&app, "[data-test=shuttle-departure]")
-        .await
-        .select_by_value("08:00")
-        .await
-        .unwrap();
-    click(&app, "[data-test=pay-wallet]").await;
+    pick_tangkou_combo(&app).await;
 
     // The live price explains the linked offer: entry 10 % off and the shuttle free.
     wait_for_text(&app, "[data-test=quote-offer]", |t| t.contains("汤口")).await;

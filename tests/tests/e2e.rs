@@ -3,5 +3,6 @@
 
 mod booking;
 mod discover;
+mod outbox;
 mod platform_page;
 mod tickets;
