@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tongyou_core::api::{
-    Combo, ErrorCode, FieldError, Guest, HotelStay, Lang, OrderRequest, OrderState, OrderTraveller,
-    PaymentMethod, Quote, QuoteRequest, ShuttleSeat, Text, Traveller,
+    Combo, FieldError, Guest, HotelStay, Lang, OrderRequest, OrderTraveller, PaymentMethod, Quote,
+    QuoteRequest, ShuttleSeat, Text, Traveller,
 };
 use tongyou_core::booking::{MAX_NIGHTS, MAX_ROOMS};
 use tongyou_core::catalog::{Catalog, TicketKind};
@@ -15,7 +15,7 @@ use tongyou_core::clock::ClockTime;
 
 use crate::account::load_travellers;
 use crate::app::{Ctx, Tab};
-use crate::form::{field_error, message, new_idempotency_key};
+use crate::form::{Placed, field_error, message, place_order};
 use crate::i18n::{self, Msg, t};
 use crate::ipc;
 
@@ -191,7 +191,7 @@ impl Default for BookForm {
 
 /// `YYYY-MM-DD` → the next day. The UI does not depend on chrono directly: the date type
 /// is whatever `core::booking::nights` takes, and its second night is tomorrow.
-fn tomorrow(today: &str) -> Option<String> {
+pub(crate) fn tomorrow(today: &str) -> Option<String> {
     let day = today.parse().ok()?;
     tongyou_core::booking::nights(day, 2)
         .get(1)
@@ -692,29 +692,39 @@ fn PaymentPicker() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let form = expect_context::<BookForm>();
     let lang = ctx.lang;
+    view! {
+        <section class="card block" data-test="payment">
+            <h2>{move || t(lang.get(), Msg::Payment)}</h2>
+            {payment_chips(lang, form.payment)}
+        </section>
+    }
+}
+
+/// Wallet / WeChat Pay / Alipay, one chosen (Book and Plan).
+pub(crate) fn payment_chips(
+    lang: RwSignal<Lang>,
+    payment: RwSignal<PaymentMethod>,
+) -> impl IntoView {
     let chip = move |method: PaymentMethod, msg: Msg, test: &'static str| {
         view! {
             <button
                 type="button"
                 class="chip"
                 data-test=test
-                class:active=move || form.payment.get() == method
-                aria-pressed=move || (form.payment.get() == method).to_string()
-                on:click=move |_| form.payment.set(method)
+                class:active=move || payment.get() == method
+                aria-pressed=move || (payment.get() == method).to_string()
+                on:click=move |_| payment.set(method)
             >
                 {move || t(lang.get(), msg)}
             </button>
         }
     };
     view! {
-        <section class="card block" data-test="payment">
-            <h2>{move || t(lang.get(), Msg::Payment)}</h2>
-            <div class="chips">
-                {chip(PaymentMethod::Wallet, Msg::Wallet, "pay-wallet")}
-                {chip(PaymentMethod::WechatPay, Msg::WechatPay, "pay-wechat")}
-                {chip(PaymentMethod::Alipay, Msg::Alipay, "pay-alipay")}
-            </div>
-        </section>
+        <div class="chips">
+            {chip(PaymentMethod::Wallet, Msg::Wallet, "pay-wallet")}
+            {chip(PaymentMethod::WechatPay, Msg::WechatPay, "pay-wechat")}
+            {chip(PaymentMethod::Alipay, Msg::Alipay, "pay-alipay")}
+        </div>
     }
 }
 
@@ -737,37 +747,22 @@ fn Summary() -> impl IntoView {
             ctx.tab.set(Tab::Me);
             return;
         }
-        let key = match form.submission.get_untracked() {
-            Some((key, same)) if same == request => key,
-            _ => new_idempotency_key(),
-        };
-        form.submission.set(Some((key.clone(), request.clone())));
         form.placing.set(true);
         form.outcome.set(None);
         spawn_local(async move {
-            let answer = ipc::place_order(&request, &key).await;
+            let placed = place_order(ctx, form.submission, request).await;
             form.placing.set(false);
-            match answer {
-                Ok(order) => {
-                    form.submission.set(None);
-                    match order.state {
-                        OrderState::Failed | OrderState::Expired => {
-                            form.outcome.set(Some(Outcome::Failed {
-                                problem: order.problem,
-                            }));
-                        }
-                        _ => ctx.show_order(order.id),
-                    }
+            match placed {
+                None => {}
+                Some(Placed::Failed(problem)) => {
+                    form.outcome.set(Some(Outcome::Failed { problem }))
                 }
-                // Keep the key: paying again is the same submission.
-                Err(e) if e.code == ErrorCode::Offline => form.outcome.set(Some(Outcome::NotSent)),
-                Err(e) if !e.fields.is_empty() => {
-                    form.submission.set(None);
+                Some(Placed::NotSent) => form.outcome.set(Some(Outcome::NotSent)),
+                Some(Placed::Refused(e)) if !e.fields.is_empty() => {
                     form.errors.set(e.fields);
                     form.outcome.set(Some(Outcome::FixFields));
                 }
-                Err(e) => {
-                    form.submission.set(None);
+                Some(Placed::Refused(e)) => {
                     form.outcome.set(Some(Outcome::Message(ctx.explain(&e))));
                 }
             }

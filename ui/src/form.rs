@@ -1,8 +1,12 @@
 //! Small pieces every form shares: a field's error message next to it, in the current
-//! language, taken from the `fields` of an `ApiError` (the platform's or the device's).
+//! language, taken from the `fields` of an `ApiError` (the platform's or the device's),
+//! and placing an order under one idempotency key per submission (Book and Plan).
 
 use leptos::prelude::*;
-use tongyou_core::api::{FieldError, Lang};
+use tongyou_core::api::{ApiError, ErrorCode, FieldError, Lang, OrderRequest, OrderState, Text};
+
+use crate::app::Ctx;
+use crate::ipc;
 
 /// The message for `field`, if it has one.
 pub fn message(errors: &[FieldError], field: &str, lang: Lang) -> Option<String> {
@@ -38,4 +42,49 @@ pub fn new_idempotency_key() -> String {
     let now = js_sys::Date::now() as u64;
     let random = (js_sys::Math::random() * 1e15) as u64;
     format!("ui-{now:x}-{random:x}")
+}
+
+/// How placing an order ended when it did not open the order's page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Placed {
+    /// The platform answered with a failed order: nothing charged, holds released.
+    Failed(Option<Text>),
+    /// No answer: it may or may not have reached the platform; sending it again is safe.
+    NotSent,
+    /// Refused before any order was made (fields, session, ...).
+    Refused(ApiError),
+}
+
+/// Places `request` as one submission. `submission` holds the key of the submission in
+/// flight and what it sent: the same request again reuses the key, so a retry after a lost
+/// answer replays the first outcome instead of booking twice; an answer ends it. An order
+/// that went through opens its page.
+pub async fn place_order(
+    ctx: Ctx,
+    submission: RwSignal<Option<(String, OrderRequest)>>,
+    request: OrderRequest,
+) -> Option<Placed> {
+    let key = match submission.get_untracked() {
+        Some((key, same)) if same == request => key,
+        _ => new_idempotency_key(),
+    };
+    submission.set(Some((key.clone(), request.clone())));
+    match ipc::place_order(&request, &key).await {
+        Ok(order) => {
+            submission.set(None);
+            match order.state {
+                OrderState::Failed | OrderState::Expired => Some(Placed::Failed(order.problem)),
+                _ => {
+                    ctx.show_order(order.id);
+                    None
+                }
+            }
+        }
+        // Keep the key: sending again is the same submission.
+        Err(e) if e.code == ErrorCode::Offline => Some(Placed::NotSent),
+        Err(e) => {
+            submission.set(None);
+            Some(Placed::Refused(e))
+        }
+    }
 }
