@@ -16,6 +16,7 @@ use crate::gate::GateScreen;
 use crate::i18n::{Msg, t};
 use crate::ipc;
 use crate::orders::OrdersScreen;
+use crate::plan::{PlanForm, PlanScreen};
 use crate::tickets::TicketsScreen;
 
 /// How often the app retries the platform (and refreshes time-dependent cards).
@@ -24,6 +25,7 @@ const SYNC_EVERY_MS: u32 = 15_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Discover,
+    Plan,
     Book,
     Tickets,
     Orders,
@@ -98,6 +100,8 @@ pub fn App() -> impl IntoView {
     provide_context(ctx);
     // Created once, so nothing typed on the Book screen is lost when moving around.
     provide_context(BookForm::new());
+    // Likewise the Plan screen's form and plans, kept while the tourist goes to sign in.
+    provide_context(PlanForm::new());
 
     // Keep <html lang> right for fonts and screen readers.
     Effect::new(move |_| {
@@ -167,6 +171,7 @@ pub fn App() -> impl IntoView {
             <main data-tab=move || format!("{:?}", ctx.tab.get()).to_lowercase()>
                 {move || match ctx.tab.get() {
                     Tab::Discover => view! { <DiscoverScreen /> }.into_any(),
+                    Tab::Plan => view! { <PlanScreen /> }.into_any(),
                     Tab::Book => view! { <BookScreen /> }.into_any(),
                     Tab::Tickets => view! { <TicketsScreen /> }.into_any(),
                     Tab::Orders => view! { <OrdersScreen /> }.into_any(),
@@ -261,7 +266,7 @@ fn LangSwitch() -> impl IntoView {
     }
 }
 
-/// Discover / Book / Tickets / Orders / Me: a bottom bar within thumb reach on a phone, a tab row
+/// Discover / Plan / Book / Tickets / Orders / Me: a bottom bar within thumb reach on a phone, a tab row
 /// under the header on a desktop (the same element, placed by CSS).
 #[component]
 fn NavBar() -> impl IntoView {
@@ -286,6 +291,7 @@ fn NavBar() -> impl IntoView {
     view! {
         <nav class="tabs" data-test="nav">
             {item(Tab::Discover, Msg::NavDiscover, "nav-discover")}
+            {item(Tab::Plan, Msg::NavPlan, "nav-plan")}
             {item(Tab::Book, Msg::NavBook, "nav-book")}
             {item(Tab::Tickets, Msg::NavTickets, "nav-tickets")}
             {item(Tab::Orders, Msg::NavOrders, "nav-orders")}

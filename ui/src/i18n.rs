@@ -5,7 +5,9 @@
 //! not compile, which is the guarantee an i18n crate would give us, without pulling a
 //! second reactive runtime and ICU data into a bundle that has to stay small.
 
-use tongyou_core::api::{OrderState, PassState, PaymentState, Provider, SubOrderState};
+use tongyou_core::api::{
+    OrderState, PassState, PaymentState, PlanParty, Profile, Provider, StepKind, SubOrderState,
+};
 use tongyou_core::catalog::{Fen, HotelArea, LiftKind, SightKind};
 use tongyou_core::clock::ClockTime;
 use tongyou_core::text::Lang;
@@ -192,6 +194,39 @@ pub enum Msg {
     Refuse,
     CheckedAt,
     LeaveGateMode,
+    NavPlan,
+    PlanTitle,
+    PlanHint,
+    PlanStart,
+    PlanDays,
+    PlanAdults,
+    PlanSeniors,
+    PlanChildren,
+    PlanAddChild,
+    PlanChildAge,
+    PlanProfile,
+    PlanBudget,
+    PlanBudgetHint,
+    PlanMake,
+    PlanMaking,
+    PlanOffline,
+    PlanBlocked,
+    PlanCrowds,
+    PlanWhy,
+    PlanOpen,
+    PlanBack,
+    PlanBookTitle,
+    PlanBook,
+    PlanOnTheDay,
+    PlanPaidNow,
+    PlanSignInFirst,
+    PlanNoneTicked,
+    PlanNotSent,
+    PlanResults,
+    PlanBudgetInvalid,
+    PlanSignInToBook,
+    Fewer,
+    More,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -601,6 +636,78 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (CheckedAt, Lang::En) => "Checked at",
         (LeaveGateMode, Lang::Zh) => "退出闸机模式",
         (LeaveGateMode, Lang::En) => "Leave gate mode",
+        (NavPlan, Lang::Zh) => "规划",
+        (NavPlan, Lang::En) => "Plan",
+        (PlanTitle, Lang::Zh) => "出行规划",
+        (PlanTitle, Lang::En) => "Plan a trip",
+        (PlanHint, Lang::Zh) => "选好日期、同行的人和喜好，得到三个避开人流的方案，可一键预订。",
+        (PlanHint, Lang::En) => {
+            "Choose the dates, who is going and what you enjoy: three plans that dodge the crowds, each booked in one tap."
+        }
+        (PlanStart, Lang::Zh) => "出发日期",
+        (PlanStart, Lang::En) => "First day",
+        (PlanDays, Lang::Zh) => "天数",
+        (PlanDays, Lang::En) => "Days",
+        (PlanAdults, Lang::Zh) => "成人",
+        (PlanAdults, Lang::En) => "Adults",
+        (PlanSeniors, Lang::Zh) => "老人（60 岁及以上）",
+        (PlanSeniors, Lang::En) => "Seniors (60+)",
+        (PlanChildren, Lang::Zh) => "儿童",
+        (PlanChildren, Lang::En) => "Children",
+        (PlanAddChild, Lang::Zh) => "添加儿童",
+        (PlanAddChild, Lang::En) => "Add a child",
+        (PlanChildAge, Lang::Zh) => "年龄",
+        (PlanChildAge, Lang::En) => "Age",
+        (PlanProfile, Lang::Zh) => "出游偏好",
+        (PlanProfile, Lang::En) => "What you enjoy",
+        (PlanBudget, Lang::Zh) => "预算（元）",
+        (PlanBudget, Lang::En) => "Budget (¥)",
+        (PlanBudgetHint, Lang::Zh) => "可不填",
+        (PlanBudgetHint, Lang::En) => "Optional",
+        (PlanMake, Lang::Zh) => "生成方案",
+        (PlanMake, Lang::En) => "Make plans",
+        (PlanMaking, Lang::Zh) => "正在规划…",
+        (PlanMaking, Lang::En) => "Planning…",
+        (PlanOffline, Lang::Zh) => "离线规划：未核对余票和空房",
+        (PlanOffline, Lang::En) => "Planned offline: places and rooms not checked",
+        (PlanBlocked, Lang::Zh) => "排不出方案：",
+        (PlanBlocked, Lang::En) => "No plan is possible:",
+        (PlanCrowds, Lang::Zh) => "人流",
+        (PlanCrowds, Lang::En) => "Crowds",
+        (PlanWhy, Lang::Zh) => "为什么这样安排",
+        (PlanWhy, Lang::En) => "Why this plan",
+        (PlanOpen, Lang::Zh) => "查看并预订",
+        (PlanOpen, Lang::En) => "Open and book",
+        (PlanBack, Lang::Zh) => "返回三个方案",
+        (PlanBack, Lang::En) => "Back to all three plans",
+        (PlanBookTitle, Lang::Zh) => "预订这个方案",
+        (PlanBookTitle, Lang::En) => "Book this plan",
+        (PlanBook, Lang::Zh) => "一键预订",
+        (PlanBook, Lang::En) => "Book this plan",
+        (PlanOnTheDay, Lang::Zh) => "当天另付",
+        (PlanOnTheDay, Lang::En) => "Paid on the day",
+        (PlanPaidNow, Lang::Zh) => "本单支付",
+        (PlanPaidNow, Lang::En) => "Paid now",
+        (PlanSignInFirst, Lang::Zh) => "请先登录再预订；方案会一直保留在这里。",
+        (PlanSignInFirst, Lang::En) => "Sign in first to book; your plans stay here.",
+        (PlanNoneTicked, Lang::Zh) => "请至少勾选一位旅客",
+        (PlanNoneTicked, Lang::En) => "Tick at least one traveller",
+        (PlanNotSent, Lang::Zh) => {
+            "网络不通，订单可能没有发出。联网后再点“一键预订”即可，不会重复下单。"
+        }
+        (PlanNotSent, Lang::En) => {
+            "No network: the order may not have been sent. Tap Book this plan again when you are online; it will not book twice."
+        }
+        (PlanSignInToBook, Lang::Zh) => "登录后预订",
+        (PlanSignInToBook, Lang::En) => "Sign in to book",
+        (PlanResults, Lang::Zh) => "为你排好的三个方案",
+        (PlanResults, Lang::En) => "Three plans for you",
+        (PlanBudgetInvalid, Lang::Zh) => "预算请填整数（元），或者留空",
+        (PlanBudgetInvalid, Lang::En) => "Give the budget in whole yuan, or leave it empty",
+        (Fewer, Lang::Zh) => "减少",
+        (Fewer, Lang::En) => "Fewer",
+        (More, Lang::Zh) => "增加",
+        (More, Lang::En) => "More",
     }
 }
 
@@ -882,4 +989,133 @@ pub fn list(lang: Lang, names: &[String]) -> String {
         Lang::Zh => "、",
         Lang::En => ", ",
     })
+}
+
+pub fn profile(lang: Lang, profile: Profile) -> &'static str {
+    use Profile::*;
+    match (profile, lang) {
+        (Family, Lang::Zh) => "亲子",
+        (Family, Lang::En) => "Family",
+        (Seniors, Lang::Zh) => "陪长辈",
+        (Seniors, Lang::En) => "With seniors",
+        (Culture, Lang::Zh) => "研学人文",
+        (Culture, Lang::En) => "Study & culture",
+        (Night, Lang::Zh) => "青春·日出日落",
+        (Night, Lang::En) => "Young: sunrise & sunset",
+        (Leisure, Lang::Zh) => "休闲慢游",
+        (Leisure, Lang::En) => "Leisure",
+    }
+}
+
+pub fn step_kind(lang: Lang, kind: StepKind) -> &'static str {
+    use StepKind::*;
+    match (kind, lang) {
+        (Shuttle, Lang::Zh) => "换乘车",
+        (Shuttle, Lang::En) => "Shuttle",
+        (Enter, Lang::Zh) => "入园",
+        (Enter, Lang::En) => "Entry",
+        (Ride, Lang::Zh) => "索道",
+        (Ride, Lang::En) => "Ride",
+        (Walk, Lang::Zh) => "步行",
+        (Walk, Lang::En) => "Walk",
+        (Visit, Lang::Zh) => "游览",
+        (Visit, Lang::En) => "Visit",
+        (Meal, Lang::Zh) => "用餐",
+        (Meal, Lang::En) => "Meal",
+        (Rest, Lang::Zh) => "休息",
+        (Rest, Lang::En) => "Rest",
+        (Hotel, Lang::Zh) => "入住",
+        (Hotel, Lang::En) => "Hotel",
+    }
+}
+
+pub fn trip_days(lang: Lang, n: u8) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 天"),
+        Lang::En if n == 1 => "1 day".to_owned(),
+        Lang::En => format!("{n} days"),
+    }
+}
+
+pub fn child_age(lang: Lang, years: u8) -> String {
+    match lang {
+        Lang::Zh => format!("{years} 岁"),
+        Lang::En if years == 1 => "1 year".to_owned(),
+        Lang::En => format!("{years} years"),
+    }
+}
+
+/// `Day 1 · 2026-11-29`.
+pub fn plan_day(lang: Lang, index: usize, date: &str) -> String {
+    match lang {
+        Lang::Zh => format!("第 {} 天 · {date}", index + 1),
+        Lang::En => format!("Day {} · {date}", index + 1),
+    }
+}
+
+/// A walk's length and climb: `1.2 公里 · 爬升 150 米`.
+pub fn walk(lang: Lang, metres: u32, climbed: u32) -> String {
+    let km = format!("{}.{}", metres / 1000, (metres % 1000) / 100);
+    let length = match lang {
+        Lang::Zh => format!("{km} 公里"),
+        Lang::En => format!("{km} km"),
+    };
+    if climbed == 0 {
+        length
+    } else {
+        format!("{length} · {}", climb(lang, climbed))
+    }
+}
+
+/// Said when the ticked travellers are not the party the plan was made for.
+pub fn party_mismatch(lang: Lang, ticked: usize, planned: u32) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "已勾选 {ticked} 位旅客，但方案是按 {planned} 人安排的：门票、索道和车票按勾选的人数购买，房间数不变，价格以下单时为准。"
+        ),
+        Lang::En => format!(
+            "{ticked} travellers ticked, but the plan is for {planned}: tickets, rides and seats are bought for those ticked, the rooms stay as planned, and the price is worked out again when you book."
+        ),
+    }
+}
+
+/// How many sights a day of a plan visits.
+pub fn sights_count(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 处景点"),
+        Lang::En if n == 1 => "1 sight".to_owned(),
+        Lang::En => format!("{n} sights"),
+    }
+}
+
+/// The `n`th child's row on the plan form (from 0).
+pub fn child_no(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("儿童 {}", n + 1),
+        Lang::En => format!("Child {}", n + 1),
+    }
+}
+
+/// Who a per-person line of a plan's price is for, by its place in the planned party:
+/// adults first, then the children in the order given, then seniors (the planner's order).
+pub fn planned_guest(lang: Lang, party: &PlanParty, index: usize) -> String {
+    let adults = usize::from(party.adults);
+    let children = party.children.len();
+    if index < adults {
+        match lang {
+            Lang::Zh => format!("成人 {}", index + 1),
+            Lang::En => format!("adult {}", index + 1),
+        }
+    } else if let Some(age) = party.children.get(index - adults) {
+        match lang {
+            Lang::Zh => format!("儿童（{age} 岁）"),
+            Lang::En => format!("child ({})", child_age(lang, *age)),
+        }
+    } else {
+        let n = index - adults - children + 1;
+        match lang {
+            Lang::Zh => format!("老人 {n}"),
+            Lang::En => format!("senior {n}"),
+        }
+    }
 }

@@ -6,8 +6,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tongyou_core::api::{
     ApiError, Availability, CatalogSnapshot, CodeSent, DiscoverView, ErrorCode, GateResult,
-    GateSignIn, GateStation, Lang, Order, OrderRequest, PassQr, Quote, QuoteRequest, Session,
-    Startup, SyncStatus, Traveller, TravellerInput, WalletPass,
+    GateSignIn, GateStation, Lang, Order, OrderRequest, PassQr, PlanRequest, Quote, QuoteRequest,
+    Session, Startup, SyncStatus, Traveller, TravellerInput, TripPlans, WalletPass,
 };
 use wasm_bindgen::prelude::*;
 
@@ -171,6 +171,17 @@ pub async fn place_order(request: &OrderRequest, idempotency_key: &str) -> Resul
         },
     )
     .await
+}
+
+#[derive(Serialize)]
+struct PlanArg<'a> {
+    request: &'a PlanRequest,
+}
+
+/// Three plans: the platform's when it answers (`live`), else made on the device. No
+/// feasible plan is an `invalid` error whose one field names the blocking constraint.
+pub async fn plan_trip(request: &PlanRequest) -> Result<TripPlans, ApiError> {
+    invoke("plan_trip", &PlanArg { request }).await
 }
 
 pub async fn orders() -> Result<Vec<Order>, ApiError> {

@@ -11,6 +11,7 @@ mod i18n;
 mod ipc;
 mod orders;
 mod outbox;
+mod plan;
 mod tickets;
 
 fn main() {
