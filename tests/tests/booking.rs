@@ -54,7 +54,7 @@ pub(crate) async fn type_into(app: &Client, css: &str, text: &str) {
 }
 
 /// Signs in on the Me tab with the code the dev platform hands out.
-async fn sign_in(app: &Client, platform: &Platform) {
+pub(crate) async fn sign_in(app: &Client, platform: &Platform) {
     click(app, "[data-test=nav-me]").await;
     type_into(app, "[data-test=mobile]", MOBILE).await;
     click(app, "[data-test=send-code]").await;
@@ -75,6 +75,39 @@ pub(crate) async fn add_traveller(app: &Client, name: &str, id_number: &str) {
     click(app, "[data-test=traveller-save]").await;
 }
 
+/// Waits for the order page of a confirmed order whose scenic, hotel and transport
+/// sub-orders are each confirmed.
+pub(crate) async fn see_a_confirmed_combo(app: &Client) {
+    wait_for_attr(
+        app,
+        "[data-test=order] [data-test=order-state]",
+        "data-state",
+        "confirmed",
+    )
+    .await;
+    for provider in ["scenic", "hotel", "transport"] {
+        let sub = find(
+            app,
+            &format!("[data-test=sub-order][data-provider={provider}]"),
+        )
+        .await;
+        assert_eq!(
+            sub.attr("data-state").await.unwrap().as_deref(),
+            Some("confirmed"),
+            "{provider}"
+        );
+    }
+}
+
+/// A fresh platform and device, the app at phone size and online.
+pub(crate) async fn online_phone(env: &Env, dir: &std::path::Path) -> (Platform, Client) {
+    let platform = Platform::start(env, &dir.join("platform.db")).await;
+    let app = open_app(env, &platform.url, &dir.join("device")).await;
+    resize(&app, 390, 844).await;
+    wait_for_attr(&app, "[data-test=net-badge]", "data-state", "online").await;
+    (platform, app)
+}
+
 /// A fresh platform and device, signed in with one saved traveller, on the Book screen
 /// with that traveller chosen.
 pub(crate) async fn ready_to_book(
@@ -82,10 +115,7 @@ pub(crate) async fn ready_to_book(
     dir: &std::path::Path,
     name: &str,
 ) -> (Platform, Client) {
-    let platform = Platform::start(env, &dir.join("platform.db")).await;
-    let app = open_app(env, &platform.url, &dir.join("device")).await;
-    resize(&app, 390, 844).await;
-    wait_for_attr(&app, "[data-test=net-badge]", "data-state", "online").await;
+    let (platform, app) = online_phone(env, dir).await;
     sign_in(&app, &platform).await;
     add_traveller(&app, name, &resident_id("34100319850612002")).await;
     wait_for_text(&app, "[data-test=traveller]", |t| t.contains(name)).await;
@@ -118,10 +148,7 @@ pub(crate) async fn pick_tangkou_combo(app: &Client) {
 async fn sign_in_and_a_bad_id_number_keeps_the_form() {
     let env = Env::from_env();
     let dir = tempfile::tempdir().unwrap();
-    let platform = Platform::start(&env, &dir.path().join("platform.db")).await;
-    let app = open_app(&env, &platform.url, &dir.path().join("device")).await;
-    resize(&app, 390, 844).await;
-    wait_for_attr(&app, "[data-test=net-badge]", "data-state", "online").await;
+    let (platform, app) = online_phone(&env, dir.path()).await;
 
     // A number that is not a mobile number: a clear message, and the number stays.
     click(&app, "[data-test=nav-me]").await;
@@ -213,25 +240,7 @@ async fn book_a_combo_and_see_the_confirmed_order() {
 
     // Pay: the order page shows it confirmed, each provider's sub-order, and the passes.
     click(&app, "[data-test=pay]").await;
-    wait_for_attr(
-        &app,
-        "[data-test=order] [data-test=order-state]",
-        "data-state",
-        "confirmed",
-    )
-    .await;
-    for provider in ["scenic", "hotel", "transport"] {
-        let sub = find(
-            &app,
-            &format!("[data-test=sub-order][data-provider={provider}]"),
-        )
-        .await;
-        assert_eq!(
-            sub.attr("data-state").await.unwrap().as_deref(),
-            Some("confirmed"),
-            "{provider}"
-        );
-    }
+    see_a_confirmed_combo(&app).await;
     let passes = texts(&app, "[data-test=pass]").await;
     assert!(
         passes.iter().any(|p| p.contains("Entry ticket")),

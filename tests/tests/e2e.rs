@@ -4,5 +4,6 @@
 mod booking;
 mod discover;
 mod outbox;
+mod plan;
 mod platform_page;
 mod tickets;
