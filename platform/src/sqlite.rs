@@ -22,7 +22,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/20261122_0004_booking.sql")),
     M::up(include_str!("../migrations/20261122_0005_gates.sql")),
     M::up(include_str!("../migrations/20261122_0006_crowd.sql")),
-    M::up(include_str!("../migrations/20261122_0007_traveller_ids.sql")),
+    M::up(include_str!(
+        "../migrations/20261122_0007_traveller_ids.sql"
+    )),
 ];
 
 pub struct SqliteStore {
