@@ -121,6 +121,10 @@ impl Forecast {
 }
 
 /// Three plans (budget, off-peak, comfort), or the constraint that blocks any plan.
+///
+/// With a budget, a plan over it is made cheaper first (no audio guide, then a cheaper
+/// room) and says so in its reasons; a plan still over it is left out; only when even
+/// the budget plan is over it is the budget named as the block.
 pub fn plan(
     catalog: &Catalog,
     request: &PlanRequest,
@@ -131,9 +135,13 @@ pub fn plan(
     let start = check_request(catalog, request, now)?;
     let world = World::of(catalog)?;
     let pace = Pace::of(request);
-    [PlanKind::Budget, PlanKind::Balanced, PlanKind::Comfort]
-        .into_iter()
-        .map(|kind| {
+    let budget = request.budget_yuan.map(Fen::from_yuan);
+    let mut plans: Vec<Plan> = Vec::new();
+    let mut cheapest_over: Option<Plan> = None;
+    for kind in [PlanKind::Budget, PlanKind::Balanced, PlanKind::Comfort] {
+        let wanted = Style::of(kind, &pace, request.days);
+        let mut style = Some(wanted.clone());
+        while let Some(tried) = style.take() {
             let ctx = Ctx {
                 catalog,
                 request,
@@ -143,11 +151,46 @@ pub fn plan(
                 start,
                 world: &world,
                 pace: &pace,
-                style: Style::of(kind, &pace, request.days),
+                style: tried.clone(),
             };
-            ctx.build()
-        })
-        .collect()
+            let mut plan = ctx.build()?;
+            match budget {
+                Some(budget) if plan.total > budget => {
+                    style = tried.cheaper();
+                    if style.is_none()
+                        && cheapest_over.as_ref().is_none_or(|c| plan.total < c.total)
+                    {
+                        cheapest_over = Some(plan);
+                    }
+                }
+                _ => {
+                    if let Some(reason) = wanted.given_up_for(&tried, request.budget_yuan) {
+                        plan.reasons.insert(0, reason);
+                    }
+                    // A plan made cheaper may come out as one already offered.
+                    if !plans
+                        .iter()
+                        .any(|p| p.combo == plan.combo && p.days == plan.days)
+                    {
+                        plans.push(plan);
+                    }
+                }
+            }
+        }
+    }
+    match (plans.is_empty(), cheapest_over, request.budget_yuan) {
+        (true, Some(over), Some(budget)) => Err(over_budget(budget, &over)),
+        _ => Ok(plans),
+    }
+}
+
+fn over_budget(budget: u32, cheapest: &Plan) -> PlanBlocked {
+    let total = cheapest.total.display_yuan();
+    blocked(
+        "budget",
+        format!("预算 ¥{budget} 不够：最省的方案也要 {total}。"),
+        format!("A budget of ¥{budget} is not enough: the cheapest plan needs {total}."),
+    )
 }
 
 fn blocked(constraint: &str, zh: String, en: String) -> PlanBlocked {
@@ -269,7 +312,7 @@ struct Style {
     linger: u16,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum RoomChoice {
     Cheapest,
     Middle,
@@ -311,6 +354,44 @@ impl Style {
                 linger: 15,
             },
         }
+    }
+}
+
+impl Style {
+    /// The same plan one step cheaper, for a budget: no audio guide first, then the next
+    /// cheaper room; `None` when nothing is left to give up.
+    fn cheaper(&self) -> Option<Style> {
+        let mut next = self.clone();
+        if next.audio_guide {
+            next.audio_guide = false;
+        } else {
+            next.room = match next.room {
+                RoomChoice::Best => RoomChoice::Middle,
+                RoomChoice::Middle => RoomChoice::Cheapest,
+                RoomChoice::Cheapest => return None,
+            };
+        }
+        Some(next)
+    }
+
+    /// What this plan gave up to become `fitted`, said as a reason.
+    fn given_up_for(&self, fitted: &Style, budget: Option<u32>) -> Option<Text> {
+        let budget = budget?;
+        let guide = self.audio_guide && !fitted.audio_guide;
+        let room = fitted.room < self.room;
+        let (zh, en) = match (guide, room) {
+            (true, true) => (
+                "不租讲解器，住更便宜的房型",
+                "no audio guide and a cheaper room",
+            ),
+            (true, false) => ("不租讲解器", "no audio guide"),
+            (false, true) => ("住更便宜的房型", "a cheaper room"),
+            (false, false) => return None,
+        };
+        Some(Text::new(
+            format!("为了不超出预算 ¥{budget}：{zh}。"),
+            format!("To stay within the ¥{budget} budget: {en}."),
+        ))
     }
 }
 
@@ -563,24 +644,6 @@ impl Ctx<'_> {
         })?;
         let total =
             Fen(quote.total.0 + on_the_day.iter().map(|d: &OnTheDay| d.cost.0).sum::<i64>());
-        if let Some(budget) = self.request.budget_yuan
-            && total > Fen::from_yuan(budget)
-        {
-            return Err(blocked(
-                "budget",
-                format!(
-                    "预算 ¥{budget} 不够：{}方案最少也要 {}。",
-                    kind_name(self.style.kind).zh,
-                    total.display_yuan()
-                ),
-                format!(
-                    "A budget of ¥{budget} is not enough: the {} plan needs {} at least.",
-                    kind_name(self.style.kind).en.to_lowercase(),
-                    total.display_yuan()
-                ),
-            ));
-        }
-
         self.explain(
             &mut reasons,
             &plan_days,

@@ -484,3 +484,76 @@ fn snapshot_of_a_family_trip() {
     }
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn a_budget_keeps_the_plans_it_can_pay_for_and_trims_the_rest() {
+    let c = huangshan();
+    let open = request(Profile::Family, family(), 3);
+    let free = plans(&c, &open);
+    let yuan = |p: &Plan| u32::try_from((p.total.0 + 99) / 100).unwrap();
+    let (cheapest, middle, dearest) = (yuan(&free[0]), yuan(&free[1]), yuan(&free[2]));
+    assert!(
+        cheapest < middle && middle < dearest,
+        "{cheapest} {middle} {dearest}"
+    );
+
+    // Enough for the off-peak plan but not for comfort as it stands.
+    let r = PlanRequest {
+        budget_yuan: Some(middle),
+        ..open.clone()
+    };
+    let fitted = plans(&c, &r);
+    assert!(
+        fitted.len() >= 2,
+        "budget and off-peak fit: {}",
+        fitted.len()
+    );
+    assert_eq!(
+        fitted[0].combo, free[0].combo,
+        "the budget plan is untouched"
+    );
+    assert_eq!(
+        fitted[1].combo, free[1].combo,
+        "the off-peak plan is untouched"
+    );
+    for p in &fitted {
+        assert!(
+            p.total <= Fen::from_yuan(middle),
+            "{:?} costs {:?}",
+            p.kind,
+            p.total
+        );
+        assert_feasible(&c, &r, p);
+    }
+    // Comfort keeps its later start and longer visits, but drops the guide and the room.
+    let comfort = fitted
+        .iter()
+        .find(|p| p.kind == PlanKind::Comfort)
+        .expect("comfort, made cheaper");
+    assert_ne!(comfort.combo, free[2].combo, "comfort gave something up");
+    assert!(!comfort.combo.add_ons.contains(&"audio-guide".to_owned()));
+    assert!(
+        comfort.reasons[0].zh.contains(&format!("¥{middle}")),
+        "and says what: {}",
+        comfort.reasons[0].zh
+    );
+    assert!(
+        comfort.reasons[0].en.contains("budget"),
+        "{}",
+        comfort.reasons[0].en
+    );
+
+    // Just under the cheapest plan: the budget blocks, naming what the cheapest needs.
+    let poor = PlanRequest {
+        budget_yuan: Some(cheapest - 1),
+        ..open
+    };
+    let e = plan(&c, &poor, &Vacancy::default(), &forecast(&c, &poor), now()).unwrap_err();
+    assert_eq!(e.constraint, "budget");
+    assert!(
+        e.message.zh.contains(&free[0].total.display_yuan()),
+        "{}",
+        e.message.zh
+    );
+    assert!(e.message.en.contains("cheapest plan"), "{}", e.message.en);
+}
