@@ -1,6 +1,7 @@
 //! Gate mode (闸机模式): staff sign in for one gate of a region, and the app becomes a
 //! gate station that checks passes with no network: by a pasted code, by a picture of
-//! the QR code (read by the shell), and on the phone app by camera. The decision is the
+//! the QR code (read by the shell). (A camera scanner belongs to a phone build, which the
+//! project does not make yet; desktops have none.) The decision is the
 //! shell's (`core::gate`, against the keys and revocations it synced); this screen asks,
 //! shows green or red with the reason, and keeps the station's counters in sight, scans
 //! still waiting for upload included.
@@ -279,14 +280,6 @@ fn Station() -> impl IntoView {
             })}
             <section class="card block verify" data-test="gate-verify-panel">
                 <h2>{move || t(lang.get(), Msg::CheckPass)}</h2>
-                {mobile_device().then(|| view! {
-                    // MOBILE ONLY: the camera scanner (tauri-plugin-barcode-scanner's `scan`)
-                    // opens from here on the phone app; desktops load a picture instead.
-                    <div class="camera-spot" data-test="gate-camera">
-                        <strong>{move || t(lang.get(), Msg::CameraScan)}</strong>
-                        <p class="hint">{move || t(lang.get(), Msg::CameraHint)}</p>
-                    </div>
-                })}
                 <label class="field file-pick">
                     <span>{move || t(lang.get(), Msg::LoadImage)}</span>
                     <input type="file" accept="image/*" data-test="gate-image" disabled=move || check.busy.get() on:change=verify_image />
@@ -360,13 +353,6 @@ fn verdict(lang: Lang, r: GateResult) -> impl IntoView {
             <p class="at">{format!("{} {}", t(lang, Msg::CheckedAt), short_time(&r.scanned_at))}</p>
         </section>
     }
-}
-
-/// A phone app (Android's or iOS's web view), where a camera scanner exists.
-fn mobile_device() -> bool {
-    web_sys::window()
-        .and_then(|w| w.navigator().user_agent().ok())
-        .is_some_and(|ua| ["Android", "iPhone", "iPad"].iter().any(|m| ua.contains(m)))
 }
 
 /// The picture as a `data:` URL, read on the device.
