@@ -49,6 +49,22 @@ pub enum SyncFailure {
     Store(#[from] StoreError),
 }
 
+impl SyncFailure {
+    /// What the station records and the gate screen words in the staff's language:
+    /// `offline`, `signed_out` (the platform no longer knows this staff session),
+    /// `platform` (it answered with another error) or `device` (the store failed).
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncFailure::Platform(e) if e.is_offline() => "offline",
+            SyncFailure::Platform(ClientError::Api {
+                status: 401 | 403, ..
+            }) => "signed_out",
+            SyncFailure::Platform(_) => "platform",
+            SyncFailure::Store(_) => "device",
+        }
+    }
+}
+
 /// Signs staff in at a gate (the platform refuses non-staff with its own message), makes
 /// this device that gate's station and syncs it at once.
 pub async fn sign_in(state: &AppState, input: &GateSignIn) -> Result<GateStation, CommandError> {
@@ -89,10 +105,13 @@ pub async fn sync(state: &AppState) -> Result<GateStation, CommandError> {
     let station = current(state)?;
     let outcome = bring_in(state, &station).await;
     let now = Utc::now();
-    let error = outcome.as_ref().err().map(ToString::to_string);
+    if let Err(e) = &outcome {
+        eprintln!("gate sync failed: {e}");
+    }
+    let error = outcome.as_ref().err().map(SyncFailure::code);
     state
         .store
-        .record_gate_sync(&station.region_id, &now.to_rfc3339(), error.as_deref())?;
+        .record_gate_sync(&station.region_id, &now.to_rfc3339(), error)?;
     let offline = matches!(&outcome, Err(SyncFailure::Platform(e)) if e.is_offline());
     *state.online.lock().map_err(|_| CommandError::NotReady)? = Some(!offline);
     // Rebuilt with what the sync brought; a missing catalog is loaded at the next scan.
@@ -477,6 +496,32 @@ mod tests {
             .to_utc();
         let local = region_time(&catalog(), now);
         assert_eq!(local.to_rfc3339(), "2026-11-23T01:30:00+08:00");
+    }
+
+    #[test]
+    fn a_failed_sync_is_recorded_as_a_code_the_screen_words() {
+        use tongyou_core::api::{ApiError, ErrorCode};
+        let api = |status, code| {
+            SyncFailure::Platform(ClientError::Api {
+                status,
+                error: ApiError::new(code, "nope"),
+            })
+        };
+        let cases = [
+            (
+                SyncFailure::Platform(ClientError::Offline("refused".into())),
+                "offline",
+            ),
+            (api(401, ErrorCode::Unauthorized), "signed_out"),
+            (api(500, ErrorCode::Internal), "platform"),
+            (
+                SyncFailure::Platform(ClientError::Protocol("?".into())),
+                "platform",
+            ),
+        ];
+        for (failure, code) in cases {
+            assert_eq!(failure.code(), code, "{failure}");
+        }
     }
 
     #[test]

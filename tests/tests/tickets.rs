@@ -253,6 +253,19 @@ async fn tickets_open_offline_and_the_gate_admits_a_pass_once() {
     // The gate, still offline, reads the picture: admitted.
     click(&app, "[data-test=nav-me]").await;
     click(&app, "[data-test=gate-mode]").await;
+    // A sync now cannot reach the platform, and says so in the staff's words.
+    click(&app, "[data-test=gate-sync]").await;
+    wait_for_attr(
+        &app,
+        "[data-test=gate-sync-error] small",
+        "data-code",
+        "offline",
+    )
+    .await;
+    wait_for_text(&app, "[data-test=gate-sync-error]", |t| {
+        t.contains("连不上平台")
+    })
+    .await;
     check_picture(&app, &shot).await;
     wait_for_attr(&app, "[data-test=gate-result]", "data-admitted", "true").await;
     wait_for_text(&app, "[data-test=gate-message]", |t| !t.is_empty()).await;

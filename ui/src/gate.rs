@@ -273,7 +273,7 @@ fn Station() -> impl IntoView {
                     </dl>
                     {s.sync_error.map(|why| view! {
                         <p class="note sync-error" data-test="gate-sync-error">
-                            {t(lang, Msg::SyncFailed)} " " <small>{why}</small>
+                            {t(lang, Msg::SyncFailed)} " " <small data-code=why.clone()>{t(lang, sync_failure(&why))}</small>
                         </p>
                     })}
                 }
@@ -352,6 +352,16 @@ fn verdict(lang: Lang, r: GateResult) -> impl IntoView {
             {r.slot.map(|(a, b)| view! { <p>{i18n::hours(a, b)}</p> })}
             <p class="at">{format!("{} {}", t(lang, Msg::CheckedAt), short_time(&r.scanned_at))}</p>
         </section>
+    }
+}
+
+/// Why the station's last sync failed, from the code the shell records.
+fn sync_failure(code: &str) -> Msg {
+    match code {
+        "offline" => Msg::SyncOffline,
+        "signed_out" => Msg::SyncSignedOut,
+        "device" => Msg::SyncDevice,
+        _ => Msg::SyncPlatform,
     }
 }
 

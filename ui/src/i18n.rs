@@ -180,6 +180,10 @@ pub enum Msg {
     SyncNow,
     Syncing,
     SyncFailed,
+    SyncOffline,
+    SyncSignedOut,
+    SyncPlatform,
+    SyncDevice,
     CheckPass,
     PasteCode,
     Verify,
@@ -604,6 +608,14 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (SyncFailed, Lang::En) => {
             "Not synced (checking still works offline; scans upload once online):"
         }
+        (SyncOffline, Lang::Zh) => "连不上平台。",
+        (SyncOffline, Lang::En) => "The platform cannot be reached.",
+        (SyncSignedOut, Lang::Zh) => "验票员登录已失效，请退出后重新登录。",
+        (SyncSignedOut, Lang::En) => "The staff sign-in has expired: sign out and sign in again.",
+        (SyncPlatform, Lang::Zh) => "平台暂时出错，稍后会再试。",
+        (SyncPlatform, Lang::En) => "The platform had a problem; it will be tried again.",
+        (SyncDevice, Lang::Zh) => "本机存储出错，请重启应用。",
+        (SyncDevice, Lang::En) => "This device's storage failed: restart the app.",
         (CheckPass, Lang::Zh) => "验票",
         (CheckPass, Lang::En) => "Check a pass",
         (PasteCode, Lang::Zh) => "粘贴票码",

@@ -135,7 +135,8 @@ pub struct GateStation {
     pub pending_uploads: u32,
     pub admitted_today: u32,
     pub refused_today: u32,
-    /// Why the latest sync failed, if it did.
+    /// Why the latest sync failed, if it did, as a code: `offline`, `signed_out`,
+    /// `platform` or `device`.
     #[serde(default)]
     pub sync_error: Option<String>,
 }
