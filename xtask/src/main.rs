@@ -6,7 +6,8 @@
 //!   one line `N passed, N failed`.
 //! - `cargo xtask e2e [FILTER]`: only the end-to-end tests (those whose name contains
 //!   FILTER), with the builds and services they need.
-//! - `cargo xtask bench booking [ORDERS] [CONCURRENCY]`: benchmarks; they print figures.
+//! - `cargo xtask bench booking [ORDERS] [CONCURRENCY] | gate [PASSES] | planner [RUNS]`:
+//!   benchmarks; they print figures.
 //! - `cargo xtask setup`: only the installing part.
 //!
 //! Plain `std::process` on purpose: this must build and run before anything else is there.
@@ -20,7 +21,7 @@ mod test;
 
 use std::path::{Path, PathBuf};
 
-const USAGE: &str = "usage: cargo xtask <run | test | e2e [FILTER] | bench booking | setup>";
+const USAGE: &str = "usage: cargo xtask <run | test | e2e [FILTER] | bench booking|gate|planner | setup>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
