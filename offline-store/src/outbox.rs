@@ -292,6 +292,16 @@ impl OfflineStore {
         Ok(n == 1)
     }
 
+    /// Forgets writes the platform took that were finished before `before` (RFC 3339):
+    /// their effect is in the saved orders and travellers, and nothing reads them again.
+    /// Pending and refused writes stay. Returns how many went.
+    pub fn prune_done(&self, before: &str) -> Result<usize, StoreError> {
+        Ok(self.conn()?.execute(
+            "DELETE FROM outbox WHERE done_at IS NOT NULL AND refusal_json IS NULL AND done_at < ?1",
+            [before],
+        )?)
+    }
+
     /// Clears a refused write of `account_id`'s from the list once it has been seen.
     pub fn dismiss(&self, account_id: i64, id: i64) -> Result<bool, StoreError> {
         let n = self.conn()?.execute(
@@ -476,6 +486,58 @@ mod tests {
         );
         assert_eq!(store.pending(7).unwrap(), [second]);
         assert_eq!(store.pending(8).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn taken_writes_are_forgotten_after_a_while_and_the_rest_stays() {
+        let store = OfflineStore::open_in_memory().unwrap();
+        let old = store
+            .enqueue(
+                7,
+                &OutboxWrite::CancelOrder { order_id: 3 },
+                "2026-11-01T00:00:00Z",
+            )
+            .unwrap();
+        store.start_attempt(old.id).unwrap();
+        store
+            .mark_done(old.id, "2026-11-01T00:00:01Z", Answer::Nothing)
+            .unwrap();
+        let recent = store
+            .enqueue(
+                7,
+                &OutboxWrite::CancelOrder { order_id: 4 },
+                "2026-11-20T00:00:00Z",
+            )
+            .unwrap();
+        store.start_attempt(recent.id).unwrap();
+        store
+            .mark_done(recent.id, "2026-11-20T00:00:01Z", Answer::Nothing)
+            .unwrap();
+        let refused = store
+            .enqueue(7, &adding("张三"), "2026-11-01T00:00:00Z")
+            .unwrap();
+        store.start_attempt(refused.id).unwrap();
+        let refusal = ApiError::new(ErrorCode::Invalid, "invalid traveller");
+        store
+            .record_failure(
+                refused.id,
+                &SendFailure::Refused(refusal),
+                "2026-11-01T00:00:02Z",
+            )
+            .unwrap();
+        let waiting = store
+            .enqueue(7, &removing(5), "2026-11-01T00:00:00Z")
+            .unwrap();
+
+        assert_eq!(store.prune_done("2026-11-15T00:00:00Z").unwrap(), 1);
+        assert!(store.outbox_entry(old.id).unwrap().is_none());
+        for kept in [recent.id, refused.id, waiting.id] {
+            assert!(
+                store.outbox_entry(kept).unwrap().is_some(),
+                "entry {kept} stays"
+            );
+        }
+        assert_eq!(store.pending(7).unwrap(), [waiting]);
     }
 
     #[test]

@@ -95,6 +95,9 @@ pub fn refused_now(state: &AppState, entry: &OutboxEntry) -> Option<CommandError
     Some(CommandError::Platform(refusal))
 }
 
+/// Days a write the platform took stays in the outbox before it is forgotten.
+const KEEP_TAKEN_DAYS: i64 = 7;
+
 /// Sends the signed-in account's pending writes, oldest first, one at a time.
 /// A session the platform rejects is forgotten and ends the drain as `SignedOut`.
 pub async fn drain(state: &AppState) -> Result<Drain, CommandError> {
@@ -103,6 +106,8 @@ pub async fn drain(state: &AppState) -> Result<Drain, CommandError> {
     let Some(session) = state.store.session()? else {
         return Ok(Drain::Clear);
     };
+    let week_ago = (Utc::now() - chrono::Duration::days(KEEP_TAKEN_DAYS)).to_rfc3339();
+    state.store.prune_done(&week_ago)?;
     let pending = state.store.pending(session.account_id)?;
     let mut answered = false;
     let mut outcome = Drain::Clear;

@@ -21,7 +21,8 @@ mod test;
 
 use std::path::{Path, PathBuf};
 
-const USAGE: &str = "usage: cargo xtask <run | test | e2e [FILTER] | bench booking|gate|planner | setup>";
+const USAGE: &str =
+    "usage: cargo xtask <run | test | e2e [FILTER] | bench booking|gate|planner | setup>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
