@@ -491,28 +491,16 @@ mod tests {
     #[test]
     fn taken_writes_are_forgotten_after_a_while_and_the_rest_stays() {
         let store = OfflineStore::open_in_memory().unwrap();
-        let old = store
-            .enqueue(
-                7,
-                &OutboxWrite::CancelOrder { order_id: 3 },
-                "2026-11-01T00:00:00Z",
-            )
-            .unwrap();
-        store.start_attempt(old.id).unwrap();
-        store
-            .mark_done(old.id, "2026-11-01T00:00:01Z", Answer::Nothing)
-            .unwrap();
-        let recent = store
-            .enqueue(
-                7,
-                &OutboxWrite::CancelOrder { order_id: 4 },
-                "2026-11-20T00:00:00Z",
-            )
-            .unwrap();
-        store.start_attempt(recent.id).unwrap();
-        store
-            .mark_done(recent.id, "2026-11-20T00:00:01Z", Answer::Nothing)
-            .unwrap();
+        let taken = |order_id, day: &str| {
+            let at = format!("2026-11-{day}T00:00:00Z");
+            let entry = store
+                .enqueue(7, &OutboxWrite::CancelOrder { order_id }, &at)
+                .unwrap();
+            store.start_attempt(entry.id).unwrap();
+            store.mark_done(entry.id, &at, Answer::Nothing).unwrap();
+            entry
+        };
+        let (old, recent) = (taken(3, "01"), taken(4, "20"));
         let refused = store
             .enqueue(7, &adding("张三"), "2026-11-01T00:00:00Z")
             .unwrap();
