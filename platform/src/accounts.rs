@@ -139,8 +139,14 @@ pub struct Accounts {
     dev_mode: bool,
     /// The last code issued per number, kept only in dev mode.
     dev_codes: Mutex<HashMap<String, String>>,
+    /// Sessions seen, by token hash: a session never changes once issued (it can only
+    /// expire), so a token seen once is answered without the database next time.
+    sessions: Mutex<HashMap<String, (i64, DateTime<Utc>)>>,
     clock: Clock,
 }
+
+/// Sessions remembered at most; past this the memory starts again empty.
+const SESSIONS_REMEMBERED: usize = 100_000;
 
 impl Accounts {
     pub fn new(
@@ -154,6 +160,7 @@ impl Accounts {
             secret,
             dev_mode,
             dev_codes: Mutex::default(),
+            sessions: Mutex::default(),
             clock,
         }
     }
@@ -236,8 +243,10 @@ impl Accounts {
         getrandom::fill(&mut raw).map_err(|e| AccountError::Crypto(e.to_string()))?;
         let token = hex::encode(raw);
         let expires_at = now + SESSION_VALID;
+        let hash = token_hash(&token);
         self.store
-            .put_session(&token_hash(&token), account_id, &expires_at.to_rfc3339())?;
+            .put_session(&hash, account_id, &expires_at.to_rfc3339())?;
+        self.remember(hash, account_id, expires_at);
         Ok(Session {
             token,
             account_id,
@@ -248,11 +257,43 @@ impl Accounts {
 
     /// The account behind a bearer token.
     pub fn authenticate(&self, token: &str) -> Result<i64, AccountError> {
-        self.store
-            .session_account(&token_hash(token), &(self.clock)().to_rfc3339())?
-            .ok_or(AccountError::Unauthorized(
-                "sign in first: the session is missing or has expired",
-            ))
+        let expired =
+            AccountError::Unauthorized("sign in first: the session is missing or has expired");
+        let hash = token_hash(token);
+        let now = (self.clock)();
+        if let Some(known) = self.remembered(&hash, now) {
+            return known.ok_or(expired);
+        }
+        let (account_id, expires_at) = self
+            .store
+            .session_account(&hash, &now.to_rfc3339())?
+            .ok_or(expired)?;
+        self.remember(hash, account_id, parse_time(&expires_at));
+        Ok(account_id)
+    }
+
+    /// The account behind a token this platform has already seen, answered without the
+    /// database (so on an async worker); `None` when it has to be looked up.
+    pub fn known_session(&self, token: &str) -> Option<i64> {
+        self.remembered(&token_hash(token), (self.clock)())
+            .flatten()
+    }
+
+    /// `Some(Some(account))` for a live remembered session, `Some(None)` for an expired
+    /// one, `None` when not remembered.
+    fn remembered(&self, hash: &str, now: DateTime<Utc>) -> Option<Option<i64>> {
+        let sessions = self.sessions.lock().ok()?;
+        let (account_id, expires_at) = sessions.get(hash)?;
+        Some((*expires_at > now).then_some(*account_id))
+    }
+
+    fn remember(&self, hash: String, account_id: i64, expires_at: DateTime<Utc>) {
+        if let Ok(mut sessions) = self.sessions.lock() {
+            if sessions.len() >= SESSIONS_REMEMBERED {
+                sessions.clear();
+            }
+            sessions.insert(hash, (account_id, expires_at));
+        }
     }
 
     pub fn add_traveller(
@@ -520,6 +561,7 @@ mod tests {
 
     struct Fixture {
         accounts: Accounts,
+        store: Arc<SqliteStore>,
         now: Arc<Mutex<DateTime<Utc>>>,
     }
 
@@ -533,12 +575,20 @@ mod tests {
         let clock_now = Arc::clone(&now);
         let clock: Clock = Arc::new(move || *clock_now.lock().unwrap());
         Fixture {
-            accounts: Accounts::new(store, Secret([9; 32]), true, clock),
+            accounts: Accounts::new(store.clone(), Secret([9; 32]), true, clock),
+            store,
             now,
         }
     }
 
     impl Fixture {
+        /// The same database behind a platform started again: nothing remembered.
+        fn restarted(&self) -> Accounts {
+            let now = Arc::clone(&self.now);
+            let clock: Clock = Arc::new(move || *now.lock().unwrap());
+            Accounts::new(self.store.clone(), Secret([9; 32]), true, clock)
+        }
+
         fn advance(&self, by: Duration) {
             *self.now.lock().unwrap() += by;
         }
@@ -602,8 +652,21 @@ mod tests {
         let f = fixture();
         let (_, code) = f.accounts.request_code("13800138000").unwrap();
         let session = f.accounts.sign_in("13800138000", &code).unwrap();
+        let account = Some(session.account_id);
+        // Known at once from sign-in, and from the database after a restart.
+        assert_eq!(f.accounts.known_session(&session.token), account);
+        assert_eq!(f.accounts.known_session("not-a-token"), None);
+        assert!(f.accounts.authenticate("not-a-token").is_err());
+        let restarted = f.restarted();
+        assert_eq!(restarted.known_session(&session.token), None);
+        assert_eq!(restarted.authenticate(&session.token).ok(), account);
+        assert_eq!(restarted.known_session(&session.token), account);
+
         f.advance(SESSION_VALID);
-        assert!(f.accounts.authenticate(&session.token).is_err());
+        for accounts in [&f.accounts, &restarted, &f.restarted()] {
+            assert!(accounts.authenticate(&session.token).is_err());
+            assert_eq!(accounts.known_session(&session.token), None);
+        }
     }
 
     #[test]

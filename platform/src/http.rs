@@ -333,6 +333,9 @@ where
                 "sign in first: no session token was sent",
             ))?;
         let accounts = Arc::<Accounts>::from_ref(state);
+        if let Some(account) = accounts.known_session(&token) {
+            return Ok(SignedIn(account));
+        }
         off_thread(move || accounts.authenticate(&token))
             .await
             .map(SignedIn)

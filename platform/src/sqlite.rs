@@ -45,9 +45,10 @@ impl SqliteStore {
         };
         // The platform is the database's only user: holding the lock for good saves two
         // file-lock system calls per transaction on the booking path.
-        // Small pages: a booking changes many small rows, and the log writes whole pages.
-        // (Takes effect when the database is created.)
-        conn.pragma_update(None, "page_size", 1024)?;
+        // 4 KiB pages: on the booking rush they cost less CPU per order than 1 KiB (more log
+        // frames per commit, each a write) and ran faster than 8 KiB. (Set when the file
+        // is made.)
+        conn.pragma_update(None, "page_size", 4096)?;
         conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -231,13 +232,17 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
-    fn session_account(&self, token_hash: &str, now: &str) -> Result<Option<i64>, StoreError> {
+    fn session_account(
+        &self,
+        token_hash: &str,
+        now: &str,
+    ) -> Result<Option<(i64, String)>, StoreError> {
         Ok(self
             .conn()?
             .query_row(
-                "SELECT account_id FROM session WHERE token_hash = ?1 AND expires_at > ?2",
+                "SELECT account_id, expires_at FROM session WHERE token_hash = ?1 AND expires_at > ?2",
                 [token_hash, now],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?)
     }

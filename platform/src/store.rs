@@ -63,8 +63,12 @@ pub trait AccountStore: Send + Sync {
         account_id: i64,
         expires_at: &str,
     ) -> Result<(), StoreError>;
-    /// The account of a session still valid at `now`.
-    fn session_account(&self, token_hash: &str, now: &str) -> Result<Option<i64>, StoreError>;
+    /// The account of a session still valid at `now`, and when the session expires.
+    fn session_account(
+        &self,
+        token_hash: &str,
+        now: &str,
+    ) -> Result<Option<(i64, String)>, StoreError>;
     /// Inserts a traveller; `Ok(None)` when the account already has this ID.
     fn add_traveller(
         &self,
