@@ -7,7 +7,8 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use crate::text::Lang;
+use crate::api::{FieldError, IdKind, TravellerInput};
+use crate::text::{Lang, Text};
 
 /// Weights of the first 17 digits, and the check character for each remainder mod 11.
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -173,6 +174,146 @@ impl Mobile {
     }
 }
 
+/// A saved traveller's details once every field checks out. No `Debug`: it holds the
+/// full ID number.
+pub struct ValidTraveller {
+    pub name: String,
+    /// Normalised (a resident ID's `x` upper-cased, a passport's spaces dropped).
+    pub id_number: String,
+    pub id_masked: String,
+    pub birth_date: NaiveDate,
+}
+
+/// Checks a saved traveller's fields and reports all problems at once, so a form can mark
+/// them together; the platform and the device ask the same question.
+pub fn validate_traveller(
+    input: &TravellerInput,
+    today: NaiveDate,
+) -> Result<ValidTraveller, Vec<FieldError>> {
+    let mut problems = Vec::new();
+    let name = input.name.trim().to_owned();
+    if name.is_empty() {
+        problems.push(field("name", "请填写姓名", "Name: please fill in the name"));
+    } else if name.chars().count() > 40 {
+        problems.push(field(
+            "name",
+            "姓名不能超过 40 个字",
+            "Name: at most 40 characters",
+        ));
+    }
+    let given_birth = match input
+        .birth_date
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(d) if d > today => {
+                problems.push(field(
+                    "birth_date",
+                    "出生日期不能晚于今天",
+                    "Birth date: cannot be in the future",
+                ));
+                None
+            }
+            Ok(d) => Some(d),
+            Err(_) => {
+                problems.push(field(
+                    "birth_date",
+                    "出生日期格式应为 年-月-日，如 1990-05-01",
+                    "Birth date: use YYYY-MM-DD, e.g. 1990-05-01",
+                ));
+                None
+            }
+        },
+    };
+    let id = match input.id_kind {
+        IdKind::ResidentId => match ResidentId::parse(&input.id_number) {
+            Ok(id) => {
+                if given_birth.is_some_and(|b| b != id.birth_date()) {
+                    problems.push(field(
+                        "birth_date",
+                        "出生日期与身份证号不一致",
+                        "Birth date: does not match the ID number",
+                    ));
+                }
+                if id.birth_date() > today {
+                    problems.push(field(
+                        "id_number",
+                        "身份证号中的出生日期晚于今天",
+                        "ID number: birth date is in the future",
+                    ));
+                }
+                Some((id.expose().to_owned(), id.masked(), id.birth_date()))
+            }
+            Err(e) => {
+                problems.push(FieldError {
+                    field: "id_number".into(),
+                    message: Text::new(e.message(Lang::Zh), e.message(Lang::En)),
+                });
+                None
+            }
+        },
+        IdKind::Passport => {
+            let number: String = input
+                .id_number
+                .split_whitespace()
+                .collect::<String>()
+                .to_uppercase();
+            let ok = (5..=20).contains(&number.len())
+                && number.chars().all(|c| c.is_ascii_alphanumeric());
+            if !ok {
+                problems.push(field(
+                    "id_number",
+                    "护照号应为 5 至 20 位字母或数字",
+                    "Passport number: 5 to 20 letters or digits",
+                ));
+            }
+            if given_birth.is_none()
+                && input
+                    .birth_date
+                    .as_deref()
+                    .is_none_or(|s| s.trim().is_empty())
+            {
+                problems.push(field(
+                    "birth_date",
+                    "使用护照时请填写出生日期",
+                    "Birth date: needed with a passport",
+                ));
+            }
+            match (ok, given_birth) {
+                (true, Some(birth)) => {
+                    let masked = format!(
+                        "{}{}{}",
+                        &number[..2],
+                        "*".repeat(number.len() - 4),
+                        &number[number.len() - 2..]
+                    );
+                    Some((number, masked, birth))
+                }
+                _ => None,
+            }
+        }
+    };
+    match id {
+        Some((id_number, id_masked, birth_date)) if problems.is_empty() => Ok(ValidTraveller {
+            name,
+            id_number,
+            id_masked,
+            birth_date,
+        }),
+        _ => Err(problems),
+    }
+}
+
+fn field(name: &str, zh: &str, en: &str) -> FieldError {
+    FieldError {
+        field: name.into(),
+        message: Text::new(zh, en),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,5 +393,42 @@ mod tests {
             Mobile::parse("13800138000").unwrap().masked(),
             "138****8000"
         );
+    }
+
+    #[test]
+    fn all_bad_fields_are_reported_together() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let problems = validate_traveller(
+            &TravellerInput {
+                name: " ".into(),
+                id_kind: IdKind::ResidentId,
+                id_number: "110105194912310021".into(),
+                birth_date: Some("2030-01-01".into()),
+            },
+            today,
+        )
+        .err()
+        .unwrap();
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["name", "birth_date", "id_number"]);
+        assert!(problems[2].message.zh.contains("校验位"));
+    }
+
+    #[test]
+    fn passports_need_a_birth_date() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let input = |birth: Option<&str>| TravellerInput {
+            name: "Ann Lee".into(),
+            id_kind: IdKind::Passport,
+            id_number: "e12345678".into(),
+            birth_date: birth.map(str::to_owned),
+        };
+        let problems = validate_traveller(&input(None), today).err().unwrap();
+        assert_eq!(problems[0].field, "birth_date");
+        let ok = validate_traveller(&input(Some("1990-05-01")), today)
+            .ok()
+            .unwrap();
+        assert_eq!(ok.id_masked, "E1*****78");
+        assert_eq!(ok.id_number, "E12345678");
     }
 }

@@ -22,14 +22,13 @@
 //! at once, so online they answer as before, a refusal included (taken off the list,
 //! since the tourist sees it there and then); offline they answer with the device's view.
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use tongyou_client::ClientError;
 use tongyou_core::api::{
-    ApiError, ErrorCode, FieldError, IdKind, Order, OrderState, Session, Traveller, TravellerInput,
+    ApiError, ErrorCode, FieldError, Order, OrderState, Session, Traveller, TravellerInput,
 };
 pub use tongyou_core::api::{PendingWrite, WriteKind};
-use tongyou_core::identity::ResidentId;
-use tongyou_core::text::{Lang, Text};
+use tongyou_core::identity::validate_traveller;
 use tongyou_offline_store::outbox::{Answer, OutboxEntry, OutboxWrite, SendFailure};
 
 use crate::commands::account::{on_platform_error, signed_in};
@@ -323,68 +322,18 @@ fn same_person(saved: &Traveller, shown: &Traveller) -> bool {
         && saved.birth_date == shown.birth_date
 }
 
-/// The traveller as the device shows it while the platform has not saved it yet, and
-/// what the device can already tell is wrong with it (only rules it shares with the
-/// platform: the resident ID's own checks in `core::identity`, a passport's birth date).
-/// Every other rule is the platform's, which names all wrong fields at once when it can
-/// be asked.
-pub fn provisional(input: &TravellerInput) -> (Traveller, Vec<FieldError>) {
-    let mut problems = Vec::new();
-    let given_birth = input
-        .birth_date
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    let (id_masked, birth_date) = match input.id_kind {
-        IdKind::ResidentId => match ResidentId::parse(&input.id_number) {
-            Ok(id) => (id.masked(), id.birth_date().to_string()),
-            Err(e) => {
-                problems.push(FieldError {
-                    field: "id_number".into(),
-                    message: Text::new(e.message(Lang::Zh), e.message(Lang::En)),
-                });
-                (String::new(), String::new())
-            }
-        },
-        IdKind::Passport => {
-            let number: String = input
-                .id_number
-                .split_whitespace()
-                .collect::<String>()
-                .to_uppercase();
-            let birth =
-                given_birth.filter(|b| chrono::NaiveDate::parse_from_str(b, "%Y-%m-%d").is_ok());
-            if birth.is_none() {
-                problems.push(FieldError {
-                    field: "birth_date".into(),
-                    message: Text::new(
-                        "使用护照时请填写出生日期（年-月-日）",
-                        "Birth date: needed with a passport (YYYY-MM-DD)",
-                    ),
-                });
-            }
-            (mask_passport(&number), birth.unwrap_or_default().to_owned())
-        }
-    };
-    let shown = Traveller {
+/// The traveller as the device shows it while the platform has not saved it yet, or
+/// every wrong field: the device checks by the platform's own rules
+/// (`core::identity::validate_traveller`), so a write it queues is one the platform takes.
+pub fn provisional(input: &TravellerInput, today: NaiveDate) -> Result<Traveller, Vec<FieldError>> {
+    let valid = validate_traveller(input, today)?;
+    Ok(Traveller {
         id: 0,
-        name: input.name.trim().to_owned(),
+        name: valid.name,
         id_kind: input.id_kind,
-        id_masked,
-        birth_date,
-    };
-    (shown, problems)
-}
-
-/// First two and last two characters, as the platform masks a passport number.
-fn mask_passport(number: &str) -> String {
-    let chars: Vec<char> = number.chars().collect();
-    if chars.len() < 5 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..2].iter().collect();
-    let tail: String = chars[chars.len() - 2..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 4))
+        id_masked: valid.id_masked,
+        birth_date: valid.birth_date.to_string(),
+    })
 }
 
 fn set_online(state: &AppState, online: bool) -> Result<(), CommandError> {
@@ -395,6 +344,7 @@ fn set_online(state: &AppState, online: bool) -> Result<(), CommandError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tongyou_core::api::IdKind;
 
     fn input(kind: IdKind, number: &str, birth: Option<&str>) -> TravellerInput {
         TravellerInput {
@@ -405,31 +355,56 @@ mod tests {
         }
     }
 
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default()
+    }
+
     #[test]
     fn a_resident_id_shows_masked_with_its_birth_date() {
-        let (shown, problems) = provisional(&input(IdKind::ResidentId, "110105198912310028", None));
-        assert!(problems.is_empty(), "{problems:?}");
+        let shown = provisional(
+            &input(IdKind::ResidentId, "110105198912310028", None),
+            today(),
+        );
+        let shown = shown.unwrap_or_else(|p| panic!("{p:?}"));
         assert_eq!(shown.name, "张三");
         assert_eq!(shown.id_masked, "1101**********0028");
         assert_eq!(shown.birth_date, "1989-12-31");
     }
 
     #[test]
-    fn what_the_device_can_tell_is_wrong_is_said_at_once() {
-        let (_, problems) = provisional(&input(IdKind::ResidentId, "110105198912310029", None));
+    fn what_the_platform_would_refuse_is_said_at_once() {
+        let Err(problems) = provisional(
+            &input(IdKind::ResidentId, "110105198912310029", None),
+            today(),
+        ) else {
+            panic!("a bad check digit");
+        };
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].field, "id_number");
         assert!(problems[0].message.zh.contains("校验"), "{problems:?}");
 
-        let (_, problems) = provisional(&input(IdKind::Passport, "e1234 5678", None));
+        let Err(problems) = provisional(&input(IdKind::Passport, "e1234 5678", None), today())
+        else {
+            panic!("a passport without a birth date");
+        };
         assert_eq!(problems[0].field, "birth_date");
+
+        // A rule only the platform used to know: a name of more than 40 characters.
+        let mut long = input(IdKind::ResidentId, "110105198912310028", None);
+        long.name = "长".repeat(41);
+        let Err(problems) = provisional(&long, today()) else {
+            panic!("a name too long");
+        };
+        assert_eq!(problems[0].field, "name");
     }
 
     #[test]
     fn a_passport_is_masked_as_the_platform_masks_it() {
-        let (shown, problems) =
-            provisional(&input(IdKind::Passport, "e1234 5678", Some("1990-05-01")));
-        assert!(problems.is_empty());
+        let shown = provisional(
+            &input(IdKind::Passport, "e1234 5678", Some("1990-05-01")),
+            today(),
+        );
+        let shown = shown.unwrap_or_else(|p| panic!("{p:?}"));
         assert_eq!(shown.id_masked, "E1*****78");
         assert_eq!(shown.birth_date, "1990-05-01");
     }
@@ -441,7 +416,11 @@ mod tests {
             account_id: 7,
             write: OutboxWrite::AddTraveller {
                 input: input(IdKind::ResidentId, "110105198912310028", None),
-                shown: provisional(&input(IdKind::ResidentId, "110105198912310028", None)).0,
+                shown: provisional(
+                    &input(IdKind::ResidentId, "110105198912310028", None),
+                    today(),
+                )
+                .unwrap_or_else(|p| panic!("{p:?}")),
                 known: vec![],
             },
             idempotency_key: "k".into(),

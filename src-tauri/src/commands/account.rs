@@ -5,7 +5,7 @@
 
 use tauri::State;
 use tongyou_core::api::{CodeSent, ErrorCode, Session, Traveller, TravellerInput};
-use tongyou_offline_store::outbox::{OutboxWrite, SendFailure};
+use tongyou_offline_store::outbox::OutboxWrite;
 
 use crate::error::CommandError;
 use crate::outbox::{self, Drain};
@@ -68,7 +68,10 @@ pub async fn add_traveller(
     input: TravellerInput,
 ) -> Result<Traveller, CommandError> {
     let session = signed_in(&state)?;
-    let (shown, problems) = outbox::provisional(&input);
+    // Checked here first: a form with a wrong field is answered at once, online or not,
+    // and nothing doomed waits in the outbox.
+    let shown = outbox::provisional(&input, chrono::Utc::now().date_naive())
+        .map_err(CommandError::Invalid)?;
     let known = state
         .store
         .travellers(session.account_id)?
@@ -84,15 +87,6 @@ pub async fn add_traveller(
     let entry = outbox::write(&state, write).await?;
     if let Some(refused) = outbox::refused_now(&state, &entry) {
         return Err(refused);
-    }
-    if entry.is_pending() && !problems.is_empty() {
-        // Doomed, and the platform could not say so: the device says it now.
-        let refusal = CommandError::Invalid(problems);
-        let failure = SendFailure::Refused(refusal.to_api_error());
-        let now = chrono::Utc::now().to_rfc3339();
-        state.store.record_failure(entry.id, &failure, &now)?;
-        state.store.dismiss(entry.account_id, entry.id)?;
-        return Err(refusal);
     }
     let id = entry.result_id.unwrap_or(-entry.id);
     Ok(state
