@@ -273,6 +273,7 @@ async fn a_family_plans_a_trip_and_books_one_plan() {
     })
     .await;
     assert_eq!(count(&app, "[data-test=plan-card]").await, 3);
+    wait_for_attr(&app, "[data-test=net-badge]", "data-state", "offline").await;
     scroll_to(&app, "[data-test=plan-results]").await;
     screenshot(&env, &app, "plan-offline-zh-phone").await;
     click(&app, "[data-test=lang-en]").await;

@@ -337,6 +337,9 @@ fn TripForm() -> impl IntoView {
             form.planning.set(false);
             match answer {
                 Ok(trip) => {
+                    // Planned on the device only when the platform did not answer: the
+                    // badge says so now rather than at the next sync.
+                    ctx.status.update(|s| s.online = Some(trip.live));
                     form.trip.set(Some((request, trip)));
                     form.open.set(None);
                     form.outcome.set(None);
