@@ -49,6 +49,15 @@ pub struct FieldError {
     pub message: Text,
 }
 
+impl FieldError {
+    pub fn new(field: &str, zh: impl Into<String>, en: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.to_owned(),
+            message: Text::new(zh, en),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

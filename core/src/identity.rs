@@ -193,9 +193,13 @@ pub fn validate_traveller(
     let mut problems = Vec::new();
     let name = input.name.trim().to_owned();
     if name.is_empty() {
-        problems.push(field("name", "请填写姓名", "Name: please fill in the name"));
+        problems.push(FieldError::new(
+            "name",
+            "请填写姓名",
+            "Name: please fill in the name",
+        ));
     } else if name.chars().count() > 40 {
-        problems.push(field(
+        problems.push(FieldError::new(
             "name",
             "姓名不能超过 40 个字",
             "Name: at most 40 characters",
@@ -210,7 +214,7 @@ pub fn validate_traveller(
         None => None,
         Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             Ok(d) if d > today => {
-                problems.push(field(
+                problems.push(FieldError::new(
                     "birth_date",
                     "出生日期不能晚于今天",
                     "Birth date: cannot be in the future",
@@ -219,7 +223,7 @@ pub fn validate_traveller(
             }
             Ok(d) => Some(d),
             Err(_) => {
-                problems.push(field(
+                problems.push(FieldError::new(
                     "birth_date",
                     "出生日期格式应为 年-月-日，如 1990-05-01",
                     "Birth date: use YYYY-MM-DD, e.g. 1990-05-01",
@@ -232,14 +236,14 @@ pub fn validate_traveller(
         IdKind::ResidentId => match ResidentId::parse(&input.id_number) {
             Ok(id) => {
                 if given_birth.is_some_and(|b| b != id.birth_date()) {
-                    problems.push(field(
+                    problems.push(FieldError::new(
                         "birth_date",
                         "出生日期与身份证号不一致",
                         "Birth date: does not match the ID number",
                     ));
                 }
                 if id.birth_date() > today {
-                    problems.push(field(
+                    problems.push(FieldError::new(
                         "id_number",
                         "身份证号中的出生日期晚于今天",
                         "ID number: birth date is in the future",
@@ -264,7 +268,7 @@ pub fn validate_traveller(
             let ok = (5..=20).contains(&number.len())
                 && number.chars().all(|c| c.is_ascii_alphanumeric());
             if !ok {
-                problems.push(field(
+                problems.push(FieldError::new(
                     "id_number",
                     "护照号应为 5 至 20 位字母或数字",
                     "Passport number: 5 to 20 letters or digits",
@@ -276,7 +280,7 @@ pub fn validate_traveller(
                     .as_deref()
                     .is_none_or(|s| s.trim().is_empty())
             {
-                problems.push(field(
+                problems.push(FieldError::new(
                     "birth_date",
                     "使用护照时请填写出生日期",
                     "Birth date: needed with a passport",
@@ -304,13 +308,6 @@ pub fn validate_traveller(
             birth_date,
         }),
         _ => Err(problems),
-    }
-}
-
-fn field(name: &str, zh: &str, en: &str) -> FieldError {
-    FieldError {
-        field: name.into(),
-        message: Text::new(zh, en),
     }
 }
 

@@ -355,9 +355,7 @@ impl Style {
             },
         }
     }
-}
 
-impl Style {
     /// The same plan one step cheaper, for a budget: no audio guide first, then the next
     /// cheaper room; `None` when nothing is left to give up.
     fn cheaper(&self) -> Option<Style> {

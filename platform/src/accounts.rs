@@ -318,7 +318,7 @@ impl Accounts {
         };
         let now = (self.clock)().to_rfc3339();
         let Some(id) = self.store.add_traveller(account_id, &stored, &now)? else {
-            return Err(AccountError::Invalid(vec![field(
+            return Err(AccountError::Invalid(vec![FieldError::new(
                 "id_number",
                 "这位旅客已在常用旅客中",
                 "This traveller is already saved",
@@ -406,13 +406,6 @@ fn public(t: StoredTraveller) -> Traveller {
         },
         id_masked: t.id_masked,
         birth_date: t.birth_date,
-    }
-}
-
-fn field(name: &str, zh: &str, en: &str) -> FieldError {
-    FieldError {
-        field: name.to_owned(),
-        message: Text::new(zh, en),
     }
 }
 

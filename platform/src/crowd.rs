@@ -87,7 +87,7 @@ impl Crowds {
         let catalog = self.catalog(&reading.region_id)?;
         let mut fields = Vec::new();
         if !catalog.sights.iter().any(|s| s.id == reading.sight_id) {
-            fields.push(field(
+            fields.push(FieldError::new(
                 "sight_id",
                 "没有这个景点。",
                 "There is no such sight.",
@@ -95,7 +95,7 @@ impl Crowds {
         }
         let at = DateTime::parse_from_rfc3339(&reading.at).map(|t| t.with_timezone(&Utc));
         if at.is_err() {
-            fields.push(field(
+            fields.push(FieldError::new(
                 "at",
                 "时间格式不对。",
                 "The time is not an RFC 3339 time.",
@@ -233,19 +233,12 @@ impl Crowds {
 
 fn parse_date(date: &str) -> Result<NaiveDate, CrowdError> {
     date.parse().map_err(|_| {
-        CrowdError::Invalid(vec![field(
+        CrowdError::Invalid(vec![FieldError::new(
             "date",
             "日期格式应为 YYYY-MM-DD。",
             "Dates are YYYY-MM-DD.",
         )])
     })
-}
-
-fn field(name: &str, zh: &str, en: &str) -> FieldError {
-    FieldError {
-        field: name.to_owned(),
-        message: Text::new(zh, en),
-    }
 }
 
 fn describe(kind: &DayKind) -> Text {

@@ -19,7 +19,6 @@ use tongyou_core::api::{
 use tongyou_core::catalog::Catalog;
 use tongyou_core::gate::Refusal;
 use tongyou_core::identity::Mobile;
-use tongyou_core::text::Text;
 
 use crate::accounts::{AccountError, Accounts, Clock};
 use crate::orders::fmt;
@@ -99,12 +98,12 @@ impl Gates {
         let catalog = self.catalogs.get(&input.region_id);
         let mut fields = Vec::new();
         match catalog {
-            None => fields.push(field(
+            None => fields.push(FieldError::new(
                 "region_id",
                 "没有这个景区。",
                 "There is no such scenic area.",
             )),
-            Some(c) if c.gate(&input.gate_id).is_none() => fields.push(field(
+            Some(c) if c.gate(&input.gate_id).is_none() => fields.push(FieldError::new(
                 "gate_id",
                 "本景区没有这个检票口。",
                 "This scenic area has no such gate.",
@@ -284,30 +283,30 @@ impl Gates {
 fn check_upload(post: &Post, upload: &ScanUpload) -> Result<(), GateError> {
     let mut fields = Vec::new();
     if upload.scans.len() > MAX_UPLOAD {
-        fields.push(field(
+        fields.push(FieldError::new(
             "scans",
-            &format!("一次最多上传 {MAX_UPLOAD} 条记录。"),
-            &format!("At most {MAX_UPLOAD} scans per upload."),
+            format!("一次最多上传 {MAX_UPLOAD} 条记录。"),
+            format!("At most {MAX_UPLOAD} scans per upload."),
         ));
     }
     for (i, scan) in upload.scans.iter().enumerate() {
         let at = |f: &str| format!("scans[{i}].{f}");
         if scan.nonce.len() != 32 || !scan.nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
-            fields.push(field(
+            fields.push(FieldError::new(
                 &at("nonce"),
                 "记录编号应为 32 位十六进制。",
                 "The nonce must be 32 hex digits.",
             ));
         }
         if scan.region_id != post.region_id {
-            fields.push(field(
+            fields.push(FieldError::new(
                 &at("region_id"),
                 "只能上传本景区检票口的记录。",
                 "A gate can only upload scans of its own scenic area.",
             ));
         }
         if DateTime::parse_from_rfc3339(&scan.scanned_at).is_err() {
-            fields.push(field(
+            fields.push(FieldError::new(
                 &at("scanned_at"),
                 "扫码时间格式不对。",
                 "The scan time is not an RFC 3339 time.",
@@ -318,13 +317,6 @@ fn check_upload(post: &Post, upload: &ScanUpload) -> Result<(), GateError> {
         Ok(())
     } else {
         Err(GateError::Invalid(fields))
-    }
-}
-
-fn field(name: &str, zh: &str, en: &str) -> FieldError {
-    FieldError {
-        field: name.to_owned(),
-        message: Text::new(zh, en),
     }
 }
 

@@ -1026,7 +1026,7 @@ impl Booking {
         let mut members = Vec::new();
         for (i, (wanted, found)) in request.travellers.iter().zip(found).enumerate() {
             if ids[..i].contains(&wanted.traveller_id) {
-                problems.push(field(
+                problems.push(FieldError::new(
                     &format!("travellers[{i}]"),
                     "同一位旅客选了两次",
                     "This traveller is chosen twice",
@@ -1034,7 +1034,7 @@ impl Booking {
                 continue;
             }
             let Some(real) = found else {
-                problems.push(field(
+                problems.push(FieldError::new(
                     &format!("travellers[{i}]"),
                     "常用旅客中没有这位旅客",
                     "This traveller is not among your saved travellers",
@@ -1042,7 +1042,7 @@ impl Booking {
                 continue;
             };
             let Ok(birth_date) = real.traveller.birth_date.parse() else {
-                problems.push(field(
+                problems.push(FieldError::new(
                     &format!("travellers[{i}]"),
                     "出生日期无效",
                     "Invalid birth date",
@@ -1170,15 +1170,8 @@ fn required(key: Option<&str>) -> Result<&str, BookingError> {
         .ok_or(BookingError::MissingKey)
 }
 
-fn field(name: &str, zh: &str, en: &str) -> FieldError {
-    FieldError {
-        field: name.to_owned(),
-        message: Text::new(zh, en),
-    }
-}
-
 fn invalid(name: &str, zh: &str, en: &str) -> BookingError {
-    BookingError::Invalid(vec![field(name, zh, en)])
+    BookingError::Invalid(vec![FieldError::new(name, zh, en)])
 }
 
 fn store_of(e: ProviderError) -> BookingError {

@@ -105,8 +105,6 @@ pub async fn drain(state: &AppState) -> Result<Drain, CommandError> {
     let Some(session) = state.store.session()? else {
         return Ok(Drain::Clear);
     };
-    let week_ago = (Utc::now() - chrono::Duration::days(KEEP_TAKEN_DAYS)).to_rfc3339();
-    state.store.prune_done(&week_ago)?;
     let pending = state.store.pending(session.account_id)?;
     let mut answered = false;
     let mut outcome = Drain::Clear;
@@ -117,6 +115,9 @@ pub async fn drain(state: &AppState) -> Result<Drain, CommandError> {
         let stop = match sent {
             Ok(Settled::Taken(taken)) => {
                 state.store.mark_done(entry.id, &now, taken.answer())?;
+                // The outbox is written to anyway: the moment to forget old writes.
+                let week_ago = Utc::now() - chrono::Duration::days(KEEP_TAKEN_DAYS);
+                state.store.prune_done(&week_ago.to_rfc3339())?;
                 None
             }
             Ok(Settled::Refused(refusal)) => {

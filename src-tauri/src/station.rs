@@ -105,15 +105,17 @@ pub async fn sync(state: &AppState) -> Result<GateStation, CommandError> {
     let station = current(state)?;
     let outcome = bring_in(state, &station).await;
     let now = Utc::now();
-    if let Err(e) = &outcome {
+    let error = outcome.as_ref().err().map(SyncFailure::code);
+    if let Err(e) = &outcome
+        && error != Some("offline")
+    {
+        // Being offline is the gate's normal; anything else is worth a line in the log.
         eprintln!("gate sync failed: {e}");
     }
-    let error = outcome.as_ref().err().map(SyncFailure::code);
     state
         .store
         .record_gate_sync(&station.region_id, &now.to_rfc3339(), error)?;
-    let offline = matches!(&outcome, Err(SyncFailure::Platform(e)) if e.is_offline());
-    *state.online.lock().map_err(|_| CommandError::NotReady)? = Some(!offline);
+    *state.online.lock().map_err(|_| CommandError::NotReady)? = Some(error != Some("offline"));
     // Rebuilt with what the sync brought; a missing catalog is loaded at the next scan.
     *state.gate.lock().map_err(|_| CommandError::NotReady)? = load(state, &station.region_id).ok();
     view(state, &station, now)
