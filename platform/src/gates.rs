@@ -22,7 +22,7 @@ use tongyou_core::identity::Mobile;
 
 use crate::accounts::{AccountError, Accounts, Clock};
 use crate::orders::fmt;
-use crate::sqlite::SqliteStore;
+use crate::sqlite::{Savepoint, SqliteStore};
 use crate::store::StoreError;
 
 /// Most scans taken in one upload; a gate with more sends several.
@@ -184,8 +184,8 @@ impl Gates {
             .ok_or_else(|| GateError::UnknownRegion(post.region_id.clone()))?;
         let offset = Duration::minutes(i64::from(catalog.region.utc_offset_minutes));
         let now = fmt((self.clock)());
-        let mut conn = self.store.conn()?;
-        let tx = conn.transaction()?;
+        let conn = self.store.conn()?;
+        let tx = Savepoint::begin(&conn)?;
         let mut receipt = ScanReceipt {
             recorded: 0,
             duplicates: 0,

@@ -44,10 +44,14 @@ pub struct AppState {
     pub crowds: Arc<Crowds>,
     /// Serves the dev-only endpoints (sign-in codes, fault switches, the sweep trigger).
     pub dev_mode: bool,
-    /// Sagas run at most this many at once. They all write through one database
-    /// connection, so more would only queue on its lock and thrash; waiting here is cheap.
+    /// Sagas run at most this many at once ([`SAGAS_AT_ONCE`]), each on a blocking thread.
     pub sagas: Arc<tokio::sync::Semaphore>,
 }
+
+/// Sagas in flight. Each is one unit on the database connection, and units that queue
+/// for it share a commit, so a few in line cost less each; many more only wait longer and
+/// hold more blocking threads.
+pub const SAGAS_AT_ONCE: usize = 32;
 
 impl FromRef<AppState> for Arc<tokio::sync::Semaphore> {
     fn from_ref(state: &AppState) -> Arc<tokio::sync::Semaphore> {

@@ -9,7 +9,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::sqlite::SqliteStore;
+use crate::sqlite::{Savepoint, SqliteStore};
 use crate::store::StoreError;
 
 /// One provider module's tables: `{name}_stock`, `{name}_hold`, `{name}_hold_line`.
@@ -81,8 +81,8 @@ impl Inventory {
         expires_at: &str,
     ) -> Result<i64, InventoryError> {
         let n = self.name;
-        let mut conn = store.conn()?;
-        let tx = conn.transaction()?;
+        let conn = store.conn()?;
+        let tx = Savepoint::begin(&conn)?;
         cached(
             &tx,
             &format!("INSERT INTO {n}_hold (state, expires_at) VALUES ('held', ?1)"),
@@ -217,8 +217,8 @@ impl Inventory {
         change: &str,
     ) -> Result<(), InventoryError> {
         let n = self.name;
-        let mut conn = store.conn()?;
-        let tx = conn.transaction()?;
+        let conn = store.conn()?;
+        let tx = Savepoint::begin(&conn)?;
         let row: Option<(String, String)> = tx
             .prepare_cached(&format!(
                 "SELECT state, expires_at FROM {n}_hold WHERE id = ?1"

@@ -142,9 +142,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
         gates,
         crowds,
         dev_mode: config.dev_mode,
-        sagas: Arc::new(tokio::sync::Semaphore::new(
-            std::thread::available_parallelism().map_or(2, |n| n.get()),
-        )),
+        sagas: Arc::new(tokio::sync::Semaphore::new(http::SAGAS_AT_ONCE)),
     };
 
     let listener = tokio::net::TcpListener::bind(config.bind)

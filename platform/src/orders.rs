@@ -152,7 +152,8 @@ impl Booking {
     ) -> Result<Order, BookingError> {
         let key = format!("order:{}", required(key)?);
         let hash = hex::encode(Sha256::digest(serde_json::to_vec(request)?));
-        self.once(account, &key, &hash, || self.run(account, request))
+        self.store
+            .atomically(|| self.once(account, &key, &hash, || self.run(account, request)))
     }
 
     /// Runs `write` once per idempotency key: a repeat answers with the order the key

@@ -15,7 +15,7 @@ use tongyou_core::catalog::Fen;
 use tongyou_core::text::Text;
 
 use crate::providers::Faults;
-use crate::sqlite::SqliteStore;
+use crate::sqlite::{Savepoint, SqliteStore};
 use crate::store::StoreError;
 
 /// What a new account's demo wallet holds: ¥50,000.
@@ -94,8 +94,8 @@ impl Payments {
                 "The payment was declined by the provider",
             )));
         }
-        let mut conn = self.store.conn()?;
-        let tx = conn.transaction()?;
+        let conn = self.store.conn()?;
+        let tx = Savepoint::begin(&conn)?;
         let account: i64 = tx.query_row(
             "SELECT account_id FROM payment WHERE id = ?1",
             [payment_id],
@@ -162,8 +162,8 @@ impl Payments {
         if amount.0 <= 0 {
             return Ok(Fen(0));
         }
-        let mut conn = self.store.conn()?;
-        let tx = conn.transaction()?;
+        let conn = self.store.conn()?;
+        let tx = Savepoint::begin(&conn)?;
         let row: Option<(i64, String, String, i64, i64)> = tx
             .query_row(
                 "SELECT account_id, method, state, amount, refunded FROM payment WHERE id = ?1",

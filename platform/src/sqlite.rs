@@ -1,8 +1,20 @@
-//! The embedded SQLite store. One connection behind a mutex: the catalog is small and
+//! The embedded SQLite store. One connection behind a lock: the catalog is small and
 //! read-mostly, and SQLite serialises writers anyway.
+//!
+//! The lock is re-entrant so that a caller can make several modules' writes one unit
+//! ([`SqliteStore::atomically`]): a booking commits once instead of once per step, and
+//! units waiting for the connection share a commit (group commit). A commit, the log
+//! write of every page touched, is most of what a small write costs. Nobody hears back
+//! before the commit that holds their writes, so no answer reports what a crash could
+//! still undo.
 
+use std::cell::Cell;
+use std::collections::VecDeque;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+
+use parking_lot::{MappedReentrantMutexGuard, ReentrantMutex, ReentrantMutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
@@ -27,8 +39,32 @@ const MIGRATIONS: &[M<'static>] = &[
     )),
 ];
 
+/// A batch commits after this many units even when more are waiting, so that nobody
+/// waits long behind a busy rush.
+const MAX_BATCH: usize = 64;
+
 pub struct SqliteStore {
-    conn: Mutex<Connection>,
+    db: ReentrantMutex<Db>,
+    /// Threads waiting for the connection: while there are any, a batch stays open.
+    arriving: AtomicUsize,
+    settled: Mutex<Settled>,
+    settled_changed: Condvar,
+}
+
+/// The connection and the batch state, touched only by the thread holding the lock.
+struct Db {
+    conn: Connection,
+    /// How deep the holding thread is in [`SqliteStore::atomically`].
+    depth: Cell<usize>,
+    /// The batch open on the connection and how many units it holds.
+    open: Cell<Option<(u64, usize)>>,
+    last_batch: Cell<u64>,
+}
+
+/// What became of the batches: all up to `upto` are settled, committed unless `lost`.
+struct Settled {
+    upto: u64,
+    lost: VecDeque<u64>,
 }
 
 impl SqliteStore {
@@ -62,12 +98,194 @@ impl SqliteStore {
         conn.set_prepared_statement_cache_capacity(256);
         Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
         Ok(SqliteStore {
-            conn: Mutex::new(conn),
+            db: ReentrantMutex::new(Db {
+                conn,
+                depth: Cell::new(0),
+                open: Cell::new(None),
+                last_batch: Cell::new(0),
+            }),
+            arriving: AtomicUsize::new(0),
+            settled: Mutex::new(Settled {
+                upto: 0,
+                lost: VecDeque::new(),
+            }),
+            settled_changed: Condvar::new(),
         })
     }
 
-    pub(crate) fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
-        self.conn.lock().map_err(|_| StoreError::Poisoned)
+    fn lock(&self) -> ReentrantMutexGuard<'_, Db> {
+        self.arriving.fetch_add(1, Ordering::SeqCst);
+        let db = self.db.lock();
+        self.arriving.fetch_sub(1, Ordering::SeqCst);
+        db
+    }
+
+    /// The connection, this thread's alone until the guard drops. Outside a unit it first
+    /// commits the batch left open, so what it reads and writes is never undone later; a
+    /// thread inside [`SqliteStore::atomically`] gets the connection of its unit.
+    pub(crate) fn conn(&self) -> Result<MappedReentrantMutexGuard<'_, Connection>, StoreError> {
+        let db = self.lock();
+        if db.depth.get() == 0
+            && let Some((batch, _)) = db.open.take()
+        {
+            self.commit(&db, batch)?;
+        }
+        Ok(ReentrantMutexGuard::map(db, |db| &db.conn))
+    }
+
+    /// Runs `work` as one unit: every store call it makes on this thread joins it, and
+    /// all of it is kept when `work` returns `Ok`, none of it when `Err`. Returns once the
+    /// unit is committed. Units that queue for the connection meanwhile share one commit,
+    /// so a rush of bookings writes the pages they share (stock rows, index pages, the
+    /// ends of tables) once per batch instead of once per booking. Other threads wait while
+    /// `work` runs, so it should be quick steps with no waiting inside.
+    pub(crate) fn atomically<T, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        let db = self.lock();
+        if db.depth.get() > 0 {
+            // Inside another unit: a savepoint of it.
+            let scope = Savepoint::begin(&db.conn).map_err(StoreError::from)?;
+            let out = work()?;
+            scope.commit().map_err(StoreError::from)?;
+            return Ok(out);
+        }
+        let (batch, units) = match db.open.get() {
+            Some(open) => open,
+            None => {
+                db.conn.execute_batch("BEGIN").map_err(StoreError::from)?;
+                let batch = db.last_batch.get() + 1;
+                db.last_batch.set(batch);
+                (batch, 0)
+            }
+        };
+        db.open.set(Some((batch, units)));
+        let out = match Savepoint::begin(&db.conn) {
+            Ok(scope) => {
+                let depth = Depth::enter(&db);
+                let out = work();
+                drop(depth);
+                match out {
+                    Ok(v) => scope.commit().map(|()| Ok(v)),
+                    Err(e) => Ok(Err(e)), // Dropping the scope rolls the unit back.
+                }
+            }
+            Err(e) => Err(e),
+        };
+        let out = match out {
+            Ok(out) if !db.conn.is_autocommit() => out,
+            // The batch is in doubt (SQLite may have rolled all of it back): give it up.
+            failed => {
+                if let Err(e) = failed {
+                    tracing::error!("a batch of {} units was given up: {e}", units + 1);
+                }
+                if !db.conn.is_autocommit() {
+                    let _ = db.conn.execute_batch("ROLLBACK");
+                }
+                db.open.set(None);
+                self.settle(batch, true);
+                return Err(StoreError::Lost.into());
+            }
+        };
+        if units + 1 >= MAX_BATCH || self.arriving.load(Ordering::SeqCst) == 0 {
+            db.open.set(None);
+            self.commit(&db, batch)?;
+            return out;
+        }
+        db.open.set(Some((batch, units + 1)));
+        drop(db);
+        let settled = self.settled.lock().map_err(|_| StoreError::Poisoned)?;
+        let settled = self
+            .settled_changed
+            .wait_while(settled, |s| s.upto < batch)
+            .map_err(|_| StoreError::Poisoned)?;
+        if settled.lost.contains(&batch) {
+            return Err(StoreError::Lost.into());
+        }
+        out
+    }
+
+    /// Commits the open batch (already taken off `db.open`) and wakes its units.
+    fn commit(&self, db: &Db, batch: u64) -> Result<(), StoreError> {
+        let committed = db.conn.execute_batch("COMMIT");
+        if let Err(e) = &committed {
+            tracing::error!("a batch failed to commit: {e}");
+            if !db.conn.is_autocommit() {
+                let _ = db.conn.execute_batch("ROLLBACK");
+            }
+        }
+        // Settled while the connection is held, so batches settle in the order they ran.
+        self.settle(batch, committed.is_err());
+        committed.map_err(|_| StoreError::Lost)
+    }
+
+    fn settle(&self, batch: u64, lost: bool) {
+        if let Ok(mut s) = self.settled.lock() {
+            s.upto = s.upto.max(batch);
+            if lost {
+                // Units of a lost batch wake at once and find it here.
+                if s.lost.len() >= 64 {
+                    s.lost.pop_front();
+                }
+                s.lost.push_back(batch);
+            }
+        }
+        self.settled_changed.notify_all();
+    }
+}
+
+/// Marks the holding thread as inside a unit, until dropped (also when `work` panics).
+struct Depth<'a>(&'a Db);
+
+impl<'a> Depth<'a> {
+    fn enter(db: &'a Db) -> Depth<'a> {
+        db.depth.set(db.depth.get() + 1);
+        Depth(db)
+    }
+}
+
+impl Drop for Depth<'_> {
+    fn drop(&mut self) {
+        self.0.depth.set(self.0.depth.get() - 1);
+    }
+}
+
+/// A transaction that nests: on its own it begins and commits one, inside another it is
+/// a savepoint of it. Dropped without [`Savepoint::commit`], it rolls back.
+pub(crate) struct Savepoint<'c> {
+    conn: &'c Connection,
+    done: bool,
+}
+
+impl<'c> Savepoint<'c> {
+    pub(crate) fn begin(conn: &'c Connection) -> rusqlite::Result<Savepoint<'c>> {
+        conn.prepare_cached("SAVEPOINT atomic")?.execute([])?;
+        Ok(Savepoint { conn, done: false })
+    }
+
+    pub(crate) fn commit(mut self) -> rusqlite::Result<()> {
+        self.conn.prepare_cached("RELEASE atomic")?.execute([])?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Savepoint<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
+}
+
+impl Drop for Savepoint<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            // Failing here means SQLite already rolled the transaction back itself.
+            let _ = self
+                .conn
+                .execute_batch("ROLLBACK TO atomic; RELEASE atomic");
+        }
     }
 }
 
@@ -75,8 +293,8 @@ impl CatalogStore for SqliteStore {
     fn put_catalog(&self, catalog: &Catalog) -> Result<(), StoreError> {
         let json = serde_json::to_string(catalog)?;
         let r = &catalog.region;
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
+        let conn = self.conn()?;
+        let tx = Savepoint::begin(&conn)?;
         tx.execute("DELETE FROM region WHERE id = ?1", [&r.id])?;
         tx.execute(
             "INSERT INTO region (id, name_zh, name_en, demo, catalog_version, catalog_json, loaded_at)
@@ -111,8 +329,8 @@ impl CatalogStore for SqliteStore {
     }
 
     fn retain_regions(&self, ids: &[&str]) -> Result<Vec<String>, StoreError> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
+        let conn = self.conn()?;
+        let tx = Savepoint::begin(&conn)?;
         let stored: Vec<String> = {
             let mut stmt = tx.prepare("SELECT id FROM region")?;
             stmt.query_map([], |r| r.get(0))?
@@ -298,5 +516,109 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(Migrations::from_slice(MIGRATIONS).validate().is_ok());
+    }
+
+    fn open(dir: &Path) -> SqliteStore {
+        let store = SqliteStore::open(&dir.join("units.db")).unwrap();
+        store
+            .conn()
+            .unwrap()
+            .execute_batch("CREATE TABLE IF NOT EXISTS t (n INTEGER PRIMARY KEY)")
+            .unwrap();
+        store
+    }
+
+    fn insert(store: &SqliteStore, n: i64) -> Result<(), StoreError> {
+        store
+            .conn()?
+            .execute("INSERT INTO t (n) VALUES (?1)", [n])?;
+        Ok(())
+    }
+
+    fn count(store: &SqliteStore) -> i64 {
+        let conn = store.conn().unwrap();
+        conn.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// Units racing from many threads share commits; each is kept whole or not at all,
+    /// and what they kept is on disk once they return.
+    #[test]
+    fn racing_units_are_each_all_or_nothing_and_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = std::sync::Arc::new(open(dir.path()));
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let store = std::sync::Arc::clone(&store);
+                std::thread::spawn(move || {
+                    for i in 0..50 {
+                        let n = t * 1000 + i * 2;
+                        let out = store.atomically(|| {
+                            insert(&store, n)?;
+                            insert(&store, n + 1)?;
+                            if i % 7 == 3 {
+                                return Err(StoreError::Poisoned); // any failure
+                            }
+                            Ok(())
+                        });
+                        assert_eq!(out.is_ok(), i % 7 != 3);
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        // 50 units per thread, 7 of them failed (i = 3, 10, ..., 45), two rows each.
+        let kept = 8 * (50 - 7) * 2;
+        assert_eq!(count(&store), kept);
+        drop(store);
+        assert_eq!(
+            count(&open(dir.path())),
+            kept,
+            "committed, not only visible"
+        );
+    }
+
+    #[test]
+    fn a_unit_inside_a_unit_is_a_savepoint_of_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        store
+            .atomically(|| {
+                insert(&store, 1)?;
+                let inner = store.atomically(|| {
+                    insert(&store, 2)?;
+                    Err::<(), _>(StoreError::Poisoned)
+                });
+                assert!(inner.is_err());
+                store.atomically(|| insert(&store, 3))
+            })
+            .unwrap();
+        let conn = store.conn().unwrap();
+        let kept: Vec<i64> = conn
+            .prepare("SELECT n FROM t ORDER BY n")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(kept, [1, 3]);
+    }
+
+    #[test]
+    fn a_failed_unit_leaves_the_store_usable() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        insert(&store, 1).unwrap();
+        // The same key again: the statement fails, the unit rolls back, nothing is lost.
+        let failed = store.atomically(|| {
+            insert(&store, 2)?;
+            insert(&store, 1)
+        });
+        assert!(failed.is_err());
+        store.atomically(|| insert(&store, 4)).unwrap();
+        drop(store);
+        assert_eq!(count(&open(dir.path())), 2);
     }
 }

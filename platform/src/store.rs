@@ -15,6 +15,9 @@ pub enum StoreError {
     Corrupt(#[from] serde_json::Error),
     #[error("database lock poisoned by a panic")]
     Poisoned,
+    /// The batch this change was committed with could not be written: none of it was kept.
+    #[error("the database could not save this change; nothing of it was kept")]
+    Lost,
 }
 
 pub trait CatalogStore: Send + Sync {

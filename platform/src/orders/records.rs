@@ -13,7 +13,7 @@ use tongyou_core::text::Text;
 
 use super::BookingError;
 use crate::providers::Item;
-use crate::sqlite::SqliteStore;
+use crate::sqlite::{Savepoint, SqliteStore};
 
 pub(super) struct OrderRow {
     pub id: i64,
@@ -89,8 +89,8 @@ pub(super) fn apply(
     order: Option<Move<'_>>,
     now: &str,
 ) -> Result<bool, BookingError> {
-    let mut conn = store.conn()?;
-    let tx = conn.transaction()?;
+    let conn = store.conn()?;
+    let tx = Savepoint::begin(&conn)?;
     if let Some((from, to, problem)) = order
         && !move_order(&tx, order_id, from, to, problem)?
     {
@@ -210,8 +210,8 @@ pub(super) fn create_order(
     o: &OrderRow,
     subs: &[(Module, Vec<Item>, Vec<tongyou_core::api::QuoteLine>)],
 ) -> Result<i64, BookingError> {
-    let mut conn = store.conn()?;
-    let tx = conn.transaction()?;
+    let conn = store.conn()?;
+    let tx = Savepoint::begin(&conn)?;
     tx.prepare_cached(
         "INSERT INTO booking_order (account_id, region_id, date, state, created_at, holds_expire_at, quote_json, travellers_json, payment_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
