@@ -43,7 +43,24 @@ use crate::signer::{Signer, SignerError};
 use crate::sqlite::SqliteStore;
 use crate::store::StoreError;
 
-use records::{Begin, OrderRow, SubRow, SubUpdate};
+use records::{Begin, OrderRow, PassRow, SubRow, SubUpdate};
+
+/// How far the first unit of placing an order got.
+enum Placed {
+    /// Settled before the pivot (failed, declined, waiting for the cashier), or a replay.
+    Answer(Box<Order>),
+    /// Paid: confirmed once its passes are signed.
+    Paid(Box<Paid>),
+}
+
+/// A paid order and what signing its passes needs.
+struct Paid {
+    row: OrderRow,
+    subs: Vec<SubRow>,
+    members: Vec<Member>,
+    catalog: Arc<Catalog>,
+    date: NaiveDate,
+}
 
 /// How long holds last while the tourist pays.
 pub const HOLD_FOR: Duration = Duration::minutes(15);
@@ -144,6 +161,11 @@ impl Booking {
     }
 
     /// `POST /orders`: runs the saga as far as it can go now and answers with the order.
+    ///
+    /// Two units on the store: up to the payment (the key claimed and bound to the order,
+    /// holds, the charge), then the confirmations with their passes. The passes are signed
+    /// between the two, so that signing does not hold the store up. A crash in between
+    /// leaves a paid order that `recover` confirms; the key already answers with it.
     pub fn place(
         &self,
         account: i64,
@@ -152,8 +174,43 @@ impl Booking {
     ) -> Result<Order, BookingError> {
         let key = format!("order:{}", required(key)?);
         let hash = hex::encode(Sha256::digest(serde_json::to_vec(request)?));
-        self.store
-            .atomically(|| self.once(account, &key, &hash, || self.run(account, request)))
+        let placed = self.store.atomically(|| {
+            match records::begin(&self.store, account, &key, &hash, &self.now_s())? {
+                Begin::Replay(order_id) => {
+                    return Ok(Placed::Answer(Box::new(self.order(account, order_id)?)));
+                }
+                Begin::Mismatch => return Err(BookingError::KeyReused),
+                Begin::InProgress => return Err(BookingError::InProgress),
+                Begin::Fresh => {}
+            }
+            // A failure here rolls the unit back, claim included: the key is free again.
+            let placed = self.run(account, request)?;
+            let order_id = match &placed {
+                Placed::Answer(order) => order.id,
+                Placed::Paid(paid) => paid.row.id,
+            };
+            records::finish(&self.store, account, &key, order_id)?;
+            Ok(placed)
+        })?;
+        let paid = match placed {
+            Placed::Answer(order) => return Ok(*order),
+            Placed::Paid(paid) => paid,
+        };
+        let mut passes = Vec::new();
+        for (index, sub) in paid.subs.iter().enumerate() {
+            passes.extend(self.passes_for(
+                &paid.row,
+                &paid.catalog,
+                paid.date,
+                &paid.members,
+                sub,
+                index,
+            )?);
+        }
+        self.store.atomically(|| {
+            self.after_payment(paid.row.id, Some(&passes))?;
+            self.order(account, paid.row.id)
+        })
     }
 
     /// Runs `write` once per idempotency key: a repeat answers with the order the key
@@ -184,7 +241,8 @@ impl Booking {
         }
     }
 
-    fn run(&self, account: i64, request: &OrderRequest) -> Result<Order, BookingError> {
+    /// The saga up to the pivot. A paid order comes back with what its passes need.
+    fn run(&self, account: i64, request: &OrderRequest) -> Result<Placed, BookingError> {
         let combo = &request.combo;
         let catalog = self
             .catalog(&combo.region_id)
@@ -266,23 +324,21 @@ impl Booking {
         let payment_id = self
             .payments
             .create(account, request.payment, quote.total, &now_s)?;
-        let order_id = records::create_order(
-            &self.store,
-            &OrderRow {
-                id: 0,
-                account_id: account,
-                region_id: catalog.region.id.clone(),
-                date: combo.date.clone(),
-                state: "holding".into(),
-                created_at: now_s.clone(),
-                holds_expire_at: expires.clone(),
-                quote_json: serde_json::to_string(&quote)?,
-                travellers_json: serde_json::to_string(&members)?,
-                payment_id: payment_id.clone(),
-                problem_json: None,
-            },
-            &subs,
-        )?;
+        let mut row = OrderRow {
+            id: 0,
+            account_id: account,
+            region_id: catalog.region.id.clone(),
+            date: combo.date.clone(),
+            state: "holding".into(),
+            created_at: now_s.clone(),
+            holds_expire_at: expires.clone(),
+            quote_json: serde_json::to_string(&quote)?,
+            travellers_json: serde_json::to_string(&members)?,
+            payment_id: payment_id.clone(),
+            problem_json: None,
+        };
+        let order_id = records::create_order(&self.store, &row, &subs)?;
+        row.id = order_id;
 
         // Hold everything, or nothing. The holds are recorded together afterwards: a crash
         // in between leaves holds that simply expire.
@@ -316,14 +372,22 @@ impl Booking {
                         &now_s,
                     )?;
                     self.payments.abandon(&payment_id)?;
-                    return self.order(account, order_id);
+                    return Ok(Placed::Answer(Box::new(self.order(account, order_id)?)));
                 }
             }
         }
         records::apply(&self.store, order_id, &taken, &[], None, &now_s)?;
 
         match self.payments.charge(&payment_id)? {
-            Charge::Paid => self.after_payment(order_id)?,
+            Charge::Paid => {
+                return Ok(Placed::Paid(Box::new(Paid {
+                    row,
+                    subs,
+                    members,
+                    catalog,
+                    date,
+                })));
+            }
             Charge::Declined(reason) => {
                 let problem = Text::new(
                     format!(
@@ -347,7 +411,7 @@ impl Booking {
                 )?;
             }
         }
-        self.order(account, order_id)
+        Ok(Placed::Answer(Box::new(self.order(account, order_id)?)))
     }
 
     /// The payment provider's callback: the pivot for redirect methods.
@@ -358,7 +422,7 @@ impl Booking {
         let order_id = records::order_of_payment(&self.store, &callback.payment_id)?
             .ok_or(BookingError::NotFound)?;
         if paid {
-            self.after_payment(order_id)
+            self.after_payment(order_id, None)
         } else {
             let problem = Text::new(
                 "付款未完成，订单未成立，所有预留已释放，没有扣款。请重新下单或换一种支付方式。",
@@ -389,7 +453,8 @@ impl Booking {
         self.on_payment(&callback)
     }
 
-    fn after_payment(&self, order_id: i64) -> Result<(), BookingError> {
+    /// Confirms a paid order, with its passes already signed when the caller has them.
+    fn after_payment(&self, order_id: i64, signed: Option<&[PassRow]>) -> Result<(), BookingError> {
         let row = records::order_row(&self.store, order_id)?.ok_or(BookingError::NotFound)?;
         if !records::transition(
             &self.store,
@@ -403,12 +468,12 @@ impl Booking {
             self.payments.refund(&row.payment_id, payment.amount)?;
             return Ok(());
         }
-        self.confirm_all(&row)
+        self.confirm_all(&row, signed)
     }
 
     /// Confirms every held sub-order of a paid order, running the fallbacks, then issues
     /// passes. Safe to run again on the same order (after a crash).
-    fn confirm_all(&self, row: &OrderRow) -> Result<(), BookingError> {
+    fn confirm_all(&self, row: &OrderRow, signed: Option<&[PassRow]>) -> Result<(), BookingError> {
         let catalog = self.catalog(&row.region_id).ok_or(BookingError::NotFound)?;
         let date: NaiveDate = row.date.parse().map_err(|_| BookingError::NotFound)?;
         let members: Vec<Member> = serde_json::from_str(&row.travellers_json)?;
@@ -427,7 +492,12 @@ impl Booking {
             match provider.confirm(hold, &now_s) {
                 Ok(()) => {
                     updates.push(SubUpdate::new(sub.id, "confirmed", Some(hold)));
-                    passes.extend(self.passes_for(row, &catalog, date, &members, sub, index)?);
+                    match signed {
+                        Some(signed) => passes
+                            .extend(signed.iter().filter(|p| p.sub_order_id == sub.id).cloned()),
+                        None => passes
+                            .extend(self.passes_for(row, &catalog, date, &members, sub, index)?),
+                    }
                 }
                 Err(e) => {
                     tracing::warn!(order = row.id, module = ?sub.module, "confirm failed after payment: {e}");
@@ -668,9 +738,9 @@ impl Booking {
                 continue;
             };
             if state == "confirming" {
-                self.confirm_all(&row)?;
+                self.confirm_all(&row, None)?;
             } else if self.payments.payment(&row.payment_id)?.state == PaymentState::Paid {
-                self.after_payment(order_id)?;
+                self.after_payment(order_id, None)?;
             } else if state == "holding" {
                 let problem = Text::new(
                     "下单过程被中断，预留已释放，没有扣款。请重新下单。",

@@ -516,3 +516,46 @@ async fn racing_clients_buy_exactly_the_last_places() {
     assert_nothing_held(&t.client).await;
     p.stop().await;
 }
+
+/// A crash after the payment was taken but before the confirmations were written leaves a
+/// paid order holding its places; the next start confirms it and issues its passes, and
+/// its key already answers with it.
+#[tokio::test]
+async fn a_paid_order_a_crash_left_unconfirmed_is_confirmed_at_the_next_start() {
+    let (dir, p, t) = fresh("13800138011").await;
+    let r = request(&t, full_combo(), PaymentMethod::Alipay);
+    let waiting = place(&t, "crash", &r).await;
+    assert_eq!(waiting.state, OrderState::AwaitingPayment);
+    p.stop().await;
+
+    // What the first unit of a wallet order leaves: the money taken, the order holding.
+    let db = rusqlite::Connection::open(dir.path().join("platform.db")).unwrap();
+    db.execute(
+        "UPDATE payment SET state = 'paid' WHERE id = ?1",
+        [&waiting.payment.id],
+    )
+    .unwrap();
+    db.execute(
+        "UPDATE booking_order SET state = 'holding' WHERE id = ?1",
+        [waiting.id],
+    )
+    .unwrap();
+    drop(db);
+
+    let p = platform(&dir).await;
+    let client = PlatformClient::new(&p.url()).unwrap();
+    let order = client.order(&t.token, waiting.id).await.unwrap();
+    assert_eq!(order.state, OrderState::Confirmed);
+    assert_eq!(order.payment.state, PaymentState::Paid);
+    assert!(
+        order
+            .sub_orders
+            .iter()
+            .all(|s| s.state == SubOrderState::Confirmed)
+    );
+    // An entry pass per traveller, a ride and a rental for the party, a shuttle seat.
+    assert_eq!(order.passes.len(), IDS.len() + 3);
+    let replay = client.place_order(&t.token, "crash", &r).await.unwrap();
+    assert_eq!((replay.id, replay.state), (order.id, OrderState::Confirmed));
+    p.stop().await;
+}

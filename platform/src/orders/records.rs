@@ -41,6 +41,7 @@ pub(super) struct SubRow {
     pub note_json: Option<String>,
 }
 
+#[derive(Clone)]
 pub(super) struct PassRow {
     pub pass_id: String,
     pub sub_order_id: i64,
