@@ -51,7 +51,7 @@ pub struct AppState {
 /// Sagas in flight. Each is one unit on the database connection, and units that queue
 /// for it share a commit, so a few in line cost less each; many more only wait longer and
 /// hold more blocking threads.
-pub const SAGAS_AT_ONCE: usize = 32;
+pub const SAGAS_AT_ONCE: usize = 64;
 
 impl FromRef<AppState> for Arc<tokio::sync::Semaphore> {
     fn from_ref(state: &AppState) -> Arc<tokio::sync::Semaphore> {

@@ -43,7 +43,7 @@ use crate::signer::{Signer, SignerError};
 use crate::sqlite::SqliteStore;
 use crate::store::StoreError;
 
-use records::{Begin, OrderRow, PassRow, SubRow, SubUpdate};
+use records::{Begin, NewSub, OrderRow, PassRow, SubRow, SubUpdate};
 
 /// How far the first unit of placing an order got.
 enum Placed {
@@ -175,7 +175,7 @@ impl Booking {
         let key = format!("order:{}", required(key)?);
         let hash = hex::encode(Sha256::digest(serde_json::to_vec(request)?));
         let placed = self.store.atomically(|| {
-            match records::begin(&self.store, account, &key, &hash, &self.now_s())? {
+            match records::lookup(&self.store, account, &key, &hash)? {
                 Begin::Replay(order_id) => {
                     return Ok(Placed::Answer(Box::new(self.order(account, order_id)?)));
                 }
@@ -183,13 +183,13 @@ impl Booking {
                 Begin::InProgress => return Err(BookingError::InProgress),
                 Begin::Fresh => {}
             }
-            // A failure here rolls the unit back, claim included: the key is free again.
+            // A failure rolls the unit back and leaves the key free for the corrected request.
             let placed = self.run(account, request)?;
             let order_id = match &placed {
                 Placed::Answer(order) => order.id,
                 Placed::Paid(paid) => paid.row.id,
             };
-            records::finish(&self.store, account, &key, order_id)?;
+            records::bind(&self.store, account, &key, &hash, order_id, &self.now_s())?;
             Ok(placed)
         })?;
         let paid = match placed {
@@ -324,59 +324,65 @@ impl Booking {
         let payment_id = self
             .payments
             .create(account, request.payment, quote.total, &now_s)?;
+
+        // Hold everything, or nothing: the first refusal gives back the holds taken. The
+        // order is recorded with the outcome (it shares this unit with the holds).
+        let mut holds: Vec<i64> = Vec::new();
+        let mut refused = None;
+        for (module, items, _) in &subs {
+            match self.provider(*module).hold(&catalog, date, items, &expires) {
+                Ok(hold) => holds.push(hold),
+                Err(e) => {
+                    refused = Some(hold_problem(*module, &e));
+                    break;
+                }
+            }
+        }
+        let new_subs: Vec<NewSub<'_>> = subs
+            .iter()
+            .enumerate()
+            .map(|(i, (module, items, lines))| {
+                let (state, hold) = match (&refused, holds.get(i)) {
+                    (None, hold) => ("held", hold.copied()),
+                    (Some(_), None) if i == holds.len() => ("failed", None),
+                    (Some(_), _) => ("released", None),
+                };
+                NewSub {
+                    module: *module,
+                    items,
+                    lines,
+                    state,
+                    hold,
+                }
+            })
+            .collect();
         let mut row = OrderRow {
             id: 0,
             account_id: account,
             region_id: catalog.region.id.clone(),
             date: combo.date.clone(),
-            state: "holding".into(),
+            state: if refused.is_some() {
+                "failed"
+            } else {
+                "holding"
+            }
+            .into(),
             created_at: now_s.clone(),
             holds_expire_at: expires.clone(),
             quote_json: serde_json::to_string(&quote)?,
             travellers_json: serde_json::to_string(&members)?,
             payment_id: payment_id.clone(),
-            problem_json: None,
+            problem_json: refused.as_ref().map(serde_json::to_string).transpose()?,
         };
-        let order_id = records::create_order(&self.store, &row, &subs)?;
+        let (order_id, subs) = records::create_order(&self.store, &row, &new_subs)?;
         row.id = order_id;
-
-        // Hold everything, or nothing. The holds are recorded together afterwards: a crash
-        // in between leaves holds that simply expire.
-        let subs = records::sub_orders(&self.store, order_id)?;
-        let mut taken: Vec<SubUpdate> = Vec::new();
-        for sub in &subs {
-            let items: Vec<Item> = serde_json::from_str(&sub.items_json)?;
-            match self
-                .provider(sub.module)
-                .hold(&catalog, date, &items, &expires)
-            {
-                Ok(hold) => taken.push(SubUpdate::new(sub.id, "held", Some(hold))),
-                Err(e) => {
-                    for (update, module) in taken.iter().zip(subs.iter().map(|s| s.module)) {
-                        self.release_quietly(order_id, module, update.hold);
-                    }
-                    let updates: Vec<SubUpdate> = subs
-                        .iter()
-                        .map(|s| {
-                            let state = if s.id == sub.id { "failed" } else { "released" };
-                            SubUpdate::new(s.id, state, None)
-                        })
-                        .collect();
-                    let problem = hold_problem(sub.module, &e);
-                    records::apply(
-                        &self.store,
-                        order_id,
-                        &updates,
-                        &[],
-                        Some((&["holding"], "failed", Some(&problem))),
-                        &now_s,
-                    )?;
-                    self.payments.abandon(&payment_id)?;
-                    return Ok(Placed::Answer(Box::new(self.order(account, order_id)?)));
-                }
+        if refused.is_some() {
+            for (hold, s) in holds.iter().zip(&new_subs) {
+                self.release_quietly(order_id, s.module, Some(*hold));
             }
+            self.payments.abandon(&payment_id)?;
+            return Ok(Placed::Answer(Box::new(self.order(account, order_id)?)));
         }
-        records::apply(&self.store, order_id, &taken, &[], None, &now_s)?;
 
         match self.payments.charge(&payment_id)? {
             Charge::Paid => {

@@ -169,16 +169,48 @@ pub(super) fn begin(
     if inserted == 1 {
         return Ok(Begin::Fresh);
     }
-    let (stored_hash, response): (String, Option<i64>) = conn
+    lookup(store, account, key, hash)
+}
+
+/// What a key already stands for, without claiming it: for a caller whose whole request
+/// is one unit on the store, so that nobody can claim the key in between.
+pub(super) fn lookup(
+    store: &SqliteStore,
+    account: i64,
+    key: &str,
+    hash: &str,
+) -> Result<Begin, BookingError> {
+    let conn = store.conn()?;
+    let stored: Option<(String, Option<i64>)> = conn
         .prepare_cached(
             "SELECT request_hash, order_id FROM idempotency WHERE account_id = ?1 AND key = ?2",
         )?
-        .query_row(params![account, key], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(match response {
-        _ if stored_hash != hash => Begin::Mismatch,
-        None => Begin::InProgress,
-        Some(order_id) => Begin::Replay(order_id),
+        .query_row(params![account, key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match stored {
+        None => Begin::Fresh,
+        Some((stored_hash, _)) if stored_hash != hash => Begin::Mismatch,
+        Some((_, None)) => Begin::InProgress,
+        Some((_, Some(order_id))) => Begin::Replay(order_id),
     })
+}
+
+/// Records a key with the order it created, in the unit that created it.
+pub(super) fn bind(
+    store: &SqliteStore,
+    account: i64,
+    key: &str,
+    hash: &str,
+    order_id: i64,
+    now: &str,
+) -> Result<(), BookingError> {
+    exec(
+        store,
+        "INSERT INTO idempotency (account_id, key, request_hash, created_at, status, order_id)
+         VALUES (?1, ?2, ?3, ?4, 201, ?5)",
+        params![account, key, hash, now, order_id],
+    )?;
+    Ok(())
 }
 
 /// Records the order a key created.
@@ -205,17 +237,27 @@ pub(super) fn forget(store: &SqliteStore, account: i64, key: &str) -> Result<(),
     Ok(())
 }
 
-/// Inserts the order and its sub-orders (state `pending`) in one transaction.
+/// A sub-order as it is first recorded, with the outcome of its hold.
+pub(super) struct NewSub<'a> {
+    pub module: Module,
+    pub items: &'a [Item],
+    pub lines: &'a [tongyou_core::api::QuoteLine],
+    pub state: &'static str,
+    pub hold: Option<i64>,
+}
+
+/// Inserts the order and its sub-orders in one transaction; returns the order's id and
+/// the sub-orders as stored.
 pub(super) fn create_order(
     store: &SqliteStore,
     o: &OrderRow,
-    subs: &[(Module, Vec<Item>, Vec<tongyou_core::api::QuoteLine>)],
-) -> Result<i64, BookingError> {
+    subs: &[NewSub<'_>],
+) -> Result<(i64, Vec<SubRow>), BookingError> {
     let conn = store.conn()?;
     let tx = Savepoint::begin(&conn)?;
     tx.prepare_cached(
-        "INSERT INTO booking_order (account_id, region_id, date, state, created_at, holds_expire_at, quote_json, travellers_json, payment_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO booking_order (account_id, region_id, date, state, created_at, holds_expire_at, quote_json, travellers_json, payment_id, problem_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         o.account_id,
@@ -226,26 +268,43 @@ pub(super) fn create_order(
         o.holds_expire_at,
         o.quote_json,
         o.travellers_json,
-        o.payment_id
+        o.payment_id,
+        o.problem_json
     ])?;
     let id = tx.last_insert_rowid();
+    let mut rows = Vec::with_capacity(subs.len());
     {
         let mut insert = tx.prepare_cached(
-            "INSERT INTO sub_order (order_id, provider, state, items_json, lines_json, amount) VALUES (?1, ?2, 'pending', ?3, ?4, ?5)",
+            "INSERT INTO sub_order (order_id, provider, state, items_json, lines_json, amount, hold_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
-        for (module, items, lines) in subs {
-            let amount: i64 = lines.iter().map(|l| l.pay.0).sum();
+        for s in subs {
+            let amount: i64 = s.lines.iter().map(|l| l.pay.0).sum();
+            let items_json = serde_json::to_string(s.items)?;
+            let lines_json = serde_json::to_string(s.lines)?;
             insert.execute(params![
                 id,
-                module_str(*module),
-                serde_json::to_string(items)?,
-                serde_json::to_string(lines)?,
-                amount
+                module_str(s.module),
+                s.state,
+                items_json,
+                lines_json,
+                amount,
+                s.hold
             ])?;
+            rows.push(SubRow {
+                id: tx.last_insert_rowid(),
+                module: s.module,
+                state: s.state.to_owned(),
+                items_json,
+                lines_json,
+                amount,
+                refunded: 0,
+                hold_id: s.hold,
+                note_json: None,
+            });
         }
     }
     tx.commit()?;
-    Ok(id)
+    Ok((id, rows))
 }
 
 /// Moves an order from one of `from` to `to`; `false` when it was in another state.
