@@ -43,12 +43,12 @@ use crate::signer::{Signer, SignerError};
 use crate::sqlite::SqliteStore;
 use crate::store::StoreError;
 
-use records::{Begin, NewSub, OrderRow, PassRow, SubRow, SubUpdate};
+use records::{Begin, NewSub, OrderRow, PassRow, StoredOrder, SubRow, SubUpdate};
 
 /// How far the first unit of placing an order got.
 enum Placed {
     /// Settled before the pivot (failed, declined, waiting for the cashier), or a replay.
-    Answer(Box<Order>),
+    Answer(Box<StoredOrder>),
     /// Paid: confirmed once its passes are signed.
     Paid(Box<Paid>),
 }
@@ -177,7 +177,9 @@ impl Booking {
         let placed = self.store.atomically(|| {
             match records::lookup(&self.store, account, &key, &hash)? {
                 Begin::Replay(order_id) => {
-                    return Ok(Placed::Answer(Box::new(self.order(account, order_id)?)));
+                    return Ok(Placed::Answer(Box::new(
+                        self.stored_order(account, order_id)?,
+                    )));
                 }
                 Begin::Mismatch => return Err(BookingError::KeyReused),
                 Begin::InProgress => return Err(BookingError::InProgress),
@@ -186,14 +188,14 @@ impl Booking {
             // A failure rolls the unit back and leaves the key free for the corrected request.
             let placed = self.run(account, request)?;
             let order_id = match &placed {
-                Placed::Answer(order) => order.id,
+                Placed::Answer(order) => order.id(),
                 Placed::Paid(paid) => paid.row.id,
             };
             records::bind(&self.store, account, &key, &hash, order_id, &self.now_s())?;
             Ok(placed)
         })?;
         let paid = match placed {
-            Placed::Answer(order) => return Ok(*order),
+            Placed::Answer(order) => return order.into_order(),
             Placed::Paid(paid) => paid,
         };
         let mut passes = Vec::new();
@@ -207,10 +209,12 @@ impl Booking {
                 index,
             )?);
         }
-        self.store.atomically(|| {
-            self.after_payment(paid.row.id, Some(&passes))?;
-            self.order(account, paid.row.id)
-        })
+        self.store
+            .atomically(|| {
+                self.after_payment(paid.row.id, Some(&passes))?;
+                self.stored_order(account, paid.row.id)
+            })?
+            .into_order()
     }
 
     /// Runs `write` once per idempotency key: a repeat answers with the order the key
@@ -381,7 +385,9 @@ impl Booking {
                 self.release_quietly(order_id, s.module, Some(*hold));
             }
             self.payments.abandon(&payment_id)?;
-            return Ok(Placed::Answer(Box::new(self.order(account, order_id)?)));
+            return Ok(Placed::Answer(Box::new(
+                self.stored_order(account, order_id)?,
+            )));
         }
 
         match self.payments.charge(&payment_id)? {
@@ -417,7 +423,9 @@ impl Booking {
                 )?;
             }
         }
-        Ok(Placed::Answer(Box::new(self.order(account, order_id)?)))
+        Ok(Placed::Answer(Box::new(
+            self.stored_order(account, order_id)?,
+        )))
     }
 
     /// The payment provider's callback: the pivot for redirect methods.
@@ -860,11 +868,16 @@ impl Booking {
     }
 
     pub fn order(&self, account: i64, order_id: i64) -> Result<Order, BookingError> {
+        self.stored_order(account, order_id)?.into_order()
+    }
+
+    /// What [`Booking::order`] reads, for a unit that should not also parse it.
+    fn stored_order(&self, account: i64, order_id: i64) -> Result<StoredOrder, BookingError> {
         let row = records::order_row(&self.store, order_id)?
             .filter(|r| r.account_id == account)
             .ok_or(BookingError::NotFound)?;
         let payment = self.payments.payment(&row.payment_id)?;
-        records::assemble(&self.store, row, payment)
+        records::stored(&self.store, row, payment)
     }
 
     /// The account's orders, newest first.

@@ -440,13 +440,86 @@ pub(super) fn revoke_passes(
     Ok(())
 }
 
-/// The order as the API shows it.
-pub(super) fn assemble(
+/// An order as stored, read in one go; [`StoredOrder::into_order`] makes the API's view
+/// of it without the store.
+pub(super) struct StoredOrder {
+    row: OrderRow,
+    payment: Payment,
+    subs: Vec<SubRow>,
+    passes: Vec<StoredPass>,
+}
+
+type StoredPass = (
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    String,
+    String,
+);
+
+/// Reads everything the API shows of an order.
+pub(super) fn stored(
     store: &SqliteStore,
     row: OrderRow,
     payment: Payment,
+) -> Result<StoredOrder, BookingError> {
+    let subs = sub_orders(store, row.id)?;
+    let passes = {
+        let conn = store.conn()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT pass_id, sub_order_id, product_id, name_json, holder, date, slot, code, state FROM pass WHERE order_id = ?1 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([row.id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ))
+        })?;
+        rows.collect::<Result<Vec<_>, _>>()?
+    };
+    Ok(StoredOrder {
+        row,
+        payment,
+        subs,
+        passes,
+    })
+}
+
+impl StoredOrder {
+    pub(super) fn id(&self) -> i64 {
+        self.row.id
+    }
+
+    /// The order as the API shows it.
+    pub(super) fn into_order(self) -> Result<Order, BookingError> {
+        let StoredOrder {
+            row,
+            payment,
+            subs,
+            passes,
+        } = self;
+        assemble(row, payment, subs, passes)
+    }
+}
+
+fn assemble(
+    row: OrderRow,
+    payment: Payment,
+    subs: Vec<SubRow>,
+    passes: Vec<StoredPass>,
 ) -> Result<Order, BookingError> {
-    let sub_orders = sub_orders(store, row.id)?
+    let sub_orders = subs
         .into_iter()
         .map(|s| {
             Ok(SubOrder {
@@ -464,26 +537,6 @@ pub(super) fn assemble(
             })
         })
         .collect::<Result<Vec<_>, BookingError>>()?;
-    let passes = {
-        let conn = store.conn()?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT pass_id, sub_order_id, product_id, name_json, holder, date, slot, code, state FROM pass WHERE order_id = ?1 ORDER BY rowid",
-        )?;
-        let rows = stmt.query_map([row.id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, String>(8)?,
-            ))
-        })?;
-        rows.collect::<Result<Vec<_>, _>>()?
-    };
     let passes = passes
         .into_iter()
         .map(
