@@ -161,14 +161,23 @@ impl SqliteStore {
             }
         };
         db.open.set(Some((batch, units)));
+        // A unit that panics is rolled back like a failed one, and the batch goes on for
+        // the others in it; the panic carries on once the batch is seen to.
+        let mut panic = None;
         let out = match Savepoint::begin(&db.conn) {
             Ok(scope) => {
                 let depth = Depth::enter(&db);
-                let out = work();
+                let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
                 drop(depth);
-                match out {
-                    Ok(v) => scope.commit().map(|()| Ok(v)),
-                    Err(e) => Ok(Err(e)), // Dropping the scope rolls the unit back.
+                match run {
+                    Ok(Ok(v)) => scope.commit().map(|()| Ok(v)),
+                    // Dropping the scope rolls the unit back.
+                    Ok(Err(e)) => Ok(Err(e)),
+                    Err(payload) => {
+                        drop(scope);
+                        panic = Some(payload);
+                        Ok(Err(StoreError::Lost.into()))
+                    }
                 }
             }
             Err(e) => Err(e),
@@ -185,16 +194,29 @@ impl SqliteStore {
                 }
                 db.open.set(None);
                 self.settle(batch, true);
+                drop(db);
+                if let Some(payload) = panic {
+                    std::panic::resume_unwind(payload);
+                }
                 return Err(StoreError::Lost.into());
             }
         };
         if units + 1 >= MAX_BATCH || self.arriving.load(Ordering::SeqCst) == 0 {
             db.open.set(None);
-            self.commit(&db, batch)?;
+            let committed = self.commit(&db, batch);
+            drop(db);
+            if let Some(payload) = panic {
+                std::panic::resume_unwind(payload);
+            }
+            committed?;
             return out;
         }
         db.open.set(Some((batch, units + 1)));
         drop(db);
+        if let Some(payload) = panic {
+            // Someone is waiting for the connection and will commit the batch.
+            std::panic::resume_unwind(payload);
+        }
         let settled = self.settled.lock().map_err(|_| StoreError::Poisoned)?;
         let settled = self
             .settled_changed
@@ -604,6 +626,25 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert_eq!(kept, [1, 3]);
+    }
+
+    #[test]
+    fn a_unit_that_panics_is_rolled_back_and_the_store_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            store.atomically(|| -> Result<(), StoreError> {
+                insert(&store, 1)?;
+                panic!("a bug in a unit");
+            })
+        }));
+        assert!(panicked.is_err());
+        store.atomically(|| insert(&store, 2)).unwrap();
+        drop(store);
+        let store = open(dir.path());
+        let conn = store.conn().unwrap();
+        let kept: i64 = conn.query_row("SELECT n FROM t", [], |r| r.get(0)).unwrap();
+        assert_eq!(kept, 2);
     }
 
     #[test]
