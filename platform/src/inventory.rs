@@ -90,24 +90,23 @@ impl Inventory {
         )?;
         let hold = tx.last_insert_rowid();
         for want in wants {
-            cached(
-                &tx,
-                &format!(
-                    "INSERT INTO {n}_stock (resource, capacity) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
-                ),
-                params![want.resource, want.capacity],
-            )?;
-            let taken = cached(
-                &tx,
-                &format!(
-                    "UPDATE {n}_stock SET held = held + ?2
-                     WHERE resource = ?1 AND held + sold + ?2 <= capacity"
-                ),
-                params![want.resource, want.quantity],
-            )?;
-            if taken == 0 {
-                // Dropping the transaction rolls back the wants already taken.
-                let remaining = stock_in(&tx, n, &want.resource)?.map_or(0, |s| s.remaining());
+            // The first hold of a resource makes its row; later ones take from it, only
+            // while what is held and sold stays within capacity.
+            let taken = want.quantity <= want.capacity
+                && cached(
+                    &tx,
+                    &format!(
+                        "INSERT INTO {n}_stock (resource, capacity, held) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (resource) DO UPDATE SET held = held + excluded.held
+                         WHERE held + sold + excluded.held <= capacity"
+                    ),
+                    params![want.resource, want.capacity, want.quantity],
+                )? == 1;
+            if !taken {
+                // Dropping the transaction rolls back the wants already taken. A resource
+                // nobody has held yet still has all of its capacity.
+                let remaining =
+                    stock_in(&tx, n, &want.resource)?.map_or(want.capacity, |s| s.remaining());
                 return Err(InventoryError::SoldOut {
                     resource: want.resource.clone(),
                     remaining,
