@@ -244,6 +244,8 @@ pub async fn texts(client: &Client, css: &str) -> Vec<String> {
 /// Clicks the first element matching `css`, first scrolled to the middle of the window so
 /// a fixed bar (the phone's bottom navigation, the pay bar) cannot be in the way.
 pub async fn click(client: &Client, css: &str) {
+    // Waits for it first: it may be drawn once an IPC call answers.
+    wait_for_text(client, css, |_| true).await;
     let script = "const e = document.querySelector(arguments[0]); \
                   if (e) e.scrollIntoView({block: 'center', inline: 'center'});";
     client

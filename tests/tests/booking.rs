@@ -3,7 +3,7 @@
 // Test helpers: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use tongyou_client::PlatformClient;
 use tongyou_core::api::{Fault, FaultStep, FaultTarget};
 use tongyou_e2e::{
@@ -32,10 +32,10 @@ fn with_wrong_check_digit(id: &str) -> String {
     format!("{body}{wrong}")
 }
 
+/// The first element matching `css`, waiting for it: a screen fills in what it reads
+/// from the shell a moment after it appears.
 pub(crate) async fn find(app: &Client, css: &str) -> fantoccini::elements::Element {
-    app.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
+    wait_for_text(app, css, |_| true).await
 }
 
 async fn value_of(app: &Client, css: &str) -> String {
