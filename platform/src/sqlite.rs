@@ -161,29 +161,21 @@ impl SqliteStore {
             }
         };
         db.open.set(Some((batch, units)));
-        // A unit that panics is rolled back like a failed one, and the batch goes on for
-        // the others in it; the panic carries on once the batch is seen to.
-        let mut panic = None;
-        let out = match Savepoint::begin(&db.conn) {
-            Ok(scope) => {
-                let depth = Depth::enter(&db);
-                let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
-                drop(depth);
-                match run {
-                    Ok(Ok(v)) => scope.commit().map(|()| Ok(v)),
-                    // Dropping the scope rolls the unit back.
-                    Ok(Err(e)) => Ok(Err(e)),
-                    Err(payload) => {
-                        drop(scope);
-                        panic = Some(payload);
-                        Ok(Err(StoreError::Lost.into()))
+        let run = run_unit(&db, work);
+        let fate = match &run {
+            Ok(_) if !db.conn.is_autocommit() => {
+                if units + 1 >= MAX_BATCH || self.arriving.load(Ordering::SeqCst) == 0 {
+                    db.open.set(None);
+                    match self.commit(&db, batch) {
+                        Ok(()) => Fate::Committed,
+                        Err(_) => Fate::Lost,
                     }
+                } else {
+                    // Someone is waiting for the connection and will commit the batch.
+                    db.open.set(Some((batch, units + 1)));
+                    Fate::Open
                 }
             }
-            Err(e) => Err(e),
-        };
-        let out = match out {
-            Ok(out) if !db.conn.is_autocommit() => out,
             // The batch is in doubt (SQLite may have rolled all of it back): give it up.
             failed => {
                 if let Err(e) = failed {
@@ -194,38 +186,33 @@ impl SqliteStore {
                 }
                 db.open.set(None);
                 self.settle(batch, true);
-                drop(db);
-                if let Some(payload) = panic {
-                    std::panic::resume_unwind(payload);
-                }
-                return Err(StoreError::Lost.into());
+                Fate::Lost
             }
         };
-        if units + 1 >= MAX_BATCH || self.arriving.load(Ordering::SeqCst) == 0 {
-            db.open.set(None);
-            let committed = self.commit(&db, batch);
-            drop(db);
-            if let Some(payload) = panic {
-                std::panic::resume_unwind(payload);
-            }
-            committed?;
-            return out;
-        }
-        db.open.set(Some((batch, units + 1)));
         drop(db);
-        if let Some(payload) = panic {
-            // Someone is waiting for the connection and will commit the batch.
-            std::panic::resume_unwind(payload);
+        let out = match run {
+            Ok(Ok(out)) => out,
+            // A unit that panicked was rolled back like a failed one and its batch seen to;
+            // the panic carries on.
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => return Err(StoreError::Lost.into()),
+        };
+        match fate {
+            Fate::Committed => out,
+            Fate::Lost => Err(StoreError::Lost.into()),
+            Fate::Open => {
+                let settled = self.settled.lock().map_err(|_| StoreError::Poisoned)?;
+                let settled = self
+                    .settled_changed
+                    .wait_while(settled, |s| s.upto < batch)
+                    .map_err(|_| StoreError::Poisoned)?;
+                if settled.lost.contains(&batch) {
+                    Err(StoreError::Lost.into())
+                } else {
+                    out
+                }
+            }
         }
-        let settled = self.settled.lock().map_err(|_| StoreError::Poisoned)?;
-        let settled = self
-            .settled_changed
-            .wait_while(settled, |s| s.upto < batch)
-            .map_err(|_| StoreError::Poisoned)?;
-        if settled.lost.contains(&batch) {
-            return Err(StoreError::Lost.into());
-        }
-        out
     }
 
     /// Commits the open batch (already taken off `db.open`) and wakes its units.
@@ -255,6 +242,33 @@ impl SqliteStore {
         }
         self.settled_changed.notify_all();
     }
+}
+
+/// What became of the batch a unit ran in, as far as the unit can tell when it ends.
+enum Fate {
+    Committed,
+    Lost,
+    /// Left open for the units waiting for the connection; the last of them commits it.
+    Open,
+}
+
+/// Runs `work` under a savepoint in the open batch, marked as inside a unit, and rolls it
+/// back unless it returns `Ok`. A panic is caught so the batch can be seen to first.
+/// `Err` when the savepoint itself failed.
+#[allow(clippy::type_complexity)]
+fn run_unit<T, E>(
+    db: &Db,
+    work: impl FnOnce() -> Result<T, E>,
+) -> Result<std::thread::Result<Result<T, E>>, StoreError> {
+    let scope = Savepoint::begin(&db.conn)?;
+    let depth = Depth::enter(db);
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    drop(depth);
+    if matches!(run, Ok(Ok(_))) {
+        scope.commit()?;
+    }
+    // Otherwise dropping the scope rolls the unit back.
+    Ok(run)
 }
 
 /// Marks the holding thread as inside a unit, until dropped (also when `work` panics).

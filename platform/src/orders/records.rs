@@ -509,86 +509,77 @@ impl StoredOrder {
             subs,
             passes,
         } = self;
-        assemble(row, payment, subs, passes)
-    }
-}
-
-fn assemble(
-    row: OrderRow,
-    payment: Payment,
-    subs: Vec<SubRow>,
-    passes: Vec<StoredPass>,
-) -> Result<Order, BookingError> {
-    let sub_orders = subs
-        .into_iter()
-        .map(|s| {
-            Ok(SubOrder {
-                id: s.id,
-                provider: s.module,
-                state: sub_state(&s.state),
-                lines: serde_json::from_str(&s.lines_json)?,
-                amount: Fen(s.amount),
-                refunded: Fen(s.refunded),
-                note: s
-                    .note_json
-                    .as_deref()
-                    .map(serde_json::from_str)
-                    .transpose()?,
-            })
-        })
-        .collect::<Result<Vec<_>, BookingError>>()?;
-    let passes = passes
-        .into_iter()
-        .map(
-            |(pass_id, sub_order_id, product_id, name, holder, date, slot, code, state)| {
-                Ok(IssuedPass {
-                    pass_id,
-                    sub_order_id,
-                    product_id,
-                    name: serde_json::from_str(&name)?,
-                    holder,
-                    date,
-                    slot: slot.and_then(|s| {
-                        let (a, b) = s.split_once('-')?;
-                        Some((a.parse().ok()?, b.parse().ok()?))
-                    }),
-                    code,
-                    state: match state.as_str() {
-                        "revoked" => PassState::Revoked,
-                        "used" => PassState::Used,
-                        _ => PassState::Valid,
-                    },
+        let sub_orders = subs
+            .into_iter()
+            .map(|s| {
+                Ok(SubOrder {
+                    id: s.id,
+                    provider: s.module,
+                    state: sub_state(&s.state),
+                    lines: serde_json::from_str(&s.lines_json)?,
+                    amount: Fen(s.amount),
+                    refunded: Fen(s.refunded),
+                    note: s
+                        .note_json
+                        .as_deref()
+                        .map(serde_json::from_str)
+                        .transpose()?,
                 })
-            },
-        )
-        .collect::<Result<Vec<_>, BookingError>>()?;
-    let state = match row.state.as_str() {
-        "confirmed" => OrderState::Confirmed,
-        "partly_confirmed" => OrderState::PartlyConfirmed,
-        "failed" => OrderState::Failed,
-        "expired" => OrderState::Expired,
-        "cancelled" => OrderState::Cancelled,
-        // holding, awaiting_payment, confirming: paid or not, not settled yet.
-        _ => OrderState::AwaitingPayment,
-    };
-    let quote: Quote = serde_json::from_str(&row.quote_json)?;
-    Ok(Order {
-        id: row.id,
-        region_id: row.region_id,
-        date: row.date,
-        state,
-        created_at: row.created_at,
-        holds_expire_at: (state == OrderState::AwaitingPayment).then_some(row.holds_expire_at),
-        quote,
-        payment,
-        sub_orders,
-        passes,
-        problem: row
-            .problem_json
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()?,
-    })
+            })
+            .collect::<Result<Vec<_>, BookingError>>()?;
+        let passes = passes
+            .into_iter()
+            .map(
+                |(pass_id, sub_order_id, product_id, name, holder, date, slot, code, state)| {
+                    Ok(IssuedPass {
+                        pass_id,
+                        sub_order_id,
+                        product_id,
+                        name: serde_json::from_str(&name)?,
+                        holder,
+                        date,
+                        slot: slot.and_then(|s| {
+                            let (a, b) = s.split_once('-')?;
+                            Some((a.parse().ok()?, b.parse().ok()?))
+                        }),
+                        code,
+                        state: match state.as_str() {
+                            "revoked" => PassState::Revoked,
+                            "used" => PassState::Used,
+                            _ => PassState::Valid,
+                        },
+                    })
+                },
+            )
+            .collect::<Result<Vec<_>, BookingError>>()?;
+        let state = match row.state.as_str() {
+            "confirmed" => OrderState::Confirmed,
+            "partly_confirmed" => OrderState::PartlyConfirmed,
+            "failed" => OrderState::Failed,
+            "expired" => OrderState::Expired,
+            "cancelled" => OrderState::Cancelled,
+            // holding, awaiting_payment, confirming: paid or not, not settled yet.
+            _ => OrderState::AwaitingPayment,
+        };
+        let quote: Quote = serde_json::from_str(&row.quote_json)?;
+        Ok(Order {
+            id: row.id,
+            region_id: row.region_id,
+            date: row.date,
+            state,
+            created_at: row.created_at,
+            holds_expire_at: (state == OrderState::AwaitingPayment).then_some(row.holds_expire_at),
+            quote,
+            payment,
+            sub_orders,
+            passes,
+            problem: row
+                .problem_json
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()?,
+        })
+    }
 }
 
 pub(super) fn sub_state(s: &str) -> SubOrderState {
