@@ -26,7 +26,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tongyou_core::api::{
-    Availability, FieldError, Order, OrderRequest, PaymentCallback, PaymentState,
+    Availability, FieldError, Order, OrderRequest, PaymentCallback, PaymentMethod, PaymentState,
     Provider as Module, QuoteLine,
 };
 use tongyou_core::booking::{quote, refund_due, same_grade_alternatives};
@@ -45,21 +45,39 @@ use crate::store::StoreError;
 
 use records::{Begin, NewSub, OrderRow, PassRow, StoredOrder, SubRow, SubUpdate};
 
-/// How far the first unit of placing an order got.
-enum Placed {
-    /// Settled before the pivot (failed, declined, waiting for the cashier), or a replay.
-    Answer(Box<StoredOrder>),
-    /// Paid: confirmed once its passes are signed.
-    Paid(Box<Paid>),
+/// What an order request comes to before anything is written: worked out on a read
+/// connection, so that the store's one writer does not wait for it.
+enum Ahead {
+    /// The key already made an order: answer with it.
+    Replay(Box<StoredOrder>),
+    Fresh(Box<Prepared>),
 }
 
-/// A paid order and what signing its passes needs.
-struct Paid {
-    row: OrderRow,
-    subs: Vec<SubRow>,
-    members: Vec<Member>,
+/// A new order, ready to be written: priced, split into sub-orders, and with the passes
+/// each sub-order issues once it confirms already signed.
+struct Prepared {
+    order_id: i64,
     catalog: Arc<Catalog>,
+    /// The visit date as asked for, and parsed.
+    day: String,
     date: NaiveDate,
+    now: DateTime<Utc>,
+    total: Fen,
+    subs: Vec<(Module, Vec<Item>, Vec<QuoteLine>)>,
+    /// By sub-order, in `subs` order.
+    passes: Vec<Vec<PassRow>>,
+    quote_json: String,
+    travellers_json: String,
+}
+
+/// What every pass of an order shares.
+struct PassScope<'a> {
+    order_id: i64,
+    /// The visit date as the order keeps it.
+    day: &'a str,
+    date: NaiveDate,
+    catalog: &'a Catalog,
+    members: &'a [Member],
 }
 
 /// How long holds last while the tourist pays.
@@ -119,6 +137,9 @@ pub struct Booking {
     signer: Signer,
     faults: Arc<Faults>,
     clock: Clock,
+    /// The last order id handed out; `None` until read from the store. Ids are handed out
+    /// before the order is written, because its passes carry the id and are signed first.
+    last_order_id: std::sync::Mutex<Option<i64>>,
 }
 
 impl Booking {
@@ -145,6 +166,7 @@ impl Booking {
             signer,
             faults,
             clock,
+            last_order_id: std::sync::Mutex::new(None),
         }
     }
 
@@ -162,10 +184,10 @@ impl Booking {
 
     /// `POST /orders`: runs the saga as far as it can go now and answers with the order.
     ///
-    /// Two units on the store: up to the payment (the key claimed and bound to the order,
-    /// holds, the charge), then the confirmations with their passes. The passes are signed
-    /// between the two, so that signing does not hold the store up. A crash in between
-    /// leaves a paid order that `recover` confirms; the key already answers with it.
+    /// Everything that only reads (the travellers, the price, the sub-orders, signing the
+    /// passes the order will issue) is done first on a read connection. Then one unit on
+    /// the store claims the key, holds, records the order, takes the payment and confirms:
+    /// all of it is kept or none, and the writer is held only for the writes.
     pub fn place(
         &self,
         account: i64,
@@ -174,46 +196,37 @@ impl Booking {
     ) -> Result<Order, BookingError> {
         let key = format!("order:{}", required(key)?);
         let hash = hex::encode(Sha256::digest(serde_json::to_vec(request)?));
-        let placed = self.store.atomically(|| {
-            match records::lookup(&self.store, account, &key, &hash)? {
-                Begin::Replay(order_id) => {
-                    return Ok(Placed::Answer(Box::new(
+        let ahead =
+            self.store.reading(
+                || match records::lookup(&self.store, account, &key, &hash)? {
+                    Begin::Replay(order_id) => Ok(Ahead::Replay(Box::new(
                         self.stored_order(account, order_id)?,
-                    )));
-                }
+                    ))),
+                    Begin::Mismatch => Err(BookingError::KeyReused),
+                    Begin::InProgress => Err(BookingError::InProgress),
+                    Begin::Fresh => Ok(Ahead::Fresh(Box::new(self.prepare(account, request)?))),
+                },
+            )?;
+        let prepared = match ahead {
+            Ahead::Replay(order) => return order.into_order(),
+            Ahead::Fresh(prepared) => prepared,
+        };
+        let order_id = self.store.atomically(|| {
+            // Asked again: a request with the same key may have been placed meanwhile.
+            match records::lookup(&self.store, account, &key, &hash)? {
+                Begin::Replay(order_id) => return Ok(order_id),
                 Begin::Mismatch => return Err(BookingError::KeyReused),
                 Begin::InProgress => return Err(BookingError::InProgress),
                 Begin::Fresh => {}
             }
             // A failure rolls the unit back and leaves the key free for the corrected request.
-            let placed = self.run(account, request)?;
-            let order_id = match &placed {
-                Placed::Answer(order) => order.id(),
-                Placed::Paid(paid) => paid.row.id,
-            };
-            records::bind(&self.store, account, &key, &hash, order_id, &self.now_s())?;
-            Ok(placed)
+            let now = fmt(prepared.now);
+            let order_id = self.run(account, request.payment, *prepared)?;
+            records::bind(&self.store, account, &key, &hash, order_id, &now)?;
+            Ok(order_id)
         })?;
-        let paid = match placed {
-            Placed::Answer(order) => return order.into_order(),
-            Placed::Paid(paid) => paid,
-        };
-        let mut passes = Vec::new();
-        for (index, sub) in paid.subs.iter().enumerate() {
-            passes.extend(self.passes_for(
-                &paid.row,
-                &paid.catalog,
-                paid.date,
-                &paid.members,
-                sub,
-                index,
-            )?);
-        }
         self.store
-            .atomically(|| {
-                self.after_payment(paid.row.id, Some(&passes))?;
-                self.stored_order(account, paid.row.id)
-            })?
+            .reading(|| self.stored_order(account, order_id))?
             .into_order()
     }
 
@@ -245,8 +258,8 @@ impl Booking {
         }
     }
 
-    /// The saga up to the pivot. A paid order comes back with what its passes need.
-    fn run(&self, account: i64, request: &OrderRequest) -> Result<Placed, BookingError> {
+    /// Reads and works out everything placing the order needs before it writes.
+    fn prepare(&self, account: i64, request: &OrderRequest) -> Result<Prepared, BookingError> {
         let combo = &request.combo;
         let catalog = self
             .catalog(&combo.region_id)
@@ -323,11 +336,72 @@ impl Booking {
             subs.push((Module::Transport, seats, lines_of(&[ProductKind::Shuttle])));
         }
 
+        let order_id = self.next_order_id()?;
+        let scope = PassScope {
+            order_id,
+            day: &combo.date,
+            date,
+            catalog: &catalog,
+            members: &members,
+        };
+        let passes = subs
+            .iter()
+            .enumerate()
+            .map(|(index, (_, items, _))| self.passes_for(&scope, items, index))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Prepared {
+            order_id,
+            day: combo.date.clone(),
+            date,
+            now,
+            total: quote.total,
+            subs,
+            passes,
+            quote_json: serde_json::to_string(&quote)?,
+            travellers_json: serde_json::to_string(&members)?,
+            catalog,
+        })
+    }
+
+    /// An id for a new order: one more than any order stored or handed out before.
+    fn next_order_id(&self) -> Result<i64, BookingError> {
+        let mut last = self
+            .last_order_id
+            .lock()
+            .map_err(|_| StoreError::Poisoned)?;
+        let id = match *last {
+            Some(id) => id + 1,
+            // The platform is the store's only writer, and every order gets its id here.
+            None => records::last_order_id(&self.store)? + 1,
+        };
+        *last = Some(id);
+        Ok(id)
+    }
+
+    /// The saga, within the unit that writes the order: holds, the order's record, the
+    /// payment as the pivot and, once paid, the confirmations with their passes. Returns
+    /// the order's id.
+    fn run(
+        &self,
+        account: i64,
+        method: PaymentMethod,
+        prepared: Prepared,
+    ) -> Result<i64, BookingError> {
+        let Prepared {
+            order_id,
+            catalog,
+            day,
+            date,
+            now,
+            total,
+            subs,
+            passes,
+            quote_json,
+            travellers_json,
+        } = prepared;
         let now_s = fmt(now);
         let expires = fmt(now + HOLD_FOR);
-        let payment_id = self
-            .payments
-            .create(account, request.payment, quote.total, &now_s)?;
+        let payment_id = self.payments.create(account, method, total, &now_s)?;
 
         // Hold everything, or nothing: the first refusal gives back the holds taken. The
         // order is recorded with the outcome (it shares this unit with the holds).
@@ -360,46 +434,35 @@ impl Booking {
                 }
             })
             .collect();
-        let mut row = OrderRow {
-            id: 0,
+        let row = OrderRow {
+            id: order_id,
             account_id: account,
             region_id: catalog.region.id.clone(),
-            date: combo.date.clone(),
+            date: day,
             state: if refused.is_some() {
                 "failed"
             } else {
                 "holding"
             }
             .into(),
-            created_at: now_s.clone(),
-            holds_expire_at: expires.clone(),
-            quote_json: serde_json::to_string(&quote)?,
-            travellers_json: serde_json::to_string(&members)?,
+            created_at: now_s,
+            holds_expire_at: expires,
+            quote_json,
+            travellers_json,
             payment_id: payment_id.clone(),
             problem_json: refused.as_ref().map(serde_json::to_string).transpose()?,
         };
-        let (order_id, subs) = records::create_order(&self.store, &row, &new_subs)?;
-        row.id = order_id;
+        let subs = records::create_order(&self.store, &row, &new_subs)?;
         if refused.is_some() {
             for (hold, s) in holds.iter().zip(&new_subs) {
                 self.release_quietly(order_id, s.module, Some(*hold));
             }
             self.payments.abandon(&payment_id)?;
-            return Ok(Placed::Answer(Box::new(
-                self.stored_order(account, order_id)?,
-            )));
+            return Ok(order_id);
         }
 
         match self.payments.charge(&payment_id)? {
-            Charge::Paid => {
-                return Ok(Placed::Paid(Box::new(Paid {
-                    row,
-                    subs,
-                    members,
-                    catalog,
-                    date,
-                })));
-            }
+            Charge::Paid => self.confirm_all(&row, &subs, "holding", Some(passes))?,
             Charge::Declined(reason) => {
                 let problem = Text::new(
                     format!(
@@ -423,9 +486,7 @@ impl Booking {
                 )?;
             }
         }
-        Ok(Placed::Answer(Box::new(
-            self.stored_order(account, order_id)?,
-        )))
+        Ok(order_id)
     }
 
     /// The payment provider's callback: the pivot for redirect methods.
@@ -436,7 +497,7 @@ impl Booking {
         let order_id = records::order_of_payment(&self.store, &callback.payment_id)?
             .ok_or(BookingError::NotFound)?;
         if paid {
-            self.after_payment(order_id, None)
+            self.after_payment(order_id)
         } else {
             let problem = Text::new(
                 "付款未完成，订单未成立，所有预留已释放，没有扣款。请重新下单或换一种支付方式。",
@@ -467,8 +528,8 @@ impl Booking {
         self.on_payment(&callback)
     }
 
-    /// Confirms a paid order, with its passes already signed when the caller has them.
-    fn after_payment(&self, order_id: i64, signed: Option<&[PassRow]>) -> Result<(), BookingError> {
+    /// Confirms an order paid at the cashier, or found paid at start.
+    fn after_payment(&self, order_id: i64) -> Result<(), BookingError> {
         let row = records::order_row(&self.store, order_id)?.ok_or(BookingError::NotFound)?;
         if !records::transition(
             &self.store,
@@ -482,21 +543,28 @@ impl Booking {
             self.payments.refund(&row.payment_id, payment.amount)?;
             return Ok(());
         }
-        self.confirm_all(&row, signed)
+        let subs = records::sub_orders(&self.store, order_id)?;
+        self.confirm_all(&row, &subs, "confirming", None)
     }
 
-    /// Confirms every held sub-order of a paid order, running the fallbacks, then issues
-    /// passes. Safe to run again on the same order (after a crash).
-    fn confirm_all(&self, row: &OrderRow, signed: Option<&[PassRow]>) -> Result<(), BookingError> {
+    /// Confirms every held sub-order of a paid order (in state `from`), running the
+    /// fallbacks, then issues passes: those in `signed` (by sub-order) when the caller
+    /// signed them ahead, else signed here. Safe to run again on the same order (after a
+    /// crash).
+    fn confirm_all(
+        &self,
+        row: &OrderRow,
+        subs: &[SubRow],
+        from: &str,
+        mut signed: Option<Vec<Vec<PassRow>>>,
+    ) -> Result<(), BookingError> {
         let catalog = self.catalog(&row.region_id).ok_or(BookingError::NotFound)?;
         let date: NaiveDate = row.date.parse().map_err(|_| BookingError::NotFound)?;
-        let members: Vec<Member> = serde_json::from_str(&row.travellers_json)?;
         let now = (self.clock)();
         let now_s = fmt(now);
         let mut problems = Vec::new();
         let mut updates = Vec::new();
         let mut passes = Vec::new();
-        let subs = records::sub_orders(&self.store, row.id)?;
         for (index, sub) in subs.iter().enumerate() {
             if sub.state != "held" {
                 continue;
@@ -506,12 +574,25 @@ impl Booking {
             match provider.confirm(hold, &now_s) {
                 Ok(()) => {
                     updates.push(SubUpdate::new(sub.id, "confirmed", Some(hold)));
-                    match signed {
-                        Some(signed) => passes
-                            .extend(signed.iter().filter(|p| p.sub_order_id == sub.id).cloned()),
-                        None => passes
-                            .extend(self.passes_for(row, &catalog, date, &members, sub, index)?),
-                    }
+                    let issued = match signed.as_mut().and_then(|s| s.get_mut(index)) {
+                        Some(ahead) => std::mem::take(ahead),
+                        None => {
+                            let members: Vec<Member> = serde_json::from_str(&row.travellers_json)?;
+                            let items: Vec<Item> = serde_json::from_str(&sub.items_json)?;
+                            let scope = PassScope {
+                                order_id: row.id,
+                                day: &row.date,
+                                date,
+                                catalog: &catalog,
+                                members: &members,
+                            };
+                            self.passes_for(&scope, &items, index)?
+                        }
+                    };
+                    passes.extend(issued.into_iter().map(|p| PassRow {
+                        sub_order_id: sub.id,
+                        ..p
+                    }));
                 }
                 Err(e) => {
                     tracing::warn!(order = row.id, module = ?sub.module, "confirm failed after payment: {e}");
@@ -582,7 +663,7 @@ impl Booking {
             row.id,
             &updates,
             &passes,
-            Some((&["confirming"], state, problem.as_ref())),
+            Some((&[from], state, problem.as_ref())),
             &now_s,
         )?;
         Ok(())
@@ -752,9 +833,10 @@ impl Booking {
                 continue;
             };
             if state == "confirming" {
-                self.confirm_all(&row, None)?;
+                let subs = records::sub_orders(&self.store, order_id)?;
+                self.confirm_all(&row, &subs, "confirming", None)?;
             } else if self.payments.payment(&row.payment_id)?.state == PaymentState::Paid {
-                self.after_payment(order_id, None)?;
+                self.after_payment(order_id)?;
             } else if state == "holding" {
                 let problem = Text::new(
                     "下单过程被中断，预留已释放，没有扣款。请重新下单。",
@@ -869,7 +951,7 @@ impl Booking {
 
     pub fn order(&self, account: i64, order_id: i64) -> Result<Order, BookingError> {
         self.store
-            .atomically(|| self.stored_order(account, order_id))?
+            .reading(|| self.stored_order(account, order_id))?
             .into_order()
     }
 
@@ -884,9 +966,8 @@ impl Booking {
 
     /// The account's orders, newest first.
     pub fn orders(&self, account: i64) -> Result<Vec<Order>, BookingError> {
-        // One unit for all the reads (one turn on the store instead of four per order),
-        // parsed once the store is free again.
-        let stored = self.store.atomically(|| {
+        // One read transaction for all the reads, parsed once the connection is given back.
+        let stored = self.store.reading(|| {
             records::orders_of(&self.store, account)?
                 .into_iter()
                 .map(|id| self.stored_order(account, id))
@@ -993,16 +1074,20 @@ impl Booking {
 
     /// Signs the passes of a confirmed sub-order: one real-name pass per traveller for entry,
     /// one for the whole party per ride, rental or shuttle departure.
+    /// The passes' sub-order is left for whoever stores them to fill in.
     fn passes_for(
         &self,
-        row: &OrderRow,
-        catalog: &Catalog,
-        date: NaiveDate,
-        members: &[Member],
-        sub: &SubRow,
+        scope: &PassScope<'_>,
+        items: &[Item],
         index: usize,
-    ) -> Result<Vec<records::PassRow>, BookingError> {
-        let items: Vec<Item> = serde_json::from_str(&sub.items_json)?;
+    ) -> Result<Vec<PassRow>, BookingError> {
+        let PassScope {
+            order_id,
+            day,
+            date,
+            catalog,
+            members,
+        } = *scope;
         let offset = Duration::minutes(i64::from(catalog.region.utc_offset_minutes));
         let from = (date.and_time(chrono::NaiveTime::MIN) - offset)
             .and_utc()
@@ -1033,7 +1118,7 @@ impl Booking {
             }
         });
         let mut issued = Vec::new();
-        for item in &items {
+        for item in items {
             let (product, name, slot, holders): PassPlan<'_> = match item {
                 Item::Entry { slot_id, .. } => {
                     let slot = catalog
@@ -1089,7 +1174,7 @@ impl Booking {
                 let pass = Pass {
                     key_id: 0,
                     pass_id,
-                    order_id: u64::try_from(row.id).unwrap_or_default(),
+                    order_id: u64::try_from(order_id).unwrap_or_default(),
                     sub_order: u16::try_from(index).unwrap_or(u16::MAX),
                     product: product.clone(),
                     site: catalog.region.id.clone(),
@@ -1101,13 +1186,13 @@ impl Booking {
                     holder_hash,
                 };
                 let code = self.signer.sign(pass)?;
-                issued.push(records::PassRow {
+                issued.push(PassRow {
                     pass_id: hex::encode(pass_id),
-                    sub_order_id: sub.id,
+                    sub_order_id: 0,
                     product_id: product.clone(),
                     name: name.clone(),
                     holder: holder.map(|m| m.holder.clone()),
-                    date: row.date.clone(),
+                    date: day.to_owned(),
                     slot,
                     code,
                 });

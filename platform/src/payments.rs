@@ -74,8 +74,8 @@ impl Payments {
         let mut raw = [0u8; 12];
         getrandom::fill(&mut raw).map_err(|e| PaymentError::NoRandomness(e.to_string()))?;
         let id = format!("pay_{}", hex::encode(raw));
-        self.store.conn()?.execute(
-            "INSERT INTO payment (id, account_id, method, state, amount, created_at) VALUES (?1, ?2, ?3, 'pending', ?4, ?5)",
+        self.store.conn()?.prepare_cached("INSERT INTO payment (id, account_id, method, state, amount, created_at) VALUES (?1, ?2, ?3, 'pending', ?4, ?5)")?
+        .execute(
             params![id, account_id, method_str(method), amount.0, now],
         )?;
         Ok(id)
@@ -96,29 +96,26 @@ impl Payments {
         }
         let conn = self.store.conn()?;
         let tx = Savepoint::begin(&conn)?;
-        let account: i64 = tx.query_row(
-            "SELECT account_id FROM payment WHERE id = ?1",
-            [payment_id],
-            |r| r.get(0),
-        )?;
-        tx.execute(
+        let account: i64 = tx
+            .prepare_cached("SELECT account_id FROM payment WHERE id = ?1")?
+            .query_row([payment_id], |r| r.get(0))?;
+        tx.prepare_cached(
             "INSERT INTO wallet (account_id, balance) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-            params![account, DEMO_WALLET.0],
-        )?;
-        let debited = tx.execute(
-            "UPDATE wallet SET balance = balance - ?2 WHERE account_id = ?1 AND balance >= ?2",
-            params![account, payment.amount.0],
-        )?;
+        )?
+        .execute(params![account, DEMO_WALLET.0])?;
+        let debited = tx
+            .prepare_cached(
+                "UPDATE wallet SET balance = balance - ?2 WHERE account_id = ?1 AND balance >= ?2",
+            )?
+            .execute(params![account, payment.amount.0])?;
         if debited == 0 {
-            let balance: i64 = tx.query_row(
-                "SELECT balance FROM wallet WHERE account_id = ?1",
-                [account],
-                |r| r.get(0),
-            )?;
-            tx.execute(
+            let balance: i64 = tx
+                .prepare_cached("SELECT balance FROM wallet WHERE account_id = ?1")?
+                .query_row([account], |r| r.get(0))?;
+            tx.prepare_cached(
                 "UPDATE payment SET state = 'declined' WHERE id = ?1 AND state = 'pending'",
-                [payment_id],
-            )?;
+            )?
+            .execute([payment_id])?;
             tx.commit()?;
             let (need, have) = (payment.amount.display_yuan(), Fen(balance).display_yuan());
             return Ok(Charge::Declined(Text::new(
@@ -126,10 +123,8 @@ impl Payments {
                 format!("Not enough in the wallet: {need} needed, {have} left"),
             )));
         }
-        tx.execute(
-            "UPDATE payment SET state = 'paid' WHERE id = ?1 AND state = 'pending'",
-            [payment_id],
-        )?;
+        tx.prepare_cached("UPDATE payment SET state = 'paid' WHERE id = ?1 AND state = 'pending'")?
+            .execute([payment_id])?;
         tx.commit()?;
         Ok(Charge::Paid)
     }
@@ -150,10 +145,13 @@ impl Payments {
         let to = if cb.paid { "paid" } else { "declined" };
         // A result for a payment the platform gave up on (its order expired) still counts:
         // money taken then is refunded by the saga.
-        let changed = self.store.conn()?.execute(
-            "UPDATE payment SET state = ?2 WHERE id = ?1 AND state IN ('pending', 'not_taken')",
-            params![cb.payment_id, to],
-        )?;
+        let changed = self
+            .store
+            .conn()?
+            .prepare_cached(
+                "UPDATE payment SET state = ?2 WHERE id = ?1 AND state IN ('pending', 'not_taken')",
+            )?
+            .execute(params![cb.payment_id, to])?;
         Ok((changed == 1).then_some(cb.paid))
     }
 
@@ -165,11 +163,12 @@ impl Payments {
         let conn = self.store.conn()?;
         let tx = Savepoint::begin(&conn)?;
         let row: Option<(i64, String, String, i64, i64)> = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT account_id, method, state, amount, refunded FROM payment WHERE id = ?1",
-                [payment_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
+            )?
+            .query_row([payment_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
             .optional()?;
         let Some((account, method, state, paid, refunded)) = row else {
             return Err(PaymentError::Unknown(payment_id.to_owned()));
@@ -178,15 +177,13 @@ impl Payments {
             return Ok(Fen(0));
         }
         let back = amount.0.min(paid - refunded);
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE payment SET refunded = refunded + ?2, state = 'refunded' WHERE id = ?1",
-            params![payment_id, back],
-        )?;
+        )?
+        .execute(params![payment_id, back])?;
         if method == method_str(PaymentMethod::Wallet) {
-            tx.execute(
-                "UPDATE wallet SET balance = balance + ?2 WHERE account_id = ?1",
-                params![account, back],
-            )?;
+            tx.prepare_cached("UPDATE wallet SET balance = balance + ?2 WHERE account_id = ?1")?
+                .execute(params![account, back])?;
         }
         tx.commit()?;
         Ok(Fen(back))
@@ -200,11 +197,10 @@ impl Payments {
     pub fn payment(&self, payment_id: &str) -> Result<Payment, PaymentError> {
         let conn = self.store.conn()?;
         let row: Option<(String, String, i64, i64)> = conn
-            .query_row(
-                "SELECT method, state, amount, refunded FROM payment WHERE id = ?1",
-                [payment_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
+            .prepare_cached("SELECT method, state, amount, refunded FROM payment WHERE id = ?1")?
+            .query_row([payment_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .optional()?;
         let Some((method, state, amount, refunded)) = row else {
             return Err(PaymentError::Unknown(payment_id.to_owned()));
@@ -235,20 +231,17 @@ impl Payments {
     pub fn wallet_balance(&self, account_id: i64) -> Result<Fen, PaymentError> {
         let conn = self.store.conn()?;
         let balance: Option<i64> = conn
-            .query_row(
-                "SELECT balance FROM wallet WHERE account_id = ?1",
-                [account_id],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT balance FROM wallet WHERE account_id = ?1")?
+            .query_row([account_id], |r| r.get(0))
             .optional()?;
         Ok(Fen(balance.unwrap_or(DEMO_WALLET.0)))
     }
 
     fn set_state(&self, payment_id: &str, from: &str, to: &str) -> Result<(), PaymentError> {
-        self.store.conn()?.execute(
-            "UPDATE payment SET state = ?3 WHERE id = ?1 AND state = ?2",
-            params![payment_id, from, to],
-        )?;
+        self.store
+            .conn()?
+            .prepare_cached("UPDATE payment SET state = ?3 WHERE id = ?1 AND state = ?2")?
+            .execute(params![payment_id, from, to])?;
         Ok(())
     }
 

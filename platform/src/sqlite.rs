@@ -1,5 +1,5 @@
-//! The embedded SQLite store. One connection behind a lock: the catalog is small and
-//! read-mostly, and SQLite serialises writers anyway.
+//! The embedded SQLite store. One writing connection behind a lock (SQLite serialises
+//! writers anyway), and read connections for callers that only read.
 //!
 //! The lock is re-entrant so that a caller can make several modules' writes one unit
 //! ([`SqliteStore::atomically`]): a booking commits once instead of once per step, and
@@ -7,16 +7,21 @@
 //! write of every page touched, is most of what a small write costs. Nobody hears back
 //! before the commit that holds their writes, so no answer reports what a crash could
 //! still undo.
+//!
+//! Reads that need not see a unit's own writes run on a read connection
+//! ([`SqliteStore::reading`]): the log lets them read what is committed while the writer
+//! goes on, so they neither wait for the writer nor hold it up.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use parking_lot::{MappedReentrantMutexGuard, ReentrantMutex, ReentrantMutexGuard};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 use tongyou_core::api::{CatalogSnapshot, RegionSummary};
 use tongyou_core::catalog::Catalog;
@@ -42,9 +47,20 @@ const MIGRATIONS: &[M<'static>] = &[
 /// A batch commits after this many units even when more are waiting, so that nobody
 /// waits long behind a busy rush.
 const MAX_BATCH: usize = 64;
+/// Idle read connections kept for the next reader; more are opened when needed.
+const IDLE_READERS: usize = 64;
+
+thread_local! {
+    /// The read connection each store has lent this thread, inside [`SqliteStore::reading`].
+    static LENT: RefCell<Vec<(usize, Rc<Connection>)>> = const { RefCell::new(Vec::new()) };
+}
 
 pub struct SqliteStore {
     db: ReentrantMutex<Db>,
+    /// The database file, for read connections; `None` in memory, where there are none.
+    path: Option<PathBuf>,
+    /// Read connections nobody is using.
+    readers: Mutex<Vec<Connection>>,
     /// Threads waiting for the connection: while there are any, a batch stays open.
     arriving: AtomicUsize,
     settled: Mutex<Settled>,
@@ -79,13 +95,10 @@ impl SqliteStore {
             }
             Connection::open(path)?
         };
-        // The platform is the database's only user: holding the lock for good saves two
-        // file-lock system calls per transaction on the booking path.
         // 2 KiB pages: a batch's commit writes every page it touched whole, and with group
         // commit 2 KiB wrote least per order on the booking rush (ahead of 4 KiB in four
         // of five alternating runs; 1 KiB and 8 KiB slower). Set when the file is made.
         conn.pragma_update(None, "page_size", 2048)?;
-        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // Checkpoint every ~32 MB of log instead of 4 MB: the saga rewrites the same hot
@@ -98,6 +111,8 @@ impl SqliteStore {
         conn.set_prepared_statement_cache_capacity(256);
         Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
         Ok(SqliteStore {
+            path: (path.as_os_str() != ":memory:").then(|| path.to_owned()),
+            readers: Mutex::new(Vec::new()),
             db: ReentrantMutex::new(Db {
                 conn,
                 depth: Cell::new(0),
@@ -122,15 +137,73 @@ impl SqliteStore {
 
     /// The connection, this thread's alone until the guard drops. Outside a unit it first
     /// commits the batch left open, so what it reads and writes is never undone later; a
-    /// thread inside [`SqliteStore::atomically`] gets the connection of its unit.
-    pub(crate) fn conn(&self) -> Result<MappedReentrantMutexGuard<'_, Connection>, StoreError> {
+    /// thread inside [`SqliteStore::atomically`] gets the connection of its unit, and one
+    /// inside [`SqliteStore::reading`] (and not in a unit) its read connection.
+    pub(crate) fn conn(&self) -> Result<Conn<'_>, StoreError> {
+        if !self.db.is_owned_by_current_thread()
+            && let Some(reader) = self.lent()
+        {
+            return Ok(Conn::Reader(reader));
+        }
         let db = self.lock();
         if db.depth.get() == 0
             && let Some((batch, _)) = db.open.take()
         {
             self.commit(&db, batch)?;
         }
-        Ok(ReentrantMutexGuard::map(db, |db| &db.conn))
+        Ok(Conn::Writer(ReentrantMutexGuard::map(db, |db| &db.conn)))
+    }
+
+    /// Runs `work`, which only reads, on a read connection: it sees one snapshot of what
+    /// is committed, does not wait for the writer and does not hold it up. Inside a unit
+    /// (whose own writes it must see) and in memory it reads through the writer instead.
+    /// A write in `work` fails.
+    pub(crate) fn reading<T, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        let Some(path) = &self.path else {
+            return work();
+        };
+        if self.db.is_owned_by_current_thread() || self.lent().is_some() {
+            return work();
+        }
+        let conn = self.reader(path)?;
+        // One read transaction, so that every read of `work` sees the same snapshot.
+        conn.execute_batch("BEGIN").map_err(StoreError::from)?;
+        LENT.with_borrow_mut(|lent| lent.push((self.key(), Rc::new(conn))));
+        let lent = Lent(self);
+        let out = work();
+        drop(lent);
+        out
+    }
+
+    /// The read connection this thread has of this store, inside [`SqliteStore::reading`].
+    fn lent(&self) -> Option<Rc<Connection>> {
+        let key = self.key();
+        LENT.with_borrow(|lent| {
+            lent.iter()
+                .find(|(store, _)| *store == key)
+                .map(|(_, conn)| Rc::clone(conn))
+        })
+    }
+
+    /// Tells this store's lent connections from other stores' on the same thread.
+    fn key(&self) -> usize {
+        std::ptr::from_ref(self) as usize
+    }
+
+    fn reader(&self, path: &Path) -> Result<Connection, StoreError> {
+        let idle = self.readers.lock().ok().and_then(|mut idle| idle.pop());
+        if let Some(conn) = idle {
+            return Ok(conn);
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(conn)
     }
 
     /// Runs `work` as one unit: every store call it makes on this thread joins it, and
@@ -241,6 +314,47 @@ impl SqliteStore {
             }
         }
         self.settled_changed.notify_all();
+    }
+}
+
+/// The connection a store call gets: the writer's, or a read connection lent to the thread.
+pub(crate) enum Conn<'a> {
+    Writer(MappedReentrantMutexGuard<'a, Connection>),
+    Reader(Rc<Connection>),
+}
+
+impl std::ops::Deref for Conn<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            Conn::Writer(conn) => conn,
+            Conn::Reader(conn) => conn,
+        }
+    }
+}
+
+/// A read connection lent to the thread, given back to the store when dropped (also when
+/// the reading work panics).
+struct Lent<'a>(&'a SqliteStore);
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        let key = self.0.key();
+        let conn = LENT.with_borrow_mut(|lent| {
+            let at = lent.iter().rposition(|(store, _)| *store == key)?;
+            Some(lent.remove(at).1)
+        });
+        // A connection still borrowed somewhere, or whose read transaction will not end,
+        // is closed rather than reused.
+        let Some(conn) = conn.and_then(|conn| Rc::try_unwrap(conn).ok()) else {
+            return;
+        };
+        if conn.execute_batch("COMMIT").is_ok()
+            && let Ok(mut idle) = self.0.readers.lock()
+            && idle.len() < IDLE_READERS
+        {
+            idle.push(conn);
+        }
     }
 }
 
@@ -518,7 +632,7 @@ impl AccountStore for SqliteStore {
 
     fn travellers(&self, account_id: i64) -> Result<Vec<StoredTraveller>, StoreError> {
         let conn = self.conn()?;
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare_cached(
             "SELECT id, name, id_kind, id_cipher, id_masked, id_lookup, birth_date
              FROM traveller WHERE account_id = ?1 ORDER BY id",
         )?;
@@ -575,6 +689,101 @@ mod tests {
         let conn = store.conn().unwrap();
         conn.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
             .unwrap()
+    }
+
+    /// A reader sees what is committed, on a read connection of its own; inside a unit it
+    /// reads through the writer, and so sees the unit's own writes.
+    #[test]
+    fn reading_sees_what_is_committed_and_inside_a_unit_the_units_own_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        insert(&store, 1).unwrap();
+        let seen = store
+            .reading(|| {
+                assert!(matches!(store.conn()?, Conn::Reader(_)));
+                Ok::<_, StoreError>(count(&store))
+            })
+            .unwrap();
+        assert_eq!(seen, 1);
+        let in_unit = store
+            .atomically(|| {
+                insert(&store, 2)?;
+                store.reading(|| {
+                    assert!(matches!(store.conn()?, Conn::Writer(_)));
+                    Ok::<_, StoreError>(count(&store))
+                })
+            })
+            .unwrap();
+        assert_eq!(in_unit, 2);
+        // The read connection went back to the store for the next reader.
+        assert_eq!(store.readers.lock().unwrap().len(), 1);
+    }
+
+    /// Every read of one `reading` sees the same snapshot, even while the writer commits
+    /// meanwhile, and a write there is refused.
+    #[test]
+    fn a_reader_keeps_one_snapshot_and_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = std::sync::Arc::new(open(dir.path()));
+        insert(&store, 1).unwrap();
+        store
+            .reading(|| {
+                assert_eq!(count(&store), 1);
+                let writer = std::sync::Arc::clone(&store);
+                std::thread::spawn(move || insert(&writer, 2))
+                    .join()
+                    .unwrap()?;
+                assert_eq!(count(&store), 1);
+                assert!(insert(&store, 3).is_err());
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        assert_eq!(
+            store
+                .reading(|| Ok::<_, StoreError>(count(&store)))
+                .unwrap(),
+            2
+        );
+    }
+
+    /// A reader that panics gives its connection back; the next reader on the thread gets
+    /// a fresh snapshot.
+    #[test]
+    fn a_panicking_reader_gives_its_connection_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            store.reading(|| -> Result<(), StoreError> { panic!("a bug while reading") })
+        }));
+        assert!(panicked.is_err());
+        assert!(store.lent().is_none());
+        assert_eq!(store.readers.lock().unwrap().len(), 1);
+        insert(&store, 1).unwrap();
+        assert_eq!(
+            store
+                .reading(|| Ok::<_, StoreError>(count(&store)))
+                .unwrap(),
+            1
+        );
+    }
+
+    /// In memory there is no second connection: readers read through the writer.
+    #[test]
+    fn in_memory_readers_read_through_the_writer() {
+        let store = SqliteStore::open(Path::new(":memory:")).unwrap();
+        store
+            .conn()
+            .unwrap()
+            .execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)")
+            .unwrap();
+        insert(&store, 1).unwrap();
+        let seen = store
+            .reading(|| {
+                assert!(matches!(store.conn()?, Conn::Writer(_)));
+                Ok::<_, StoreError>(count(&store))
+            })
+            .unwrap();
+        assert_eq!(seen, 1);
     }
 
     /// Units racing from many threads share commits; each is kept whole or not at all,

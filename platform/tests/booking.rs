@@ -528,7 +528,8 @@ async fn a_paid_order_a_crash_left_unconfirmed_is_confirmed_at_the_next_start() 
     assert_eq!(waiting.state, OrderState::AwaitingPayment);
     p.stop().await;
 
-    // What the first unit of a wallet order leaves: the money taken, the order holding.
+    // What a crash between the cashier's callback and the confirmations leaves: the money
+    // taken, the order holding.
     let db = rusqlite::Connection::open(dir.path().join("platform.db")).unwrap();
     db.execute(
         "UPDATE payment SET state = 'paid' WHERE id = ?1",
@@ -557,5 +558,59 @@ async fn a_paid_order_a_crash_left_unconfirmed_is_confirmed_at_the_next_start() 
     assert_eq!(order.passes.len(), IDS.len() + 3);
     let replay = client.place_order(&t.token, "crash", &r).await.unwrap();
     assert_eq!((replay.id, replay.state), (order.id, OrderState::Confirmed));
+    p.stop().await;
+}
+
+/// Order ids are handed out before an order is written (its passes carry the id and are
+/// signed first): after a restart they go on from the stored orders, never reusing one.
+#[tokio::test]
+async fn order_ids_go_on_from_the_stored_orders_after_a_restart() {
+    let (dir, p, t) = fresh("13800138012").await;
+    let first = place(
+        &t,
+        "before",
+        &request(&t, full_combo(), PaymentMethod::Wallet),
+    )
+    .await;
+    let second = place(
+        &t,
+        "before-2",
+        &request(&t, full_combo(), PaymentMethod::Wallet),
+    )
+    .await;
+    assert!(second.id > first.id);
+    p.stop().await;
+
+    let p = platform(&dir).await;
+    let t = Tourist {
+        client: PlatformClient::new(&p.url()).unwrap(),
+        ..t
+    };
+    let after = place(
+        &t,
+        "after",
+        &request(&t, full_combo(), PaymentMethod::Wallet),
+    )
+    .await;
+    assert_eq!(after.state, OrderState::Confirmed);
+    assert!(
+        after.id > second.id,
+        "{} reuses or precedes {}",
+        after.id,
+        second.id
+    );
+    // Its passes carry its own id.
+    let mut ring = Keyring::new();
+    for k in t.client.public_keys().await.unwrap() {
+        let bytes: [u8; 32] = hex::decode(&k.public_key).unwrap().try_into().unwrap();
+        ring.add(k.key_id, &bytes).unwrap();
+    }
+    assert!(!after.passes.is_empty());
+    for pass in &after.passes {
+        assert_eq!(ring.verify(&pass.code).unwrap().order_id, after.id as u64);
+    }
+    let orders = t.client.orders(&t.token).await.unwrap();
+    let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+    assert_eq!(ids, vec![after.id, second.id, first.id]);
     p.stop().await;
 }

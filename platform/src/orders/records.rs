@@ -246,20 +246,21 @@ pub(super) struct NewSub<'a> {
     pub hold: Option<i64>,
 }
 
-/// Inserts the order and its sub-orders in one transaction; returns the order's id and
-/// the sub-orders as stored.
+/// Inserts the order (under its id, handed out beforehand) and its sub-orders in one
+/// transaction; returns the sub-orders as stored.
 pub(super) fn create_order(
     store: &SqliteStore,
     o: &OrderRow,
     subs: &[NewSub<'_>],
-) -> Result<(i64, Vec<SubRow>), BookingError> {
+) -> Result<Vec<SubRow>, BookingError> {
     let conn = store.conn()?;
     let tx = Savepoint::begin(&conn)?;
     tx.prepare_cached(
-        "INSERT INTO booking_order (account_id, region_id, date, state, created_at, holds_expire_at, quote_json, travellers_json, payment_id, problem_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO booking_order (id, account_id, region_id, date, state, created_at, holds_expire_at, quote_json, travellers_json, payment_id, problem_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
+        o.id,
         o.account_id,
         o.region_id,
         o.date,
@@ -271,7 +272,7 @@ pub(super) fn create_order(
         o.payment_id,
         o.problem_json
     ])?;
-    let id = tx.last_insert_rowid();
+    let id = o.id;
     let mut rows = Vec::with_capacity(subs.len());
     {
         let mut insert = tx.prepare_cached(
@@ -304,7 +305,17 @@ pub(super) fn create_order(
         }
     }
     tx.commit()?;
-    Ok((id, rows))
+    Ok(rows)
+}
+
+/// The highest order id stored, 0 when there is none.
+pub(super) fn last_order_id(store: &SqliteStore) -> Result<i64, BookingError> {
+    let conn = store.conn()?;
+    Ok(
+        conn.query_row("SELECT COALESCE(MAX(id), 0) FROM booking_order", [], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 /// Moves an order from one of `from` to `to`; `false` when it was in another state.
@@ -497,10 +508,6 @@ pub(super) fn stored(
 }
 
 impl StoredOrder {
-    pub(super) fn id(&self) -> i64 {
-        self.row.id
-    }
-
     /// The order as the API shows it.
     pub(super) fn into_order(self) -> Result<Order, BookingError> {
         let StoredOrder {
