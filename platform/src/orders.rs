@@ -1162,8 +1162,9 @@ impl Booking {
                 Item::Room { .. } => continue,
             };
             for holder in holders {
-                let mut pass_id = [0u8; 16];
-                getrandom::fill(&mut pass_id).map_err(|_| SignerError::BadKey)?;
+                // Time-ordered, so that new passes go to the end of the pass table's
+                // index instead of to a random page of it.
+                let pass_id = *uuid::Uuid::now_v7().as_bytes();
                 let mut holder_hash = [0u8; 16];
                 if let Some(m) = holder
                     && let Ok(bytes) = hex::decode(&m.holder_hash)

@@ -35,8 +35,6 @@ pub enum PaymentError {
     BadSignature,
     #[error("no payment `{0}`")]
     Unknown(String),
-    #[error("no randomness for a payment id: {0}")]
-    NoRandomness(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -71,9 +69,8 @@ impl Payments {
         amount: Fen,
         now: &str,
     ) -> Result<String, PaymentError> {
-        let mut raw = [0u8; 12];
-        getrandom::fill(&mut raw).map_err(|e| PaymentError::NoRandomness(e.to_string()))?;
-        let id = format!("pay_{}", hex::encode(raw));
+        // Time-ordered, so that new payments go to the end of the index on the id.
+        let id = format!("pay_{}", uuid::Uuid::now_v7().simple());
         self.store.conn()?.prepare_cached("INSERT INTO payment (id, account_id, method, state, amount, created_at) VALUES (?1, ?2, ?3, 'pending', ?4, ?5)")?
         .execute(
             params![id, account_id, method_str(method), amount.0, now],

@@ -579,6 +579,10 @@ async fn order_ids_go_on_from_the_stored_orders_after_a_restart() {
     )
     .await;
     assert!(second.id > first.id);
+    // Pass and payment ids grow with time too, so new ones go to the end of their indexes.
+    assert!(second.payment.id > first.payment.id);
+    let newest_first = first.passes.iter().map(|p| &p.pass_id).max().unwrap();
+    assert!(second.passes.iter().all(|p| &p.pass_id > newest_first));
     p.stop().await;
 
     let p = platform(&dir).await;
