@@ -2,8 +2,9 @@
 //! writers anyway), and read connections for callers that only read.
 //!
 //! The lock is re-entrant so that a caller can make several modules' writes one unit
-//! ([`SqliteStore::atomically`]): a booking commits once instead of once per step, and
-//! units waiting for the connection share a commit (group commit). A commit, the log
+//! ([`SqliteStore::atomically`]): a booking commits once instead of once per step. Units
+//! run one after another on a writer thread, and units queued for it share a commit
+//! (group commit). A commit, the log
 //! write of every page touched, is most of what a small write costs. Nobody hears back
 //! before the commit that holds their writes, so no answer reports what a crash could
 //! still undo.
@@ -57,6 +58,8 @@ thread_local! {
 
 pub struct SqliteStore {
     db: ReentrantMutex<Db>,
+    /// The thread that runs units, one after another.
+    writer: rayon::ThreadPool,
     /// The database file, for read connections; `None` in memory, where there are none.
     path: Option<PathBuf>,
     /// Read connections nobody is using.
@@ -110,7 +113,13 @@ impl SqliteStore {
         // Every hot statement of the booking saga stays prepared.
         conn.set_prepared_statement_cache_capacity(256);
         Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
+        let writer = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|_| "store-writer".into())
+            .build()
+            .map_err(|e| StoreError::Writer(e.to_string()))?;
         Ok(SqliteStore {
+            writer,
             path: (path.as_os_str() != ":memory:").then(|| path.to_owned()),
             readers: Mutex::new(Vec::new()),
             db: ReentrantMutex::new(Db {
@@ -206,28 +215,75 @@ impl SqliteStore {
         Ok(conn)
     }
 
-    /// Runs `work` as one unit: every store call it makes on this thread joins it, and
-    /// all of it is kept when `work` returns `Ok`, none of it when `Err`. Returns once the
-    /// unit is committed. Units that queue for the connection meanwhile share one commit,
-    /// so a rush of bookings writes the pages they share (stock rows, index pages, the
-    /// ends of tables) once per batch instead of once per booking. Other threads wait while
+    /// Runs `work` as one unit: every store call it makes joins it, and all of it is kept
+    /// when `work` returns `Ok`, none of it when `Err`. Returns once the unit is committed.
+    /// Units run one after another on the store's writer thread, so no unit waits for the
+    /// connection to pass from thread to thread, and units queued meanwhile share one
+    /// commit: a rush of bookings writes the pages they share (stock rows, index pages, the
+    /// ends of tables) once per batch instead of once per booking. Others wait while
     /// `work` runs, so it should be quick steps with no waiting inside.
-    pub(crate) fn atomically<T, E: From<StoreError>>(
+    pub(crate) fn atomically<T: Send, E: From<StoreError> + Send>(
+        &self,
+        work: impl FnOnce() -> Result<T, E> + Send,
+    ) -> Result<T, E> {
+        let (run, fate) = if self.db.is_owned_by_current_thread() {
+            // Already holding the connection (in a unit, or a caller with it in hand).
+            self.unit(work)
+        } else {
+            self.arriving.fetch_add(1, Ordering::SeqCst);
+            self.writer.install(|| {
+                self.arriving.fetch_sub(1, Ordering::SeqCst);
+                self.unit(work)
+            })
+        };
+        let out = match run {
+            Ok(Ok(out)) => out,
+            // A unit that panicked was rolled back like a failed one and its batch seen to;
+            // the panic carries on, on the caller's thread.
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => return Err(StoreError::Lost.into()),
+        };
+        match fate {
+            Fate::Committed => out,
+            Fate::Lost => Err(StoreError::Lost.into()),
+            Fate::Open(batch) => {
+                let settled = self.settled.lock().map_err(|_| StoreError::Poisoned)?;
+                let settled = self
+                    .settled_changed
+                    .wait_while(settled, |s| s.upto < batch)
+                    .map_err(|_| StoreError::Poisoned)?;
+                if settled.lost.contains(&batch) {
+                    Err(StoreError::Lost.into())
+                } else {
+                    out
+                }
+            }
+        }
+    }
+
+    /// Runs `work` as a unit on this thread, holding the connection, and decides what
+    /// becomes of its batch; waiting for the batch is left to the caller.
+    fn unit<T, E: From<StoreError>>(
         &self,
         work: impl FnOnce() -> Result<T, E>,
-    ) -> Result<T, E> {
+    ) -> (UnitRun<T, E>, Fate) {
         let db = self.lock();
         if db.depth.get() > 0 {
-            // Inside another unit: a savepoint of it.
-            let scope = Savepoint::begin(&db.conn).map_err(StoreError::from)?;
-            let out = work()?;
-            scope.commit().map_err(StoreError::from)?;
-            return Ok(out);
+            // Inside another unit: a savepoint of it, whose fate is the outer unit's.
+            let inner = (|| {
+                let scope = Savepoint::begin(&db.conn).map_err(StoreError::from)?;
+                let out = work()?;
+                scope.commit().map_err(StoreError::from)?;
+                Ok(out)
+            })();
+            return (Ok(Ok(inner)), Fate::Committed);
         }
         let (batch, units) = match db.open.get() {
             Some(open) => open,
             None => {
-                db.conn.execute_batch("BEGIN").map_err(StoreError::from)?;
+                if let Err(e) = db.conn.execute_batch("BEGIN") {
+                    return (Ok(Ok(Err(StoreError::from(e).into()))), Fate::Committed);
+                }
                 let batch = db.last_batch.get() + 1;
                 db.last_batch.set(batch);
                 (batch, 0)
@@ -246,7 +302,7 @@ impl SqliteStore {
                 } else {
                     // Someone is waiting for the connection and will commit the batch.
                     db.open.set(Some((batch, units + 1)));
-                    Fate::Open
+                    Fate::Open(batch)
                 }
             }
             // The batch is in doubt (SQLite may have rolled all of it back): give it up.
@@ -262,30 +318,7 @@ impl SqliteStore {
                 Fate::Lost
             }
         };
-        drop(db);
-        let out = match run {
-            Ok(Ok(out)) => out,
-            // A unit that panicked was rolled back like a failed one and its batch seen to;
-            // the panic carries on.
-            Ok(Err(panic)) => std::panic::resume_unwind(panic),
-            Err(_) => return Err(StoreError::Lost.into()),
-        };
-        match fate {
-            Fate::Committed => out,
-            Fate::Lost => Err(StoreError::Lost.into()),
-            Fate::Open => {
-                let settled = self.settled.lock().map_err(|_| StoreError::Poisoned)?;
-                let settled = self
-                    .settled_changed
-                    .wait_while(settled, |s| s.upto < batch)
-                    .map_err(|_| StoreError::Poisoned)?;
-                if settled.lost.contains(&batch) {
-                    Err(StoreError::Lost.into())
-                } else {
-                    out
-                }
-            }
-        }
+        (run, fate)
     }
 
     /// Commits the open batch (already taken off `db.open`) and wakes its units.
@@ -363,17 +396,16 @@ enum Fate {
     Committed,
     Lost,
     /// Left open for the units waiting for the connection; the last of them commits it.
-    Open,
+    Open(u64),
 }
+
+/// How a unit's work ended: `Err` when its savepoint failed, `Ok(Err)` when it panicked.
+type UnitRun<T, E> = Result<std::thread::Result<Result<T, E>>, StoreError>;
 
 /// Runs `work` under a savepoint in the open batch, marked as inside a unit, and rolls it
 /// back unless it returns `Ok`. A panic is caught so the batch can be seen to first.
 /// `Err` when the savepoint itself failed.
-#[allow(clippy::type_complexity)]
-fn run_unit<T, E>(
-    db: &Db,
-    work: impl FnOnce() -> Result<T, E>,
-) -> Result<std::thread::Result<Result<T, E>>, StoreError> {
+fn run_unit<T, E>(db: &Db, work: impl FnOnce() -> Result<T, E>) -> UnitRun<T, E> {
     let scope = Savepoint::begin(&db.conn)?;
     let depth = Depth::enter(db);
     let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
@@ -689,6 +721,29 @@ mod tests {
         let conn = store.conn().unwrap();
         conn.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
             .unwrap()
+    }
+
+    /// Units run on the store's writer thread, except for a caller already holding the
+    /// connection, whose unit runs where it is instead of waiting for itself.
+    #[test]
+    fn a_unit_runs_on_the_writer_unless_its_caller_holds_the_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        let here = std::thread::current().id();
+        let ran_on = store
+            .atomically(|| Ok::<_, StoreError>(std::thread::current().id()))
+            .unwrap();
+        assert_ne!(ran_on, here);
+        let held = store.conn().unwrap();
+        let ran_on = store
+            .atomically(|| {
+                insert(&store, 1)?;
+                Ok::<_, StoreError>(std::thread::current().id())
+            })
+            .unwrap();
+        assert_eq!(ran_on, here);
+        drop(held);
+        assert_eq!(count(&store), 1);
     }
 
     /// A reader sees what is committed, on a read connection of its own; inside a unit it

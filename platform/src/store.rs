@@ -18,6 +18,8 @@ pub enum StoreError {
     /// The batch this change was committed with could not be written: none of it was kept.
     #[error("the database could not save this change; nothing of it was kept")]
     Lost,
+    #[error("the store's writer thread could not start: {0}")]
+    Writer(String),
 }
 
 pub trait CatalogStore: Send + Sync {
