@@ -48,6 +48,12 @@ pub fn run(orders: usize, concurrency: usize) -> anyhow::Result<()> {
     println!("  latency p50      {:.1} ms", outcome.percentile(50.0));
     println!("  latency p99      {:.1} ms", outcome.percentile(99.0));
     println!("  latency max      {:.1} ms", outcome.percentile(100.0));
+    if let Some(cpu) = outcome.cpu {
+        println!(
+            "  CPU busy         {:.2} cores (platform and load generator together)",
+            cpu.as_secs_f64() / secs
+        );
+    }
     println!("  suites sold      {} of {SUITES}", outcome.suites_sold);
     println!("  oversold         {oversold}");
     if oversold > 0 {
@@ -58,6 +64,8 @@ pub fn run(orders: usize, concurrency: usize) -> anyhow::Result<()> {
 
 struct Outcome {
     elapsed: Duration,
+    /// CPU time the process used during the rush, where the system tells.
+    cpu: Option<Duration>,
     latencies_ms: Vec<f64>,
     confirmed: usize,
     sold_out: usize,
@@ -105,6 +113,7 @@ async fn rush(url: &str, orders: usize, concurrency: usize) -> anyhow::Result<Ou
     let contested = (today + Days::new(10)).to_string();
 
     let started = Instant::now();
+    let cpu_before = process_cpu();
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let workers: Vec<_> = (0..concurrency)
         .map(|_| {
@@ -148,6 +157,7 @@ async fn rush(url: &str, orders: usize, concurrency: usize) -> anyhow::Result<Ou
         .collect();
     let mut outcome = Outcome {
         elapsed: Duration::ZERO,
+        cpu: None,
         latencies_ms: Vec::with_capacity(orders),
         confirmed: 0,
         sold_out: 0,
@@ -172,6 +182,9 @@ async fn rush(url: &str, orders: usize, concurrency: usize) -> anyhow::Result<Ou
         }
     }
     outcome.elapsed = started.elapsed();
+    outcome.cpu = process_cpu()
+        .zip(cpu_before)
+        .map(|(after, before)| after.saturating_sub(before));
     outcome.latencies_ms.sort_by(f64::total_cmp);
     Ok(outcome)
 }
@@ -296,4 +309,14 @@ fn oversold(db: &std::path::Path, suites_sold: u64) -> anyhow::Result<u64> {
         over += u64::try_from(n).unwrap_or_default();
     }
     Ok(over)
+}
+
+/// User and system CPU time of this process so far, from `/proc/self/stat` (Linux).
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    // utime and stime, fields 14 and 15 of the line, in clock ticks (100 a second on Linux).
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }
