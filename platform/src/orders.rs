@@ -63,11 +63,38 @@ struct Prepared {
     date: NaiveDate,
     now: DateTime<Utc>,
     total: Fen,
-    subs: Vec<(Module, Vec<Item>, Vec<QuoteLine>)>,
+    subs: Vec<PreparedSub>,
     /// By sub-order, in `subs` order.
     passes: Vec<Vec<PassRow>>,
     quote_json: String,
     travellers_json: String,
+}
+
+/// What the unit placing an order wrote.
+enum Written {
+    /// Confirmed whole: the order as stored, known without reading it back.
+    Whole(Box<StoredOrder>),
+    /// Anything else (refused, declined, waiting for the cashier, partly confirmed, or
+    /// placed by an earlier request with the key): read it back.
+    Elsewhere(i64),
+}
+
+impl Written {
+    fn id(&self) -> i64 {
+        match self {
+            Written::Whole(order) => order.id(),
+            Written::Elsewhere(id) => *id,
+        }
+    }
+}
+
+/// A sub-order ready to be held and written, its JSON made ahead.
+struct PreparedSub {
+    module: Module,
+    items: Vec<Item>,
+    items_json: String,
+    lines_json: String,
+    amount: i64,
 }
 
 /// What every pass of an order shares.
@@ -211,23 +238,27 @@ impl Booking {
             Ahead::Replay(order) => return order.into_order(),
             Ahead::Fresh(prepared) => prepared,
         };
-        let order_id = self.store.atomically(|| {
+        let written = self.store.atomically(|| {
             // Asked again: a request with the same key may have been placed meanwhile.
             match records::lookup(&self.store, account, &key, &hash)? {
-                Begin::Replay(order_id) => return Ok(order_id),
+                Begin::Replay(order_id) => return Ok(Written::Elsewhere(order_id)),
                 Begin::Mismatch => return Err(BookingError::KeyReused),
                 Begin::InProgress => return Err(BookingError::InProgress),
                 Begin::Fresh => {}
             }
             // A failure rolls the unit back and leaves the key free for the corrected request.
             let now = fmt(prepared.now);
-            let order_id = self.run(account, request.payment, *prepared)?;
-            records::bind(&self.store, account, &key, &hash, order_id, &now)?;
-            Ok(order_id)
+            let written = self.run(account, request.payment, *prepared)?;
+            records::bind(&self.store, account, &key, &hash, written.id(), &now)?;
+            Ok(written)
         })?;
-        self.store
-            .reading(|| self.stored_order(account, order_id))?
-            .into_order()
+        match written {
+            Written::Whole(order) => order.into_order(),
+            Written::Elsewhere(order_id) => self
+                .store
+                .reading(|| self.stored_order(account, order_id))?
+                .into_order(),
+        }
     }
 
     /// Runs `write` once per idempotency key: a repeat answers with the order the key
@@ -349,6 +380,18 @@ impl Booking {
             .enumerate()
             .map(|(index, (_, items, _))| self.passes_for(&scope, items, index))
             .collect::<Result<Vec<_>, _>>()?;
+        let subs = subs
+            .into_iter()
+            .map(|(module, items, lines)| {
+                Ok(PreparedSub {
+                    module,
+                    items_json: serde_json::to_string(&items)?,
+                    lines_json: serde_json::to_string(&lines)?,
+                    amount: lines.iter().map(|l| l.pay.0).sum(),
+                    items,
+                })
+            })
+            .collect::<Result<Vec<_>, BookingError>>()?;
         Ok(Prepared {
             order_id,
             day: combo.date.clone(),
@@ -379,14 +422,13 @@ impl Booking {
     }
 
     /// The saga, within the unit that writes the order: holds, the order's record, the
-    /// payment as the pivot and, once paid, the confirmations with their passes. Returns
-    /// the order's id.
+    /// payment as the pivot and, once paid, the confirmations with their passes.
     fn run(
         &self,
         account: i64,
         method: PaymentMethod,
         prepared: Prepared,
-    ) -> Result<i64, BookingError> {
+    ) -> Result<Written, BookingError> {
         let Prepared {
             order_id,
             catalog,
@@ -407,28 +449,33 @@ impl Booking {
         // order is recorded with the outcome (it shares this unit with the holds).
         let mut holds: Vec<i64> = Vec::new();
         let mut refused = None;
-        for (module, items, _) in &subs {
-            match self.provider(*module).hold(&catalog, date, items, &expires) {
+        for sub in &subs {
+            match self
+                .provider(sub.module)
+                .hold(&catalog, date, &sub.items, &expires)
+            {
                 Ok(hold) => holds.push(hold),
                 Err(e) => {
-                    refused = Some(hold_problem(*module, &e));
+                    refused = Some(hold_problem(sub.module, &e));
                     break;
                 }
             }
         }
-        let new_subs: Vec<NewSub<'_>> = subs
-            .iter()
+        let modules: Vec<Module> = subs.iter().map(|s| s.module).collect();
+        let new_subs: Vec<NewSub> = subs
+            .into_iter()
             .enumerate()
-            .map(|(i, (module, items, lines))| {
+            .map(|(i, sub)| {
                 let (state, hold) = match (&refused, holds.get(i)) {
                     (None, hold) => ("held", hold.copied()),
                     (Some(_), None) if i == holds.len() => ("failed", None),
                     (Some(_), _) => ("released", None),
                 };
                 NewSub {
-                    module: *module,
-                    items,
-                    lines,
+                    module: sub.module,
+                    items_json: sub.items_json,
+                    lines_json: sub.lines_json,
+                    amount: sub.amount,
                     state,
                     hold,
                 }
@@ -452,17 +499,24 @@ impl Booking {
             payment_id: payment_id.clone(),
             problem_json: refused.as_ref().map(serde_json::to_string).transpose()?,
         };
-        let subs = records::create_order(&self.store, &row, &new_subs)?;
+        let subs = records::create_order(&self.store, &row, new_subs)?;
         if refused.is_some() {
-            for (hold, s) in holds.iter().zip(&new_subs) {
-                self.release_quietly(order_id, s.module, Some(*hold));
+            for (hold, module) in holds.iter().zip(&modules) {
+                self.release_quietly(order_id, *module, Some(*hold));
             }
             self.payments.abandon(&payment_id)?;
-            return Ok(order_id);
+            return Ok(Written::Elsewhere(order_id));
         }
 
         match self.payments.charge(&payment_id)? {
-            Charge::Paid => self.confirm_all(&row, &subs, "holding", Some(passes))?,
+            Charge::Paid => {
+                if let Some(passes) = self.confirm_all(&row, &subs, "holding", Some(passes))? {
+                    let payment = self.payments.payment(&payment_id)?;
+                    return Ok(Written::Whole(Box::new(StoredOrder::confirmed(
+                        row, subs, payment, passes,
+                    ))));
+                }
+            }
             Charge::Declined(reason) => {
                 let problem = Text::new(
                     format!(
@@ -486,7 +540,7 @@ impl Booking {
                 )?;
             }
         }
-        Ok(order_id)
+        Ok(Written::Elsewhere(order_id))
     }
 
     /// The payment provider's callback: the pivot for redirect methods.
@@ -544,20 +598,21 @@ impl Booking {
             return Ok(());
         }
         let subs = records::sub_orders(&self.store, order_id)?;
-        self.confirm_all(&row, &subs, "confirming", None)
+        self.confirm_all(&row, &subs, "confirming", None)?;
+        Ok(())
     }
 
     /// Confirms every held sub-order of a paid order (in state `from`), running the
     /// fallbacks, then issues passes: those in `signed` (by sub-order) when the caller
     /// signed them ahead, else signed here. Safe to run again on the same order (after a
-    /// crash).
+    /// crash). Returns the passes issued when every sub-order confirmed as booked.
     fn confirm_all(
         &self,
         row: &OrderRow,
         subs: &[SubRow],
         from: &str,
         mut signed: Option<Vec<Vec<PassRow>>>,
-    ) -> Result<(), BookingError> {
+    ) -> Result<Option<Vec<PassRow>>, BookingError> {
         let catalog = self.catalog(&row.region_id).ok_or(BookingError::NotFound)?;
         let date: NaiveDate = row.date.parse().map_err(|_| BookingError::NotFound)?;
         let now = (self.clock)();
@@ -658,7 +713,7 @@ impl Booking {
             )
         });
         // Sub-order states, passes and the order's state land in one transaction.
-        records::apply(
+        let moved = records::apply(
             &self.store,
             row.id,
             &updates,
@@ -666,7 +721,12 @@ impl Booking {
             Some((&[from], state, problem.as_ref())),
             &now_s,
         )?;
-        Ok(())
+        let whole = moved
+            && problem.is_none()
+            && subs
+                .iter()
+                .all(|s| s.state == "held" && state_of(s) == "confirmed");
+        Ok(whole.then_some(passes))
     }
 
     /// Gives a hold back, leaving it to expire when the module does not answer.
@@ -1191,10 +1251,10 @@ impl Booking {
                     pass_id: hex::encode(pass_id),
                     sub_order_id: 0,
                     product_id: product.clone(),
-                    name: name.clone(),
+                    name_json: serde_json::to_string(&name)?,
                     holder: holder.map(|m| m.holder.clone()),
                     date: day.to_owned(),
-                    slot,
+                    slot: slot.map(|(a, b)| format!("{a}-{b}")),
                     code,
                 });
             }

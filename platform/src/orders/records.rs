@@ -8,11 +8,9 @@ use tongyou_core::api::{
     SubOrderState,
 };
 use tongyou_core::catalog::Fen;
-use tongyou_core::clock::ClockTime;
 use tongyou_core::text::Text;
 
 use super::BookingError;
-use crate::providers::Item;
 use crate::sqlite::{Savepoint, SqliteStore};
 
 pub(super) struct OrderRow {
@@ -46,10 +44,12 @@ pub(super) struct PassRow {
     pub pass_id: String,
     pub sub_order_id: i64,
     pub product_id: String,
-    pub name: Text,
+    /// The product's name as stored (JSON), made before the unit that stores it.
+    pub name_json: String,
     pub holder: Option<String>,
     pub date: String,
-    pub slot: Option<(ClockTime, ClockTime)>,
+    /// `HH:MM-HH:MM`.
+    pub slot: Option<String>,
     pub code: String,
 }
 
@@ -124,10 +124,10 @@ pub(super) fn apply(
                 order_id,
                 p.sub_order_id,
                 p.product_id,
-                serde_json::to_string(&p.name)?,
+                p.name_json,
                 p.holder,
                 p.date,
-                p.slot.map(|(a, b)| format!("{a}-{b}")),
+                p.slot,
                 p.code,
                 now
             ])?;
@@ -237,11 +237,13 @@ pub(super) fn forget(store: &SqliteStore, account: i64, key: &str) -> Result<(),
     Ok(())
 }
 
-/// A sub-order as it is first recorded, with the outcome of its hold.
-pub(super) struct NewSub<'a> {
+/// A sub-order as it is first recorded, with the outcome of its hold. Its JSON is made
+/// before the unit that writes it.
+pub(super) struct NewSub {
     pub module: Module,
-    pub items: &'a [Item],
-    pub lines: &'a [tongyou_core::api::QuoteLine],
+    pub items_json: String,
+    pub lines_json: String,
+    pub amount: i64,
     pub state: &'static str,
     pub hold: Option<i64>,
 }
@@ -251,7 +253,7 @@ pub(super) struct NewSub<'a> {
 pub(super) fn create_order(
     store: &SqliteStore,
     o: &OrderRow,
-    subs: &[NewSub<'_>],
+    subs: Vec<NewSub>,
 ) -> Result<Vec<SubRow>, BookingError> {
     let conn = store.conn()?;
     let tx = Savepoint::begin(&conn)?;
@@ -279,25 +281,22 @@ pub(super) fn create_order(
             "INSERT INTO sub_order (order_id, provider, state, items_json, lines_json, amount, hold_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for s in subs {
-            let amount: i64 = s.lines.iter().map(|l| l.pay.0).sum();
-            let items_json = serde_json::to_string(s.items)?;
-            let lines_json = serde_json::to_string(s.lines)?;
             insert.execute(params![
                 id,
                 module_str(s.module),
                 s.state,
-                items_json,
-                lines_json,
-                amount,
+                s.items_json,
+                s.lines_json,
+                s.amount,
                 s.hold
             ])?;
             rows.push(SubRow {
                 id: tx.last_insert_rowid(),
                 module: s.module,
                 state: s.state.to_owned(),
-                items_json,
-                lines_json,
-                amount,
+                items_json: s.items_json,
+                lines_json: s.lines_json,
+                amount: s.amount,
                 refunded: 0,
                 hold_id: s.hold,
                 note_json: None,
@@ -508,6 +507,52 @@ pub(super) fn stored(
 }
 
 impl StoredOrder {
+    /// An order its unit has just written and confirmed whole, as the store now holds it,
+    /// without reading it back: the order and every sub-order confirmed (the sub-orders
+    /// as recorded before, each with its hold), every pass valid in the order written.
+    pub(super) fn confirmed(
+        mut row: OrderRow,
+        subs: Vec<SubRow>,
+        payment: Payment,
+        passes: Vec<PassRow>,
+    ) -> StoredOrder {
+        row.state = "confirmed".into();
+        row.problem_json = None;
+        let subs = subs
+            .into_iter()
+            .map(|s| SubRow {
+                state: "confirmed".into(),
+                ..s
+            })
+            .collect();
+        let passes = passes
+            .into_iter()
+            .map(|p| {
+                (
+                    p.pass_id,
+                    p.sub_order_id,
+                    p.product_id,
+                    p.name_json,
+                    p.holder,
+                    p.date,
+                    p.slot,
+                    p.code,
+                    "valid".to_owned(),
+                )
+            })
+            .collect();
+        StoredOrder {
+            row,
+            payment,
+            subs,
+            passes,
+        }
+    }
+
+    pub(super) fn id(&self) -> i64 {
+        self.row.id
+    }
+
     /// The order as the API shows it.
     pub(super) fn into_order(self) -> Result<Order, BookingError> {
         let StoredOrder {
