@@ -229,13 +229,14 @@ impl SqliteStore {
         work: impl FnOnce() -> Result<T, E> + Send,
     ) -> Result<T, E> {
         let (run, fate) = if self.db.is_owned_by_current_thread() {
-            // Already holding the connection (in a unit, or a caller with it in hand).
-            self.unit(work)
+            // Already holding the connection (in a unit, or a caller with it in hand, who
+            // must not wait for a batch that only the connection's next holder commits).
+            self.unit(work, false)
         } else {
             self.arriving.fetch_add(1, Ordering::SeqCst);
             self.writer.install(|| {
                 self.arriving.fetch_sub(1, Ordering::SeqCst);
-                self.unit(work)
+                self.unit(work, true)
             })
         };
         let out = match run {
@@ -264,10 +265,12 @@ impl SqliteStore {
     }
 
     /// Runs `work` as a unit on this thread, holding the connection, and decides what
-    /// becomes of its batch; waiting for the batch is left to the caller.
+    /// becomes of its batch (`share`: it may stay open for the units waiting); waiting for
+    /// the batch is left to the caller.
     fn unit<T, E: From<StoreError>>(
         &self,
         work: impl FnOnce() -> Result<T, E>,
+        share: bool,
     ) -> (UnitRun<T, E>, Fate) {
         let db = self.lock();
         if db.depth.get() > 0 {
@@ -295,7 +298,7 @@ impl SqliteStore {
         let run = run_unit(&db, work);
         let fate = match &run {
             Ok(_) if !db.conn.is_autocommit() => {
-                if units + 1 >= MAX_BATCH || self.arriving.load(Ordering::SeqCst) == 0 {
+                if !share || units + 1 >= MAX_BATCH || self.arriving.load(Ordering::SeqCst) == 0 {
                     db.open.set(None);
                     match self.commit(&db, batch) {
                         Ok(()) => Fate::Committed,
@@ -746,6 +749,27 @@ mod tests {
         assert_eq!(ran_on, here);
         drop(held);
         assert_eq!(count(&store), 1);
+    }
+
+    /// A caller holding the connection commits its unit's batch itself even while others
+    /// wait for the connection: it would otherwise wait for one of them to commit it, and
+    /// none can while it holds the connection.
+    #[test]
+    fn a_unit_of_a_caller_holding_the_connection_does_not_wait_for_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = std::sync::Arc::new(open(dir.path()));
+        let held = store.conn().unwrap();
+        let waiting = {
+            let store = std::sync::Arc::clone(&store);
+            std::thread::spawn(move || store.atomically(|| insert(&store, 2)))
+        };
+        while store.arriving.load(Ordering::SeqCst) == 0 {
+            std::thread::yield_now();
+        }
+        store.atomically(|| insert(&store, 1)).unwrap();
+        drop(held);
+        waiting.join().unwrap().unwrap();
+        assert_eq!(count(&store), 2);
     }
 
     /// A reader sees what is committed, on a read connection of its own; inside a unit it
