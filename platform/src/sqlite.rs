@@ -64,6 +64,10 @@ pub struct SqliteStore {
     writer: rayon::ThreadPool,
     /// The database file, for read connections; `None` in memory, where there are none.
     path: Option<PathBuf>,
+    /// Held while the store is open: the platform must be its database's only writer
+    /// (order ids are handed out in memory), so a second platform on the same file is
+    /// refused at start.
+    _only_writer: Option<std::fs::File>,
     /// Read connections nobody is using.
     readers: Mutex<Vec<Connection>>,
     /// Threads waiting for the connection: while there are any, a batch stays open.
@@ -91,13 +95,19 @@ struct Settled {
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, or in memory for `:memory:`.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
-        let mut conn = if path.as_os_str() == ":memory:" {
-            Connection::open_in_memory()?
+        let in_memory = path.as_os_str() == ":memory:";
+        let only_writer = if in_memory {
+            None
         } else {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 // A missing folder surfaces as the open error just below.
                 let _ = std::fs::create_dir_all(dir);
             }
+            Some(only_writer(path)?)
+        };
+        let mut conn = if in_memory {
+            Connection::open_in_memory()?
+        } else {
             Connection::open(path)?
         };
         // 2 KiB pages: a batch's commit writes every page it touched whole, and with group
@@ -122,7 +132,8 @@ impl SqliteStore {
             .map_err(|e| StoreError::Writer(e.to_string()))?;
         Ok(SqliteStore {
             writer,
-            path: (path.as_os_str() != ":memory:").then(|| path.to_owned()),
+            _only_writer: only_writer,
+            path: (!in_memory).then(|| path.to_owned()),
             readers: Mutex::new(Vec::new()),
             db: ReentrantMutex::new(Db {
                 conn,
@@ -352,6 +363,30 @@ impl SqliteStore {
             }
         }
         self.settled_changed.notify_all();
+    }
+}
+
+/// Locks `<database>.lock` for as long as the file stays open, or says the database is in
+/// use.
+fn only_writer(path: &Path) -> Result<std::fs::File, StoreError> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&name)
+        .map_err(|e| StoreError::InUse(format!("{}: {e}", Path::new(&name).display())))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::InUse(format!(
+            "{} is open in another platform",
+            path.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::InUse(format!(
+            "{}: {e}",
+            Path::new(&name).display()
+        ))),
     }
 }
 
@@ -770,6 +805,21 @@ mod tests {
         drop(held);
         waiting.join().unwrap().unwrap();
         assert_eq!(count(&store), 2);
+    }
+
+    /// One platform per database file: a second store on it is refused while the first is
+    /// open, and opens once the first is closed.
+    #[test]
+    fn a_database_has_one_writer_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = open(dir.path());
+        match SqliteStore::open(&dir.path().join("units.db")) {
+            Err(StoreError::InUse(why)) => assert!(why.contains("another platform"), "{why}"),
+            Err(other) => panic!("expected in use, got {other}"),
+            Ok(_) => panic!("a second writer opened the database"),
+        }
+        drop(first);
+        assert_eq!(count(&open(dir.path())), 0);
     }
 
     /// A reader sees what is committed, on a read connection of its own; inside a unit it

@@ -20,6 +20,8 @@ pub enum StoreError {
     Lost,
     #[error("the store's writer thread could not start: {0}")]
     Writer(String),
+    #[error("the database cannot be opened for writing: {0}")]
+    InUse(String),
 }
 
 pub trait CatalogStore: Send + Sync {
