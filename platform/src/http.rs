@@ -48,9 +48,9 @@ pub struct AppState {
     pub sagas: Arc<tokio::sync::Semaphore>,
 }
 
-/// Sagas in flight. Each runs as two units on the database connection, and units that
-/// queue for it share a commit, so the more in line the less each order costs; past that
-/// they only wait longer and hold more blocking threads.
+/// Sagas in flight. Each reads on a read connection, then writes as one unit on the
+/// store's writer, and units that queue for it share a commit, so the more in line the
+/// less each order costs; past that they only wait longer and hold more blocking threads.
 pub const SAGAS_AT_ONCE: usize = 64;
 
 impl FromRef<AppState> for Arc<tokio::sync::Semaphore> {

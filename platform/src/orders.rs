@@ -213,8 +213,9 @@ impl Booking {
     ///
     /// Everything that only reads (the travellers, the price, the sub-orders, signing the
     /// passes the order will issue) is done first on a read connection. Then one unit on
-    /// the store claims the key, holds, records the order, takes the payment and confirms:
-    /// all of it is kept or none, and the writer is held only for the writes.
+    /// the store checks the key again, holds, records the order, takes the payment,
+    /// confirms and binds the key to the order: all of it is kept or none, and the writer
+    /// is held only for the writes.
     pub fn place(
         &self,
         account: i64,
@@ -254,6 +255,8 @@ impl Booking {
         })?;
         match written {
             Written::Whole(order) => order.into_order(),
+            // Should this read fail, the order is kept all the same, and the same key
+            // answers with it.
             Written::Elsewhere(order_id) => self
                 .store
                 .reading(|| self.stored_order(account, order_id))?
@@ -620,30 +623,35 @@ impl Booking {
         let mut problems = Vec::new();
         let mut updates = Vec::new();
         let mut passes = Vec::new();
+        // Passes not signed ahead are signed here, for the party as the order keeps it.
+        let members: Vec<Member> = match signed {
+            Some(_) => Vec::new(),
+            None => serde_json::from_str(&row.travellers_json)?,
+        };
         for (index, sub) in subs.iter().enumerate() {
             if sub.state != "held" {
                 continue;
             }
             let provider = self.provider(sub.module);
             let Some(hold) = sub.hold_id else { continue };
+            // Ready before the confirmation, so that nothing can fail between the two.
+            let issued = match signed.as_mut().and_then(|s| s.get_mut(index)) {
+                Some(ahead) => std::mem::take(ahead),
+                None => {
+                    let items: Vec<Item> = serde_json::from_str(&sub.items_json)?;
+                    let scope = PassScope {
+                        order_id: row.id,
+                        day: &row.date,
+                        date,
+                        catalog: &catalog,
+                        members: &members,
+                    };
+                    self.passes_for(&scope, &items, index)?
+                }
+            };
             match provider.confirm(hold, &now_s) {
                 Ok(()) => {
                     updates.push(SubUpdate::new(sub.id, "confirmed", Some(hold)));
-                    let issued = match signed.as_mut().and_then(|s| s.get_mut(index)) {
-                        Some(ahead) => std::mem::take(ahead),
-                        None => {
-                            let members: Vec<Member> = serde_json::from_str(&row.travellers_json)?;
-                            let items: Vec<Item> = serde_json::from_str(&sub.items_json)?;
-                            let scope = PassScope {
-                                order_id: row.id,
-                                day: &row.date,
-                                date,
-                                catalog: &catalog,
-                                members: &members,
-                            };
-                            self.passes_for(&scope, &items, index)?
-                        }
-                    };
                     passes.extend(issued.into_iter().map(|p| PassRow {
                         sub_order_id: sub.id,
                         ..p
@@ -1015,7 +1023,7 @@ impl Booking {
             .into_order()
     }
 
-    /// What [`Booking::order`] reads, for a unit that should not also parse it.
+    /// What [`Booking::order`] reads, parsed only once the connection is given back.
     fn stored_order(&self, account: i64, order_id: i64) -> Result<StoredOrder, BookingError> {
         let row = records::order_row(&self.store, order_id)?
             .filter(|r| r.account_id == account)

@@ -173,7 +173,8 @@ pub(super) fn begin(
 }
 
 /// What a key already stands for, without claiming it: for a caller whose whole request
-/// is one unit on the store, so that nobody can claim the key in between.
+/// is one unit on the store, so that nobody can claim the key in between (and, as a first
+/// look, on a read connection before it).
 pub(super) fn lookup(
     store: &SqliteStore,
     account: i64,
