@@ -50,8 +50,9 @@ const MIGRATIONS: &[M<'static>] = &[
 /// callers send nothing new meanwhile. 16 did best on the booking rush (ahead of 64, 32,
 /// 24, 12 and 8 in alternating runs).
 const MAX_BATCH: usize = 16;
-/// Idle read connections kept for the next reader; more are opened when needed.
-const IDLE_READERS: usize = 64;
+/// Read connections open at most (each holds three files: the database, its log and the
+/// log's index); a reader past them waits for one to be given back.
+const MAX_READERS: usize = 32;
 
 thread_local! {
     /// The read connection each store has lent this thread, inside [`SqliteStore::reading`].
@@ -69,7 +70,8 @@ pub struct SqliteStore {
     /// refused at start.
     _only_writer: Option<std::fs::File>,
     /// Read connections nobody is using.
-    readers: Mutex<Vec<Connection>>,
+    readers: Mutex<Readers>,
+    reader_back: Condvar,
     /// Threads waiting for the connection: while there are any, a batch stays open.
     arriving: AtomicUsize,
     settled: Mutex<Settled>,
@@ -134,7 +136,11 @@ impl SqliteStore {
             writer,
             _only_writer: only_writer,
             path: (!in_memory).then(|| path.to_owned()),
-            readers: Mutex::new(Vec::new()),
+            readers: Mutex::new(Readers {
+                idle: Vec::new(),
+                open: 0,
+            }),
+            reader_back: Condvar::new(),
             db: ReentrantMutex::new(Db {
                 conn,
                 depth: Cell::new(0),
@@ -178,8 +184,9 @@ impl SqliteStore {
 
     /// Runs `work`, which only reads, on a read connection: it sees one snapshot of what
     /// is committed, does not wait for the writer and does not hold it up. Inside a unit
-    /// (whose own writes it must see) and in memory it reads through the writer instead.
-    /// A write in `work` fails.
+    /// (whose own writes it must see), on a thread holding the connection, and in memory
+    /// it reads through the writer instead. A write in `work` fails on a read connection;
+    /// through the writer it would go through, so keep writes out of `work`.
     pub(crate) fn reading<T, E: From<StoreError>>(
         &self,
         work: impl FnOnce() -> Result<T, E>,
@@ -192,7 +199,10 @@ impl SqliteStore {
         }
         let conn = self.reader(path)?;
         // One read transaction, so that every read of `work` sees the same snapshot.
-        conn.execute_batch("BEGIN").map_err(StoreError::from)?;
+        if let Err(e) = conn.execute_batch("BEGIN") {
+            self.reader_gone();
+            return Err(StoreError::from(e).into());
+        }
         LENT.with_borrow_mut(|lent| lent.push((self.key(), Rc::new(conn))));
         let lent = Lent(self);
         let out = work();
@@ -215,17 +225,46 @@ impl SqliteStore {
         std::ptr::from_ref(self) as usize
     }
 
+    /// An idle read connection, or a new one while fewer than [`MAX_READERS`] are open;
+    /// otherwise waits for one to be given back.
     fn reader(&self, path: &Path) -> Result<Connection, StoreError> {
-        let idle = self.readers.lock().ok().and_then(|mut idle| idle.pop());
-        if let Some(conn) = idle {
-            return Ok(conn);
+        let mut readers = self.readers.lock().map_err(|_| StoreError::Poisoned)?;
+        loop {
+            if let Some(conn) = readers.idle.pop() {
+                return Ok(conn);
+            }
+            if readers.open < MAX_READERS {
+                readers.open += 1;
+                break;
+            }
+            readers = self
+                .reader_back
+                .wait(readers)
+                .map_err(|_| StoreError::Poisoned)?;
         }
-        let conn = Connection::open_with_flags(
+        drop(readers);
+        let opened = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.set_prepared_statement_cache_capacity(64);
-        Ok(conn)
+        );
+        match opened {
+            Ok(conn) => {
+                conn.set_prepared_statement_cache_capacity(64);
+                Ok(conn)
+            }
+            Err(e) => {
+                self.reader_gone();
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Counts a read connection as closed, making room for another.
+    fn reader_gone(&self) {
+        if let Ok(mut readers) = self.readers.lock() {
+            readers.open = readers.open.saturating_sub(1);
+        }
+        self.reader_back.notify_one();
     }
 
     /// Runs `work` as one unit: every store call it makes joins it, and all of it is kept
@@ -366,27 +405,43 @@ impl SqliteStore {
     }
 }
 
-/// Locks `<database>.lock` for as long as the file stays open, or says the database is in
-/// use.
+/// How long a store waits for another one on the same database to close: a platform
+/// restarting in the same process may still be letting go of its store.
+const IN_USE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Locks `<database>.lock` (beside the database, its folder's links resolved) for as long
+/// as the file stays open, or says the database is in use.
 fn only_writer(path: &Path) -> Result<std::fs::File, StoreError> {
-    let mut name = path.as_os_str().to_owned();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
+    let mut name = path.file_name().unwrap_or_default().to_owned();
     name.push(".lock");
+    let name = dir.join(name);
+    let unusable = |e: std::io::Error| StoreError::InUse(format!("{}: {e}", name.display()));
     let lock = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&name)
-        .map_err(|e| StoreError::InUse(format!("{}: {e}", Path::new(&name).display())))?;
-    match lock.try_lock() {
-        Ok(()) => Ok(lock),
-        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::InUse(format!(
-            "{} is open in another platform",
-            path.display()
-        ))),
-        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::InUse(format!(
-            "{}: {e}",
-            Path::new(&name).display()
-        ))),
+        .map_err(unusable)?;
+    let waiting = std::time::Instant::now();
+    loop {
+        match lock.try_lock() {
+            Ok(()) => return Ok(lock),
+            Err(std::fs::TryLockError::WouldBlock) if waiting.elapsed() < IN_USE_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::InUse(format!(
+                    "{} is open in another platform",
+                    path.display()
+                )));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(unusable(e)),
+        }
     }
 }
 
@@ -419,16 +474,28 @@ impl Drop for Lent<'_> {
         });
         // A connection still borrowed somewhere, or whose read transaction will not end,
         // is closed rather than reused.
-        let Some(conn) = conn.and_then(|conn| Rc::try_unwrap(conn).ok()) else {
-            return;
-        };
-        if conn.execute_batch("COMMIT").is_ok()
-            && let Ok(mut idle) = self.0.readers.lock()
-            && idle.len() < IDLE_READERS
-        {
-            idle.push(conn);
+        let reusable = conn
+            .and_then(|conn| Rc::try_unwrap(conn).ok())
+            .filter(|conn| conn.execute_batch("COMMIT").is_ok());
+        match (reusable, self.0.readers.lock()) {
+            (Some(conn), Ok(mut readers)) => {
+                readers.idle.push(conn);
+                drop(readers);
+                self.0.reader_back.notify_one();
+            }
+            (_, readers) => {
+                drop(readers);
+                self.0.reader_gone();
+            }
         }
     }
+}
+
+/// The store's read connections.
+struct Readers {
+    idle: Vec<Connection>,
+    /// Idle and lent.
+    open: usize,
 }
 
 /// What became of the batch a unit ran in, as far as the unit can tell when it ends.
@@ -807,13 +874,13 @@ mod tests {
         assert_eq!(count(&store), 2);
     }
 
-    /// One platform per database file: a second store on it is refused while the first is
-    /// open, and opens once the first is closed.
+    /// One platform per database file: a second store on it (however its path is spelt)
+    /// is refused while the first is open, and opens once the first is closed.
     #[test]
     fn a_database_has_one_writer_at_a_time() {
         let dir = tempfile::tempdir().unwrap();
         let first = open(dir.path());
-        match SqliteStore::open(&dir.path().join("units.db")) {
+        match SqliteStore::open(&dir.path().join(".").join("units.db")) {
             Err(StoreError::InUse(why)) => assert!(why.contains("another platform"), "{why}"),
             Err(other) => panic!("expected in use, got {other}"),
             Ok(_) => panic!("a second writer opened the database"),
@@ -847,7 +914,7 @@ mod tests {
             .unwrap();
         assert_eq!(in_unit, 2);
         // The read connection went back to the store for the next reader.
-        assert_eq!(store.readers.lock().unwrap().len(), 1);
+        assert_eq!(store.readers.lock().unwrap().idle.len(), 1);
     }
 
     /// Every read of one `reading` sees the same snapshot, even while the writer commits
@@ -888,7 +955,7 @@ mod tests {
         }));
         assert!(panicked.is_err());
         assert!(store.lent().is_none());
-        assert_eq!(store.readers.lock().unwrap().len(), 1);
+        assert_eq!(store.readers.lock().unwrap().idle.len(), 1);
         insert(&store, 1).unwrap();
         assert_eq!(
             store
@@ -896,6 +963,38 @@ mod tests {
                 .unwrap(),
             1
         );
+    }
+
+    /// Readers beyond the limit wait for a connection to be given back instead of
+    /// opening more, and every one of them is served.
+    #[test]
+    fn read_connections_stay_within_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = std::sync::Arc::new(open(dir.path()));
+        insert(&store, 1).unwrap();
+        let threads: Vec<_> = (0..MAX_READERS * 2)
+            .map(|_| {
+                let store = std::sync::Arc::clone(&store);
+                std::thread::spawn(move || {
+                    (0..5)
+                        .map(|_| {
+                            store.reading(|| {
+                                let open = store.readers.lock().unwrap().open;
+                                assert!(open <= MAX_READERS, "{open} read connections open");
+                                std::thread::sleep(std::time::Duration::from_millis(1));
+                                Ok::<_, StoreError>(count(&store))
+                            })
+                        })
+                        .sum::<Result<i64, StoreError>>()
+                })
+            })
+            .collect();
+        for t in threads {
+            assert_eq!(t.join().unwrap().unwrap(), 5);
+        }
+        let readers = store.readers.lock().unwrap();
+        assert!(readers.open <= MAX_READERS);
+        assert_eq!(readers.idle.len(), readers.open);
     }
 
     /// In memory there is no second connection: readers read through the writer.
