@@ -11,6 +11,10 @@
 //!    compensation; anything else is refunded for that sub-order (`partly_confirmed`).
 //! 5. Issue a signed pass for every confirmed ticket, ride and seat.
 //!
+//! Step 1 and the signing of step 5 happen first, on a read connection; steps 2 to 5 are
+//! then one unit on the store (for a redirect payment, 2 and 3 are, and 4 and 5 come with
+//! the callback).
+//!
 //! Holds not confirmed in time are released by [`Booking::sweep`], which also expires
 //! orders whose payment never came. A payment that arrives after that is refunded, so
 //! nobody is ever charged without a ticket. Every write takes an idempotency key: the same
