@@ -468,7 +468,11 @@ impl Booking {
                 }
             }
         }
-        let modules: Vec<Module> = subs.iter().map(|s| s.module).collect();
+        if refused.is_some() {
+            for (hold, sub) in holds.iter().zip(&subs) {
+                self.release_quietly(order_id, sub.module, Some(*hold));
+            }
+        }
         let new_subs: Vec<NewSub> = subs
             .into_iter()
             .enumerate()
@@ -508,9 +512,6 @@ impl Booking {
         };
         let subs = records::create_order(&self.store, &row, new_subs)?;
         if refused.is_some() {
-            for (hold, module) in holds.iter().zip(&modules) {
-                self.release_quietly(order_id, *module, Some(*hold));
-            }
             self.payments.abandon(&payment_id)?;
             return Ok(Written::Elsewhere(order_id));
         }
@@ -604,8 +605,13 @@ impl Booking {
             self.payments.refund(&row.payment_id, payment.amount)?;
             return Ok(());
         }
-        let subs = records::sub_orders(&self.store, order_id)?;
-        self.confirm_all(&row, &subs, "confirming", None)?;
+        self.confirm_stored(&row)
+    }
+
+    /// Confirms a paid order as stored, in state `confirming`, signing its passes now.
+    fn confirm_stored(&self, row: &OrderRow) -> Result<(), BookingError> {
+        let subs = records::sub_orders(&self.store, row.id)?;
+        self.confirm_all(row, &subs, "confirming", None)?;
         Ok(())
     }
 
@@ -905,8 +911,7 @@ impl Booking {
                 continue;
             };
             if state == "confirming" {
-                let subs = records::sub_orders(&self.store, order_id)?;
-                self.confirm_all(&row, &subs, "confirming", None)?;
+                self.confirm_stored(&row)?;
             } else if self.payments.payment(&row.payment_id)?.state == PaymentState::Paid {
                 self.after_payment(order_id)?;
             } else if state == "holding" {
@@ -1146,6 +1151,7 @@ impl Booking {
 
     /// Signs the passes of a confirmed sub-order: one real-name pass per traveller for entry,
     /// one for the whole party per ride, rental or shuttle departure.
+    ///
     /// The passes' sub-order is left for whoever stores them to fill in.
     fn passes_for(
         &self,

@@ -71,10 +71,13 @@ impl Payments {
     ) -> Result<String, PaymentError> {
         // Time-ordered, so that new payments go to the end of the index on the id.
         let id = format!("pay_{}", uuid::Uuid::now_v7().simple());
-        self.store.conn()?.prepare_cached("INSERT INTO payment (id, account_id, method, state, amount, created_at) VALUES (?1, ?2, ?3, 'pending', ?4, ?5)")?
-        .execute(
-            params![id, account_id, method_str(method), amount.0, now],
-        )?;
+        self.store
+            .conn()?
+            .prepare_cached(
+                "INSERT INTO payment (id, account_id, method, state, amount, created_at)
+                 VALUES (?1, ?2, ?3, 'pending', ?4, ?5)",
+            )?
+            .execute(params![id, account_id, method_str(method), amount.0, now])?;
         Ok(id)
     }
 

@@ -4,10 +4,9 @@
 //! The lock is re-entrant so that a caller can make several modules' writes one unit
 //! ([`SqliteStore::atomically`]): a booking commits once instead of once per step. Units
 //! run one after another on a writer thread, and units queued for it share a commit
-//! (group commit). A commit, the log
-//! write of every page touched, is most of what a small write costs. Nobody hears back
-//! before the commit that holds their writes, so no answer reports what a crash could
-//! still undo.
+//! (group commit). A commit, the log write of every page touched, is most of what a small
+//! write costs. Nobody hears back before the commit that holds their writes, so no answer
+//! reports what a crash could still undo.
 //!
 //! Reads that need not see a unit's own writes run on a read connection
 //! ([`SqliteStore::reading`]): the log lets them read what is committed while the writer
@@ -830,6 +829,11 @@ mod tests {
             .unwrap()
     }
 
+    /// [`count`] on a read connection of its own.
+    fn read_count(store: &SqliteStore) -> i64 {
+        store.reading(|| Ok::<_, StoreError>(count(store))).unwrap()
+    }
+
     /// Units run on the store's writer thread, except for a caller already holding the
     /// connection, whose unit runs where it is instead of waiting for itself.
     #[test]
@@ -936,12 +940,7 @@ mod tests {
                 Ok::<_, StoreError>(())
             })
             .unwrap();
-        assert_eq!(
-            store
-                .reading(|| Ok::<_, StoreError>(count(&store)))
-                .unwrap(),
-            2
-        );
+        assert_eq!(read_count(&store), 2);
     }
 
     /// A reader that panics gives its connection back; the next reader on the thread gets
@@ -957,12 +956,7 @@ mod tests {
         assert!(store.lent().is_none());
         assert_eq!(store.readers.lock().unwrap().idle.len(), 1);
         insert(&store, 1).unwrap();
-        assert_eq!(
-            store
-                .reading(|| Ok::<_, StoreError>(count(&store)))
-                .unwrap(),
-            1
-        );
+        assert_eq!(read_count(&store), 1);
     }
 
     /// Readers beyond the limit wait for a connection to be given back instead of

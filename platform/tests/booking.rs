@@ -129,6 +129,16 @@ async fn assert_nothing_held(client: &PlatformClient) {
     assert!(held.values().all(|n| *n == 0), "holds leaked: {held:?}");
 }
 
+/// The platform's published pass keys, as a gate holds them.
+async fn keyring(client: &PlatformClient) -> Keyring {
+    let mut ring = Keyring::new();
+    for k in client.public_keys().await.unwrap() {
+        let bytes: [u8; 32] = hex::decode(&k.public_key).unwrap().try_into().unwrap();
+        ring.add(k.key_id, &bytes).unwrap();
+    }
+    ring
+}
+
 fn sub(order: &Order, provider: Provider) -> &tongyou_core::api::SubOrder {
     order
         .sub_orders
@@ -168,11 +178,7 @@ async fn a_full_combo_is_held_paid_confirmed_and_ticketed() {
     assert_eq!(entry.len(), 3);
     assert_eq!(entry[0].holder.as_deref(), Some("张*"));
     // Every pass verifies offline with the published keys, and carries no ID number.
-    let mut ring = Keyring::new();
-    for k in t.client.public_keys().await.unwrap() {
-        let bytes: [u8; 32] = hex::decode(&k.public_key).unwrap().try_into().unwrap();
-        ring.add(k.key_id, &bytes).unwrap();
-    }
+    let ring = keyring(&t.client).await;
     for pass in &order.passes {
         let verified = ring.verify(&pass.code).unwrap();
         assert_eq!(verified.order_id, order.id as u64);
@@ -604,11 +610,7 @@ async fn order_ids_go_on_from_the_stored_orders_after_a_restart() {
         second.id
     );
     // Its passes carry its own id.
-    let mut ring = Keyring::new();
-    for k in t.client.public_keys().await.unwrap() {
-        let bytes: [u8; 32] = hex::decode(&k.public_key).unwrap().try_into().unwrap();
-        ring.add(k.key_id, &bytes).unwrap();
-    }
+    let ring = keyring(&t.client).await;
     assert!(!after.passes.is_empty());
     for pass in &after.passes {
         assert_eq!(ring.verify(&pass.code).unwrap().order_id, after.id as u64);

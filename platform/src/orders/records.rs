@@ -39,7 +39,6 @@ pub(super) struct SubRow {
     pub note_json: Option<String>,
 }
 
-#[derive(Clone)]
 pub(super) struct PassRow {
     pub pass_id: String,
     pub sub_order_id: i64,
@@ -460,17 +459,11 @@ pub(super) struct StoredOrder {
     passes: Vec<StoredPass>,
 }
 
-type StoredPass = (
-    String,
-    i64,
-    String,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    String,
-    String,
-);
+/// A pass as stored: what was issued, and what became of it (`valid`, `used`, `revoked`).
+struct StoredPass {
+    pass: PassRow,
+    state: String,
+}
 
 /// Reads everything the API shows of an order.
 pub(super) fn stored(
@@ -485,17 +478,19 @@ pub(super) fn stored(
             "SELECT pass_id, sub_order_id, product_id, name_json, holder, date, slot, code, state FROM pass WHERE order_id = ?1 ORDER BY rowid",
         )?;
         let rows = stmt.query_map([row.id], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-            ))
+            Ok(StoredPass {
+                pass: PassRow {
+                    pass_id: r.get(0)?,
+                    sub_order_id: r.get(1)?,
+                    product_id: r.get(2)?,
+                    name_json: r.get(3)?,
+                    holder: r.get(4)?,
+                    date: r.get(5)?,
+                    slot: r.get(6)?,
+                    code: r.get(7)?,
+                },
+                state: r.get(8)?,
+            })
         })?;
         rows.collect::<Result<Vec<_>, _>>()?
     };
@@ -528,18 +523,9 @@ impl StoredOrder {
             .collect();
         let passes = passes
             .into_iter()
-            .map(|p| {
-                (
-                    p.pass_id,
-                    p.sub_order_id,
-                    p.product_id,
-                    p.name_json,
-                    p.holder,
-                    p.date,
-                    p.slot,
-                    p.code,
-                    "valid".to_owned(),
-                )
+            .map(|pass| StoredPass {
+                pass,
+                state: "valid".into(),
             })
             .collect();
         StoredOrder {
@@ -582,28 +568,26 @@ impl StoredOrder {
             .collect::<Result<Vec<_>, BookingError>>()?;
         let passes = passes
             .into_iter()
-            .map(
-                |(pass_id, sub_order_id, product_id, name, holder, date, slot, code, state)| {
-                    Ok(IssuedPass {
-                        pass_id,
-                        sub_order_id,
-                        product_id,
-                        name: serde_json::from_str(&name)?,
-                        holder,
-                        date,
-                        slot: slot.and_then(|s| {
-                            let (a, b) = s.split_once('-')?;
-                            Some((a.parse().ok()?, b.parse().ok()?))
-                        }),
-                        code,
-                        state: match state.as_str() {
-                            "revoked" => PassState::Revoked,
-                            "used" => PassState::Used,
-                            _ => PassState::Valid,
-                        },
-                    })
-                },
-            )
+            .map(|StoredPass { pass: p, state }| {
+                Ok(IssuedPass {
+                    pass_id: p.pass_id,
+                    sub_order_id: p.sub_order_id,
+                    product_id: p.product_id,
+                    name: serde_json::from_str(&p.name_json)?,
+                    holder: p.holder,
+                    date: p.date,
+                    slot: p.slot.and_then(|s| {
+                        let (a, b) = s.split_once('-')?;
+                        Some((a.parse().ok()?, b.parse().ok()?))
+                    }),
+                    code: p.code,
+                    state: match state.as_str() {
+                        "revoked" => PassState::Revoked,
+                        "used" => PassState::Used,
+                        _ => PassState::Valid,
+                    },
+                })
+            })
             .collect::<Result<Vec<_>, BookingError>>()?;
         let state = match row.state.as_str() {
             "confirmed" => OrderState::Confirmed,
