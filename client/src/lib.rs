@@ -151,6 +151,24 @@ impl PlatformClient {
         .await
     }
 
+    /// Ends this session on the platform.
+    pub async fn sign_out(&self, token: &str) -> Result<(), ClientError> {
+        let request = self
+            .http
+            .delete(self.url("/auth/session"))
+            .bearer_auth(token);
+        no_content(request.send().await.map_err(offline)?).await
+    }
+
+    /// Ends every session of the account, on every device.
+    pub async fn sign_out_everywhere(&self, token: &str) -> Result<(), ClientError> {
+        let request = self
+            .http
+            .delete(self.url("/auth/sessions"))
+            .bearer_auth(token);
+        no_content(request.send().await.map_err(offline)?).await
+    }
+
     pub async fn travellers(&self, token: &str) -> Result<Vec<Traveller>, ClientError> {
         let response = self
             .http
@@ -180,11 +198,7 @@ impl PlatformClient {
             .http
             .delete(self.url(&format!("/travellers/{id}")))
             .bearer_auth(token);
-        let response = request.send().await.map_err(offline)?;
-        if response.status().is_success() {
-            return Ok(());
-        }
-        decode::<serde_json::Value>(response).await.map(drop)
+        no_content(request.send().await.map_err(offline)?).await
     }
 
     /// Places a combo order and runs the booking saga. The answer is the order in
@@ -429,6 +443,14 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, C
         status: status.as_u16(),
         error,
     })
+}
+
+/// An answer with no body on success, else the platform's error.
+async fn no_content(response: reqwest::Response) -> Result<(), ClientError> {
+    if response.status().is_success() {
+        return Ok(());
+    }
+    decode::<serde_json::Value>(response).await.map(drop)
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ async fn platform(dir: &std::path::Path, regions: std::path::PathBuf) -> Running
         bind: "127.0.0.1:0".parse().unwrap(),
         database: dir.join("platform.db"),
         regions_dir: regions,
+        dev_mode: true,
         ..Config::default()
     };
     tongyou_platform::start(config).await.unwrap()

@@ -3,28 +3,41 @@
 //!
 //! Personal data rules (PIPL) live here: ID numbers are validated, stored only encrypted
 //! (ChaCha20-Poly1305 with the platform's secret) plus a masked copy, and never returned
-//! or logged in full. Codes and session tokens are stored as hashes. Text messages are
-//! not really sent: the embedded default logs the code and, in dev mode only, serves it
-//! on `/api/v1/dev/sign-in-code/{mobile}` so tests and demos can sign in.
+//! or logged in full. Codes and session tokens are stored as hashes. Codes go out through
+//! a [`TextGateway`]; only dev mode's stand-in shows them to anyone.
+//!
+//! A code is guessed at most [`MAX_ATTEMPTS`] times: each try is counted in the same
+//! statement that reads the code, before it is compared. A burned code stays until it
+//! expires, so that it still holds back a new one for [`RESEND_AFTER`]. Requests for codes
+//! and sign-in tries are limited per number and per client address ([`crate::limits`]).
+//! Sessions end on sign-out, one or all of an account's, at once for the cache too.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use chrono::{DateTime, Duration, Utc};
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use tongyou_core::api::{CodeSent, FieldError, IdKind, Session, Traveller, TravellerInput};
 use tongyou_core::identity::{self, Mobile};
 use tongyou_core::text::{Lang, Text};
 
+use crate::limits::{Limiter, Limits};
 use crate::store::{AccountStore, StoreError, StoredCode, StoredTraveller};
+use crate::texts::{TextError, TextGateway};
 
 const CODE_VALID: Duration = Duration::minutes(5);
-const RESEND_AFTER: Duration = Duration::seconds(60);
-const MAX_ATTEMPTS: u32 = 5;
+pub const RESEND_AFTER: Duration = Duration::seconds(60);
+pub const MAX_ATTEMPTS: u32 = 5;
 const SESSION_VALID: Duration = Duration::days(30);
+/// Marks a traveller's lookup hash as HMAC-SHA256 (older ones were SHA-256 of the key
+/// and the text, and are hashed again at start).
+const LOOKUP_PREFIX: &str = "h1:";
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -34,6 +47,10 @@ pub enum AccountError {
     Unauthorized(&'static str),
     #[error("a code was sent {sent_s} s ago; ask again in {wait_s} s")]
     TooSoon { sent_s: i64, wait_s: i64 },
+    #[error("too many requests; try again in {wait_s} s")]
+    Limited { wait_s: i64 },
+    #[error(transparent)]
+    Texts(#[from] TextError),
     #[error("no such traveller")]
     NotFound,
     #[error(transparent)]
@@ -53,48 +70,81 @@ impl std::fmt::Debug for Secret {
 }
 
 impl Secret {
-    /// Reads the key file, or creates one with a fresh random key (readable by the owner
-    /// only) when it does not exist yet.
+    /// Reads the key file, or creates one with a fresh random key when there is none.
+    /// A new file is created readable by its owner only, in the same step that creates
+    /// it, and never replaces one that exists: a key file that cannot be read or holds no
+    /// key stops the platform, since a new key would make every sealed ID number and
+    /// signing key unreadable.
     pub fn load_or_create(path: &Path) -> anyhow::Result<Secret> {
         use anyhow::Context;
-        if let Ok(hex_text) = std::fs::read_to_string(path) {
-            let bytes = hex::decode(hex_text.trim()).context("the secret key file is not hex")?;
-            let key: [u8; 32] = bytes
-                .try_into()
-                .map_err(|_| anyhow::anyhow!("the secret key file must hold 32 bytes"))?;
-            return Ok(Secret(key));
+        use std::io::Write;
+        match std::fs::read_to_string(path) {
+            Ok(text) => return Secret::parse(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!(
+                        "the secret key file {} exists but cannot be read; fix its permissions or restore it from its backup (a new key would lock every sealed ID number)",
+                        path.display()
+                    )
+                });
+            }
         }
         let mut key = [0u8; 32];
         getrandom::fill(&mut key).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        std::fs::write(path, hex::encode(key))
-            .with_context(|| format!("writing {}", path.display()))?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
         #[cfg(unix)]
         {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
         }
+        let mut file = match options.open(path) {
+            Ok(file) => file,
+            // Another process made it first: use that one.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Secret::load_or_create(path);
+            }
+            Err(e) => return Err(e).with_context(|| format!("creating {}", path.display())),
+        };
+        file.write_all(hex::encode(key).as_bytes())
+            .and_then(|()| file.sync_all())
+            .with_context(|| format!("writing {}", path.display()))?;
+        Ok(Secret(key))
+    }
+
+    fn parse(text: &str, path: &Path) -> anyhow::Result<Secret> {
+        let key = hex::decode(text.trim())
+            .ok()
+            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "the secret key file {} does not hold a 32-byte hex key; restore it from its backup (it is never replaced, since a new key would lock every sealed ID number)",
+                    path.display()
+                )
+            })?;
         Ok(Secret(key))
     }
 
     /// A sub-key for one purpose (such as signing payment callbacks).
     pub fn derive(&self, purpose: &[u8]) -> [u8; 32] {
-        Sha256::new()
-            .chain_update(self.0)
-            .chain_update(purpose)
-            .finalize()
-            .into()
+        self.mac(purpose).finalize().into_bytes().into()
     }
 
+    /// HMAC-SHA256 under the secret, in hex.
     fn keyed_hash(&self, text: &str) -> String {
-        hex::encode(
-            Sha256::new()
-                .chain_update(self.0)
-                .chain_update(text.as_bytes())
-                .finalize(),
-        )
+        hex::encode(self.mac(text.as_bytes()).finalize().into_bytes())
+    }
+
+    fn mac(&self, message: &[u8]) -> Hmac<Sha256> {
+        // HMAC takes a key of any length, so this cannot fail.
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.0).unwrap_or_else(|_| unreachable!());
+        mac.update(message);
+        mac
     }
 
     pub(crate) fn encrypt(&self, plain: &str) -> Result<Vec<u8>, AccountError> {
@@ -135,13 +185,16 @@ pub struct RealName {
 pub struct Accounts {
     store: Arc<dyn AccountStore>,
     secret: Secret,
-    /// Serves issued codes on a dev endpoint; off in production.
-    dev_mode: bool,
-    /// The last code issued per number, kept only in dev mode.
-    dev_codes: Mutex<HashMap<String, String>>,
-    /// Sessions seen, by token hash: a session never changes once issued (it can only
-    /// expire), so a token seen once is answered without the database next time.
+    texts: Arc<dyn TextGateway>,
+    codes_per_number: Limiter,
+    codes_per_address: Limiter,
+    sign_ins_per_address: Limiter,
+    /// Sessions seen, by token hash: a session never changes once issued (it expires or
+    /// is ended here), so a token seen once is answered without the database next time.
     sessions: Mutex<HashMap<String, (i64, DateTime<Utc>)>>,
+    /// Counts sign-outs, so that a session read from the database while one happened is
+    /// not remembered: it may be the one that just ended.
+    sign_outs: AtomicU64,
     clock: Clock,
 }
 
@@ -152,32 +205,46 @@ impl Accounts {
     pub fn new(
         store: Arc<dyn AccountStore>,
         secret: Secret,
-        dev_mode: bool,
+        texts: Arc<dyn TextGateway>,
+        limits: Limits,
         clock: Clock,
     ) -> Accounts {
         Accounts {
             store,
             secret,
-            dev_mode,
-            dev_codes: Mutex::default(),
+            texts,
+            codes_per_number: Limiter::new(limits.codes_per_number),
+            codes_per_address: Limiter::new(limits.codes_per_address),
+            sign_ins_per_address: Limiter::new(limits.sign_ins_per_address),
             sessions: Mutex::default(),
+            sign_outs: AtomicU64::new(0),
             clock,
         }
     }
 
-    /// The last code sent to `mobile`, in dev mode only: stands in for the text message.
-    pub fn dev_code(&self, mobile: &str) -> Option<String> {
-        if !self.dev_mode {
-            return None;
+    /// Hashes again the lookup hashes of travellers saved before they were HMACs, so that
+    /// a duplicate is still refused. Run at start.
+    pub fn upgrade_lookups(&self) -> Result<usize, AccountError> {
+        let old = self.store.lookups_to_rehash(LOOKUP_PREFIX)?;
+        for (id, kind, sealed) in &old {
+            let number = self.secret.decrypt(sealed)?;
+            self.store.set_lookup(*id, &self.id_lookup(kind, &number))?;
         }
-        let mobile = Mobile::parse(mobile).ok()?;
-        self.dev_codes.lock().ok()?.get(mobile.as_str()).cloned()
+        Ok(old.len())
     }
 
-    /// Issues a code for `mobile` and "sends" it (in dev mode: keeps it for
-    /// [`Accounts::dev_code`]). The code is returned for tests; it is never part of a
-    /// response.
-    pub fn request_code(&self, mobile: &str) -> Result<(CodeSent, String), AccountError> {
+    /// Drops expired codes and sessions from the database.
+    pub fn prune(&self) -> Result<usize, AccountError> {
+        Ok(self.store.prune_expired(&(self.clock)().to_rfc3339())?)
+    }
+
+    /// Issues a code for `mobile`, asked from `from`, and sends it through the gateway.
+    /// The code is returned for tests; it is never part of a response.
+    pub fn request_code(
+        &self,
+        mobile: &str,
+        from: IpAddr,
+    ) -> Result<(CodeSent, String), AccountError> {
         let mobile = parse_mobile(mobile)?;
         let now = (self.clock)();
         if let Some(previous) = self.store.code(mobile.as_str())? {
@@ -190,6 +257,8 @@ impl Accounts {
                 });
             }
         }
+        limited(self.codes_per_address.take(&from.to_string(), now))?;
+        limited(self.codes_per_number.take(mobile.as_str(), now))?;
         let mut raw = [0u8; 4];
         getrandom::fill(&mut raw).map_err(|e| AccountError::Crypto(e.to_string()))?;
         let code = format!("{:06}", u32::from_le_bytes(raw) % 1_000_000);
@@ -202,14 +271,12 @@ impl Accounts {
                 attempts: 0,
             },
         )?;
-        if self.dev_mode {
-            if let Ok(mut codes) = self.dev_codes.lock() {
-                codes.insert(mobile.as_str().to_owned(), code.clone());
-            }
-            tracing::info!(mobile = %mobile.masked(), %code, "sign-in code issued (dev mode)");
-        } else {
-            tracing::info!(mobile = %mobile.masked(), "sign-in code issued");
+        if let Err(e) = self.texts.send_code(&mobile, &code) {
+            // Not sent: it must not hold back the next request either.
+            self.store.delete_code(mobile.as_str())?;
+            return Err(e.into());
         }
+        tracing::info!(mobile = %mobile.masked(), "sign-in code sent");
         let sent = CodeSent {
             mobile: mobile.masked(),
             expires_in_s: CODE_VALID.num_seconds() as u32,
@@ -218,35 +285,34 @@ impl Accounts {
         Ok((sent, code))
     }
 
-    /// Checks a code and opens a session. A code works once; five wrong tries burn it.
-    pub fn sign_in(&self, mobile: &str, code: &str) -> Result<Session, AccountError> {
+    /// Checks a code, tried from `from`, and opens a session. A code works once; five
+    /// tries burn it, counted before the code is compared.
+    pub fn sign_in(&self, mobile: &str, code: &str, from: IpAddr) -> Result<Session, AccountError> {
         let mobile = parse_mobile(mobile)?;
         let now = (self.clock)();
+        limited(self.sign_ins_per_address.take(&from.to_string(), now))?;
         let wrong =
             AccountError::Unauthorized("the code is wrong or has expired; ask for a new one");
-        let Some(stored) = self.store.code(mobile.as_str())? else {
+        let Some(stored) =
+            self.store
+                .take_attempt(mobile.as_str(), MAX_ATTEMPTS, &now.to_rfc3339())?
+        else {
             return Err(wrong);
         };
-        if parse_time(&stored.expires_at) <= now || stored.attempts >= MAX_ATTEMPTS {
-            self.store.delete_code(mobile.as_str())?;
+        let hash = self.code_hash(mobile.as_str(), code.trim());
+        // Only one of two racing right answers removes the code.
+        if stored.code_hash != hash || !self.store.claim_code(mobile.as_str(), &hash)? {
             return Err(wrong);
         }
-        if stored.code_hash != self.code_hash(mobile.as_str(), code.trim()) {
-            if self.store.count_attempt(mobile.as_str())? >= MAX_ATTEMPTS {
-                self.store.delete_code(mobile.as_str())?;
-            }
-            return Err(wrong);
-        }
-        self.store.delete_code(mobile.as_str())?;
         let account_id = self.store.account_for(mobile.as_str(), &now.to_rfc3339())?;
         let mut raw = [0u8; 32];
         getrandom::fill(&mut raw).map_err(|e| AccountError::Crypto(e.to_string()))?;
         let token = hex::encode(raw);
         let expires_at = now + SESSION_VALID;
-        let hash = token_hash(&token);
+        let token_hash = token_hash(&token);
         self.store
-            .put_session(&hash, account_id, &expires_at.to_rfc3339())?;
-        self.remember(hash, account_id, expires_at);
+            .put_session(&token_hash, account_id, &expires_at.to_rfc3339())?;
+        self.remember(token_hash, account_id, expires_at, None);
         Ok(Session {
             token,
             account_id,
@@ -264,12 +330,36 @@ impl Accounts {
         if let Some(known) = self.remembered(&hash, now) {
             return known.ok_or(expired);
         }
+        let sign_outs = self.sign_outs.load(Ordering::SeqCst);
         let (account_id, expires_at) = self
             .store
             .session_account(&hash, &now.to_rfc3339())?
             .ok_or(expired)?;
-        self.remember(hash, account_id, parse_time(&expires_at));
+        self.remember(hash, account_id, parse_time(&expires_at), Some(sign_outs));
         Ok(account_id)
+    }
+
+    /// Ends the session of `token`, on the platform and in its memory at once.
+    pub fn sign_out(&self, token: &str) -> Result<(), AccountError> {
+        let hash = token_hash(token);
+        self.forget(|known, _| known == hash);
+        self.store.delete_session(&hash)?;
+        Ok(())
+    }
+
+    /// Ends every session of the account ("sign out everywhere"); how many there were.
+    pub fn sign_out_everywhere(&self, account_id: i64) -> Result<usize, AccountError> {
+        self.forget(|_, (account, _)| *account == account_id);
+        Ok(self.store.delete_sessions(account_id)?)
+    }
+
+    /// Drops remembered sessions, and keeps a lookup already under way from remembering
+    /// one of them again.
+    fn forget(&self, ended: impl Fn(&str, &(i64, DateTime<Utc>)) -> bool) {
+        self.sign_outs.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut sessions) = self.sessions.lock() {
+            sessions.retain(|hash, session| !ended(hash, session));
+        }
     }
 
     /// The account behind a token this platform has already seen, answered without the
@@ -287,8 +377,19 @@ impl Accounts {
         Some((*expires_at > now).then_some(*account_id))
     }
 
-    fn remember(&self, hash: String, account_id: i64, expires_at: DateTime<Utc>) {
+    /// Remembers a session; one read from the database (`read_after` the sign-outs seen
+    /// before the read) only when no sign-out happened since.
+    fn remember(
+        &self,
+        hash: String,
+        account_id: i64,
+        expires_at: DateTime<Utc>,
+        read_after: Option<u64>,
+    ) {
         if let Ok(mut sessions) = self.sessions.lock() {
+            if read_after.is_some_and(|seen| seen != self.sign_outs.load(Ordering::SeqCst)) {
+                return;
+            }
             if sessions.len() >= SESSIONS_REMEMBERED {
                 sessions.clear();
             }
@@ -309,11 +410,7 @@ impl Accounts {
             id_kind: kind_str(input.id_kind).to_owned(),
             id_cipher: self.secret.encrypt(&valid.id_number)?,
             id_masked: valid.id_masked.clone(),
-            id_lookup: self.secret.keyed_hash(&format!(
-                "{}:{}",
-                kind_str(input.id_kind),
-                valid.id_number
-            )),
+            id_lookup: self.id_lookup(kind_str(input.id_kind), &valid.id_number),
             birth_date: valid.birth_date.to_string(),
         };
         let now = (self.clock)().to_rfc3339();
@@ -375,6 +472,20 @@ impl Accounts {
     fn code_hash(&self, mobile: &str, code: &str) -> String {
         self.secret.keyed_hash(&format!("code:{mobile}:{code}"))
     }
+
+    fn id_lookup(&self, kind: &str, number: &str) -> String {
+        format!(
+            "{LOOKUP_PREFIX}{}",
+            self.secret.keyed_hash(&format!("{kind}:{number}"))
+        )
+    }
+}
+
+/// A limiter's refusal as the error the API answers with 429 and `Retry-After`.
+fn limited(taken: Result<(), Duration>) -> Result<(), AccountError> {
+    taken.map_err(|wait| AccountError::Limited {
+        wait_s: wait.num_seconds().max(1),
+    })
 }
 
 fn token_hash(token: &str) -> String {
@@ -429,6 +540,18 @@ mod tests {
         now: Arc<Mutex<DateTime<Utc>>>,
     }
 
+    const HERE: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
+    fn accounts(store: &Arc<SqliteStore>, clock: Clock) -> Accounts {
+        Accounts::new(
+            store.clone(),
+            Secret([9; 32]),
+            Arc::new(crate::texts::DevTexts::default()),
+            Limits::default(),
+            clock,
+        )
+    }
+
     fn fixture() -> Fixture {
         let store = Arc::new(SqliteStore::open(Path::new(":memory:")).unwrap());
         let now = Arc::new(Mutex::new(
@@ -439,7 +562,7 @@ mod tests {
         let clock_now = Arc::clone(&now);
         let clock: Clock = Arc::new(move || *clock_now.lock().unwrap());
         Fixture {
-            accounts: Accounts::new(store.clone(), Secret([9; 32]), true, clock),
+            accounts: accounts(&store, clock),
             store,
             now,
         }
@@ -450,7 +573,12 @@ mod tests {
         fn restarted(&self) -> Accounts {
             let now = Arc::clone(&self.now);
             let clock: Clock = Arc::new(move || *now.lock().unwrap());
-            Accounts::new(self.store.clone(), Secret([9; 32]), true, clock)
+            accounts(&self.store, clock)
+        }
+
+        fn signed_in(&self, mobile: &str) -> Session {
+            let (_, code) = self.accounts.request_code(mobile, HERE).unwrap();
+            self.accounts.sign_in(mobile, &code, HERE).unwrap()
         }
 
         fn advance(&self, by: Duration) {
@@ -461,15 +589,15 @@ mod tests {
     #[test]
     fn a_code_signs_in_once() {
         let f = fixture();
-        let (sent, code) = f.accounts.request_code("138 0013 8000").unwrap();
+        let (sent, code) = f.accounts.request_code("138 0013 8000", HERE).unwrap();
         assert_eq!(sent.mobile, "138****8000");
-        let session = f.accounts.sign_in("13800138000", &code).unwrap();
+        let session = f.accounts.sign_in("13800138000", &code, HERE).unwrap();
         assert_eq!(
             f.accounts.authenticate(&session.token).unwrap(),
             session.account_id
         );
         assert!(matches!(
-            f.accounts.sign_in("13800138000", &code),
+            f.accounts.sign_in("13800138000", &code, HERE),
             Err(AccountError::Unauthorized(_))
         ));
     }
@@ -477,10 +605,10 @@ mod tests {
     #[test]
     fn codes_expire() {
         let f = fixture();
-        let (_, code) = f.accounts.request_code("13800138000").unwrap();
+        let (_, code) = f.accounts.request_code("13800138000", HERE).unwrap();
         f.advance(CODE_VALID + Duration::seconds(1));
         assert!(matches!(
-            f.accounts.sign_in("13800138000", &code),
+            f.accounts.sign_in("13800138000", &code, HERE),
             Err(AccountError::Unauthorized(_))
         ));
     }
@@ -488,34 +616,221 @@ mod tests {
     #[test]
     fn five_wrong_guesses_burn_the_code() {
         let f = fixture();
-        let (_, code) = f.accounts.request_code("13800138000").unwrap();
+        let (_, code) = f.accounts.request_code("13800138000", HERE).unwrap();
         let wrong = if code == "000000" { "111111" } else { "000000" };
         for _ in 0..MAX_ATTEMPTS {
-            assert!(f.accounts.sign_in("13800138000", wrong).is_err());
+            assert!(f.accounts.sign_in("13800138000", wrong, HERE).is_err());
         }
         assert!(
-            f.accounts.sign_in("13800138000", &code).is_err(),
+            f.accounts.sign_in("13800138000", &code, HERE).is_err(),
             "the right code must no longer work"
         );
+    }
+
+    /// Racing guesses each take a try before they are compared: however many arrive at
+    /// once, at most five are compared.
+    #[test]
+    fn racing_guesses_take_their_tries_first() {
+        let f = fixture();
+        f.accounts.request_code("13800138000", HERE).unwrap();
+        let now = f.accounts.now().to_rfc3339();
+        let compared: usize = std::thread::scope(|s| {
+            let racers: Vec<_> = (0..32)
+                .map(|_| {
+                    s.spawn(|| {
+                        f.store
+                            .take_attempt("13800138000", MAX_ATTEMPTS, &now)
+                            .unwrap()
+                            .is_some()
+                    })
+                })
+                .collect();
+            racers
+                .into_iter()
+                .filter_map(|r| r.join().unwrap().then_some(()))
+                .count()
+        });
+        assert_eq!(compared, MAX_ATTEMPTS as usize);
+        assert_eq!(
+            f.store.code("13800138000").unwrap().unwrap().attempts,
+            MAX_ATTEMPTS
+        );
+    }
+
+    /// A burned code is kept until it expires, so asking for a new one still waits.
+    #[test]
+    fn a_burned_code_still_holds_back_the_next() {
+        let f = fixture();
+        let (_, code) = f.accounts.request_code("13800138000", HERE).unwrap();
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        for _ in 0..MAX_ATTEMPTS {
+            assert!(f.accounts.sign_in("13800138000", wrong, HERE).is_err());
+        }
+        assert!(matches!(
+            f.accounts.request_code("13800138000", HERE),
+            Err(AccountError::TooSoon { .. })
+        ));
+        f.advance(RESEND_AFTER);
+        assert!(f.accounts.request_code("13800138000", HERE).is_ok());
+    }
+
+    #[test]
+    fn codes_are_limited_per_number_and_per_address() {
+        let f = fixture();
+        let limits = Limits::default();
+        for _ in 0..limits.codes_per_number.max {
+            f.accounts.request_code("13800138000", HERE).unwrap();
+            f.advance(RESEND_AFTER);
+        }
+        let elsewhere: IpAddr = "192.0.2.7".parse().unwrap();
+        match f.accounts.request_code("13800138000", elsewhere) {
+            Err(AccountError::Limited { wait_s }) => {
+                assert!(wait_s > 0 && wait_s <= Duration::days(1).num_seconds())
+            }
+            other => panic!("expected the number's daily limit, got {other:?}"),
+        }
+        // Other numbers from one address run into the address's limit.
+        let f = fixture();
+        let mut refused = None;
+        for n in 0..=limits.codes_per_address.max {
+            let mobile = format!("1380013{:04}", n);
+            if let Err(e) = f.accounts.request_code(&mobile, HERE) {
+                refused = Some((n, e));
+                break;
+            }
+        }
+        assert!(
+            matches!(refused, Some((n, AccountError::Limited { .. })) if n == limits.codes_per_address.max),
+            "{refused:?}"
+        );
+        assert!(f.accounts.request_code("13900000000", elsewhere).is_ok());
+    }
+
+    #[test]
+    fn sign_in_tries_are_limited_per_address() {
+        let f = fixture();
+        for _ in 0..Limits::default().sign_ins_per_address.max {
+            assert!(matches!(
+                f.accounts.sign_in("13800138000", "000000", HERE),
+                Err(AccountError::Unauthorized(_))
+            ));
+        }
+        assert!(matches!(
+            f.accounts.sign_in("13800138000", "000000", HERE),
+            Err(AccountError::Limited { .. })
+        ));
+    }
+
+    #[test]
+    fn signing_out_ends_one_session_or_all_at_once() {
+        let f = fixture();
+        let first = f.signed_in("13800138000");
+        f.advance(RESEND_AFTER);
+        let second = f.signed_in("13800138000");
+        f.advance(RESEND_AFTER);
+        let third = f.signed_in("13800138000");
+        let other = f.signed_in("13900139000");
+        let restarted = f.restarted();
+        for s in [&first, &second, &third] {
+            assert!(restarted.authenticate(&s.token).is_ok());
+        }
+        f.accounts.sign_out(&first.token).unwrap();
+        assert_eq!(f.accounts.known_session(&first.token), None);
+        assert!(f.accounts.authenticate(&first.token).is_err());
+        assert!(f.accounts.authenticate(&second.token).is_ok());
+
+        assert_eq!(restarted.sign_out_everywhere(second.account_id).unwrap(), 2);
+        // The platform that remembered them forgets them once it hears of it; one that
+        // ended them forgets at once.
+        for s in [&second, &third] {
+            assert_eq!(restarted.known_session(&s.token), None);
+            assert!(restarted.authenticate(&s.token).is_err());
+            assert!(f.restarted().authenticate(&s.token).is_err());
+        }
+        assert_eq!(
+            restarted.authenticate(&other.token).ok(),
+            Some(other.account_id)
+        );
+    }
+
+    #[test]
+    fn expired_codes_and_sessions_are_pruned() {
+        let f = fixture();
+        let session = f.signed_in("13800138000");
+        f.accounts.request_code("13900139000", HERE).unwrap();
+        assert_eq!(f.accounts.prune().unwrap(), 0);
+        f.advance(CODE_VALID);
+        assert_eq!(f.accounts.prune().unwrap(), 1);
+        assert!(f.store.code("13900139000").unwrap().is_none());
+        f.advance(SESSION_VALID);
+        assert_eq!(f.accounts.prune().unwrap(), 1);
+        assert!(f.restarted().authenticate(&session.token).is_err());
+    }
+
+    #[test]
+    fn keyed_hashes_are_hmac_and_old_lookups_are_hashed_again() {
+        let secret = Secret([9; 32]);
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&[9; 32]).unwrap();
+        mac.update(b"resident_id:11010519491231002X");
+        assert_eq!(
+            secret.keyed_hash("resident_id:11010519491231002X"),
+            hex::encode(mac.finalize().into_bytes())
+        );
+
+        let f = fixture();
+        let account = f.signed_in("13800138000").account_id;
+        let input = TravellerInput {
+            name: "张三".into(),
+            id_kind: IdKind::ResidentId,
+            id_number: "11010519491231002X".into(),
+            birth_date: None,
+        };
+        let saved = f.accounts.add_traveller(account, &input).unwrap();
+        // As a traveller saved before HMAC would have it.
+        f.store.set_lookup(saved.id, "0123abcd").unwrap();
+        assert_eq!(f.accounts.upgrade_lookups().unwrap(), 1);
+        assert_eq!(f.accounts.upgrade_lookups().unwrap(), 0);
+        assert!(matches!(
+            f.accounts.add_traveller(account, &input),
+            Err(AccountError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn a_key_file_is_made_private_and_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys").join("platform.key");
+        let made = Secret::load_or_create(&path).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert_eq!(Secret::load_or_create(&path).unwrap().0, made.0);
+        std::fs::write(&path, "not a key").unwrap();
+        let error = format!("{:#}", Secret::load_or_create(&path).unwrap_err());
+        assert!(error.contains("restore it"), "{error}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "not a key");
     }
 
     #[test]
     fn resending_waits_a_minute() {
         let f = fixture();
-        f.accounts.request_code("13800138000").unwrap();
+        f.accounts.request_code("13800138000", HERE).unwrap();
         assert!(matches!(
-            f.accounts.request_code("13800138000"),
+            f.accounts.request_code("13800138000", HERE),
             Err(AccountError::TooSoon { .. })
         ));
         f.advance(RESEND_AFTER);
-        assert!(f.accounts.request_code("13800138000").is_ok());
+        assert!(f.accounts.request_code("13800138000", HERE).is_ok());
     }
 
     #[test]
     fn sessions_expire() {
         let f = fixture();
-        let (_, code) = f.accounts.request_code("13800138000").unwrap();
-        let session = f.accounts.sign_in("13800138000", &code).unwrap();
+        let (_, code) = f.accounts.request_code("13800138000", HERE).unwrap();
+        let session = f.accounts.sign_in("13800138000", &code, HERE).unwrap();
         let account = Some(session.account_id);
         // Known at once from sign-in, and from the database after a restart.
         assert_eq!(f.accounts.known_session(&session.token), account);
@@ -536,8 +851,12 @@ mod tests {
     #[test]
     fn travellers_are_saved_masked_once_per_account() {
         let f = fixture();
-        let (_, code) = f.accounts.request_code("13800138000").unwrap();
-        let account = f.accounts.sign_in("13800138000", &code).unwrap().account_id;
+        let (_, code) = f.accounts.request_code("13800138000", HERE).unwrap();
+        let account = f
+            .accounts
+            .sign_in("13800138000", &code, HERE)
+            .unwrap()
+            .account_id;
         let input = TravellerInput {
             name: " 张三 ".into(),
             id_kind: IdKind::ResidentId,

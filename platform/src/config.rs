@@ -1,5 +1,7 @@
-//! The platform's settings. Defaults run the embedded demo: SQLite in `.tongyou/`, the
-//! regions shipped in `assets/regions/`, loopback only.
+//! The platform's settings. Defaults are production-safe: SQLite in `.tongyou/`, the
+//! regions shipped in `assets/regions/`, loopback only, and no dev conveniences. `--dev`
+//! turns those on (sign-in codes served over HTTP, the simulated cashier and its demo
+//! wallets, the demo gate-staff number, fault switches), and only on a loopback address.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -14,12 +16,14 @@ pub struct Config {
     /// The secret that encrypts ID numbers; default `platform.key` beside the database,
     /// created on first start.
     pub secret_key: Option<PathBuf>,
-    /// Dev conveniences such as the endpoint that reveals sign-in codes. `--production`
-    /// turns them off.
+    /// Dev conveniences such as the endpoint that reveals sign-in codes: on only with
+    /// `--dev`, and then only on a loopback address ([`Config::check`]).
     pub dev_mode: bool,
     /// Mobile numbers allowed to sign in as gate staff (`--gate-staff`, repeatable). Dev
     /// mode adds [`DEMO_GATE_STAFF`].
     pub gate_staff: Vec<String>,
+    /// Request limits on sign-in ([`crate::limits`]).
+    pub limits: crate::limits::Limits,
 }
 
 /// The gate-staff number dev mode accepts, so a demo gate can be signed in.
@@ -32,8 +36,9 @@ impl Default for Config {
             database: PathBuf::from(".tongyou/platform.db"),
             regions_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/regions")),
             secret_key: None,
-            dev_mode: true,
+            dev_mode: false,
             gate_staff: Vec::new(),
+            limits: crate::limits::Limits::default(),
         }
     }
 }
@@ -45,9 +50,13 @@ pub enum ConfigError {
     #[error("`{value}` is not a valid address for --bind")]
     BadAddress { value: String },
     #[error(
-        "unknown option `{0}` (options: --bind ADDR, --db PATH, --regions DIR, --secret-key PATH, --gate-staff MOBILE, --production)"
+        "unknown option `{0}` (options: --bind ADDR, --db PATH, --regions DIR, --secret-key PATH, --gate-staff MOBILE, --dev)"
     )]
     Unknown(String),
+    #[error(
+        "--dev serves sign-in codes and simulated money to anyone who asks, so it only runs on a loopback address, not {0}"
+    )]
+    DevOffLoopback(SocketAddr),
 }
 
 impl Config {
@@ -59,6 +68,15 @@ impl Config {
             staff.push(DEMO_GATE_STAFF.to_owned());
         }
         staff
+    }
+
+    /// Refuses settings that would be unsafe: dev conveniences reachable from another
+    /// machine.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        if self.dev_mode && !self.bind.ip().is_loopback() {
+            return Err(ConfigError::DevOffLoopback(self.bind));
+        }
+        Ok(())
     }
 
     /// Where the secret key lives.
@@ -91,10 +109,11 @@ impl Config {
                 "--regions" => config.regions_dir = value()?.into(),
                 "--secret-key" => config.secret_key = Some(value()?.into()),
                 "--gate-staff" => config.gate_staff.push(value()?),
-                "--production" => config.dev_mode = false,
+                "--dev" => config.dev_mode = true,
                 _ => return Err(ConfigError::Unknown(flag)),
             }
         }
+        config.check()?;
         Ok(config)
     }
 }
@@ -112,11 +131,25 @@ mod tests {
         let c = Config::from_args(args(&["--bind", "127.0.0.1:0", "--db", "x.db"])).unwrap();
         assert_eq!(c.bind.port(), 0);
         assert_eq!(c.database, PathBuf::from("x.db"));
-        assert!(c.dev_mode);
+        assert!(!c.dev_mode, "production is the default");
         assert_eq!(c.secret_key_path(), PathBuf::from("platform.key"));
-        let p = Config::from_args(args(&["--production", "--secret-key", "/k"])).unwrap();
-        assert!(!p.dev_mode);
-        assert_eq!(p.secret_key_path(), PathBuf::from("/k"));
+        let d = Config::from_args(args(&["--dev", "--secret-key", "/k"])).unwrap();
+        assert!(d.dev_mode);
+        assert_eq!(d.secret_key_path(), PathBuf::from("/k"));
+        assert!(Config::from_args(args(&["--dev", "--bind", "[::1]:0"])).is_ok());
+    }
+
+    #[test]
+    fn dev_mode_stays_on_loopback() {
+        assert!(matches!(
+            Config::from_args(args(&["--dev", "--bind", "0.0.0.0:8787"])),
+            Err(ConfigError::DevOffLoopback(_))
+        ));
+        assert!(matches!(
+            Config::from_args(args(&["--bind", "192.168.1.2:8787", "--dev"])),
+            Err(ConfigError::DevOffLoopback(_))
+        ));
+        assert!(Config::from_args(args(&["--bind", "0.0.0.0:8787"])).is_ok());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! the gate's turnstile; any later copy changes nothing.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -94,7 +95,7 @@ impl Gates {
 
     /// Signs a staff member in at one gate. The gate is checked before the code, so a
     /// typo in the gate does not burn the code.
-    pub fn sign_in(&self, input: &GateSignIn) -> Result<GateSession, GateError> {
+    pub fn sign_in(&self, input: &GateSignIn, from: IpAddr) -> Result<GateSession, GateError> {
         let catalog = self.catalogs.get(&input.region_id);
         let mut fields = Vec::new();
         match catalog {
@@ -118,7 +119,7 @@ impl Gates {
         if !is_staff {
             return Err(GateError::NotStaff);
         }
-        let session = self.accounts.sign_in(&input.mobile, &input.code)?;
+        let session = self.accounts.sign_in(&input.mobile, &input.code, from)?;
         self.store.conn()?.execute(
             "INSERT INTO gate_post (account_id, region_id, gate_id, signed_in_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (account_id) DO UPDATE SET

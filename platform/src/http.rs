@@ -1,12 +1,13 @@
 //! HTTP routes of `/api/v1`, the OpenAPI document, and [`HttpError`]: the one place where
 //! failures become status codes.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 mod crowd;
 mod gate;
 
-use axum::extract::{FromRef, FromRequest, FromRequestParts, Path, Request, State};
+use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -31,6 +32,7 @@ use crate::gates::{GateError, Gates};
 use crate::orders::{Booking, BookingError};
 use crate::payments::PaymentError;
 use crate::store::{CatalogStore, StoreError};
+use crate::texts::DevTexts;
 
 type Store = Arc<dyn CatalogStore>;
 
@@ -42,8 +44,11 @@ pub struct AppState {
     pub booking: Arc<Booking>,
     pub gates: Arc<Gates>,
     pub crowds: Arc<Crowds>,
-    /// Serves the dev-only endpoints (sign-in codes, fault switches, the sweep trigger).
+    /// Serves the dev-only endpoints (sign-in codes, fault switches, the sweep trigger,
+    /// the simulated cashier).
     pub dev_mode: bool,
+    /// Dev mode's stand-in for text messages, whose codes `dev/sign-in-code` serves.
+    pub dev_texts: Option<Arc<DevTexts>>,
     /// Sagas run at most this many at once ([`SAGAS_AT_ONCE`]), each on a blocking thread.
     pub sagas: Arc<tokio::sync::Semaphore>,
 }
@@ -96,7 +101,8 @@ impl FromRef<AppState> for Arc<Accounts> {
         description = "The Tongyou platform: regions and their catalogs, accounts and saved travellers, combo orders (the booking saga), payments and pass-signing keys."
     ),
     paths(
-        health, list_regions, region_catalog, availability, request_code, sign_in, list_travellers,
+        health, list_regions, region_catalog, availability, request_code, sign_in, sign_out,
+        sign_out_everywhere, list_travellers,
         add_traveller, remove_traveller, place_order, list_orders, get_order, cancel_order,
         payment_callback, cashier, public_keys, gate::sign_in, gate::revocations,
         gate::upload_scans, gate::scans, gate::counts, crowd::forecast, crowd::plans
@@ -135,7 +141,8 @@ pub fn router(state: AppState) -> Router {
         .route("/regions/{id}/catalog", get(region_catalog))
         .route("/regions/{id}/availability/{date}", get(availability))
         .route("/auth/code", post(request_code))
-        .route("/auth/session", post(sign_in))
+        .route("/auth/session", post(sign_in).delete(sign_out))
+        .route("/auth/sessions", delete(sign_out_everywhere))
         .route("/dev/sign-in-code/{mobile}", get(dev_sign_in_code))
         .route("/travellers", get(list_travellers).post(add_traveller))
         .route("/travellers/{id}", delete(remove_traveller))
@@ -264,8 +271,11 @@ impl IntoResponse for HttpError {
             HttpError::Account(A::Unauthorized(_)) => {
                 (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized)
             }
-            HttpError::Account(A::TooSoon { .. }) => {
+            HttpError::Account(A::TooSoon { .. } | A::Limited { .. }) => {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests)
+            }
+            HttpError::Account(A::Texts(_)) => {
+                (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Internal)
             }
             HttpError::Store(_)
             | HttpError::Join(_)
@@ -281,17 +291,27 @@ impl IntoResponse for HttpError {
             HttpError::Crowd(CrowdError::Blocked(ref blocked)) => vec![blocked.clone()],
             _ => Vec::new(),
         };
+        let retry_after = match self {
+            HttpError::Account(A::TooSoon { wait_s, .. } | A::Limited { wait_s }) => Some(wait_s),
+            _ => None,
+        };
         if status.is_server_error() {
             tracing::error!("{self}");
         }
-        (
+        let mut response = (
             status,
             Json(ApiError {
                 fields,
                 ..ApiError::new(code, self.to_string())
             }),
         )
-            .into_response()
+            .into_response();
+        if let Some(wait_s) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait_s.max(1)));
+        }
+        response
     }
 }
 
@@ -317,6 +337,30 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Body<T> 
     }
 }
 
+/// The session token of `Authorization: Bearer <token>`.
+pub struct BearerToken(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<BearerToken, HttpError> {
+        parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| BearerToken(t.trim().to_owned()))
+            .ok_or_else(|| {
+                AccountError::Unauthorized("sign in first: no session token was sent").into()
+            })
+    }
+}
+
+/// The client's address, for the per-address limits.
+fn client(ConnectInfo(addr): ConnectInfo<SocketAddr>) -> std::net::IpAddr {
+    addr.ip()
+}
+
 /// The signed-in account, from `Authorization: Bearer <token>`.
 pub struct SignedIn(pub i64);
 
@@ -327,15 +371,7 @@ where
     type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<SignedIn, HttpError> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_owned())
-            .ok_or(AccountError::Unauthorized(
-                "sign in first: no session token was sent",
-            ))?;
+        let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
         let accounts = Arc::<Accounts>::from_ref(state);
         if let Some(account) = accounts.known_session(&token) {
             return Ok(SignedIn(account));
@@ -404,38 +440,77 @@ async fn region_catalog(
 /// Sends a one-time sign-in code to a mobile number.
 #[utoipa::path(post, path = "/api/v1/auth/code", request_body = CodeRequest, responses(
     (status = 202, body = CodeSent),
+    (status = 400, body = ApiError, description = "The body is not a code request"),
     (status = 422, body = ApiError, description = "Not a valid mobile number"),
-    (status = 429, body = ApiError, description = "A code was sent less than a minute ago"),
+    (status = 429, body = ApiError, description = "A code was sent less than a minute ago, or too many were asked for from this number or address; `Retry-After` says when to ask again",
+        headers(("Retry-After" = u32, description = "Seconds to wait"))),
+    (status = 503, body = ApiError, description = "No text-message gateway is set up"),
 ))]
 async fn request_code(
     State(accounts): State<Arc<Accounts>>,
+    connected: ConnectInfo<SocketAddr>,
     Body(body): Body<CodeRequest>,
 ) -> Result<(StatusCode, Json<CodeSent>), HttpError> {
-    let (sent, _code) = off_thread(move || accounts.request_code(&body.mobile)).await?;
+    let from = client(connected);
+    let (sent, _code) = off_thread(move || accounts.request_code(&body.mobile, from)).await?;
     Ok((StatusCode::ACCEPTED, Json(sent)))
 }
 
 /// Exchanges a code for a session.
 #[utoipa::path(post, path = "/api/v1/auth/session", request_body = SignIn, responses(
     (status = 200, body = Session),
+    (status = 400, body = ApiError, description = "The body is not a sign-in"),
     (status = 401, body = ApiError, description = "Wrong or expired code"),
+    (status = 422, body = ApiError, description = "Not a valid mobile number"),
+    (status = 429, body = ApiError, description = "Too many tries from this address; `Retry-After` says when to try again",
+        headers(("Retry-After" = u32, description = "Seconds to wait"))),
 ))]
 async fn sign_in(
     State(accounts): State<Arc<Accounts>>,
+    connected: ConnectInfo<SocketAddr>,
     Body(body): Body<SignIn>,
 ) -> Result<Json<Session>, HttpError> {
+    let from = client(connected);
     Ok(Json(
-        off_thread(move || accounts.sign_in(&body.mobile, &body.code)).await?,
+        off_thread(move || accounts.sign_in(&body.mobile, &body.code, from)).await?,
     ))
+}
+
+/// Ends the session whose token is sent.
+#[utoipa::path(delete, path = "/api/v1/auth/session", security(("session" = [])), responses(
+    (status = 204, description = "Signed out (also when the session had already ended)"),
+    (status = 401, body = ApiError, description = "No session token was sent"),
+))]
+async fn sign_out(
+    State(accounts): State<Arc<Accounts>>,
+    BearerToken(token): BearerToken,
+) -> Result<StatusCode, HttpError> {
+    off_thread(move || accounts.sign_out(&token)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends every session of the signed-in account, on every device.
+#[utoipa::path(delete, path = "/api/v1/auth/sessions", security(("session" = [])), responses(
+    (status = 204, description = "Every session of the account ended"),
+    (status = 401, body = ApiError),
+))]
+async fn sign_out_everywhere(
+    State(accounts): State<Arc<Accounts>>,
+    SignedIn(account): SignedIn,
+) -> Result<StatusCode, HttpError> {
+    off_thread(move || accounts.sign_out_everywhere(account)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Dev mode only: the last code "sent" to a number, standing in for the text message.
 async fn dev_sign_in_code(
-    State(accounts): State<Arc<Accounts>>,
+    State(state): State<AppState>,
     Path(mobile): Path<String>,
 ) -> Result<Json<serde_json::Value>, HttpError> {
-    accounts
-        .dev_code(&mobile)
+    state
+        .dev_texts
+        .as_ref()
+        .and_then(|texts| texts.last_code(&mobile))
         .map(|code| Json(serde_json::json!({ "code": code })))
         .ok_or_else(|| HttpError::NotFound("no such endpoint".into()))
 }
@@ -574,25 +649,29 @@ async fn payment_callback(
     Ok(Json(serde_json::json!({})))
 }
 
-/// The simulated provider's cashier: pay or refuse. It answers the platform with a signed
+/// Dev mode only: the simulated provider's cashier, pay or refuse. It answers the platform with a signed
 /// callback, as a real provider would.
 #[utoipa::path(post, path = "/api/v1/sim-pay/{id}", request_body = CashierAction,
     params(("id" = String, Path, description = "Payment id")),
     responses((status = 200), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
 async fn cashier(
-    State(booking): State<Arc<Booking>>,
+    State(state): State<AppState>,
     Path(id): Path<String>,
     Body(body): Body<CashierAction>,
 ) -> Result<Json<serde_json::Value>, HttpError> {
+    dev_only(&state)?;
+    let booking = Arc::clone(&state.booking);
     off_thread(move || booking.cashier(&id, body.approve)).await?;
     Ok(Json(serde_json::json!({})))
 }
 
 /// The simulated cashier as a page, where a redirect payment's `redirect_url` leads.
 async fn cashier_page(
-    State(booking): State<Arc<Booking>>,
+    State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Html<String>, HttpError> {
+    dev_only(&state)?;
+    let booking = Arc::clone(&state.booking);
     let wanted = id.clone();
     let payment = off_thread(move || {
         booking

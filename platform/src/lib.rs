@@ -7,11 +7,14 @@
 //! - [`config`]: command line and defaults.
 //! - [`regions`]: reading region data files from disk.
 //! - [`accounts`]: sign-in with one-time codes, sessions, saved travellers.
+//! - [`texts`]: the text-message gateway sign-in codes go out through.
+//! - [`limits`]: request limits per number and per client address.
 //! - [`inventory`]: stock with holds, the shape each provider module keeps in its own
 //!   tables; never oversold.
 //! - [`providers`]: the scenic, hotel and transport modules behind one trait, and the
 //!   fault switches tests use to make them fail.
-//! - [`payments`]: the simulated payment provider (wallet, redirect + signed callback).
+//! - [`payments`]: payment records and the provider that moves the money (dev mode's
+//!   simulated one: wallet, redirect + signed callback).
 //! - [`signer`]: Ed25519 pass signing with rotating key ids.
 //! - [`orders`]: the booking saga, orders and sub-orders, idempotency, the hold sweeper.
 //! - [`crowd`]: the crowd forecast with tickets sold, gate counts and live sensors, and
@@ -27,6 +30,7 @@ pub mod crowd;
 pub mod gates;
 pub mod http;
 pub mod inventory;
+pub mod limits;
 pub mod orders;
 pub mod payments;
 pub mod providers;
@@ -34,6 +38,7 @@ pub mod regions;
 pub mod signer;
 pub mod sqlite;
 pub mod store;
+pub mod texts;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -68,8 +73,30 @@ impl RunningPlatform {
     }
 }
 
-/// Loads the regions, opens the store and starts serving.
+/// The outside services the platform works through. A deployment with a real SMS
+/// gateway or payment provider passes them to [`start_with`].
+#[derive(Default)]
+pub struct Integrations {
+    /// Sends sign-in codes. `None`: dev mode's stand-in under `--dev`, else none (code
+    /// requests answer 503).
+    pub texts: Option<Arc<dyn texts::TextGateway>>,
+    /// Moves the money. `None`: dev mode's simulated provider under `--dev`, else none
+    /// (every charge is declined and no money moves).
+    pub payments: Option<Arc<dyn payments::PaymentProvider>>,
+}
+
+/// Loads the regions, opens the store and starts serving, with the dev stand-ins under
+/// `--dev` and no SMS gateway or payment provider otherwise.
 pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
+    start_with(config, Integrations::default()).await
+}
+
+/// [`start`] with a real SMS gateway and payment provider.
+pub async fn start_with(
+    config: Config,
+    integrations: Integrations,
+) -> anyhow::Result<RunningPlatform> {
+    config.check()?;
     let catalogs = regions::load_dir(&config.regions_dir)?;
     let store =
         Arc::new(sqlite::SqliteStore::open(&config.database).context("opening the database")?);
@@ -83,12 +110,30 @@ pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
         tracing::info!(region = %gone, "region withdrawn: its data file is gone");
     }
     let clock: accounts::Clock = Arc::new(chrono::Utc::now);
+    let dev_texts = config
+        .dev_mode
+        .then(|| Arc::new(texts::DevTexts::default()));
+    let text_gateway: Arc<dyn texts::TextGateway> = match (integrations.texts, &dev_texts) {
+        (Some(gateway), _) => gateway,
+        (None, Some(dev)) => Arc::clone(dev) as Arc<dyn texts::TextGateway>,
+        (None, None) => Arc::new(texts::NoTexts),
+    };
     let accounts = Arc::new(accounts::Accounts::new(
         Arc::clone(&store) as Arc<dyn store::AccountStore>,
         secret.clone(),
-        config.dev_mode,
+        text_gateway,
+        config.limits,
         Arc::clone(&clock),
     ));
+    let rehashed = accounts
+        .upgrade_lookups()
+        .context("hashing saved travellers' lookups again")?;
+    if rehashed > 0 {
+        tracing::info!(
+            travellers = rehashed,
+            "traveller lookups hashed again as HMAC"
+        );
+    }
     let faults = Arc::new(providers::Faults::default());
     // One provider per module, in `Module::ALL` order, which `Booking` relies on.
     let modules: Vec<Arc<dyn providers::Provider>> = tongyou_core::api::Provider::ALL
@@ -101,11 +146,19 @@ pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
             )) as Arc<dyn providers::Provider>
         })
         .collect();
-    let payments = payments::Payments::new(
-        Arc::clone(&store),
-        Arc::clone(&faults),
-        secret.derive(b"payment-callback"),
-    );
+    let simulated = (config.dev_mode && integrations.payments.is_none()).then(|| {
+        Arc::new(payments::SimulatedProvider::new(
+            Arc::clone(&store),
+            Arc::clone(&faults),
+            secret.derive(b"payment-callback"),
+        ))
+    });
+    let provider: Arc<dyn payments::PaymentProvider> = match (integrations.payments, &simulated) {
+        (Some(provider), _) => provider,
+        (None, Some(sim)) => Arc::clone(sim) as Arc<dyn payments::PaymentProvider>,
+        (None, None) => Arc::new(payments::NoProvider),
+    };
+    let payments = payments::Payments::new(Arc::clone(&store), provider, simulated);
     let signer =
         signer::Signer::load_or_create(Arc::clone(&store), &secret, &orders::fmt(clock()))?;
     let booking = Arc::new(orders::Booking::new(
@@ -137,11 +190,12 @@ pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
         .context("finishing orders a previous run left open")?;
     let state = http::AppState {
         catalog: Arc::clone(&store) as Arc<dyn CatalogStore>,
-        accounts,
+        accounts: Arc::clone(&accounts),
         booking: Arc::clone(&booking),
         gates,
         crowds,
         dev_mode: config.dev_mode,
+        dev_texts,
         sagas: Arc::new(tokio::sync::Semaphore::new(http::SAGAS_AT_ONCE)),
     };
 
@@ -150,8 +204,8 @@ pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
         .with_context(|| format!("binding {}", config.bind))?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let app = http::router(state);
-    let sweeper = tokio::spawn(sweep_forever(booking, clock));
+    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let sweeper = tokio::spawn(sweep_forever(booking, accounts, clock));
     let task = tokio::spawn(async move {
         let serve = axum::serve(listener, app).with_graceful_shutdown(async {
             let _ = stopped.await;
@@ -168,11 +222,33 @@ pub async fn start(config: Config) -> anyhow::Result<RunningPlatform> {
 /// How often expired holds are looked for.
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Releases expired holds and expires unpaid orders, for as long as the platform runs.
-async fn sweep_forever(booking: Arc<orders::Booking>, clock: accounts::Clock) {
+/// Sweeps this many times between prunings of expired codes and sessions.
+const PRUNE_EVERY_SWEEPS: u32 = 120;
+
+/// Releases expired holds and expires unpaid orders, for as long as the platform runs,
+/// and now and then drops expired codes, sessions and idempotency records.
+async fn sweep_forever(
+    booking: Arc<orders::Booking>,
+    accounts: Arc<accounts::Accounts>,
+    clock: accounts::Clock,
+) {
     let mut tick = tokio::time::interval(SWEEP_EVERY);
-    loop {
+    for sweep in 0u32.. {
         tick.tick().await;
+        if sweep % PRUNE_EVERY_SWEEPS == 0 {
+            let (booking, accounts) = (Arc::clone(&booking), Arc::clone(&accounts));
+            let now = clock();
+            let pruned = tokio::task::spawn_blocking(move || {
+                Ok::<_, anyhow::Error>(accounts.prune()? + booking.prune_keys(now)?)
+            })
+            .await;
+            match pruned {
+                Ok(Ok(0)) => {}
+                Ok(Ok(n)) => tracing::info!(rows = n, "expired codes, sessions and keys pruned"),
+                Ok(Err(e)) => tracing::warn!("pruning failed: {e}"),
+                Err(e) => tracing::warn!("pruning crashed: {e}"),
+            }
+        }
         let booking = Arc::clone(&booking);
         let now = clock();
         match tokio::task::spawn_blocking(move || booking.sweep(now)).await {

@@ -113,6 +113,9 @@ struct PassScope<'a> {
 
 /// How long holds last while the tourist pays.
 pub const HOLD_FOR: Duration = Duration::minutes(15);
+/// How long an idempotency key answers with what it did: a client retrying later than
+/// this (an app offline for a month) makes a new request.
+pub const KEYS_KEPT: Duration = Duration::days(30);
 /// Compensation for moving a tourist to another hotel: this share of the stay, refunded.
 pub const HOTEL_COMPENSATION_PERCENT: i64 = 10;
 
@@ -571,6 +574,7 @@ impl Booking {
 
     /// The simulated cashier's buttons: the provider reports back by a signed callback.
     pub fn cashier(&self, payment_id: &str, approve: bool) -> Result<(), BookingError> {
+        let simulated = self.payments.simulated().ok_or(BookingError::NotFound)?;
         let payment = self.payments.payment(payment_id)?;
         if payment.state != PaymentState::Pending {
             return Err(BookingError::Conflict(
@@ -585,7 +589,7 @@ impl Booking {
         let callback = PaymentCallback {
             payment_id: payment_id.to_owned(),
             paid: approve,
-            signature: self.payments.sign(payment_id, approve),
+            signature: simulated.sign(payment_id, approve),
         };
         self.on_payment(&callback)
     }
@@ -1051,6 +1055,11 @@ impl Booking {
                 .collect::<Result<Vec<_>, BookingError>>()
         })?;
         stored.into_iter().map(StoredOrder::into_order).collect()
+    }
+
+    /// Drops idempotency records older than [`KEYS_KEPT`] at `now`.
+    pub fn prune_keys(&self, now: DateTime<Utc>) -> Result<usize, BookingError> {
+        records::prune_keys(&self.store, &fmt(now - KEYS_KEPT))
     }
 
     /// Places held right now, per module: zero once every hold is settled.

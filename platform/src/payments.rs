@@ -1,7 +1,13 @@
-//! The simulated payment provider: a Tongyou wallet charged at once, and "WeChat Pay" /
-//! "Alipay"-style methods that send the tourist to a cashier page and report the result
-//! by a signed callback. It stands in for real providers with the same shape, so the
-//! saga around it is the real one. Faults can make the next charge decline.
+//! Payments: the platform's record of every payment (amount, state, what went back), and
+//! the [`PaymentProvider`] that moves the money.
+//!
+//! A real provider (WeChat Pay, Alipay) implements the trait over its API and is handed
+//! to [`crate::start_with`]. [`SimulatedProvider`] is dev mode's (`--dev` only): a Tongyou
+//! wallet with demo money charged at once, and "WeChat Pay" / "Alipay"-style methods that
+//! send the tourist to a cashier page and report the result by a signed callback, the
+//! same shape as a real provider, so the saga around it is the real one. Faults can make
+//! the next charge decline. With no provider (production without one configured), every
+//! charge is declined with that reason and no money moves.
 
 use std::sync::Arc;
 
@@ -18,8 +24,156 @@ use crate::providers::Faults;
 use crate::sqlite::{Savepoint, SqliteStore};
 use crate::store::StoreError;
 
-/// What a new account's demo wallet holds: ¥50,000.
+/// What a new account's demo wallet holds in dev mode: ¥50,000.
 pub const DEMO_WALLET: Fen = Fen(5_000_000);
+
+/// What a provider is told of a payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentTicket {
+    pub id: String,
+    pub account_id: i64,
+    pub method: PaymentMethod,
+    pub amount: Fen,
+}
+
+/// Where money moves. Blocking: called off the async workers, inside the store unit that
+/// records the payment's new state, so a provider that keeps its own rows in the store
+/// (the simulated one) changes them in the same unit.
+pub trait PaymentProvider: Send + Sync {
+    /// Charges at once where the method can (a wallet); `Ok(None)` when the tourist pays
+    /// at the provider's cashier and the result comes by callback.
+    fn charge_at_once(&self, payment: &PaymentTicket) -> Result<Option<Charge>, PaymentError>;
+    /// Where the tourist pays a payment that waits for the cashier.
+    fn cashier_url(&self, payment_id: &str) -> Option<String>;
+    /// Whether a callback really comes from the provider.
+    fn verify(&self, callback: &PaymentCallback) -> bool;
+    /// Sends `amount` back (the platform has already capped it at what is left).
+    fn refund(&self, payment: &PaymentTicket, amount: Fen) -> Result<(), PaymentError>;
+}
+
+/// No provider configured: nothing can be paid, so every order fails before the pivot.
+pub struct NoProvider;
+
+impl PaymentProvider for NoProvider {
+    fn charge_at_once(&self, _: &PaymentTicket) -> Result<Option<Charge>, PaymentError> {
+        Ok(Some(Charge::Declined(Text::new(
+            "本平台尚未开通在线支付",
+            "Payments are not set up on this platform",
+        ))))
+    }
+
+    fn cashier_url(&self, _: &str) -> Option<String> {
+        None
+    }
+
+    fn verify(&self, _: &PaymentCallback) -> bool {
+        false
+    }
+
+    fn refund(&self, _: &PaymentTicket, _: Fen) -> Result<(), PaymentError> {
+        Ok(()) // Nothing was ever taken.
+    }
+}
+
+/// Dev mode's provider: demo wallets in the store and a simulated cashier that answers
+/// by a signed callback.
+pub struct SimulatedProvider {
+    store: Arc<SqliteStore>,
+    faults: Arc<Faults>,
+    /// Shared with the cashier: signs and checks callbacks.
+    callback_key: [u8; 32],
+}
+
+impl SimulatedProvider {
+    pub fn new(
+        store: Arc<SqliteStore>,
+        faults: Arc<Faults>,
+        callback_key: [u8; 32],
+    ) -> SimulatedProvider {
+        SimulatedProvider {
+            store,
+            faults,
+            callback_key,
+        }
+    }
+
+    /// The cashier's signature over a result, as its callback carries it.
+    pub fn sign(&self, payment_id: &str, paid: bool) -> String {
+        hex::encode(self.mac(payment_id, paid).finalize().into_bytes())
+    }
+
+    /// The MAC over a result as the cashier and the platform both compute it.
+    fn mac(&self, payment_id: &str, paid: bool) -> Hmac<Sha256> {
+        // HMAC takes a key of any length, so this cannot fail.
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.callback_key)
+            .unwrap_or_else(|_| unreachable!());
+        mac.update(format!("{payment_id}:{paid}").as_bytes());
+        mac
+    }
+
+    pub fn wallet_balance(&self, account_id: i64) -> Result<Fen, PaymentError> {
+        let conn = self.store.conn()?;
+        let balance: Option<i64> = conn
+            .prepare_cached("SELECT balance FROM wallet WHERE account_id = ?1")?
+            .query_row([account_id], |r| r.get(0))
+            .optional()?;
+        Ok(Fen(balance.unwrap_or(DEMO_WALLET.0)))
+    }
+}
+
+impl PaymentProvider for SimulatedProvider {
+    fn charge_at_once(&self, payment: &PaymentTicket) -> Result<Option<Charge>, PaymentError> {
+        if payment.method != PaymentMethod::Wallet && payment.amount.0 > 0 {
+            return Ok(None);
+        }
+        if self.faults.take(FaultTarget::Payment, FaultStep::Charge) {
+            return Ok(Some(Charge::Declined(Text::new(
+                "支付机构拒绝了这笔付款",
+                "The payment was declined by the provider",
+            ))));
+        }
+        let conn = self.store.conn()?;
+        conn.prepare_cached(
+            "INSERT INTO wallet (account_id, balance) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![payment.account_id, DEMO_WALLET.0])?;
+        let debited = conn
+            .prepare_cached(
+                "UPDATE wallet SET balance = balance - ?2 WHERE account_id = ?1 AND balance >= ?2",
+            )?
+            .execute(params![payment.account_id, payment.amount.0])?;
+        if debited == 1 {
+            return Ok(Some(Charge::Paid));
+        }
+        let balance: i64 = conn
+            .prepare_cached("SELECT balance FROM wallet WHERE account_id = ?1")?
+            .query_row([payment.account_id], |r| r.get(0))?;
+        let (need, have) = (payment.amount.display_yuan(), Fen(balance).display_yuan());
+        Ok(Some(Charge::Declined(Text::new(
+            format!("钱包余额不足：需要{need}，余额{have}"),
+            format!("Not enough in the wallet: {need} needed, {have} left"),
+        ))))
+    }
+
+    fn cashier_url(&self, payment_id: &str) -> Option<String> {
+        Some(format!("{API_PREFIX}/sim-pay/{payment_id}"))
+    }
+
+    fn verify(&self, cb: &PaymentCallback) -> bool {
+        hex::decode(&cb.signature)
+            .is_ok_and(|sig| self.mac(&cb.payment_id, cb.paid).verify_slice(&sig).is_ok())
+    }
+
+    fn refund(&self, payment: &PaymentTicket, amount: Fen) -> Result<(), PaymentError> {
+        if payment.method == PaymentMethod::Wallet {
+            self.store
+                .conn()?
+                .prepare_cached("UPDATE wallet SET balance = balance + ?2 WHERE account_id = ?1")?
+                .execute(params![payment.account_id, amount.0])?;
+        }
+        Ok(())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Charge {
@@ -47,18 +201,27 @@ impl From<rusqlite::Error> for PaymentError {
 
 pub struct Payments {
     store: Arc<SqliteStore>,
-    faults: Arc<Faults>,
-    /// Shared with the provider: signs and checks callbacks.
-    callback_key: [u8; 32],
+    provider: Arc<dyn PaymentProvider>,
+    /// The same provider when it is the simulated one: its cashier page answers only then.
+    simulated: Option<Arc<SimulatedProvider>>,
 }
 
 impl Payments {
-    pub fn new(store: Arc<SqliteStore>, faults: Arc<Faults>, callback_key: [u8; 32]) -> Payments {
+    pub fn new(
+        store: Arc<SqliteStore>,
+        provider: Arc<dyn PaymentProvider>,
+        simulated: Option<Arc<SimulatedProvider>>,
+    ) -> Payments {
         Payments {
             store,
-            faults,
-            callback_key,
+            provider,
+            simulated,
         }
+    }
+
+    /// Dev mode's simulated provider, when it is the one in use.
+    pub fn simulated(&self) -> Option<&SimulatedProvider> {
+        self.simulated.as_deref()
     }
 
     /// Records a pending payment for an order about to be charged.
@@ -81,66 +244,33 @@ impl Payments {
         Ok(id)
     }
 
-    /// Takes the money: at once from the wallet, or by sending the tourist to the cashier.
+    /// Takes the money: at once where the method allows, or by sending the tourist to the
+    /// provider's cashier.
     pub fn charge(&self, payment_id: &str) -> Result<Charge, PaymentError> {
-        let payment = self.payment(payment_id)?;
-        if payment.method != PaymentMethod::Wallet && payment.amount.0 > 0 {
-            return Ok(Charge::Redirect);
-        }
-        if self.faults.take(FaultTarget::Payment, FaultStep::Charge) {
-            self.set_state(payment_id, "pending", "declined")?;
-            return Ok(Charge::Declined(Text::new(
-                "支付机构拒绝了这笔付款",
-                "The payment was declined by the provider",
-            )));
-        }
+        let ticket = self.ticket(payment_id)?;
         let conn = self.store.conn()?;
         let tx = Savepoint::begin(&conn)?;
-        let account: i64 = tx
-            .prepare_cached("SELECT account_id FROM payment WHERE id = ?1")?
-            .query_row([payment_id], |r| r.get(0))?;
-        tx.prepare_cached(
-            "INSERT INTO wallet (account_id, balance) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-        )?
-        .execute(params![account, DEMO_WALLET.0])?;
-        let debited = tx
-            .prepare_cached(
-                "UPDATE wallet SET balance = balance - ?2 WHERE account_id = ?1 AND balance >= ?2",
-            )?
-            .execute(params![account, payment.amount.0])?;
-        if debited == 0 {
-            let balance: i64 = tx
-                .prepare_cached("SELECT balance FROM wallet WHERE account_id = ?1")?
-                .query_row([account], |r| r.get(0))?;
-            tx.prepare_cached(
-                "UPDATE payment SET state = 'declined' WHERE id = ?1 AND state = 'pending'",
-            )?
-            .execute([payment_id])?;
-            tx.commit()?;
-            let (need, have) = (payment.amount.display_yuan(), Fen(balance).display_yuan());
-            return Ok(Charge::Declined(Text::new(
-                format!("钱包余额不足：需要{need}，余额{have}"),
-                format!("Not enough in the wallet: {need} needed, {have} left"),
-            )));
-        }
-        tx.prepare_cached("UPDATE payment SET state = 'paid' WHERE id = ?1 AND state = 'pending'")?
-            .execute([payment_id])?;
+        let charge = self
+            .provider
+            .charge_at_once(&ticket)?
+            .unwrap_or(Charge::Redirect);
+        let to = match charge {
+            Charge::Paid => "paid",
+            Charge::Declined(_) => "declined",
+            Charge::Redirect => return Ok(charge),
+        };
+        tx.prepare_cached("UPDATE payment SET state = ?2 WHERE id = ?1 AND state = 'pending'")?
+            .execute(params![payment_id, to])?;
         tx.commit()?;
-        Ok(Charge::Paid)
-    }
-
-    /// The provider's signature over a result, as its callback carries it.
-    pub fn sign(&self, payment_id: &str, paid: bool) -> String {
-        hex::encode(self.mac(payment_id, paid).finalize().into_bytes())
+        Ok(charge)
     }
 
     /// Checks a callback and records its result. `Ok(Some(paid))` the first time a result
     /// arrives; `Ok(None)` for a replay of a result already recorded.
     pub fn callback(&self, cb: &PaymentCallback) -> Result<Option<bool>, PaymentError> {
-        let signature = hex::decode(&cb.signature).map_err(|_| PaymentError::BadSignature)?;
-        self.mac(&cb.payment_id, cb.paid)
-            .verify_slice(&signature)
-            .map_err(|_| PaymentError::BadSignature)?;
+        if !self.provider.verify(cb) {
+            return Err(PaymentError::BadSignature);
+        }
         self.payment(&cb.payment_id)?;
         let to = if cb.paid { "paid" } else { "declined" };
         // A result for a payment the platform gave up on (its order expired) still counts:
@@ -181,10 +311,13 @@ impl Payments {
             "UPDATE payment SET refunded = refunded + ?2, state = 'refunded' WHERE id = ?1",
         )?
         .execute(params![payment_id, back])?;
-        if method == method_str(PaymentMethod::Wallet) {
-            tx.prepare_cached("UPDATE wallet SET balance = balance + ?2 WHERE account_id = ?1")?
-                .execute(params![account, back])?;
-        }
+        let ticket = PaymentTicket {
+            id: payment_id.to_owned(),
+            account_id: account,
+            method: method_of(&method),
+            amount: Fen(paid),
+        };
+        self.provider.refund(&ticket, Fen(back))?;
         tx.commit()?;
         Ok(Fen(back))
     }
@@ -205,11 +338,7 @@ impl Payments {
         let Some((method, state, amount, refunded)) = row else {
             return Err(PaymentError::Unknown(payment_id.to_owned()));
         };
-        let method = match method.as_str() {
-            "wechat_pay" => PaymentMethod::WechatPay,
-            "alipay" => PaymentMethod::Alipay,
-            _ => PaymentMethod::Wallet,
-        };
+        let method = method_of(&method);
         let state = match state.as_str() {
             "paid" => PaymentState::Paid,
             "declined" => PaymentState::Declined,
@@ -224,17 +353,26 @@ impl Payments {
             amount: Fen(amount),
             refunded: Fen(refunded),
             redirect_url: (state == PaymentState::Pending && method != PaymentMethod::Wallet)
-                .then(|| format!("{API_PREFIX}/sim-pay/{payment_id}")),
+                .then(|| self.provider.cashier_url(payment_id))
+                .flatten(),
         })
     }
 
-    pub fn wallet_balance(&self, account_id: i64) -> Result<Fen, PaymentError> {
+    /// What the provider is told of a payment.
+    fn ticket(&self, payment_id: &str) -> Result<PaymentTicket, PaymentError> {
         let conn = self.store.conn()?;
-        let balance: Option<i64> = conn
-            .prepare_cached("SELECT balance FROM wallet WHERE account_id = ?1")?
-            .query_row([account_id], |r| r.get(0))
+        let row: Option<(i64, String, i64)> = conn
+            .prepare_cached("SELECT account_id, method, amount FROM payment WHERE id = ?1")?
+            .query_row([payment_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
-        Ok(Fen(balance.unwrap_or(DEMO_WALLET.0)))
+        let (account_id, method, amount) =
+            row.ok_or_else(|| PaymentError::Unknown(payment_id.to_owned()))?;
+        Ok(PaymentTicket {
+            id: payment_id.to_owned(),
+            account_id,
+            method: method_of(&method),
+            amount: Fen(amount),
+        })
     }
 
     fn set_state(&self, payment_id: &str, from: &str, to: &str) -> Result<(), PaymentError> {
@@ -244,14 +382,13 @@ impl Payments {
             .execute(params![payment_id, from, to])?;
         Ok(())
     }
+}
 
-    /// The MAC over a result as the provider and the platform both compute it.
-    fn mac(&self, payment_id: &str, paid: bool) -> Hmac<Sha256> {
-        // HMAC takes a key of any length, so this cannot fail.
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.callback_key)
-            .unwrap_or_else(|_| unreachable!());
-        mac.update(format!("{payment_id}:{paid}").as_bytes());
-        mac
+fn method_of(stored: &str) -> PaymentMethod {
+    match stored {
+        "wechat_pay" => PaymentMethod::WechatPay,
+        "alipay" => PaymentMethod::Alipay,
+        _ => PaymentMethod::Wallet,
     }
 }
 

@@ -42,6 +42,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../migrations/20261122_0007_traveller_ids.sql"
     )),
+    M::up(include_str!("../migrations/20261204_0008_sessions.sql")),
 ];
 
 /// A batch commits after this many units even when more are waiting, so that nobody
@@ -698,12 +699,37 @@ impl AccountStore for SqliteStore {
             .optional()?)
     }
 
-    fn count_attempt(&self, mobile: &str) -> Result<u32, StoreError> {
-        Ok(self.conn()?.query_row(
-            "UPDATE sign_in_code SET attempts = attempts + 1 WHERE mobile = ?1 RETURNING attempts",
-            [mobile],
-            |r| r.get(0),
-        )?)
+    fn take_attempt(
+        &self,
+        mobile: &str,
+        max_attempts: u32,
+        now: &str,
+    ) -> Result<Option<StoredCode>, StoreError> {
+        Ok(self
+            .conn()?
+            .query_row(
+                "UPDATE sign_in_code SET attempts = attempts + 1
+                 WHERE mobile = ?1 AND attempts < ?2 AND expires_at > ?3
+                 RETURNING code_hash, issued_at, expires_at, attempts",
+                params![mobile, max_attempts, now],
+                |r| {
+                    Ok(StoredCode {
+                        code_hash: r.get(0)?,
+                        issued_at: r.get(1)?,
+                        expires_at: r.get(2)?,
+                        attempts: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn claim_code(&self, mobile: &str, code_hash: &str) -> Result<bool, StoreError> {
+        let n = self.conn()?.execute(
+            "DELETE FROM sign_in_code WHERE mobile = ?1 AND code_hash = ?2",
+            [mobile, code_hash],
+        )?;
+        Ok(n == 1)
     }
 
     fn delete_code(&self, mobile: &str) -> Result<(), StoreError> {
@@ -751,6 +777,43 @@ impl AccountStore for SqliteStore {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?)
+    }
+
+    fn delete_session(&self, token_hash: &str) -> Result<bool, StoreError> {
+        let n = self
+            .conn()?
+            .execute("DELETE FROM session WHERE token_hash = ?1", [token_hash])?;
+        Ok(n == 1)
+    }
+
+    fn delete_sessions(&self, account_id: i64) -> Result<usize, StoreError> {
+        Ok(self
+            .conn()?
+            .execute("DELETE FROM session WHERE account_id = ?1", [account_id])?)
+    }
+
+    fn prune_expired(&self, now: &str) -> Result<usize, StoreError> {
+        let conn = self.conn()?;
+        let codes = conn.execute("DELETE FROM sign_in_code WHERE expires_at <= ?1", [now])?;
+        let sessions = conn.execute("DELETE FROM session WHERE expires_at <= ?1", [now])?;
+        Ok(codes + sessions)
+    }
+
+    fn lookups_to_rehash(&self, prefix: &str) -> Result<Vec<(i64, String, Vec<u8>)>, StoreError> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(
+            "SELECT id, id_kind, id_cipher FROM traveller WHERE substr(id_lookup, 1, length(?1)) <> ?1",
+        )?;
+        let rows = stmt.query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn set_lookup(&self, traveller_id: i64, lookup: &str) -> Result<(), StoreError> {
+        self.conn()?.execute(
+            "UPDATE traveller SET id_lookup = ?2 WHERE id = ?1",
+            params![traveller_id, lookup],
+        )?;
+        Ok(())
     }
 
     fn add_traveller(

@@ -59,8 +59,18 @@ pub struct StoredTraveller {
 pub trait AccountStore: Send + Sync {
     fn put_code(&self, mobile: &str, code: &StoredCode) -> Result<(), StoreError>;
     fn code(&self, mobile: &str) -> Result<Option<StoredCode>, StoreError>;
-    /// Counts a wrong guess; returns the attempts so far.
-    fn count_attempt(&self, mobile: &str) -> Result<u32, StoreError>;
+    /// Takes one try at the number's code before it is compared, in one statement so that
+    /// parallel guesses cannot all be compared before the count catches up: the code as
+    /// it stands after the try, or `None` when there is no live code with tries left at
+    /// `now`.
+    fn take_attempt(
+        &self,
+        mobile: &str,
+        max_attempts: u32,
+        now: &str,
+    ) -> Result<Option<StoredCode>, StoreError>;
+    /// Uses the code up: `true` for the one caller that removed it.
+    fn claim_code(&self, mobile: &str, code_hash: &str) -> Result<bool, StoreError>;
     fn delete_code(&self, mobile: &str) -> Result<(), StoreError>;
     /// The account of `mobile`, created on first sign-in.
     fn account_for(&self, mobile: &str, now: &str) -> Result<i64, StoreError>;
@@ -76,6 +86,17 @@ pub trait AccountStore: Send + Sync {
         token_hash: &str,
         now: &str,
     ) -> Result<Option<(i64, String)>, StoreError>;
+    /// Ends one session; `false` when there was none.
+    fn delete_session(&self, token_hash: &str) -> Result<bool, StoreError>;
+    /// Ends every session of an account; how many there were.
+    fn delete_sessions(&self, account_id: i64) -> Result<usize, StoreError>;
+    /// Removes codes and sessions expired at `now` (a code also throttles resending
+    /// until then); how many rows went.
+    fn prune_expired(&self, now: &str) -> Result<usize, StoreError>;
+    /// Travellers whose lookup hash is not of the current kind (`prefix`): id, ID kind
+    /// and the sealed number, to hash again.
+    fn lookups_to_rehash(&self, prefix: &str) -> Result<Vec<(i64, String, Vec<u8>)>, StoreError>;
+    fn set_lookup(&self, traveller_id: i64, lookup: &str) -> Result<(), StoreError>;
     /// Inserts a traveller; `Ok(None)` when the account already has this ID.
     fn add_traveller(
         &self,

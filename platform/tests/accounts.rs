@@ -146,17 +146,6 @@ async fn codes_are_not_resent_within_a_minute_and_numbers_are_checked() {
 }
 
 #[tokio::test]
-async fn production_mode_does_not_reveal_codes() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = platform_with(&dir, |c| c.dev_mode = false).await;
-    let client = PlatformClient::new(&p.url()).unwrap();
-    client.request_code(MOBILE).await.unwrap();
-    let (status, _) = api_error(client.dev_sign_in_code(MOBILE).await);
-    assert_eq!(status, 404);
-    p.stop().await;
-}
-
-#[tokio::test]
 async fn a_malformed_body_answers_in_the_api_error_shape() {
     let dir = tempfile::tempdir().unwrap();
     let p = platform(&dir).await;
@@ -171,5 +160,76 @@ async fn a_malformed_body_answers_in_the_api_error_shape() {
     let error: tongyou_core::api::ApiError = response.json().await.unwrap();
     assert_eq!(error.code, ErrorCode::Invalid);
     assert!(error.message.contains("mobile"), "{}", error.message);
+    p.stop().await;
+}
+
+#[tokio::test]
+async fn a_limited_request_says_when_to_come_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = platform_with(&dir, |c| {
+        c.limits.sign_ins_per_address =
+            tongyou_platform::limits::Limit::new(2, chrono::Duration::hours(1))
+    })
+    .await;
+    let url = format!("{}/api/v1/auth/session", p.url());
+    let http = reqwest::Client::new();
+    let body = serde_json::json!({ "mobile": MOBILE, "code": "000000" });
+    for _ in 0..2 {
+        let answer = http.post(&url).json(&body).send().await.unwrap();
+        assert_eq!(answer.status(), 401);
+    }
+    let answer = http.post(&url).json(&body).send().await.unwrap();
+    assert_eq!(answer.status(), 429);
+    let wait: i64 = answer.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&wait), "Retry-After: {wait}");
+    let error: tongyou_core::api::ApiError = answer.json().await.unwrap();
+    assert_eq!(error.code, ErrorCode::TooManyRequests);
+
+    // The one-minute resend wait says so too.
+    let client = PlatformClient::new(&p.url()).unwrap();
+    client.request_code(MOBILE).await.unwrap();
+    let again = http
+        .post(format!("{}/api/v1/auth/code", p.url()))
+        .json(&serde_json::json!({ "mobile": MOBILE }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 429);
+    assert!(again.headers().contains_key("retry-after"));
+    p.stop().await;
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = platform(&dir).await;
+    let client = PlatformClient::new(&p.url()).unwrap();
+    let token = signed_in(&client).await;
+    // Seen once, so the platform now answers it from memory.
+    client.travellers(&token).await.unwrap();
+    client.sign_out(&token).await.unwrap();
+    let (status, _) = api_error(client.travellers(&token).await);
+    assert_eq!(status, 401, "the signed-out token no longer works");
+    // Signing out again is answered plainly; with no token it is refused.
+    client.sign_out(&token).await.unwrap();
+    let (status, _) = api_error(client.sign_out_everywhere("").await);
+    assert_eq!(status, 401);
+
+    // Everywhere: every session of the account goes, the one in memory at once.
+    let other = PlatformClient::new(&p.url()).unwrap();
+    let code = {
+        // The one-minute resend wait does not apply to another number.
+        other.request_code("13900139001").await.unwrap();
+        other.dev_sign_in_code("13900139001").await.unwrap()
+    };
+    let second = other.sign_in("13900139001", &code).await.unwrap().token;
+    other.travellers(&second).await.unwrap();
+    other.sign_out_everywhere(&second).await.unwrap();
+    let (status, _) = api_error(other.travellers(&second).await);
+    assert_eq!(status, 401);
     p.stop().await;
 }

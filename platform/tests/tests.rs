@@ -30,6 +30,7 @@ pub(crate) async fn platform_with(
         bind: "127.0.0.1:0".parse().unwrap(),
         database: db_dir.path().join("platform.db"),
         regions_dir: regions_dir(),
+        dev_mode: true,
         ..Config::default()
     };
     change(&mut config);

@@ -158,6 +158,7 @@ async fn start_platform(dir: &Path, bind: SocketAddr) -> RunningPlatform {
         bind,
         database: dir.join("platform.db"),
         regions_dir: regions_dir(),
+        dev_mode: true,
         ..Config::default()
     };
     tongyou_platform::start(config).await.unwrap()

@@ -96,7 +96,14 @@ impl Platform {
     /// `None` when the process ended without saying where it listens (a taken port).
     async fn spawn(env: &Env, db: &Path, bind: &str) -> Option<Platform> {
         let mut child = Command::new(&env.platform)
-            .args(["--bind", bind, "--gate-staff", TEST_GATE_STAFF, "--db"])
+            .args([
+                "--dev",
+                "--bind",
+                bind,
+                "--gate-staff",
+                TEST_GATE_STAFF,
+                "--db",
+            ])
             .arg(db)
             .arg("--regions")
             .arg(&env.regions)

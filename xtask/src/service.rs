@@ -64,7 +64,7 @@ pub fn platform(
     db: &std::path::Path,
 ) -> anyhow::Result<(Service, String)> {
     let mut cmd = Command::new(binary);
-    cmd.args(["--bind", bind, "--db"])
+    cmd.args(["--dev", "--bind", bind, "--db"])
         .arg(db)
         .arg("--regions")
         .arg(crate::root().join("assets/regions"));

@@ -1,10 +1,11 @@
 //! Gate routes: staff sign-in at a gate, the revocation delta, scan-log uploads, recorded
 //! scans, and the turnstile counts per gate and hour.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use serde::Deserialize;
 use tongyou_core::api::{
     ApiError, GateCount, GateScan, GateSession, GateSignIn, RevocationDelta, ScanReceipt,
@@ -16,13 +17,16 @@ use crate::gates::Gates;
 
 /// Signs gate staff in at one gate of a region, with the one-time code from `auth/code`.
 #[utoipa::path(post, path = "/api/v1/gate/session", request_body = GateSignIn,
-    responses((status = 200, body = GateSession), (status = 401, body = ApiError),
-        (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+    responses((status = 200, body = GateSession), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 422, body = ApiError), (status = 429, body = ApiError)))]
 pub(super) async fn sign_in(
     State(gates): State<Arc<Gates>>,
+    connected: ConnectInfo<SocketAddr>,
     Body(input): Body<GateSignIn>,
 ) -> Result<Json<GateSession>, HttpError> {
-    Ok(Json(off_thread(move || gates.sign_in(&input)).await?))
+    let from = super::client(connected);
+    Ok(Json(off_thread(move || gates.sign_in(&input, from)).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

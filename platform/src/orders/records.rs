@@ -237,6 +237,16 @@ pub(super) fn forget(store: &SqliteStore, account: i64, key: &str) -> Result<(),
     Ok(())
 }
 
+/// Drops settled idempotency records made before `before`: a retry that late is a new
+/// request. A key still being processed is kept.
+pub(super) fn prune_keys(store: &SqliteStore, before: &str) -> Result<usize, BookingError> {
+    exec(
+        store,
+        "DELETE FROM idempotency WHERE created_at < ?1 AND order_id IS NOT NULL",
+        params![before],
+    )
+}
+
 /// A sub-order as it is first recorded, with the outcome of its hold. Its JSON is made
 /// before the unit that writes it.
 pub(super) struct NewSub {
