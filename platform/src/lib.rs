@@ -185,9 +185,15 @@ pub async fn start_with(
         tongyou_core::calendar::HolidayCalendar::china(),
         Arc::clone(&clock),
     ));
-    booking
+    let stuck = booking
         .recover()
         .context("finishing orders a previous run left open")?;
+    if !stuck.is_empty() {
+        tracing::error!(
+            orders = ?stuck,
+            "these orders could not be finished and need an operator; the platform serves the rest"
+        );
+    }
     let state = http::AppState {
         catalog: Arc::clone(&store) as Arc<dyn CatalogStore>,
         accounts: Arc::clone(&accounts),

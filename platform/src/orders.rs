@@ -21,6 +21,8 @@
 //! key answers with the same order again (as it stands now, so a client that lost the
 //! first answer also learns what happened since), a different body with it is refused.
 
+#[cfg(test)]
+mod crash_tests;
 mod records;
 
 use std::collections::HashMap;
@@ -174,6 +176,9 @@ pub struct Booking {
     /// The last order id handed out; `None` until read from the store. Ids are handed out
     /// before the order is written, because its passes carry the id and are signed first.
     last_order_id: std::sync::Mutex<Option<i64>>,
+    /// Tests only: the step at which to stop as a killed process would.
+    #[cfg(test)]
+    crash_at: std::sync::Mutex<Option<&'static str>>,
 }
 
 impl Booking {
@@ -201,8 +206,24 @@ impl Booking {
             faults,
             clock,
             last_order_id: std::sync::Mutex::new(None),
+            #[cfg(test)]
+            crash_at: std::sync::Mutex::new(None),
         }
     }
+
+    /// A step where a test may stop the platform as if killed: a panic inside a unit
+    /// rolls the unit back, as a kill before its commit loses it. Compiled only for tests.
+    #[cfg(test)]
+    fn crash_point(&self, step: &'static str) {
+        let armed = self.crash_at.lock().map(|a| *a == Some(step));
+        if armed.unwrap_or(false) {
+            panic!("killed at {step}");
+        }
+    }
+
+    #[cfg(not(test))]
+    #[inline(always)]
+    fn crash_point(&self, _: &'static str) {}
 
     pub fn faults(&self) -> &Faults {
         &self.faults
@@ -268,34 +289,6 @@ impl Booking {
                 .store
                 .reading(|| self.stored_order(account, order_id))?
                 .into_order(),
-        }
-    }
-
-    /// Runs `write` once per idempotency key: a repeat answers with the order the key
-    /// created, a different request under the key is refused, and a failure that created
-    /// nothing frees the key for the corrected request.
-    fn once(
-        &self,
-        account: i64,
-        key: &str,
-        hash: &str,
-        write: impl FnOnce() -> Result<Order, BookingError>,
-    ) -> Result<Order, BookingError> {
-        match records::begin(&self.store, account, key, hash, &self.now_s())? {
-            Begin::Replay(order_id) => return self.order(account, order_id),
-            Begin::Mismatch => return Err(BookingError::KeyReused),
-            Begin::InProgress => return Err(BookingError::InProgress),
-            Begin::Fresh => {}
-        }
-        match write() {
-            Ok(order) => {
-                records::finish(&self.store, account, key, order.id)?;
-                Ok(order)
-            }
-            Err(e) => {
-                records::forget(&self.store, account, key)?;
-                Err(e)
-            }
         }
     }
 
@@ -554,13 +547,20 @@ impl Booking {
         Ok(Written::Elsewhere(order_id))
     }
 
-    /// The payment provider's callback: the pivot for redirect methods.
+    /// The payment provider's callback: the pivot for redirect methods. One unit: the
+    /// payment's result, the confirmations, refunds and passes are kept together or not at
+    /// all, and the provider's retry of an unanswered callback finds it untouched.
     pub fn on_payment(&self, callback: &PaymentCallback) -> Result<(), BookingError> {
+        self.store.atomically(|| self.on_payment_now(callback))
+    }
+
+    fn on_payment_now(&self, callback: &PaymentCallback) -> Result<(), BookingError> {
         let Some(paid) = self.payments.callback(callback)? else {
             return Ok(()); // A replayed notification: already handled.
         };
         let order_id = records::order_of_payment(&self.store, &callback.payment_id)?
             .ok_or(BookingError::NotFound)?;
+        self.crash_point("payment:recorded");
         if paid {
             self.after_payment(order_id)
         } else {
@@ -614,8 +614,10 @@ impl Booking {
 
     /// Confirms a paid order as stored, in state `confirming`, signing its passes now.
     fn confirm_stored(&self, row: &OrderRow) -> Result<(), BookingError> {
+        self.crash_point("payment:confirming");
         let subs = records::sub_orders(&self.store, row.id)?;
         self.confirm_all(row, &subs, "confirming", None)?;
+        self.crash_point("payment:confirmed");
         Ok(())
     }
 
@@ -908,29 +910,65 @@ impl Booking {
     }
 
     /// Finishes what a crash interrupted: paid orders are confirmed, orders caught while
-    /// holding are released (they were never charged).
-    pub fn recover(&self) -> Result<(), BookingError> {
+    /// holding are released (they were never charged), cancellations are finished by the
+    /// rule as of when they were asked, and keys left claimed are freed. Each order is its
+    /// own unit: one that cannot be finished is reported and left as it is, and the
+    /// others go on. Returns the orders left so.
+    pub fn recover(&self) -> Result<Vec<i64>, BookingError> {
+        let freed = records::free_stale_keys(&self.store)?;
+        if freed > 0 {
+            tracing::info!(
+                keys = freed,
+                "idempotency keys a stop left claimed were freed"
+            );
+        }
+        let mut stuck = Vec::new();
         for (order_id, state) in records::unfinished(&self.store)? {
-            let Some(row) = records::order_row(&self.store, order_id)? else {
-                continue;
-            };
-            if state == "confirming" {
-                self.confirm_stored(&row)?;
-            } else if self.payments.payment(&row.payment_id)?.state == PaymentState::Paid {
-                self.after_payment(order_id)?;
-            } else if state == "holding" {
+            if let Err(e) = self
+                .store
+                .atomically(|| self.recover_order(order_id, &state))
+            {
+                tracing::error!(
+                    order = order_id,
+                    state,
+                    "could not finish this order at start; left as it is: {e}"
+                );
+                stuck.push(order_id);
+            }
+        }
+        Ok(stuck)
+    }
+
+    fn recover_order(&self, order_id: i64, state: &str) -> Result<(), BookingError> {
+        let Some(row) = records::order_row(&self.store, order_id)? else {
+            return Ok(());
+        };
+        match state {
+            "confirming" => self.confirm_stored(&row),
+            "cancelling" => self.finish_cancel(&row),
+            _ if self.payments.payment(&row.payment_id)?.state == PaymentState::Paid => {
+                self.after_payment(order_id)
+            }
+            "holding" => {
                 let problem = Text::new(
                     "下单过程被中断，预留已释放，没有扣款。请重新下单。",
                     "Ordering was interrupted; the holds were released and nothing was charged. Please order again.",
                 );
-                self.abort(order_id, "failed", &problem)?;
+                self.abort(order_id, "failed", &problem)
             }
+            // Awaiting the cashier: the callback or the sweeper settles it.
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// Cancels an order: before payment it releases the holds; after, every confirmed
-    /// sub-order is cancelled and refunded by its product's rule, and its passes revoked.
+    /// sub-order is cancelled and refunded by its product's rule as of now (a line whose
+    /// pass was used gets nothing back), and its passes revoked.
+    ///
+    /// One unit on the store, with the key: the order moves to `cancelling` first, then
+    /// the modules, the refunds, the passes and the final state follow, and either all of
+    /// it is kept or none. The same key answers with the order again; a new key on an
+    /// order already cancelled is refused and moves no money.
     pub fn cancel(
         &self,
         account: i64,
@@ -938,96 +976,115 @@ impl Booking {
         order_id: i64,
     ) -> Result<Order, BookingError> {
         let key = format!("cancel:{order_id}:{}", required(key)?);
-        self.once(account, &key, "", || self.cancel_now(account, order_id))
+        self.store.atomically(|| {
+            match records::lookup(&self.store, account, &key, "")? {
+                Begin::Replay(_) => return Ok(()),
+                Begin::Mismatch => return Err(BookingError::KeyReused),
+                // Claimed by a platform that stopped before this one; the order's state
+                // says what is left to do.
+                Begin::InProgress | Begin::Fresh => {}
+            }
+            self.cancel_now(account, order_id)?;
+            records::settle_key(&self.store, account, &key, "", order_id, &self.now_s())
+        })?;
+        self.order(account, order_id)
     }
 
-    fn cancel_now(&self, account: i64, order_id: i64) -> Result<Order, BookingError> {
+    fn cancel_now(&self, account: i64, order_id: i64) -> Result<(), BookingError> {
         let row = records::order_row(&self.store, order_id)?
             .filter(|r| r.account_id == account)
             .ok_or(BookingError::NotFound)?;
-        let problem = Text::new("订单已取消。", "The order was cancelled.");
         match row.state.as_str() {
             "holding" | "awaiting_payment" => {
-                self.abort(order_id, "cancelled", &problem)?;
+                let problem = Text::new("订单已取消。", "The order was cancelled.");
+                self.abort(order_id, "cancelled", &problem)
             }
             "confirmed" | "partly_confirmed" => {
-                let catalog = self.catalog(&row.region_id).ok_or(BookingError::NotFound)?;
-                let date: NaiveDate = row.date.parse().map_err(|_| BookingError::NotFound)?;
-                let now_local = local(&catalog, (self.clock)());
-                let subs = records::sub_orders(&self.store, order_id)?;
-                let scenic_items = subs
-                    .iter()
-                    .find(|s| s.module == Module::Scenic)
-                    .map(|s| serde_json::from_str::<Vec<Item>>(&s.items_json))
-                    .transpose()?
-                    .unwrap_or_default();
-                let slot_start = scenic_items.iter().find_map(|i| match i {
-                    Item::Entry { slot_id, .. } => catalog
-                        .slots
-                        .iter()
-                        .find(|s| &s.id == slot_id)
-                        .map(|s| s.start),
-                    _ => None,
-                });
-                let mut refunded_total = Fen(0);
-                let mut updates = Vec::new();
-                for sub in subs
-                    .iter()
-                    .filter(|s| s.state == "confirmed" || s.state == "adjusted")
-                {
-                    let lines: Vec<QuoteLine> = serde_json::from_str(&sub.lines_json)?;
-                    let due: i64 = lines
-                        .iter()
-                        .map(|l| {
-                            let starts = line_start(&catalog, date, l, slot_start);
-                            refund_due(catalog.refund_rule(l.kind), l.pay, starts, now_local).0
-                        })
-                        .sum();
-                    let due = Fen(due.min(sub.amount - sub.refunded));
-                    if let Some(hold) = sub.hold_id
-                        && let Err(e) = self.provider(sub.module).cancel(hold)
-                    {
-                        tracing::warn!(
-                            order = order_id,
-                            "the {:?} module did not take the cancellation back: {e}",
-                            sub.module
-                        );
-                    }
-                    let back = self.payments.refund(&row.payment_id, due)?;
-                    refunded_total = Fen(refunded_total.0 + back.0);
-                    updates.push(SubUpdate {
-                        refunded: sub.refunded + back.0,
-                        ..SubUpdate::new(sub.id, "cancelled", sub.hold_id)
-                    });
+                if !records::start_cancelling(&self.store, order_id, &self.now_s())? {
+                    return Err(BookingError::Conflict(
+                        "the order changed meanwhile; look at it again".into(),
+                    ));
                 }
-                records::revoke_passes(&self.store, order_id, &self.now_s())?;
-                let problem = Text::new(
-                    format!(
-                        "订单已取消，按退改规则退款{}。",
-                        refunded_total.display_yuan()
-                    ),
-                    format!(
-                        "The order was cancelled; {} was refunded under the refund rules.",
-                        refunded_total.display_yuan()
-                    ),
-                );
-                let from: &[&str] = &["confirmed", "partly_confirmed"];
-                records::apply(
-                    &self.store,
-                    order_id,
-                    &updates,
-                    &[],
-                    Some((from, "cancelled", Some(&problem))),
-                    &self.now_s(),
-                )?;
+                self.crash_point("cancel:cancelling");
+                self.finish_cancel(&row)
             }
-            other => {
-                return Err(BookingError::Conflict(format!(
-                    "an order that is {other} cannot be cancelled"
-                )));
-            }
+            "cancelling" => self.finish_cancel(&row),
+            other => Err(BookingError::Conflict(format!(
+                "an order that is {other} cannot be cancelled"
+            ))),
         }
-        self.order(account, order_id)
+    }
+
+    /// Cancels and refunds every sub-order still confirmed of an order in `cancelling`,
+    /// by the refund rules as of when the cancellation was asked, revokes its passes and
+    /// marks it cancelled. Run inside a unit; safe to run again.
+    fn finish_cancel(&self, row: &OrderRow) -> Result<(), BookingError> {
+        let order_id = row.id;
+        let catalog = self.catalog(&row.region_id).ok_or(BookingError::NotFound)?;
+        let date: NaiveDate = row.date.parse().map_err(|_| BookingError::NotFound)?;
+        let asked = records::cancel_asked_at(&self.store, order_id)?
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map_or_else(|| (self.clock)(), |t| t.to_utc());
+        let asked_local = local(&catalog, asked);
+        let subs = records::sub_orders(&self.store, order_id)?;
+        let slot_start = entry_slot_start(&catalog, &subs)?;
+        let mut refunded_total = Fen(0);
+        let mut updates = Vec::new();
+        for sub in subs
+            .iter()
+            .filter(|s| s.state == "confirmed" || s.state == "adjusted")
+        {
+            let lines: Vec<QuoteLine> = serde_json::from_str(&sub.lines_json)?;
+            let used = used_lines(&lines, &records::pass_states(&self.store, sub.id)?);
+            let due: i64 = lines
+                .iter()
+                .zip(&used)
+                .filter(|(_, used)| !**used)
+                .map(|(l, _)| {
+                    let starts = line_start(&catalog, date, l, slot_start);
+                    refund_due(catalog.refund_rule(l.kind), l.pay, starts, asked_local).0
+                })
+                .sum();
+            let due = Fen(due.min(sub.amount - sub.refunded).max(0));
+            if let Some(hold) = sub.hold_id
+                && let Err(e) = self.provider(sub.module).cancel(hold)
+            {
+                tracing::warn!(
+                    order = order_id,
+                    "the {:?} module did not take the cancellation back: {e}",
+                    sub.module
+                );
+            }
+            let back = self.payments.refund(&row.payment_id, due)?;
+            refunded_total = Fen(refunded_total.0 + back.0);
+            updates.push(SubUpdate {
+                refunded: sub.refunded + back.0,
+                ..SubUpdate::new(sub.id, "cancelled", sub.hold_id)
+            });
+            self.crash_point("cancel:refunded");
+        }
+        records::revoke_passes(&self.store, order_id, &self.now_s())?;
+        self.crash_point("cancel:revoked");
+        let problem = Text::new(
+            format!(
+                "订单已取消，按退改规则退款{}。",
+                refunded_total.display_yuan()
+            ),
+            format!(
+                "The order was cancelled; {} was refunded under the refund rules.",
+                refunded_total.display_yuan()
+            ),
+        );
+        records::apply(
+            &self.store,
+            order_id,
+            &updates,
+            &[],
+            Some((&["cancelling"], "cancelled", Some(&problem))),
+            &self.now_s(),
+        )?;
+        self.crash_point("cancel:cancelled");
+        Ok(())
     }
 
     pub fn order(&self, account: i64, order_id: i64) -> Result<Order, BookingError> {
@@ -1371,6 +1428,42 @@ fn local(catalog: &Catalog, now: DateTime<Utc>) -> NaiveDateTime {
 }
 
 /// When a quote line's product starts, for its refund deadline.
+/// When an order's entry slot starts, if it has one.
+fn entry_slot_start(catalog: &Catalog, subs: &[SubRow]) -> Result<Option<ClockTime>, BookingError> {
+    let scenic_items = subs
+        .iter()
+        .find(|s| s.module == Module::Scenic)
+        .map(|s| serde_json::from_str::<Vec<Item>>(&s.items_json))
+        .transpose()?
+        .unwrap_or_default();
+    Ok(scenic_items.iter().find_map(|i| match i {
+        Item::Entry { slot_id, .. } => catalog
+            .slots
+            .iter()
+            .find(|s| &s.id == slot_id)
+            .map(|s| s.start),
+        _ => None,
+    }))
+}
+
+/// Which of a sub-order's lines have had their pass used at a gate: those are not
+/// refunded. A per-person line (an entry ticket) has the pass of its guest, in the order
+/// the passes were issued; any other line the party's one pass of its product.
+fn used_lines(lines: &[QuoteLine], passes: &[(String, String)]) -> Vec<bool> {
+    lines
+        .iter()
+        .map(|line| {
+            let mut of_product = passes.iter().filter(|(p, _)| *p == line.product_id);
+            match line.guest {
+                Some(guest) => of_product
+                    .nth(guest as usize)
+                    .is_some_and(|(_, state)| state == "used"),
+                None => of_product.any(|(_, state)| state == "used"),
+            }
+        })
+        .collect()
+}
+
 fn line_start(
     catalog: &Catalog,
     date: NaiveDate,

@@ -43,6 +43,7 @@ const MIGRATIONS: &[M<'static>] = &[
         "../migrations/20261122_0007_traveller_ids.sql"
     )),
     M::up(include_str!("../migrations/20261204_0008_sessions.sql")),
+    M::up(include_str!("../migrations/20261204_0009_cancelling.sql")),
 ];
 
 /// A batch commits after this many units even when more are waiting, so that nobody

@@ -150,27 +150,6 @@ fn exec(store: &SqliteStore, sql: &str, params: impl Params) -> Result<usize, Bo
     Ok(stmt.execute(params)?)
 }
 
-/// Claims an idempotency key for a request, or says what to answer instead.
-pub(super) fn begin(
-    store: &SqliteStore,
-    account: i64,
-    key: &str,
-    hash: &str,
-    now: &str,
-) -> Result<Begin, BookingError> {
-    let conn = store.conn()?;
-    let inserted = conn
-        .prepare_cached(
-            "INSERT INTO idempotency (account_id, key, request_hash, created_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT DO NOTHING",
-        )?
-        .execute(params![account, key, hash, now])?;
-    if inserted == 1 {
-        return Ok(Begin::Fresh);
-    }
-    lookup(store, account, key, hash)
-}
-
 /// What a key already stands for, without claiming it: for a caller whose whole request
 /// is one unit on the store, so that nobody can claim the key in between (and, as a first
 /// look, on a read connection before it).
@@ -213,28 +192,74 @@ pub(super) fn bind(
     Ok(())
 }
 
-/// Records the order a key created.
-pub(super) fn finish(
+/// Records a key with the order it acted on, whether or not an earlier request left it
+/// claimed.
+pub(super) fn settle_key(
     store: &SqliteStore,
     account: i64,
     key: &str,
+    hash: &str,
     order_id: i64,
+    now: &str,
 ) -> Result<(), BookingError> {
     exec(
         store,
-        "UPDATE idempotency SET status = 201, order_id = ?3 WHERE account_id = ?1 AND key = ?2",
-        params![account, key, order_id],
+        "INSERT INTO idempotency (account_id, key, request_hash, created_at, status, order_id)
+         VALUES (?1, ?2, ?3, ?4, 200, ?5)
+         ON CONFLICT (account_id, key) DO UPDATE SET status = 200, order_id = excluded.order_id",
+        params![account, key, hash, now, order_id],
     )?;
     Ok(())
 }
 
-pub(super) fn forget(store: &SqliteStore, account: i64, key: &str) -> Result<(), BookingError> {
-    exec(
+/// Frees keys left claimed by requests a stop cut short: at start nothing is running, so
+/// a claimed key is one whose request will never answer. What it did, if anything, is in
+/// the order's state, which the next request with the key reads.
+pub(super) fn free_stale_keys(store: &SqliteStore) -> Result<usize, BookingError> {
+    exec(store, "DELETE FROM idempotency WHERE order_id IS NULL", [])
+}
+
+/// Moves a paid order to `cancelling`, noting when it was asked; `false` when it was not
+/// confirmed (or partly) any more.
+pub(super) fn start_cancelling(
+    store: &SqliteStore,
+    order_id: i64,
+    asked_at: &str,
+) -> Result<bool, BookingError> {
+    let n = exec(
         store,
-        "DELETE FROM idempotency WHERE account_id = ?1 AND key = ?2",
-        params![account, key],
+        "UPDATE booking_order SET state = 'cancelling', cancel_asked_at = ?2
+         WHERE id = ?1 AND state IN ('confirmed', 'partly_confirmed')",
+        params![order_id, asked_at],
     )?;
-    Ok(())
+    Ok(n == 1)
+}
+
+/// When the cancellation of an order was asked for.
+pub(super) fn cancel_asked_at(
+    store: &SqliteStore,
+    order_id: i64,
+) -> Result<Option<String>, BookingError> {
+    let conn = store.conn()?;
+    Ok(conn
+        .prepare_cached("SELECT cancel_asked_at FROM booking_order WHERE id = ?1")?
+        .query_row([order_id], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
+/// The passes of a sub-order in the order they were issued, with their states.
+pub(super) fn pass_states(
+    store: &SqliteStore,
+    sub_order_id: i64,
+) -> Result<Vec<(String, String)>, BookingError> {
+    let conn = store.conn()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT product_id, state FROM pass WHERE sub_order_id = ?1 ORDER BY rowid",
+    )?;
+    Ok(stmt
+        .query_map([sub_order_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?)
 }
 
 /// Drops settled idempotency records made before `before`: a retry that late is a new
@@ -430,7 +455,8 @@ pub(super) fn waiting_past(store: &SqliteStore, now: &str) -> Result<Vec<i64>, B
 pub(super) fn unfinished(store: &SqliteStore) -> Result<Vec<(i64, String)>, BookingError> {
     let conn = store.conn()?;
     let mut stmt = conn.prepare_cached(
-        "SELECT id, state FROM booking_order WHERE state IN ('holding', 'awaiting_payment', 'confirming')",
+        "SELECT id, state FROM booking_order
+         WHERE state IN ('holding', 'awaiting_payment', 'confirming', 'cancelling')",
     )?;
     Ok(stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -604,7 +630,8 @@ impl StoredOrder {
             "partly_confirmed" => OrderState::PartlyConfirmed,
             "failed" => OrderState::Failed,
             "expired" => OrderState::Expired,
-            "cancelled" => OrderState::Cancelled,
+            // Cancelling is decided; a restart finishes it.
+            "cancelled" | "cancelling" => OrderState::Cancelled,
             // holding, awaiting_payment, confirming: paid or not, not settled yet.
             _ => OrderState::AwaitingPayment,
         };
