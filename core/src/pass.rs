@@ -9,12 +9,14 @@
 //! This module owns the format and the signature check. Signing keys are not here: the
 //! platform signs ([`signing_bytes`] gives it what to sign), the gate only verifies. Gate
 //! rules (revocation, validity window, gate scope, double entry) build on [`Pass`] later.
-//! No personal data travels in a pass: at most a salted hash of the holder's ID number.
+//! No personal data travels in a pass. Passes signed before December 2026 carried a salted
+//! SHA-256 of the holder's ID number, with the salt published: an ID number has about 10¹¹
+//! possible values, so a screenshot of the code gave the number back by brute force. New
+//! passes carry zeros there; the old ones still verify.
 
 use std::collections::BTreeMap;
 
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
-use sha2::{Digest, Sha256};
 
 use crate::clock::ClockTime;
 
@@ -54,7 +56,8 @@ pub struct Pass {
     /// Timed-entry slot, region-local.
     pub slot: Option<(ClockTime, ClockTime)>,
     pub party: Party,
-    /// [`holder_hash`] of the holder's ID number; all zeros when not real-name.
+    /// Reserved, all zeros in new passes (see the module's note: the salted ID hash that
+    /// older passes carry here can be reversed, so nothing that names a person goes here).
     pub holder_hash: [u8; 16],
 }
 
@@ -72,18 +75,6 @@ pub enum PassError {
     UnknownKey(u16),
     #[error("the signature does not match: forged or tampered")]
     BadSignature,
-}
-
-/// A salted hash of an ID number: proves "same person" at a gate that has the ID card
-/// in hand, without the pass carrying the number.
-pub fn holder_hash(salt: &[u8], id_number: &str) -> [u8; 16] {
-    let digest = Sha256::new()
-        .chain_update(salt)
-        .chain_update(id_number.as_bytes())
-        .finalize();
-    let mut out = [0u8; 16];
-    out.copy_from_slice(&digest[..16]);
-    out
 }
 
 impl Pass {
@@ -325,7 +316,8 @@ mod tests {
                 children: 1,
                 seniors: 0,
             },
-            holder_hash: holder_hash(b"salt", "11010519491231002X"),
+            // As an older pass carries it: still read and verified.
+            holder_hash: [0xab; 16],
         }
     }
 

@@ -488,7 +488,8 @@ fn limited(taken: Result<(), Duration>) -> Result<(), AccountError> {
     })
 }
 
-fn token_hash(token: &str) -> String {
+/// How a session token is kept: its SHA-256 (the token is 32 random bytes).
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

@@ -20,8 +20,9 @@ use tongyou_core::api::{
 use tongyou_core::catalog::Catalog;
 use tongyou_core::gate::Refusal;
 use tongyou_core::identity::Mobile;
+use tongyou_core::pass::read_unverified;
 
-use crate::accounts::{AccountError, Accounts, Clock};
+use crate::accounts::{AccountError, Accounts, Clock, token_hash};
 use crate::orders::fmt;
 use crate::sqlite::{Savepoint, SqliteStore};
 use crate::store::StoreError;
@@ -120,11 +121,21 @@ impl Gates {
             return Err(GateError::NotStaff);
         }
         let session = self.accounts.sign_in(&input.mobile, &input.code, from)?;
+        // The post belongs to this session: the same number signed in as a tourist has no
+        // gate rights, and a new gate sign-in moves them.
         self.store.conn()?.execute(
-            "INSERT INTO gate_post (account_id, region_id, gate_id, signed_in_at) VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO gate_post (account_id, region_id, gate_id, signed_in_at, token_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (account_id) DO UPDATE SET
-                region_id = excluded.region_id, gate_id = excluded.gate_id, signed_in_at = excluded.signed_in_at",
-            params![session.account_id, input.region_id, input.gate_id, fmt((self.clock)())],
+                region_id = excluded.region_id, gate_id = excluded.gate_id,
+                signed_in_at = excluded.signed_in_at, token_hash = excluded.token_hash",
+            params![
+                session.account_id,
+                input.region_id,
+                input.gate_id,
+                fmt((self.clock)()),
+                token_hash(&session.token)
+            ],
         )?;
         Ok(GateSession {
             session,
@@ -133,14 +144,25 @@ impl Gates {
         })
     }
 
-    /// The gate a signed-in account works at; an account never signed in at a gate has
-    /// no rights here.
-    pub fn post(&self, account_id: i64) -> Result<Post, GateError> {
+    /// Takes gate rights from every account no longer on the staff list. Run at start,
+    /// when the list is read.
+    pub fn drop_former_staff(&self) -> Result<usize, GateError> {
+        let staff = serde_json::to_string(&self.staff).unwrap_or_else(|_| "[]".into());
+        Ok(self.store.conn()?.execute(
+            "DELETE FROM gate_post WHERE account_id NOT IN
+                (SELECT id FROM account WHERE mobile IN (SELECT value FROM json_each(?1)))",
+            [staff],
+        )?)
+    }
+
+    /// The gate the session of `token` (of `account_id`) was signed in at; a session not
+    /// made by a gate sign-in has no rights here.
+    pub fn post(&self, account_id: i64, token: &str) -> Result<Post, GateError> {
         self.store
             .conn()?
             .query_row(
-                "SELECT region_id, gate_id FROM gate_post WHERE account_id = ?1",
-                [account_id],
+                "SELECT region_id, gate_id FROM gate_post WHERE account_id = ?1 AND token_hash = ?2",
+                params![account_id, token_hash(token)],
                 |r| {
                     Ok(Post {
                         region_id: r.get(0)?,
@@ -171,7 +193,10 @@ impl Gates {
     }
 
     /// Records a gate's scan log, once per nonce, in one transaction: a crash mid-upload
-    /// records nothing and the gate simply uploads again.
+    /// records nothing and the gate simply uploads again. A gate uploads only what it
+    /// scanned itself: its own gate, passes of its region, each admitted with the people
+    /// its pass carries, so that no account marks another gate's passes used or swells
+    /// the crowd counts.
     pub fn record(
         &self,
         account_id: i64,
@@ -179,6 +204,7 @@ impl Gates {
         upload: &ScanUpload,
     ) -> Result<ScanReceipt, GateError> {
         check_upload(post, upload)?;
+        self.check_passes(post, upload)?;
         let catalog = self
             .catalogs
             .get(&post.region_id)
@@ -235,6 +261,60 @@ impl Gates {
         }
         tx.commit()?;
         Ok(receipt)
+    }
+
+    /// Every admitted scan names a pass of the post's region and admits as many people as
+    /// that pass carries; a refused scan admits nobody.
+    fn check_passes(&self, post: &Post, upload: &ScanUpload) -> Result<(), GateError> {
+        let conn = self.store.conn()?;
+        let mut party_of = conn.prepare_cached(
+            "SELECT p.code FROM pass p JOIN booking_order o ON o.id = p.order_id
+             WHERE p.pass_id = ?1 AND o.region_id = ?2",
+        )?;
+        let mut fields = Vec::new();
+        for (i, scan) in upload.scans.iter().enumerate() {
+            let at = |f: &str| format!("scans[{i}].{f}");
+            if scan.refusal.is_some() {
+                if scan.people != 0 {
+                    fields.push(FieldError::new(
+                        &at("people"),
+                        "拒绝入园的记录人数应为 0。",
+                        "A refused scan admits nobody.",
+                    ));
+                }
+                continue;
+            }
+            let code: Option<String> = match &scan.pass_id {
+                Some(pass_id) => party_of
+                    .query_row(params![pass_id, post.region_id], |r| r.get(0))
+                    .optional()?,
+                None => None,
+            };
+            let Some(code) = code else {
+                fields.push(FieldError::new(
+                    &at("pass_id"),
+                    "本景区没有这张票。",
+                    "No pass of this scenic area has this id.",
+                ));
+                continue;
+            };
+            // The platform signed this code itself; reading it needs no key.
+            let people = read_unverified(&code).map(|p| {
+                u32::from(p.party.adults) + u32::from(p.party.children) + u32::from(p.party.seniors)
+            });
+            if people.ok() != Some(scan.people) {
+                fields.push(FieldError::new(
+                    &at("people"),
+                    "入园人数与票上的人数不符。",
+                    "The people admitted differ from the pass's party.",
+                ));
+            }
+        }
+        if fields.is_empty() {
+            Ok(())
+        } else {
+            Err(GateError::Invalid(fields))
+        }
     }
 
     /// The latest scans recorded for the post's region, newest first.
@@ -306,6 +386,13 @@ fn check_upload(post: &Post, upload: &ScanUpload) -> Result<(), GateError> {
                 "A gate can only upload scans of its own scenic area.",
             ));
         }
+        if scan.gate_id != post.gate_id {
+            fields.push(FieldError::new(
+                &at("gate_id"),
+                "只能上传本检票口的记录。",
+                "A gate can only upload its own scans.",
+            ));
+        }
         if DateTime::parse_from_rfc3339(&scan.scanned_at).is_err() {
             fields.push(FieldError::new(
                 &at("scanned_at"),
@@ -331,4 +418,86 @@ fn refusal_code(refusal: Refusal) -> String {
 
 fn parse_refusal(code: &str) -> Option<Refusal> {
     serde_json::from_value(serde_json::Value::String(code.to_owned())).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{IpAddr, Ipv4Addr};
+    use std::path::Path;
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::accounts::Secret;
+    use crate::limits::Limits;
+    use crate::texts::DevTexts;
+
+    const HERE: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    const STAFF: &str = "13900139001";
+
+    /// Gate rights belong to the gate sign-in's session: the same number signed in the
+    /// ordinary way has none, and staff taken off the list lose them.
+    #[test]
+    fn gate_rights_go_with_the_gate_sign_in_and_the_staff_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(Path::new(":memory:")).unwrap());
+        let now = Arc::new(Mutex::new(
+            DateTime::parse_from_rfc3339("2026-12-01T08:00:00Z")
+                .unwrap()
+                .to_utc(),
+        ));
+        let at = Arc::clone(&now);
+        let clock: Clock = Arc::new(move || *at.lock().unwrap());
+        let accounts = Arc::new(Accounts::new(
+            store.clone(),
+            Secret::load_or_create(&dir.path().join("platform.key")).unwrap(),
+            Arc::new(DevTexts::default()),
+            Limits::default(),
+            clock.clone(),
+        ));
+        let regions = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/regions");
+        let catalogs = crate::regions::load_dir(&regions).unwrap();
+        let gates = |staff: &[String]| {
+            Gates::new(
+                store.clone(),
+                &catalogs,
+                accounts.clone(),
+                staff,
+                clock.clone(),
+            )
+        };
+        let staffed = gates(&[STAFF.to_owned()]);
+
+        let (_, code) = accounts.request_code(STAFF, HERE).unwrap();
+        let at_gate = staffed
+            .sign_in(
+                &GateSignIn {
+                    mobile: STAFF.into(),
+                    code,
+                    region_id: "huangshan".into(),
+                    gate_id: "south-gate".into(),
+                },
+                HERE,
+            )
+            .unwrap()
+            .session;
+        *now.lock().unwrap() += crate::accounts::RESEND_AFTER;
+        let (_, code) = accounts.request_code(STAFF, HERE).unwrap();
+        let ordinary = accounts.sign_in(STAFF, &code, HERE).unwrap();
+        assert_eq!(ordinary.account_id, at_gate.account_id);
+
+        let post = staffed.post(at_gate.account_id, &at_gate.token).unwrap();
+        assert_eq!(post.gate_id, "south-gate");
+        assert!(matches!(
+            staffed.post(ordinary.account_id, &ordinary.token),
+            Err(GateError::NoPost)
+        ));
+
+        // Started again with the number off the list.
+        let unstaffed = gates(&[]);
+        assert_eq!(unstaffed.drop_former_staff().unwrap(), 1);
+        assert!(matches!(
+            unstaffed.post(at_gate.account_id, &at_gate.token),
+            Err(GateError::NoPost)
+        ));
+    }
 }

@@ -178,6 +178,15 @@ pub async fn start_with(
         &config.gate_staff(),
         Arc::clone(&clock),
     ));
+    let dropped = gates
+        .drop_former_staff()
+        .context("taking gate rights from former staff")?;
+    if dropped > 0 {
+        tracing::info!(
+            accounts = dropped,
+            "gate rights ended: no longer on the staff list"
+        );
+    }
     let crowds = Arc::new(crowd::Crowds::new(
         Arc::clone(&store),
         Arc::clone(&booking),

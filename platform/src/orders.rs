@@ -153,7 +153,8 @@ impl From<rusqlite::Error> for BookingError {
     }
 }
 
-/// A member of an order's party as the order keeps them: no ID number, only its hash.
+/// A member of an order's party as the order keeps them: no ID number, nor any hash of
+/// one (orders stored before kept a reversible one, which is ignored now).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Member {
     traveller_id: i64,
@@ -161,7 +162,6 @@ struct Member {
     holder: String,
     birth_date: NaiveDate,
     student: bool,
-    holder_hash: String,
 }
 
 pub struct Booking {
@@ -1309,13 +1309,6 @@ impl Booking {
                 // Time-ordered, so that new passes go to the end of the pass table's
                 // index instead of to a random page of it.
                 let pass_id = *uuid::Uuid::now_v7().as_bytes();
-                let mut holder_hash = [0u8; 16];
-                if let Some(m) = holder
-                    && let Ok(bytes) = hex::decode(&m.holder_hash)
-                    && bytes.len() == 16
-                {
-                    holder_hash.copy_from_slice(&bytes);
-                }
                 let pass = Pass {
                     key_id: 0,
                     pass_id,
@@ -1328,7 +1321,7 @@ impl Booking {
                     valid_until: from + 86_400,
                     slot,
                     party: holder.map_or(whole, category),
-                    holder_hash,
+                    holder_hash: [0; 16],
                 };
                 let code = self.signer.sign(pass)?;
                 issued.push(PassRow {
@@ -1348,7 +1341,8 @@ impl Booking {
 
     fn members(&self, account: i64, request: &OrderRequest) -> Result<Vec<Member>, BookingError> {
         let ids: Vec<i64> = request.travellers.iter().map(|t| t.traveller_id).collect();
-        let found = self.accounts.real_names(account, &ids)?;
+        let saved = self.accounts.travellers(account)?;
+        let found = ids.iter().map(|id| saved.iter().find(|t| t.id == *id));
         let mut problems = Vec::new();
         let mut members = Vec::new();
         for (i, (wanted, found)) in request.travellers.iter().zip(found).enumerate() {
@@ -1368,7 +1362,7 @@ impl Booking {
                 ));
                 continue;
             };
-            let Ok(birth_date) = real.traveller.birth_date.parse() else {
+            let Ok(birth_date) = real.birth_date.parse() else {
                 problems.push(FieldError::new(
                     &format!("travellers[{i}]"),
                     "出生日期无效",
@@ -1378,10 +1372,9 @@ impl Booking {
             };
             members.push(Member {
                 traveller_id: wanted.traveller_id,
-                holder: mask_name(&real.traveller.name),
+                holder: mask_name(&real.name),
                 birth_date,
                 student: wanted.student,
-                holder_hash: hex::encode(self.signer.holder_hash(&real.id_number)),
             });
         }
         if problems.is_empty() {

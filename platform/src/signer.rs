@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ed25519_dalek::{Signer as _, SigningKey};
 use rusqlite::{OptionalExtension, params};
 use tongyou_core::api::PublicKey;
-use tongyou_core::pass::{Pass, PassError, holder_hash};
+use tongyou_core::pass::{Pass, PassError};
 
 use crate::accounts::{AccountError, Secret};
 use crate::sqlite::SqliteStore;
@@ -34,7 +34,6 @@ impl From<rusqlite::Error> for SignerError {
 pub struct Signer {
     key_id: u16,
     key: SigningKey,
-    salt: [u8; 16],
     store: Arc<SqliteStore>,
 }
 
@@ -45,25 +44,23 @@ impl Signer {
         secret: &Secret,
         now: &str,
     ) -> Result<Signer, SignerError> {
-        let active: Option<(u16, Vec<u8>, Vec<u8>)> = store
+        let active: Option<(u16, Vec<u8>)> = store
             .conn()?
             .query_row(
-                "SELECT key_id, seed_sealed, holder_salt FROM signing_key
+                "SELECT key_id, seed_sealed FROM signing_key
                  WHERE retired_at IS NULL ORDER BY key_id DESC LIMIT 1",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        if let Some((key_id, sealed, salt)) = active {
+        if let Some((key_id, sealed)) = active {
             let seed: [u8; 32] = hex::decode(secret.decrypt(&sealed)?)
                 .ok()
                 .and_then(|b| b.try_into().ok())
                 .ok_or(SignerError::BadKey)?;
-            let salt: [u8; 16] = salt.try_into().map_err(|_| SignerError::BadKey)?;
             return Ok(Signer {
                 key_id,
                 key: SigningKey::from_bytes(&seed),
-                salt,
                 store,
             });
         }
@@ -77,32 +74,25 @@ impl Signer {
         now: &str,
     ) -> Result<Signer, SignerError> {
         let mut seed = [0u8; 32];
-        let mut salt = [0u8; 16];
         getrandom::fill(&mut seed).map_err(|_| SignerError::BadKey)?;
-        getrandom::fill(&mut salt).map_err(|_| SignerError::BadKey)?;
         let key = SigningKey::from_bytes(&seed);
         let sealed = secret.encrypt(&hex::encode(seed))?;
-        let key_id: u16 =
-            {
-                let conn = store.conn()?;
-                let next: u16 = conn.query_row(
-                    "SELECT COALESCE(MAX(key_id), 0) + 1 FROM signing_key",
-                    [],
-                    |r| r.get(0),
-                )?;
-                conn.execute(
-                "INSERT INTO signing_key (key_id, seed_sealed, public_key, holder_salt, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![next, sealed, key.verifying_key().to_bytes().to_vec(), salt.to_vec(), now],
+        let key_id: u16 = {
+            let conn = store.conn()?;
+            let next: u16 = conn.query_row(
+                "SELECT COALESCE(MAX(key_id), 0) + 1 FROM signing_key",
+                [],
+                |r| r.get(0),
             )?;
-                next
-            };
-        Ok(Signer {
-            key_id,
-            key,
-            salt,
-            store,
-        })
+            conn.execute(
+                // New keys have no holder salt: passes carry no holder hash any more.
+                "INSERT INTO signing_key (key_id, seed_sealed, public_key, holder_salt, created_at)
+                 VALUES (?1, ?2, ?3, x'', ?4)",
+                params![next, sealed, key.verifying_key().to_bytes().to_vec(), now],
+            )?;
+            next
+        };
+        Ok(Signer { key_id, key, store })
     }
 
     /// Signs `pass` with the current key and returns its QR text.
@@ -112,22 +102,18 @@ impl Signer {
         Ok(pass.to_text(&signature.to_bytes())?)
     }
 
-    pub fn holder_hash(&self, id_number: &str) -> [u8; 16] {
-        holder_hash(&self.salt, id_number)
-    }
-
     pub fn public_keys(&self) -> Result<Vec<PublicKey>, SignerError> {
         let conn = self.store.conn()?;
-        let mut stmt = conn.prepare(
-            "SELECT key_id, public_key, holder_salt, retired_at FROM signing_key ORDER BY key_id",
-        )?;
+        let mut stmt =
+            conn.prepare("SELECT key_id, public_key, retired_at FROM signing_key ORDER BY key_id")?;
         let keys = stmt
             .query_map([], |r| {
                 Ok(PublicKey {
                     key_id: r.get(0)?,
                     public_key: hex::encode(r.get::<_, Vec<u8>>(1)?),
-                    holder_salt: hex::encode(r.get::<_, Vec<u8>>(2)?),
-                    retired_at: r.get(3)?,
+                    // Never published: it let anyone reverse the holder hash of old passes.
+                    holder_salt: String::new(),
+                    retired_at: r.get(2)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -179,7 +165,6 @@ mod tests {
         let old = first.sign(pass()).unwrap();
         let again = Signer::load_or_create(Arc::clone(&store), &secret, "now").unwrap();
         assert_eq!(again.key_id, first.key_id);
-        assert_eq!(again.holder_hash("x"), first.holder_hash("x"));
 
         let second = Signer::rotate(Arc::clone(&store), &secret, "later").unwrap();
         let new = second.sign(pass()).unwrap();

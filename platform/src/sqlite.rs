@@ -44,6 +44,7 @@ const MIGRATIONS: &[M<'static>] = &[
     )),
     M::up(include_str!("../migrations/20261204_0008_sessions.sql")),
     M::up(include_str!("../migrations/20261204_0009_cancelling.sql")),
+    M::up(include_str!("../migrations/20261204_0010_gate_rights.sql")),
 ];
 
 /// A batch commits after this many units even when more are waiting, so that nobody

@@ -620,3 +620,58 @@ async fn order_ids_go_on_from_the_stored_orders_after_a_restart() {
     assert_eq!(ids, vec![after.id, second.id, first.id]);
     p.stop().await;
 }
+
+/// The old pass form, SHA-256(salt ‖ ID number) cut to 16 bytes with the salt published.
+fn old_holder_hash(salt: &[u8], id_number: &str) -> [u8; 16] {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(salt)
+        .chain_update(id_number.as_bytes())
+        .finalize();
+    digest[..16].try_into().unwrap()
+}
+
+/// Every ID number of one area and birth date: the sequence and check characters, 11,000
+/// candidates out of about 10¹¹ for the whole space.
+fn shortened_id_space() -> impl Iterator<Item = String> {
+    (0..1000).flat_map(|seq| {
+        "0123456789X"
+            .chars()
+            .map(move |check| format!("11010519891231{seq:03}{check}"))
+    })
+}
+
+/// A screenshot of a pass must not give the holder's ID number back. The old form did,
+/// by brute force over the ID space with the published salt; a pass issued now carries
+/// nothing derived from the number, and no salt is published.
+#[tokio::test]
+async fn a_pass_gives_no_id_number_back() {
+    let (holder, holder_id) = IDS[0];
+    let salt = [7u8; 16];
+    let old = old_holder_hash(&salt, holder_id);
+    let found: Vec<String> = shortened_id_space()
+        .filter(|id| old_holder_hash(&salt, id) == old)
+        .collect();
+    assert_eq!(found, [holder_id], "the old form leaks the number");
+
+    let (_dir, p, t) = fresh("13800138030").await;
+    let o = place(&t, "k", &request(&t, full_combo(), PaymentMethod::Wallet)).await;
+    let keys = t.client.public_keys().await.unwrap();
+    assert!(keys.iter().all(|k| k.holder_salt.is_empty()));
+    let entry = o
+        .passes
+        .iter()
+        .find(|p| p.holder.as_deref() == Some(&format!("{}*", holder.chars().next().unwrap())))
+        .expect("the holder's entry pass");
+    let pass = tongyou_core::pass::read_unverified(&entry.code).unwrap();
+    assert_eq!(pass.holder_hash, [0; 16]);
+    for salt in [&[][..], &salt[..]] {
+        assert!(
+            shortened_id_space().all(|id| old_holder_hash(salt, &id) != pass.holder_hash),
+            "a pass issued now must not match any ID number"
+        );
+    }
+    // Nor does the code's text hold the number or the holder's name.
+    assert!(!entry.code.contains(holder_id) && !entry.code.contains(holder));
+    p.stop().await;
+}

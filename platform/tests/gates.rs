@@ -66,7 +66,8 @@ fn scan(
         scanned_at: DateTime::<Utc>::from_timestamp(at, 0).unwrap().to_rfc3339(),
         pass_id: pass_id.map(str::to_owned),
         refusal,
-        people: if refusal.is_none() { 3 } else { 0 },
+        // An entry pass admits its one holder.
+        people: if refusal.is_none() { 1 } else { 0 },
     }
 }
 
@@ -218,7 +219,7 @@ async fn a_scan_log_uploaded_three_times_is_recorded_once() {
         Some(Refusal::AlreadyUsed)
     );
 
-    // The admitted scan marked the pass used and counted three people through the gate,
+    // The admitted scan marked the pass used and counted its one person through the gate,
     // once, in the region-local hour it happened.
     let now = c.order(&t.token, order.id).await.unwrap();
     let pass = now
@@ -231,7 +232,7 @@ async fn a_scan_log_uploaded_three_times_is_recorded_once() {
     assert_eq!(counts.len(), 1);
     assert_eq!(
         (counts[0].gate_id.as_str(), counts[0].people),
-        ("south-gate", 3)
+        ("south-gate", 1)
     );
     assert_eq!(counts[0].hour, format!("{}T12", entry.date));
     p.stop().await;
@@ -343,5 +344,85 @@ async fn real_passes_verify_offline_with_the_published_keys() {
         .unwrap();
     let refused = check.check(&south, &void.code, at, |_| false);
     assert_eq!(refused.unwrap_err().0, Refusal::Revoked);
+    p.stop().await;
+}
+
+/// A gate account uploads only what its own gate scanned: passes of its region, with the
+/// people each pass carries. Nothing of a refused upload is recorded.
+#[tokio::test]
+async fn a_gate_cannot_mark_other_gates_passes_or_swell_the_counts() {
+    let (_dir, p, t) = fresh("13800138107").await;
+    let c = &t.client;
+    let gate = staff(c, "south-gate").await;
+    let order = booked(&t, "k1").await;
+    let entry = order
+        .passes
+        .iter()
+        .find(|p| p.product_id == "entry")
+        .unwrap();
+    let at = during(&entry.code);
+    let upload = |scan: GateScan| ScanUpload { scans: vec![scan] };
+
+    let other_gate = scan(nonce(1), "yungu-gate", Some(&entry.pass_id), None, at);
+    let (status, error) = api_error(c.upload_scans(&gate, &upload(other_gate)).await);
+    assert_eq!(
+        (status, error.fields[0].field.as_str()),
+        (422, "scans[0].gate_id")
+    );
+
+    let mut swollen = scan(nonce(2), "south-gate", Some(&entry.pass_id), None, at);
+    swollen.people = 40;
+    let (status, error) = api_error(c.upload_scans(&gate, &upload(swollen)).await);
+    assert_eq!(
+        (status, error.fields[0].field.as_str()),
+        (422, "scans[0].people")
+    );
+
+    let unknown = scan(nonce(3), "south-gate", Some(&"ab".repeat(16)), None, at);
+    let (status, error) = api_error(c.upload_scans(&gate, &upload(unknown)).await);
+    assert_eq!(
+        (status, error.fields[0].field.as_str()),
+        (422, "scans[0].pass_id")
+    );
+
+    let mut refused_with_people = scan(nonce(4), "south-gate", None, Some(Refusal::Unreadable), at);
+    refused_with_people.people = 5;
+    let (status, _) = api_error(c.upload_scans(&gate, &upload(refused_with_people)).await);
+    assert_eq!(status, 422);
+
+    assert!(c.gate_scans(&gate).await.unwrap().is_empty());
+    assert!(
+        c.gate_counts("huangshan", &entry.date)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let now = c.order(&t.token, order.id).await.unwrap();
+    assert!(now.passes.iter().all(|p| p.state == PassState::Valid));
+    p.stop().await;
+}
+
+/// Staff taken off the list lose gate rights at the next start, even with a session that
+/// has not expired.
+#[tokio::test]
+async fn staff_taken_off_the_list_lose_gate_rights() {
+    let dir = tempfile::tempdir().unwrap();
+    let staffed = |c: &mut tongyou_platform::Config| c.gate_staff = vec!["13900139001".into()];
+    let p = crate::platform_with(&dir, staffed).await;
+    let c = PlatformClient::new(&p.url()).unwrap();
+    c.request_code("13900139001").await.unwrap();
+    let code = c.dev_sign_in_code("13900139001").await.unwrap();
+    let mut sign_in = gate_sign_in(&code, "south-gate");
+    sign_in.mobile = "13900139001".into();
+    let token = c.gate_sign_in(&sign_in).await.unwrap().session.token;
+    assert!(c.revocations(&token, 0).await.is_ok());
+    p.stop().await;
+
+    let p = crate::platform_with(&dir, |c| c.gate_staff = Vec::new()).await;
+    let c = PlatformClient::new(&p.url()).unwrap();
+    // Still signed in as a person, but no longer at a gate.
+    assert!(c.travellers(&token).await.is_ok());
+    assert_eq!(api_error(c.revocations(&token, 0).await).0, 403);
+    assert_eq!(api_error(c.gate_scans(&token).await).0, 403);
     p.stop().await;
 }

@@ -330,7 +330,9 @@ pub struct PublicKey {
     pub key_id: u16,
     /// Hex of the 32-byte Ed25519 public key.
     pub public_key: String,
-    /// Hex salt of the holder hashes in passes signed by this key.
+    /// Always empty: passes no longer carry a holder hash, and the salt of the ones that
+    /// did is not published (it let anyone reverse the hash). Kept for older apps.
+    #[serde(default)]
     pub holder_salt: String,
     /// Retired keys no longer verify (RFC 3339).
     #[serde(default)]

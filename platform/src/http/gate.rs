@@ -12,7 +12,7 @@ use tongyou_core::api::{
     ScanUpload,
 };
 
-use super::{Body, HttpError, SignedIn, off_thread};
+use super::{BearerToken, Body, HttpError, SignedIn, off_thread};
 use crate::gates::Gates;
 
 /// Signs gate staff in at one gate of a region, with the one-time code from `auth/code`.
@@ -43,11 +43,12 @@ pub(super) struct Since {
 pub(super) async fn revocations(
     State(gates): State<Arc<Gates>>,
     SignedIn(account): SignedIn,
+    BearerToken(token): BearerToken,
     Query(Since { since }): Query<Since>,
 ) -> Result<Json<RevocationDelta>, HttpError> {
     Ok(Json(
         off_thread(move || {
-            let post = gates.post(account)?;
+            let post = gates.post(account, &token)?;
             gates.revocations(&post, since)
         })
         .await?,
@@ -62,11 +63,12 @@ pub(super) async fn revocations(
 pub(super) async fn upload_scans(
     State(gates): State<Arc<Gates>>,
     SignedIn(account): SignedIn,
+    BearerToken(token): BearerToken,
     Body(upload): Body<ScanUpload>,
 ) -> Result<Json<ScanReceipt>, HttpError> {
     Ok(Json(
         off_thread(move || {
-            let post = gates.post(account)?;
+            let post = gates.post(account, &token)?;
             gates.record(account, &post, &upload)
         })
         .await?,
@@ -80,10 +82,11 @@ pub(super) async fn upload_scans(
 pub(super) async fn scans(
     State(gates): State<Arc<Gates>>,
     SignedIn(account): SignedIn,
+    BearerToken(token): BearerToken,
 ) -> Result<Json<Vec<GateScan>>, HttpError> {
     Ok(Json(
         off_thread(move || {
-            let post = gates.post(account)?;
+            let post = gates.post(account, &token)?;
             gates.scans(&post)
         })
         .await?,
