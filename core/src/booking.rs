@@ -34,8 +34,8 @@ pub fn quote(
         });
     };
 
-    let date = match combo.date.parse::<NaiveDate>() {
-        Err(_) => {
+    let date = match crate::clock::parse_date(&combo.date).ok_or(()) {
+        Err(()) => {
             fail(
                 "date",
                 "请选择日期（格式 YYYY-MM-DD）".into(),

@@ -177,3 +177,45 @@ mod tests {
         assert_eq!(serde_json::to_string(&t).unwrap(), "\"17:05\"");
     }
 }
+
+/// A calendar date written exactly `YYYY-MM-DD`. chrono's own parser also takes forms
+/// such as `+002026-12-10`, which would be stored as given and sort before every other
+/// date as text.
+pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
+    let b = text.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::parse_date;
+
+    #[test]
+    fn dates_are_exactly_year_month_day() {
+        assert_eq!(
+            parse_date("2026-12-10"),
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 10)
+        );
+        for bad in [
+            "+002026-12-10",
+            "2026-12-1",
+            "2026-2-10",
+            " 2026-12-10",
+            "2026-12-10T00:00",
+            "2026-02-30",
+            "２０２６-12-10",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -204,6 +204,12 @@ pub fn validate_traveller(
             "姓名不能超过 40 个字",
             "Name: at most 40 characters",
         ));
+    } else if name.chars().any(char::is_control) {
+        problems.push(FieldError::new(
+            "name",
+            "姓名不能包含换行、制表符等控制字符",
+            "Name: no line breaks, tabs or other control characters",
+        ));
     }
     let given_birth = match input
         .birth_date
@@ -212,7 +218,7 @@ pub fn validate_traveller(
         .filter(|s| !s.is_empty())
     {
         None => None,
-        Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Some(text) => match crate::clock::parse_date(text).ok_or(()) {
             Ok(d) if d > today => {
                 problems.push(FieldError::new(
                     "birth_date",
@@ -390,6 +396,25 @@ mod tests {
             Mobile::parse("13800138000").unwrap().masked(),
             "138****8000"
         );
+    }
+
+    #[test]
+    fn names_refuse_control_characters_and_dates_take_one_form() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let problems = validate_traveller(
+            &TravellerInput {
+                name: "Ann\u{7}Lee".into(),
+                id_kind: IdKind::Passport,
+                id_number: "E12345678".into(),
+                birth_date: Some("+001990-01-01".into()),
+            },
+            today,
+        )
+        .err()
+        .unwrap();
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["name", "birth_date"]);
+        assert!(problems[0].message.en.contains("control"));
     }
 
     #[test]

@@ -205,7 +205,7 @@ fn check_request(
     request: &PlanRequest,
     now: NaiveDateTime,
 ) -> Result<NaiveDate, PlanBlocked> {
-    let start: NaiveDate = request.start.parse().map_err(|_| {
+    let start: NaiveDate = crate::clock::parse_date(&request.start).ok_or_else(|| {
         blocked(
             "dates",
             "出发日期格式不对。".into(),

@@ -232,7 +232,7 @@ impl Crowds {
 }
 
 fn parse_date(date: &str) -> Result<NaiveDate, CrowdError> {
-    date.parse().map_err(|_| {
+    tongyou_core::clock::parse_date(date).ok_or_else(|| {
         CrowdError::Invalid(vec![FieldError::new(
             "date",
             "日期格式应为 YYYY-MM-DD。",

@@ -344,6 +344,13 @@ impl Gates {
         if !self.catalogs.contains_key(region_id) {
             return Err(GateError::UnknownRegion(region_id.to_owned()));
         }
+        if tongyou_core::clock::parse_date(date).is_none() {
+            return Err(GateError::Invalid(vec![FieldError::new(
+                "date",
+                "日期格式应为 YYYY-MM-DD。",
+                "Dates are YYYY-MM-DD.",
+            )]));
+        }
         let conn = self.store.conn()?;
         let mut stmt = conn.prepare_cached(
             "SELECT gate_id, hour, people FROM gate_count

@@ -7,9 +7,13 @@ use std::sync::Arc;
 mod crowd;
 mod gate;
 
-use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Path, Request, State};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRef, FromRequest, FromRequestParts, Request, State,
+};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -134,6 +138,15 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The largest request body taken: a gate's upload of [`crate::gates::MAX_UPLOAD`] scans
+/// fits with room to spare; anything larger is answered 413.
+pub const MAX_BODY: usize = 1024 * 1024;
+/// A request still running after this is answered 503. Its work carries on: a write it
+/// makes lands once, and the same Idempotency-Key answers with it.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// The longest Idempotency-Key taken (a UUID is 36).
+pub const MAX_KEY_LEN: usize = 128;
+
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/health", get(health))
@@ -162,11 +175,15 @@ pub fn router(state: AppState) -> Router {
         .route("/dev/faults", post(set_fault).delete(clear_faults))
         .route("/dev/sweep", post(dev_sweep))
         .route("/dev/held", get(dev_held))
-        .route("/openapi.json", get(openapi));
+        .route("/openapi.json", get(openapi))
+        .method_not_allowed_fallback(method_not_allowed);
     Router::new()
         .route("/", get(home))
         .nest(API_PREFIX, api)
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn(within_time))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -178,6 +195,17 @@ pub enum HttpError {
     NotFound(String),
     #[error("the request body is not what this endpoint takes: {0}")]
     BadBody(String),
+    /// A path parameter, query parameter or header that is not what the endpoint takes.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("the request body is larger than {MAX_BODY} bytes")]
+    TooLarge,
+    #[error("this endpoint does not take that method")]
+    MethodNotAllowed,
+    #[error(
+        "the platform took too long to answer; try again (a write sent with an Idempotency-Key lands once)"
+    )]
+    TimedOut,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("a worker thread failed: {0}")]
@@ -246,7 +274,12 @@ impl IntoResponse for HttpError {
             HttpError::Account(A::Invalid(_)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid)
             }
-            HttpError::BadBody(_) => (StatusCode::BAD_REQUEST, ErrorCode::Invalid),
+            HttpError::BadBody(_) | HttpError::BadRequest(_) => {
+                (StatusCode::BAD_REQUEST, ErrorCode::Invalid)
+            }
+            HttpError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::Invalid),
+            HttpError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::NotFound),
+            HttpError::TimedOut => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Internal),
             HttpError::Crowd(CrowdError::Invalid(_) | CrowdError::Blocked(_)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid)
             }
@@ -295,17 +328,31 @@ impl IntoResponse for HttpError {
             HttpError::Account(A::TooSoon { wait_s, .. } | A::Limited { wait_s }) => Some(wait_s),
             _ => None,
         };
-        if status.is_server_error() {
-            tracing::error!("{self}");
-        }
+        // What went wrong inside stays in the log; the answer carries an id to find it by.
+        let mut request_id = None;
+        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+            let id = uuid::Uuid::now_v7().simple().to_string();
+            tracing::error!(request_id = %id, "{self}");
+            let message = format!("internal error; quote request {id} when reporting it");
+            request_id = Some(id);
+            message
+        } else {
+            if status.is_server_error() {
+                tracing::warn!("{self}");
+            }
+            self.to_string()
+        };
         let mut response = (
             status,
             Json(ApiError {
                 fields,
-                ..ApiError::new(code, self.to_string())
+                ..ApiError::new(code, message)
             }),
         )
             .into_response();
+        if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+            response.headers_mut().insert("x-request-id", id);
+        }
         if let Some(wait_s) = retry_after {
             response
                 .headers_mut()
@@ -332,9 +379,55 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Body<T> 
     async fn from_request(request: Request, state: &S) -> Result<Body<T>, HttpError> {
         match Json::<T>::from_request(request, state).await {
             Ok(Json(value)) => Ok(Body(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(HttpError::TooLarge)
+            }
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(HttpError::BadBody(
+                "send the body as JSON, with `Content-Type: application/json`".into(),
+            )),
             Err(rejection) => Err(HttpError::BadBody(rejection.body_text())),
         }
     }
+}
+
+/// Path parameters whose failures answer in the API's error shape.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Path<T>, HttpError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(rejection) => Err(HttpError::BadRequest(rejection.body_text())),
+        }
+    }
+}
+
+/// Query parameters whose failures answer in the API's error shape.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Query<T>, HttpError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Query(value)),
+            Err(rejection) => Err(HttpError::BadRequest(rejection.body_text())),
+        }
+    }
+}
+
+/// Answers 503 for a request still running after [`REQUEST_TIMEOUT`].
+async fn within_time(request: Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => HttpError::TimedOut.into_response(),
+    }
+}
+
+async fn method_not_allowed() -> HttpError {
+    HttpError::MethodNotAllowed
 }
 
 /// The session token of `Authorization: Bearer <token>`.
@@ -568,12 +661,19 @@ async fn availability(
     ))
 }
 
-/// The `Idempotency-Key` header, when sent.
-fn idempotency_key(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+/// The `Idempotency-Key` header, when sent: at most [`MAX_KEY_LEN`] visible ASCII
+/// characters.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, HttpError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value.to_str().unwrap_or_default();
+    if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(HttpError::BadRequest(format!(
+            "the Idempotency-Key must be 1 to {MAX_KEY_LEN} visible ASCII characters"
+        )));
+    }
+    Ok(Some(key.to_owned()))
 }
 
 /// Places a combo order and runs the booking saga as far as it can go now. The answer is
@@ -596,7 +696,7 @@ async fn place_order(
     headers: HeaderMap,
     Body(body): Body<OrderRequest>,
 ) -> Result<(StatusCode, Json<Order>), HttpError> {
-    let key = idempotency_key(&headers);
+    let key = idempotency_key(&headers)?;
     let _turn = sagas.acquire_owned().await;
     let order = off_thread(move || booking.place(account, key.as_deref(), &body)).await?;
     Ok((StatusCode::CREATED, Json(order)))
@@ -632,7 +732,7 @@ async fn cancel_order(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<Json<Order>, HttpError> {
-    let key = idempotency_key(&headers);
+    let key = idempotency_key(&headers)?;
     Ok(Json(
         off_thread(move || booking.cancel(account, key.as_deref(), id)).await?,
     ))
@@ -823,4 +923,34 @@ fn escape(text: &str) -> String {
 
 async fn not_found() -> HttpError {
     HttpError::NotFound("no such endpoint".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What went wrong inside stays in the log: the answer says "internal error" and
+    /// gives the id the log line carries.
+    #[tokio::test]
+    async fn an_internal_error_answers_with_a_request_id_only() {
+        let response =
+            HttpError::Store(StoreError::Writer("disk on fire at /srv/db".into())).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let id = response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        let error: ApiError = serde_json::from_slice(&body).unwrap();
+        assert_eq!(error.code, ErrorCode::Internal);
+        assert!(
+            error.message.starts_with("internal error"),
+            "{}",
+            error.message
+        );
+        assert!(error.message.contains(&id));
+        assert!(!error.message.contains("/srv/db"));
+    }
 }

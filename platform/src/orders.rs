@@ -1135,9 +1135,8 @@ impl Booking {
     /// Places left per entry slot on a date.
     pub fn availability(&self, region_id: &str, date: &str) -> Result<Availability, BookingError> {
         let catalog = self.catalog(region_id).ok_or(BookingError::NotFound)?;
-        let day: NaiveDate = date
-            .parse()
-            .map_err(|_| invalid("date", "日期格式应为 YYYY-MM-DD", "Dates are YYYY-MM-DD"))?;
+        let day: NaiveDate = tongyou_core::clock::parse_date(date)
+            .ok_or_else(|| invalid("date", "日期格式应为 YYYY-MM-DD", "Dates are YYYY-MM-DD"))?;
         let scenic = self.provider(Module::Scenic);
         let slots = catalog
             .slots

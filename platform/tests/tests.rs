@@ -6,6 +6,7 @@
 mod accounts;
 mod booking;
 mod catalog;
+mod contract;
 mod gates;
 mod planning;
 mod startup;

@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use tongyou_core::api::{ApiError, CrowdForecast, Plan, PlanRequest, SensorReading};
 
-use super::{AppState, Body, HttpError, dev_only, off_thread};
+use super::{AppState, Body, HttpError, Path, dev_only, off_thread};
 use crate::crowd::Crowds;
 
 /// Each sight's forecast crowding by hour on a date, with live levels from sensors.

@@ -5,14 +5,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, State};
 use serde::Deserialize;
 use tongyou_core::api::{
     ApiError, GateCount, GateScan, GateSession, GateSignIn, RevocationDelta, ScanReceipt,
     ScanUpload,
 };
 
-use super::{BearerToken, Body, HttpError, SignedIn, off_thread};
+use super::{BearerToken, Body, HttpError, Path, Query, SignedIn, off_thread};
 use crate::gates::Gates;
 
 /// Signs gate staff in at one gate of a region, with the one-time code from `auth/code`.
