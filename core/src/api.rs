@@ -206,6 +206,12 @@ pub struct ShuttleCard {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeRequest {
+    /// A mainland mobile number: 11 digits starting with 1; spaces, dashes and a leading
+    /// `+86` are ignored.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "13800138000", min_length = 11, max_length = 40)
+    )]
     pub mobile: String,
 }
 
@@ -222,7 +228,15 @@ pub struct CodeSent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignIn {
+    /// A mainland mobile number: 11 digits starting with 1; spaces, dashes and a leading
+    /// `+86` are ignored.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "13800138000", min_length = 11, max_length = 40)
+    )]
     pub mobile: String,
+    /// The six digits texted.
+    #[cfg_attr(feature = "openapi", schema(example = "123456"))]
     pub code: String,
 }
 
@@ -251,11 +265,17 @@ pub enum IdKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TravellerInput {
+    /// 1 to 40 characters, no control characters (line breaks, tabs).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 40))]
     pub name: String,
     pub id_kind: IdKind,
+    /// A resident ID: 18 characters (GB 11643: 17 digits and a check character, 0-9 or X,
+    /// with a real birth date inside). A passport: 5 to 20 letters and digits.
+    #[cfg_attr(feature = "openapi", schema(min_length = 5, max_length = 20))]
     pub id_number: String,
     /// `YYYY-MM-DD`; taken from a resident ID when omitted, required for a passport.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub birth_date: Option<String>,
 }
 

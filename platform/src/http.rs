@@ -121,9 +121,71 @@ impl FromRef<AppState> for Arc<Accounts> {
         SightCrowd, SensorReading, PlanRequest, PlanParty, Profile, Plan, PlanKind, PlanDay,
         PlanStep, StepKind, OnTheDay
     )),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &CommonAnswers)
 )]
 pub struct ApiDoc;
+
+/// The answers any operation can give besides its own: 400 for a malformed request, 413
+/// for an oversized body, 401 where a session is needed, 429 where sign-in is limited,
+/// 500 and 503 anywhere. Added here so that no operation's list can leave them out.
+struct CommonAnswers;
+
+impl utoipa::Modify for CommonAnswers {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Ref, RefOr, ResponseBuilder, content::Content};
+        let answer = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        Content::new(Some(Ref::from_schema_name("ApiError"))),
+                    )
+                    .build(),
+            )
+        };
+        for item in doc.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let has_input = operation.request_body.is_some()
+                    || operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let signed_in = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+                let answers = &mut operation.responses.responses;
+                let mut add = |status: &str, description: &str| {
+                    answers
+                        .entry(status.to_owned())
+                        .or_insert_with(|| answer(description));
+                };
+                if has_input {
+                    add(
+                        "400",
+                        "The request is malformed: a body, parameter or header that is not what the operation takes",
+                    );
+                }
+                if operation.request_body.is_some() {
+                    add("413", "The request body is larger than 1 MiB");
+                }
+                if signed_in {
+                    add("401", "No valid session");
+                }
+                add(
+                    "500",
+                    "Internal error; the message carries a request id, also in `x-request-id`",
+                );
+                add(
+                    "503",
+                    "The platform took longer than 30 s, or a service it needs is not set up",
+                );
+            }
+        }
+    }
+}
 
 struct BearerAuth;
 
@@ -651,7 +713,8 @@ async fn remove_traveller(
 /// Places left per entry slot on a date.
 #[utoipa::path(get, path = "/api/v1/regions/{id}/availability/{date}",
     params(("id" = String, Path), ("date" = String, Path, description = "`YYYY-MM-DD`")),
-    responses((status = 200, body = Availability), (status = 404, body = ApiError)))]
+    responses((status = 200, body = Availability), (status = 404, body = ApiError),
+        (status = 422, body = ApiError, description = "The date is not `YYYY-MM-DD`")))]
 async fn availability(
     State(booking): State<Arc<Booking>>,
     Path((id, date)): Path<(String, String)>,
@@ -681,7 +744,8 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, HttpError> {
 /// says why), or `awaiting_payment` at the provider's cashier. The same
 /// `Idempotency-Key` replays the first answer; a different body with it is refused.
 #[utoipa::path(post, path = "/api/v1/orders", security(("session" = [])), request_body = OrderRequest,
-    params(("Idempotency-Key" = String, Header, description = "Unique per order attempt")),
+    params(("Idempotency-Key" = String, Header, max_length = 128, pattern = "^[!-~]+$",
+        description = "Unique per order attempt: 1 to 128 visible ASCII characters")),
     responses(
         (status = 201, body = Order),
         (status = 400, body = ApiError, description = "No Idempotency-Key"),
@@ -724,7 +788,8 @@ async fn get_order(
 
 /// Cancels an order, refunding each sub-order by its product's rule.
 #[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", security(("session" = [])),
-    params(("id" = i64, Path), ("Idempotency-Key" = String, Header)),
+    params(("id" = i64, Path), ("Idempotency-Key" = String, Header, max_length = 128,
+        pattern = "^[!-~]+$", description = "Unique per cancellation attempt: 1 to 128 visible ASCII characters")),
     responses((status = 200, body = Order), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
 async fn cancel_order(
     State(booking): State<Arc<Booking>>,

@@ -6,6 +6,8 @@
 //!   one line `N passed, N failed`.
 //! - `cargo xtask e2e [FILTER]`: only the end-to-end tests (those whose name contains
 //!   FILTER), with the builds and services they need.
+//! - `cargo xtask contract`: only the API contract checks (the OpenAPI document validated,
+//!   the live API fuzzed from it).
 //! - `cargo xtask bench booking [ORDERS] [CONCURRENCY] | gate [PASSES] | planner [RUNS]`:
 //!   benchmarks; they print figures.
 //! - `cargo xtask setup`: only the installing part.
@@ -21,8 +23,7 @@ mod test;
 
 use std::path::{Path, PathBuf};
 
-const USAGE: &str =
-    "usage: cargo xtask <run | test | e2e [FILTER] | bench booking|gate|planner | setup>";
+const USAGE: &str = "usage: cargo xtask <run | test | e2e [FILTER] | contract | bench booking|gate|planner | setup>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +31,7 @@ fn main() {
         Some("run") => run::run(),
         Some("test") => test::test(),
         Some("e2e") => test::e2e(args.get(1).map(String::as_str)),
+        Some("contract") => test::contract(),
         Some("bench") => bench::bench(&args[1..]),
         Some("setup") => setup::ensure(setup::Purpose::Test),
         _ => {

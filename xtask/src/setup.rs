@@ -1,6 +1,6 @@
 //! Installs what the build and the tests need, and only what is missing or at the wrong
 //! version, so a warm run costs a few seconds. Everything comes from the package
-//! registries: Debian packages, crates.io and npm.
+//! registries: Debian packages, crates.io, npm and PyPI.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -32,6 +32,10 @@ const TEST_PACKAGES: &[&str] = &[
     "chromium",
     "chromium-driver",
     "fonts-noto-cjk",
+    // The API contract checks: a Python for their tools, and curl to sign in.
+    "python3",
+    "python3-venv",
+    "curl",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,8 +64,39 @@ pub fn ensure(purpose: Purpose) -> anyhow::Result<()> {
         cargo_tool("tauri-driver", "", &["install", "--locked", "tauri-driver"])?;
     }
     npm_tools()?;
+    if purpose == Purpose::Test {
+        python_tools()?;
+    }
     // Trunk builds offline; everything it compiles must already be in the cargo cache.
     crate::build::cargo(&["fetch"])?;
+    Ok(())
+}
+
+/// Where the API contract checks' Python tools live (a venv of their own).
+pub fn python_tools_dir() -> PathBuf {
+    crate::build::target_dir().join("py-tools")
+}
+
+/// The pinned Python tools of `xtask/python-tools.txt`, in a venv under `target/`, made
+/// again only when the list changes.
+fn python_tools() -> anyhow::Result<()> {
+    let wanted = std::fs::read_to_string(root().join("xtask/python-tools.txt"))
+        .context("reading xtask/python-tools.txt")?;
+    let dir = python_tools_dir();
+    let stamp = dir.join("installed.txt");
+    if std::fs::read_to_string(&stamp).is_ok_and(|had| had == wanted) {
+        return Ok(());
+    }
+    let python = which("python3").context("python3 is needed for the API contract checks")?;
+    println!("installing the API contract tools (openapi-spec-validator, schemathesis)");
+    let _ = std::fs::remove_dir_all(&dir);
+    crate::build::run(Command::new(python).args(["-m", "venv"]).arg(&dir))?;
+    crate::build::run(
+        Command::new(dir.join("bin/pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+            .arg(root().join("xtask/python-tools.txt")),
+    )?;
+    std::fs::write(&stamp, wanted)?;
     Ok(())
 }
 

@@ -131,6 +131,16 @@ pub fn test() -> anyhow::Result<()> {
             .args(build::NATIVE_SELECTION),
     );
 
+    step("API contract");
+    tally.check(
+        "OpenAPI document validates (3.1)",
+        api_contract(Contract::Document),
+    );
+    tally.check(
+        "API fuzzed: no 5xx, nothing undocumented",
+        api_contract(Contract::Fuzz),
+    );
+
     step("core builds for wasm32");
     tally.check(
         "core builds for wasm32",
@@ -153,6 +163,119 @@ pub fn test() -> anyhow::Result<()> {
     }
 
     tally.finish()
+}
+
+/// `cargo xtask contract`: only the API contract checks, with the same tools as `test`.
+pub fn contract() -> anyhow::Result<()> {
+    setup::ensure(Purpose::Test)?;
+    let mut tally = Tally::default();
+    step("API contract");
+    tally.check(
+        "OpenAPI document validates (3.1)",
+        api_contract(Contract::Document),
+    );
+    tally.check(
+        "API fuzzed: no 5xx, nothing undocumented",
+        api_contract(Contract::Fuzz),
+    );
+    tally.finish()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Contract {
+    /// The OpenAPI document, checked by an independent validator.
+    Document,
+    /// The live API fuzzed from its document, anonymous and signed in.
+    Fuzz,
+}
+
+/// The platform's API against its own OpenAPI document, on a dev platform of its own.
+fn api_contract(part: Contract) -> anyhow::Result<()> {
+    build::cargo(&["build", "-p", "tongyou-platform"])?;
+    let binary = build::target_dir().join("debug/tongyou-platform");
+    let data = tempdir("api-contract")?;
+    let (_platform, url) = service::platform(&binary, "127.0.0.1:0", &data.join("p.db"))?;
+    let tools = setup::python_tools_dir().join("bin");
+    let doc = format!("{url}/api/v1/openapi.json");
+    match part {
+        Contract::Document => {
+            let file = data.join("openapi.json");
+            build::run(Command::new("curl").args(["-sfo"]).arg(&file).arg(&doc))?;
+            build::run(Command::new(tools.join("openapi-spec-validator")).arg(&file))
+        }
+        Contract::Fuzz => {
+            let token = sign_in(&url)?;
+            let fuzz = |auth: Option<&str>| -> anyhow::Result<()> {
+                let mut cmd = Command::new(tools.join("schemathesis"));
+                cmd.args(["run", &doc, "--url", &url])
+                    .args(["--max-examples", "30", "--generation-deterministic"])
+                    .args(["--phases", "examples,coverage,fuzzing"])
+                    .args([
+                        "--checks",
+                        "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+                    ])
+                    // Signing out would end the session the rest of the run uses.
+                    .args(["--exclude-operation-id", "sign_out"])
+                    .args(["--exclude-operation-id", "sign_out_everywhere"])
+                    .current_dir(&data);
+                if let Some(token) = auth {
+                    cmd.args(["--header", &format!("Authorization: Bearer {token}")]);
+                }
+                build::run(&mut cmd)
+            };
+            fuzz(None)?;
+            fuzz(Some(&token))
+        }
+    }
+}
+
+/// A session on the dev platform at `url`, through its dev code endpoint.
+fn sign_in(url: &str) -> anyhow::Result<String> {
+    let mobile = "13800138000";
+    let curl = |args: &[&str]| -> anyhow::Result<String> {
+        let out = Command::new("curl")
+            .args(["-sf", "-H", "content-type: application/json"])
+            .args(args)
+            .output()
+            .context("running curl")?;
+        anyhow::ensure!(out.status.success(), "curl {args:?} failed");
+        Ok(String::from_utf8(out.stdout)?)
+    };
+    let field = |json: &str, name: &str| -> anyhow::Result<String> {
+        let at = json
+            .find(&format!("\"{name}\":\""))
+            .with_context(|| format!("no `{name}` in {json}"))?
+            + name.len()
+            + 4;
+        Ok(json[at..].split('"').next().unwrap_or_default().to_owned())
+    };
+    curl(&[
+        "-X",
+        "POST",
+        &format!("{url}/api/v1/auth/code"),
+        "-d",
+        &format!("{{\"mobile\":\"{mobile}\"}}"),
+    ])?;
+    let code = field(
+        &curl(&[&format!("{url}/api/v1/dev/sign-in-code/{mobile}")])?,
+        "code",
+    )?;
+    let session = curl(&[
+        "-X",
+        "POST",
+        &format!("{url}/api/v1/auth/session"),
+        "-d",
+        &format!("{{\"mobile\":\"{mobile}\",\"code\":\"{code}\"}}"),
+    ])?;
+    field(&session, "token")
+}
+
+/// A fresh, empty folder under `target/`.
+fn tempdir(name: &str) -> anyhow::Result<std::path::PathBuf> {
+    let dir = build::target_dir().join("tmp").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
 }
 
 /// `cargo xtask e2e [FILTER]`: only the end-to-end tests (those whose name contains

@@ -15,6 +15,7 @@ use crate::text::Text;
 pub struct Combo {
     pub region_id: String,
     /// `YYYY-MM-DD`, region-local.
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub date: String,
     /// The timed-entry slot for an entry ticket each; `None` books no entry ticket.
     #[serde(default)]

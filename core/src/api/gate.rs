@@ -12,6 +12,12 @@ use crate::text::Text;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GateSignIn {
+    /// A mainland mobile number: 11 digits starting with 1; spaces, dashes and a leading
+    /// `+86` are ignored.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "13800138000", min_length = 11, max_length = 40)
+    )]
     pub mobile: String,
     pub code: String,
     pub region_id: String,

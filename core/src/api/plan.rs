@@ -45,6 +45,7 @@ impl PlanParty {
 pub struct PlanRequest {
     pub region_id: String,
     /// First day, `YYYY-MM-DD`, region-local.
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub start: String,
     /// 1 to 5.
     pub days: u8,

@@ -16,7 +16,7 @@ use super::{BearerToken, Body, HttpError, Path, Query, SignedIn, off_thread};
 use crate::gates::Gates;
 
 /// Signs gate staff in at one gate of a region, with the one-time code from `auth/code`.
-#[utoipa::path(post, path = "/api/v1/gate/session", request_body = GateSignIn,
+#[utoipa::path(post, path = "/api/v1/gate/session", operation_id = "gate_sign_in", request_body = GateSignIn,
     responses((status = 200, body = GateSession), (status = 400, body = ApiError),
         (status = 401, body = ApiError), (status = 403, body = ApiError),
         (status = 422, body = ApiError), (status = 429, body = ApiError)))]
@@ -30,6 +30,7 @@ pub(super) async fn sign_in(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct Since {
     /// The `cursor` of the last delta the gate holds; 0 or absent for everything.
     #[serde(default)]
@@ -96,7 +97,8 @@ pub(super) async fn scans(
 /// People admitted per gate and region-local hour on a date: the turnstile feed.
 #[utoipa::path(get, path = "/api/v1/regions/{id}/gate-counts/{date}",
     params(("id" = String, Path), ("date" = String, Path, description = "`YYYY-MM-DD`")),
-    responses((status = 200, body = [GateCount]), (status = 404, body = ApiError)))]
+    responses((status = 200, body = [GateCount]), (status = 404, body = ApiError),
+        (status = 422, body = ApiError, description = "The date is not `YYYY-MM-DD`")))]
 pub(super) async fn counts(
     State(gates): State<Arc<Gates>>,
     Path((id, date)): Path<(String, String)>,
