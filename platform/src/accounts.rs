@@ -14,20 +14,17 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use chacha20poly1305::aead::{Aead, KeyInit};
-use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use chrono::{DateTime, Duration, Utc};
-use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use tongyou_core::api::{CodeSent, FieldError, IdKind, Session, Traveller, TravellerInput};
 use tongyou_core::identity::{self, Mobile};
 use tongyou_core::text::{Lang, Text};
 
 use crate::limits::{Limiter, Limits};
+pub use crate::secret::Secret;
 use crate::store::{AccountStore, StoreError, StoredCode, StoredTraveller};
 use crate::texts::{TextError, TextGateway};
 
@@ -35,9 +32,6 @@ const CODE_VALID: Duration = Duration::minutes(5);
 pub const RESEND_AFTER: Duration = Duration::seconds(60);
 pub const MAX_ATTEMPTS: u32 = 5;
 const SESSION_VALID: Duration = Duration::days(30);
-/// Marks a traveller's lookup hash as HMAC-SHA256 (older ones were SHA-256 of the key
-/// and the text, and are hashed again at start).
-const LOOKUP_PREFIX: &str = "h1:";
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -59,128 +53,13 @@ pub enum AccountError {
     Crypto(String),
 }
 
-/// The platform's 32-byte secret: encrypts ID numbers and keys their lookup hashes.
-#[derive(Clone)]
-pub struct Secret([u8; 32]);
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(…)")
-    }
-}
-
-impl Secret {
-    /// Reads the key file, or creates one with a fresh random key when there is none.
-    /// A new file is created readable by its owner only, in the same step that creates
-    /// it, and never replaces one that exists: a key file that cannot be read or holds no
-    /// key stops the platform, since a new key would make every sealed ID number and
-    /// signing key unreadable.
-    pub fn load_or_create(path: &Path) -> anyhow::Result<Secret> {
-        use anyhow::Context;
-        use std::io::Write;
-        match std::fs::read_to_string(path) {
-            Ok(text) => return Secret::parse(&text, path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
-                return Err(e).with_context(|| {
-                    format!(
-                        "the secret key file {} exists but cannot be read; fix its permissions or restore it from its backup (a new key would lock every sealed ID number)",
-                        path.display()
-                    )
-                });
-            }
-        }
-        let mut key = [0u8; 32];
-        getrandom::fill(&mut key).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = match options.open(path) {
-            Ok(file) => file,
-            // Another process made it first: use that one.
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                return Secret::load_or_create(path);
-            }
-            Err(e) => return Err(e).with_context(|| format!("creating {}", path.display())),
-        };
-        file.write_all(hex::encode(key).as_bytes())
-            .and_then(|()| file.sync_all())
-            .with_context(|| format!("writing {}", path.display()))?;
-        Ok(Secret(key))
-    }
-
-    fn parse(text: &str, path: &Path) -> anyhow::Result<Secret> {
-        let key = hex::decode(text.trim())
-            .ok()
-            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-            .ok_or_else(|| {
-                anyhow::anyhow!(
-                    "the secret key file {} does not hold a 32-byte hex key; restore it from its backup (it is never replaced, since a new key would lock every sealed ID number)",
-                    path.display()
-                )
-            })?;
-        Ok(Secret(key))
-    }
-
-    /// A sub-key for one purpose (such as signing payment callbacks).
-    pub fn derive(&self, purpose: &[u8]) -> [u8; 32] {
-        self.mac(purpose).finalize().into_bytes().into()
-    }
-
-    /// HMAC-SHA256 under the secret, in hex.
-    fn keyed_hash(&self, text: &str) -> String {
-        hex::encode(self.mac(text.as_bytes()).finalize().into_bytes())
-    }
-
-    fn mac(&self, message: &[u8]) -> Hmac<Sha256> {
-        // HMAC takes a key of any length, so this cannot fail.
-        let mut mac =
-            <Hmac<Sha256> as Mac>::new_from_slice(&self.0).unwrap_or_else(|_| unreachable!());
-        mac.update(message);
-        mac
-    }
-
-    pub(crate) fn encrypt(&self, plain: &str) -> Result<Vec<u8>, AccountError> {
-        let mut nonce = [0u8; 12];
-        getrandom::fill(&mut nonce).map_err(|e| AccountError::Crypto(e.to_string()))?;
-        let cipher = ChaCha20Poly1305::new(Key::from_slice(&self.0));
-        let mut out = nonce.to_vec();
-        out.extend(
-            cipher
-                .encrypt(Nonce::from_slice(&nonce), plain.as_bytes())
-                .map_err(|e| AccountError::Crypto(e.to_string()))?,
-        );
-        Ok(out)
-    }
-
-    /// For the one place that needs the full number (a real-name ticket's holder hash).
-    pub fn decrypt(&self, sealed: &[u8]) -> Result<String, AccountError> {
-        if sealed.len() < 12 {
-            return Err(AccountError::Crypto("sealed value too short".into()));
-        }
-        let (nonce, body) = sealed.split_at(12);
-        let cipher = ChaCha20Poly1305::new(Key::from_slice(&self.0));
-        let plain = cipher
-            .decrypt(Nonce::from_slice(nonce), body)
-            .map_err(|e| AccountError::Crypto(e.to_string()))?;
-        String::from_utf8(plain).map_err(|e| AccountError::Crypto(e.to_string()))
+impl From<crate::secret::SecretError> for AccountError {
+    fn from(e: crate::secret::SecretError) -> Self {
+        AccountError::Crypto(e.to_string())
     }
 }
 
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
-
-/// A saved traveller with the full ID number. Never serialised, logged or returned.
-pub struct RealName {
-    pub traveller: Traveller,
-    pub id_number: String,
-}
 
 pub struct Accounts {
     store: Arc<dyn AccountStore>,
@@ -222,13 +101,19 @@ impl Accounts {
         }
     }
 
-    /// Hashes again the lookup hashes of travellers saved before they were HMACs, so that
-    /// a duplicate is still refused. Run at start.
-    pub fn upgrade_lookups(&self) -> Result<usize, AccountError> {
-        let old = self.store.lookups_to_rehash(LOOKUP_PREFIX)?;
+    /// Seals again under the current data key, and hashes again, every saved traveller
+    /// whose lookup hash is not of that key: after a rotation, and for travellers saved
+    /// before lookups were HMACs. Run at start and by the rotation; a duplicate is then
+    /// still refused.
+    pub fn reseal_travellers(&self) -> Result<usize, AccountError> {
+        let old = self.store.lookups_to_rehash(&self.secret.lookup_prefix())?;
         for (id, kind, sealed) in &old {
             let number = self.secret.decrypt(sealed)?;
-            self.store.set_lookup(*id, &self.id_lookup(kind, &number))?;
+            self.store.reseal_traveller(
+                *id,
+                &self.secret.encrypt(&number)?,
+                &self.id_lookup(kind, &number),
+            )?;
         }
         Ok(old.len())
     }
@@ -433,30 +318,6 @@ impl Accounts {
             .collect())
     }
 
-    /// Saved travellers with their full ID numbers, for the one use that needs them: the
-    /// holder hash of a real-name pass. `None` for an id the account does not have.
-    pub fn real_names(
-        &self,
-        account_id: i64,
-        ids: &[i64],
-    ) -> Result<Vec<Option<RealName>>, AccountError> {
-        let saved = self.store.travellers(account_id)?;
-        ids.iter()
-            .map(|id| {
-                saved
-                    .iter()
-                    .find(|t| t.id == *id)
-                    .map(|t| {
-                        Ok(RealName {
-                            id_number: self.secret.decrypt(&t.id_cipher)?,
-                            traveller: public(t.clone()),
-                        })
-                    })
-                    .transpose()
-            })
-            .collect()
-    }
-
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()
     }
@@ -474,11 +335,18 @@ impl Accounts {
     }
 
     fn id_lookup(&self, kind: &str, number: &str) -> String {
-        format!(
-            "{LOOKUP_PREFIX}{}",
-            self.secret.keyed_hash(&format!("{kind}:{number}"))
-        )
+        id_lookup(&self.secret, kind, number)
     }
+}
+
+/// A traveller's lookup hash: an HMAC of the ID under the current data key, marked with
+/// the key's id so that a start after a rotation finds the ones to hash again.
+pub(crate) fn id_lookup(secret: &Secret, kind: &str, number: &str) -> String {
+    format!(
+        "{}{}",
+        secret.lookup_prefix(),
+        secret.keyed_hash(&format!("{kind}:{number}"))
+    )
 }
 
 /// A limiter's refusal as the error the API answers with 429 and `Retry-After`.
@@ -532,6 +400,8 @@ fn parse_mobile(mobile: &str) -> Result<Mobile, AccountError> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
     use crate::sqlite::SqliteStore;
 
@@ -546,7 +416,7 @@ mod tests {
     fn accounts(store: &Arc<SqliteStore>, clock: Clock) -> Accounts {
         Accounts::new(
             store.clone(),
-            Secret([9; 32]),
+            Secret::from_key([9; 32]),
             Arc::new(crate::texts::DevTexts::default()),
             Limits::default(),
             clock,
@@ -769,15 +639,7 @@ mod tests {
     }
 
     #[test]
-    fn keyed_hashes_are_hmac_and_old_lookups_are_hashed_again() {
-        let secret = Secret([9; 32]);
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&[9; 32]).unwrap();
-        mac.update(b"resident_id:11010519491231002X");
-        assert_eq!(
-            secret.keyed_hash("resident_id:11010519491231002X"),
-            hex::encode(mac.finalize().into_bytes())
-        );
-
+    fn old_lookups_are_hashed_again() {
         let f = fixture();
         let account = f.signed_in("13800138000").account_id;
         let input = TravellerInput {
@@ -788,31 +650,16 @@ mod tests {
         };
         let saved = f.accounts.add_traveller(account, &input).unwrap();
         // As a traveller saved before HMAC would have it.
-        f.store.set_lookup(saved.id, "0123abcd").unwrap();
-        assert_eq!(f.accounts.upgrade_lookups().unwrap(), 1);
-        assert_eq!(f.accounts.upgrade_lookups().unwrap(), 0);
+        let sealed = f.store.travellers(account).unwrap()[0].id_cipher.clone();
+        f.store
+            .reseal_traveller(saved.id, &sealed, "0123abcd")
+            .unwrap();
+        assert_eq!(f.accounts.reseal_travellers().unwrap(), 1);
+        assert_eq!(f.accounts.reseal_travellers().unwrap(), 0);
         assert!(matches!(
             f.accounts.add_traveller(account, &input),
             Err(AccountError::Invalid(_))
         ));
-    }
-
-    #[test]
-    fn a_key_file_is_made_private_and_never_replaced() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("keys").join("platform.key");
-        let made = Secret::load_or_create(&path).unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-        assert_eq!(Secret::load_or_create(&path).unwrap().0, made.0);
-        std::fs::write(&path, "not a key").unwrap();
-        let error = format!("{:#}", Secret::load_or_create(&path).unwrap_err());
-        assert!(error.contains("restore it"), "{error}");
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "not a key");
     }
 
     #[test]
@@ -881,14 +728,5 @@ mod tests {
         ));
         f.accounts.remove_traveller(account, saved.id).unwrap();
         assert!(f.accounts.travellers(account).unwrap().is_empty());
-    }
-
-    #[test]
-    fn secrets_round_trip_and_hide_the_number() {
-        let secret = Secret([3; 32]);
-        let sealed = secret.encrypt("11010519491231002X").unwrap();
-        assert!(!sealed.windows(8).any(|w| w == b"19491231"));
-        assert_eq!(secret.decrypt(&sealed).unwrap(), "11010519491231002X");
-        assert!(Secret([4; 32]).decrypt(&sealed).is_err());
     }
 }

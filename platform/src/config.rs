@@ -50,9 +50,17 @@ pub enum ConfigError {
     #[error("`{value}` is not a valid address for --bind")]
     BadAddress { value: String },
     #[error(
-        "unknown option `{0}` (options: --bind ADDR, --db PATH, --regions DIR, --secret-key PATH, --gate-staff MOBILE, --dev)"
+        "unknown option `{0}` (options: --bind ADDR, --db PATH, --regions DIR, --secret-key PATH, --gate-staff MOBILE, --dev; command: rotate-secret)"
     )]
     Unknown(String),
+    #[error(
+        "production needs --secret-key PATH: the data key file, in a folder apart from the database so that a backup of the data does not carry its key"
+    )]
+    NoSecretKey,
+    #[error(
+        "the secret key file must not sit in the database's folder ({0}): a backup of the data would carry the key that opens it"
+    )]
+    KeyBesideData(PathBuf),
     #[error(
         "--dev serves sign-in codes and simulated money to anyone who asks, so it only runs on a loopback address, not {0}"
     )]
@@ -76,17 +84,34 @@ impl Config {
         if self.dev_mode && !self.bind.ip().is_loopback() {
             return Err(ConfigError::DevOffLoopback(self.bind));
         }
+        if !self.dev_mode {
+            let key = self.secret_key_path()?;
+            let folder = |p: &std::path::Path| {
+                std::path::absolute(p)
+                    .ok()
+                    .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+            };
+            if folder(&key).is_some() && folder(&key) == folder(&self.database) {
+                return Err(ConfigError::KeyBesideData(key));
+            }
+        }
         Ok(())
     }
 
-    /// Where the secret key lives.
-    pub fn secret_key_path(&self) -> PathBuf {
-        self.secret_key.clone().unwrap_or_else(|| {
-            if self.database.as_os_str() == ":memory:" {
-                PathBuf::from(".tongyou/platform.key")
-            } else {
-                self.database.with_file_name("platform.key")
-            }
+    /// Where the secret key file lives: `--secret-key PATH`, which production needs, in a
+    /// folder of its own, so that a backup of the data does not carry the key that opens
+    /// it. Dev mode defaults to `platform.key` beside the database.
+    pub fn secret_key_path(&self) -> Result<PathBuf, ConfigError> {
+        if let Some(path) = &self.secret_key {
+            return Ok(path.clone());
+        }
+        if !self.dev_mode {
+            return Err(ConfigError::NoSecretKey);
+        }
+        Ok(if self.database.as_os_str() == ":memory:" {
+            PathBuf::from(".tongyou/platform.key")
+        } else {
+            self.database.with_file_name("platform.key")
         })
     }
 
@@ -128,14 +153,30 @@ mod tests {
 
     #[test]
     fn reads_options() {
-        let c = Config::from_args(args(&["--bind", "127.0.0.1:0", "--db", "x.db"])).unwrap();
+        let c = Config {
+            secret_key: None,
+            ..Config::from_args(args(&[
+                "--bind",
+                "127.0.0.1:0",
+                "--db",
+                "x.db",
+                "--secret-key",
+                "/keys/k",
+            ]))
+            .unwrap()
+        };
         assert_eq!(c.bind.port(), 0);
         assert_eq!(c.database, PathBuf::from("x.db"));
         assert!(!c.dev_mode, "production is the default");
-        assert_eq!(c.secret_key_path(), PathBuf::from("platform.key"));
+        assert!(matches!(c.secret_key_path(), Err(ConfigError::NoSecretKey)));
         let d = Config::from_args(args(&["--dev", "--secret-key", "/k"])).unwrap();
         assert!(d.dev_mode);
-        assert_eq!(d.secret_key_path(), PathBuf::from("/k"));
+        assert_eq!(d.secret_key_path().unwrap(), PathBuf::from("/k"));
+        let dev = Config::from_args(args(&["--dev", "--db", "data/x.db"])).unwrap();
+        assert_eq!(
+            dev.secret_key_path().unwrap(),
+            PathBuf::from("data/platform.key")
+        );
         assert!(Config::from_args(args(&["--dev", "--bind", "[::1]:0"])).is_ok());
     }
 
@@ -149,7 +190,35 @@ mod tests {
             Config::from_args(args(&["--bind", "192.168.1.2:8787", "--dev"])),
             Err(ConfigError::DevOffLoopback(_))
         ));
-        assert!(Config::from_args(args(&["--bind", "0.0.0.0:8787"])).is_ok());
+        assert!(
+            Config::from_args(args(&["--bind", "0.0.0.0:8787", "--secret-key", "/keys/k"])).is_ok()
+        );
+    }
+
+    #[test]
+    fn production_keeps_the_key_apart_from_the_data() {
+        assert!(matches!(
+            Config::from_args(args(&["--db", "/srv/data/p.db"])),
+            Err(ConfigError::NoSecretKey)
+        ));
+        assert!(matches!(
+            Config::from_args(args(&[
+                "--db",
+                "/srv/data/p.db",
+                "--secret-key",
+                "/srv/data/k"
+            ])),
+            Err(ConfigError::KeyBesideData(_))
+        ));
+        assert!(
+            Config::from_args(args(&[
+                "--db",
+                "/srv/data/p.db",
+                "--secret-key",
+                "/srv/keys/k"
+            ]))
+            .is_ok()
+        );
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub mod orders;
 pub mod payments;
 pub mod providers;
 pub mod regions;
+pub mod secret;
 pub mod signer;
 pub mod sqlite;
 pub mod store;
@@ -100,7 +101,7 @@ pub async fn start_with(
     let catalogs = regions::load_dir(&config.regions_dir)?;
     let store =
         Arc::new(sqlite::SqliteStore::open(&config.database).context("opening the database")?);
-    let secret = accounts::Secret::load_or_create(&config.secret_key_path())?;
+    let secret = secret::Secret::load_or_create(&config.secret_key_path()?)?;
     for catalog in &catalogs {
         store.put_catalog(catalog)?;
         tracing::info!(region = %catalog.region.id, version = %catalog.version(), "catalog loaded");
@@ -125,13 +126,13 @@ pub async fn start_with(
         config.limits,
         Arc::clone(&clock),
     ));
-    let rehashed = accounts
-        .upgrade_lookups()
-        .context("hashing saved travellers' lookups again")?;
-    if rehashed > 0 {
+    let resealed = accounts
+        .reseal_travellers()
+        .context("sealing saved travellers again under the current data key")?;
+    if resealed > 0 {
         tracing::info!(
-            travellers = rehashed,
-            "traveller lookups hashed again as HMAC"
+            travellers = resealed,
+            "travellers sealed again under the current data key"
         );
     }
     let faults = Arc::new(providers::Faults::default());
@@ -232,6 +233,47 @@ pub async fn start_with(
     });
     tracing::info!("listening on http://{addr}");
     Ok(RunningPlatform { addr, stop, task })
+}
+
+/// What a rotation of the data key did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rotation {
+    /// The new current key's id.
+    pub key_id: u32,
+    pub travellers: usize,
+    pub signing_keys: usize,
+}
+
+/// `tongyou-platform rotate-secret`: adds a new data key to the key file, then seals every
+/// saved traveller's ID number and every pass-signing seed again under it (and hashes the
+/// lookups again), in one unit. Run with the platform stopped: the database admits one
+/// writer. The old keys stay in the file to open anything sealed before; a stop between
+/// the two steps is finished by the next start, which seals again what is not yet under
+/// the current key.
+pub fn rotate_secret(config: &Config) -> anyhow::Result<Rotation> {
+    let store = Arc::new(
+        sqlite::SqliteStore::open(&config.database)
+            .context("opening the database (stop the platform first: it admits one writer)")?,
+    );
+    let secret = secret::Secret::add_key(&config.secret_key_path()?)?;
+    let accounts = accounts::Accounts::new(
+        Arc::clone(&store) as Arc<dyn store::AccountStore>,
+        secret.clone(),
+        Arc::new(texts::NoTexts),
+        config.limits,
+        Arc::new(chrono::Utc::now),
+    );
+    let (travellers, signing_keys) = store.atomically(|| {
+        Ok::<_, anyhow::Error>((
+            accounts.reseal_travellers()?,
+            signer::Signer::reseal(&store, &secret)?,
+        ))
+    })?;
+    Ok(Rotation {
+        key_id: secret.current_id(),
+        travellers,
+        signing_keys,
+    })
 }
 
 /// How often expired holds are looked for.

@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, params};
 use tongyou_core::api::PublicKey;
 use tongyou_core::pass::{Pass, PassError};
 
-use crate::accounts::{AccountError, Secret};
+use crate::secret::{Secret, SecretError};
 use crate::sqlite::SqliteStore;
 use crate::store::StoreError;
 
@@ -18,7 +18,7 @@ pub enum SignerError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
-    Sealed(#[from] AccountError),
+    Sealed(#[from] SecretError),
     #[error("a stored signing key is unusable")]
     BadKey,
     #[error(transparent)]
@@ -93,6 +93,29 @@ impl Signer {
             next
         };
         Ok(Signer { key_id, key, store })
+    }
+
+    /// Seals every signing seed again under the current data key (after a rotation);
+    /// how many were sealed again.
+    pub fn reseal(store: &SqliteStore, secret: &Secret) -> Result<usize, SignerError> {
+        let conn = store.conn()?;
+        let sealed: Vec<(u16, Vec<u8>)> = conn
+            .prepare("SELECT key_id, seed_sealed FROM signing_key")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut resealed = 0;
+        for (key_id, old) in sealed {
+            if secret.sealed_by_current(&old) {
+                continue;
+            }
+            let seed = secret.decrypt(&old)?;
+            conn.execute(
+                "UPDATE signing_key SET seed_sealed = ?2 WHERE key_id = ?1",
+                params![key_id, secret.encrypt(&seed)?],
+            )?;
+            resealed += 1;
+        }
+        Ok(resealed)
     }
 
     /// Signs `pass` with the current key and returns its QR text.

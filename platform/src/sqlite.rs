@@ -810,10 +810,15 @@ impl AccountStore for SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn set_lookup(&self, traveller_id: i64, lookup: &str) -> Result<(), StoreError> {
+    fn reseal_traveller(
+        &self,
+        traveller_id: i64,
+        sealed: &[u8],
+        lookup: &str,
+    ) -> Result<(), StoreError> {
         self.conn()?.execute(
-            "UPDATE traveller SET id_lookup = ?2 WHERE id = ?1",
-            params![traveller_id, lookup],
+            "UPDATE traveller SET id_cipher = ?2, id_lookup = ?3 WHERE id = ?1",
+            params![traveller_id, sealed, lookup],
         )?;
         Ok(())
     }

@@ -96,7 +96,13 @@ pub trait AccountStore: Send + Sync {
     /// Travellers whose lookup hash is not of the current kind (`prefix`): id, ID kind
     /// and the sealed number, to hash again.
     fn lookups_to_rehash(&self, prefix: &str) -> Result<Vec<(i64, String, Vec<u8>)>, StoreError>;
-    fn set_lookup(&self, traveller_id: i64, lookup: &str) -> Result<(), StoreError>;
+    /// Replaces a traveller's sealed ID number and its lookup hash (after a key rotation).
+    fn reseal_traveller(
+        &self,
+        traveller_id: i64,
+        sealed: &[u8],
+        lookup: &str,
+    ) -> Result<(), StoreError>;
     /// Inserts a traveller; `Ok(None)` when the account already has this ID.
     fn add_traveller(
         &self,

@@ -182,7 +182,8 @@ mod binary {
     #[tokio::test]
     async fn production_is_the_default_and_dev_needs_its_switch() {
         let dir = tempfile::tempdir().unwrap();
-        let production = start(&dir, &[]);
+        let key = dir.path().join("keys").join("platform.key");
+        let production = start(&dir, &["--secret-key", key.to_str().unwrap()]);
         // No code endpoint, no cashier, no faults, no demo staff, and no code sent with
         // no text gateway set up.
         assert_eq!(
@@ -204,6 +205,24 @@ mod binary {
     }
 
     #[test]
+    fn production_needs_a_key_file_apart_from_the_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = command(&dir, &[]).output().unwrap();
+        assert!(!out.status.success());
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains("--secret-key"), "{said}");
+        let beside = dir.path().join("platform.key");
+        let out = command(&dir, &["--secret-key", beside.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        assert!(
+            !beside.exists(),
+            "no key is made where a data backup would carry it"
+        );
+    }
+
+    #[test]
     fn dev_mode_refuses_an_address_off_loopback() {
         let dir = tempfile::tempdir().unwrap();
         let out = command(&dir, &["--dev", "--bind", "0.0.0.0:0"])
@@ -213,4 +232,83 @@ mod binary {
         let said = String::from_utf8_lossy(&out.stderr);
         assert!(said.contains("loopback"), "{said}");
     }
+}
+
+/// A rotation seals everything again under a new data key; the platform then starts on
+/// the same data and everything still opens: travellers (and their duplicate check), and
+/// passes signed before.
+#[tokio::test]
+async fn rotating_the_data_key_keeps_every_sealed_value_usable() {
+    use tongyou_core::api::{IdKind, PaymentMethod, TravellerInput};
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        secret_key: Some(dir.path().join("keys").join("platform.key")),
+        ..config(&dir, regions_dir())
+    };
+    let p = tongyou_platform::start(config.clone()).await.unwrap();
+    let t = crate::booking::tourist(&p.url(), "13800138060").await;
+    let order = crate::booking::place(
+        &t,
+        "k",
+        &crate::booking::request(&t, crate::booking::full_combo(), PaymentMethod::Wallet),
+    )
+    .await;
+    let before = t.client.travellers(&t.token).await.unwrap();
+    p.stop().await;
+    let sealed = |db: &std::path::Path| -> Vec<Vec<u8>> {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT id_cipher FROM traveller ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let sealed_before = sealed(&config.database);
+
+    let done = tongyou_platform::rotate_secret(&config).unwrap();
+    assert_eq!(done.key_id, 2);
+    assert_eq!(done.travellers, before.len());
+    assert_eq!(done.signing_keys, 1);
+    let after = sealed(&config.database);
+    assert!(sealed_before.iter().zip(&after).all(|(a, b)| a != b));
+    let file = std::fs::read_to_string(config.secret_key.as_ref().unwrap()).unwrap();
+    assert_eq!(
+        file.lines().count(),
+        2,
+        "the old key is kept to open older values"
+    );
+
+    let p = tongyou_platform::start(config.clone()).await.unwrap();
+    let client = tongyou_client::PlatformClient::new(&p.url()).unwrap();
+    assert_eq!(client.travellers(&t.token).await.unwrap(), before);
+    let again = TravellerInput {
+        name: "张三".into(),
+        id_kind: IdKind::ResidentId,
+        id_number: "110105198912310028".into(),
+        birth_date: None,
+    };
+    let (status, _) = crate::api_error(client.add_traveller(&t.token, &again).await);
+    assert_eq!(status, 422, "a duplicate is still found after the rotation");
+    // A new order signs with the signing key sealed again; the old passes still verify.
+    let mut ring = tongyou_core::pass::Keyring::new();
+    for k in client.public_keys().await.unwrap() {
+        let bytes: [u8; 32] = hex::decode(&k.public_key).unwrap().try_into().unwrap();
+        ring.add(k.key_id, &bytes).unwrap();
+    }
+    for pass in &order.passes {
+        ring.verify(&pass.code).unwrap();
+    }
+    let next = client
+        .place_order(
+            &t.token,
+            "k2",
+            &crate::booking::request(&t, crate::booking::full_combo(), PaymentMethod::Wallet),
+        )
+        .await
+        .unwrap();
+    assert!(next.passes.iter().all(|p| ring.verify(&p.code).is_ok()));
+    p.stop().await;
 }
