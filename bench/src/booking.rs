@@ -104,6 +104,7 @@ async fn rush(url: &str, orders: usize, concurrency: usize) -> anyhow::Result<Ou
                 id_kind: IdKind::ResidentId,
                 id_number: resident_id(i * 2 + j),
                 birth_date: None,
+                consent: Some(tongyou_core::privacy::NOTICE_VERSION.into()),
             };
             travellers.push(client.add_traveller(&token, &input).await?.id);
         }

@@ -93,6 +93,7 @@ pub fn open_pass_round(opens: usize) -> anyhow::Result<()> {
             id_kind: IdKind::ResidentId,
             id_number: resident_id(1),
             birth_date: None,
+            consent: Some(tongyou_core::privacy::NOTICE_VERSION.into()),
         };
         let id = client.add_traveller(&session.token, &traveller).await?.id;
         let tourist = Tourist {

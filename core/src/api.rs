@@ -277,6 +277,11 @@ pub struct TravellerInput {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub birth_date: Option<String>,
+    /// The version of the privacy notice the tourist agreed to
+    /// (`core::privacy::NOTICE_VERSION`): needed with an account's first saved traveller,
+    /// until the account has agreed to the current notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<String>,
 }
 
 /// A saved traveller as the platform returns it: the ID number only ever masked.

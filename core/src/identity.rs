@@ -407,6 +407,7 @@ mod tests {
                 id_kind: IdKind::Passport,
                 id_number: "E12345678".into(),
                 birth_date: Some("+001990-01-01".into()),
+                consent: None,
             },
             today,
         )
@@ -426,6 +427,7 @@ mod tests {
                 id_kind: IdKind::ResidentId,
                 id_number: "110105194912310021".into(),
                 birth_date: Some("2030-01-01".into()),
+                consent: None,
             },
             today,
         )
@@ -444,6 +446,7 @@ mod tests {
             id_kind: IdKind::Passport,
             id_number: "e12345678".into(),
             birth_date: birth.map(str::to_owned),
+            consent: None,
         };
         let problems = validate_traveller(&input(None), today).err().unwrap();
         assert_eq!(problems[0].field, "birth_date");

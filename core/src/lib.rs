@@ -31,4 +31,5 @@ pub mod identity;
 pub mod pass;
 pub mod planner;
 pub mod pricing;
+pub mod privacy;
 pub mod text;

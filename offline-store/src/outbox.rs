@@ -423,6 +423,7 @@ mod tests {
                 id_kind: IdKind::ResidentId,
                 id_number: "110105198912310028".into(),
                 birth_date: None,
+                consent: Some(tongyou_core::privacy::NOTICE_VERSION.into()),
             },
             shown: traveller(0, name),
             known: vec![1],

@@ -21,6 +21,7 @@ use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 use tongyou_core::api::{CodeSent, FieldError, IdKind, Session, Traveller, TravellerInput};
 use tongyou_core::identity::{self, Mobile};
+use tongyou_core::privacy;
 use tongyou_core::text::{Lang, Text};
 
 use crate::limits::{Limiter, Limits};
@@ -288,7 +289,26 @@ impl Accounts {
         input: &TravellerInput,
     ) -> Result<Traveller, AccountError> {
         let today = (self.clock)().date_naive();
-        let valid = identity::validate_traveller(input, today).map_err(AccountError::Invalid)?;
+        let current = privacy::NOTICE_VERSION;
+        let agreed = self.store.consent(account_id)?.as_deref() == Some(current);
+        let agrees_now = input.consent.as_deref() == Some(current);
+        let valid = identity::validate_traveller(input, today);
+        let mut problems = valid.as_ref().err().cloned().unwrap_or_default();
+        if !agreed && !agrees_now {
+            problems.push(FieldError::new(
+                "consent",
+                "保存证件号码前，请先阅读并同意隐私声明",
+                "Read and agree to the privacy notice before an ID number is saved",
+            ));
+        }
+        let valid = match valid {
+            Ok(valid) if problems.is_empty() => valid,
+            _ => return Err(AccountError::Invalid(problems)),
+        };
+        let now = (self.clock)().to_rfc3339();
+        if !agreed {
+            self.store.record_consent(account_id, current, &now)?;
+        }
         let stored = StoredTraveller {
             id: 0,
             name: valid.name.clone(),
@@ -298,7 +318,6 @@ impl Accounts {
             id_lookup: self.id_lookup(kind_str(input.id_kind), &valid.id_number),
             birth_date: valid.birth_date.to_string(),
         };
-        let now = (self.clock)().to_rfc3339();
         let Some(id) = self.store.add_traveller(account_id, &stored, &now)? else {
             return Err(AccountError::Invalid(vec![FieldError::new(
                 "id_number",
@@ -638,6 +657,49 @@ mod tests {
         assert!(f.restarted().authenticate(&session.token).is_err());
     }
 
+    /// The first saved traveller needs the privacy notice agreed to; the consent is kept,
+    /// so later ones do not ask again.
+    #[test]
+    fn the_first_traveller_needs_consent_to_the_privacy_notice() {
+        let f = fixture();
+        let account = f.signed_in("13800138000").account_id;
+        let mut input = TravellerInput {
+            name: "张三".into(),
+            id_kind: IdKind::ResidentId,
+            id_number: "11010519491231002X".into(),
+            birth_date: None,
+            consent: None,
+        };
+        match f.accounts.add_traveller(account, &input) {
+            Err(AccountError::Invalid(fields)) => {
+                assert_eq!(fields.len(), 1);
+                assert_eq!(fields[0].field, "consent");
+                assert!(fields[0].message.zh.contains("隐私声明"));
+            }
+            other => panic!("expected the consent to be asked for, got {other:?}"),
+        }
+        input.consent = Some("1999-01-01".into());
+        assert!(
+            f.accounts.add_traveller(account, &input).is_err(),
+            "an old notice"
+        );
+        assert!(f.accounts.travellers(account).unwrap().is_empty());
+        input.consent = Some(privacy::NOTICE_VERSION.into());
+        f.accounts.add_traveller(account, &input).unwrap();
+        assert_eq!(
+            f.store.consent(account).unwrap().as_deref(),
+            Some(privacy::NOTICE_VERSION)
+        );
+        let second = TravellerInput {
+            name: "Ann Lee".into(),
+            id_kind: IdKind::Passport,
+            id_number: "E12345678".into(),
+            birth_date: Some("1990-01-01".into()),
+            consent: None,
+        };
+        f.accounts.add_traveller(account, &second).unwrap();
+    }
+
     #[test]
     fn old_lookups_are_hashed_again() {
         let f = fixture();
@@ -647,6 +709,7 @@ mod tests {
             id_kind: IdKind::ResidentId,
             id_number: "11010519491231002X".into(),
             birth_date: None,
+            consent: Some(tongyou_core::privacy::NOTICE_VERSION.into()),
         };
         let saved = f.accounts.add_traveller(account, &input).unwrap();
         // As a traveller saved before HMAC would have it.
@@ -710,6 +773,7 @@ mod tests {
             id_kind: IdKind::ResidentId,
             id_number: "11010519491231002x".into(),
             birth_date: None,
+            consent: Some(tongyou_core::privacy::NOTICE_VERSION.into()),
         };
         let saved = f.accounts.add_traveller(account, &input).unwrap();
         assert_eq!(saved.name, "张三");

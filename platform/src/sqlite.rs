@@ -45,6 +45,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/20261204_0008_sessions.sql")),
     M::up(include_str!("../migrations/20261204_0009_cancelling.sql")),
     M::up(include_str!("../migrations/20261204_0010_gate_rights.sql")),
+    M::up(include_str!("../migrations/20261204_0011_consent.sql")),
 ];
 
 /// A batch commits after this many units even when more are waiting, so that nobody
@@ -808,6 +809,27 @@ impl AccountStore for SqliteStore {
         )?;
         let rows = stmt.query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn consent(&self, account_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()?
+            .query_row(
+                "SELECT notice_version FROM consent WHERE account_id = ?1",
+                [account_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn record_consent(&self, account_id: i64, version: &str, now: &str) -> Result<(), StoreError> {
+        self.conn()?.execute(
+            "INSERT INTO consent (account_id, notice_version, agreed_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (account_id) DO UPDATE SET
+                notice_version = excluded.notice_version, agreed_at = excluded.agreed_at",
+            params![account_id, version, now],
+        )?;
+        Ok(())
     }
 
     fn reseal_traveller(

@@ -96,6 +96,9 @@ pub trait AccountStore: Send + Sync {
     /// Travellers whose lookup hash is not of the current kind (`prefix`): id, ID kind
     /// and the sealed number, to hash again.
     fn lookups_to_rehash(&self, prefix: &str) -> Result<Vec<(i64, String, Vec<u8>)>, StoreError>;
+    /// The privacy notice version the account agreed to, if any.
+    fn consent(&self, account_id: i64) -> Result<Option<String>, StoreError>;
+    fn record_consent(&self, account_id: i64, version: &str, now: &str) -> Result<(), StoreError>;
     /// Replaces a traveller's sealed ID number and its lookup hash (after a key rotation).
     fn reseal_traveller(
         &self,

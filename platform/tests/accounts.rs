@@ -18,6 +18,7 @@ fn resident(name: &str, id: &str) -> TravellerInput {
         id_kind: IdKind::ResidentId,
         id_number: id.into(),
         birth_date: None,
+        consent: Some(tongyou_core::privacy::NOTICE_VERSION.into()),
     }
 }
 

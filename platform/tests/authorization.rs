@@ -70,7 +70,8 @@ async fn every_endpoint_answers_each_caller_as_it_should() {
         "party": { "adults": 2, "children": [], "seniors": 0 }, "profile": "leisure"
     });
     let traveller = json!({
-        "name": "王五", "id_kind": "passport", "id_number": "E12345678", "birth_date": "1990-01-01"
+        "name": "王五", "id_kind": "passport", "id_number": "E12345678", "birth_date": "1990-01-01",
+        "consent": tongyou_core::privacy::NOTICE_VERSION
     });
     let bad_callback =
         json!({ "payment_id": a_waiting.payment.id, "paid": true, "signature": "00" });

@@ -39,6 +39,7 @@ pub(crate) async fn tourist(url: &str, mobile: &str) -> Tourist {
             id_kind: IdKind::ResidentId,
             id_number: id.into(),
             birth_date: None,
+            consent: Some(tongyou_core::privacy::NOTICE_VERSION.into()),
         };
         travellers.push(client.add_traveller(&token, &input).await.unwrap().id);
     }

@@ -289,6 +289,7 @@ async fn rotating_the_data_key_keeps_every_sealed_value_usable() {
         id_kind: IdKind::ResidentId,
         id_number: "110105198912310028".into(),
         birth_date: None,
+        consent: Some(tongyou_core::privacy::NOTICE_VERSION.into()),
     };
     let (status, _) = crate::api_error(client.add_traveller(&t.token, &again).await);
     assert_eq!(status, 422, "a duplicate is still found after the rotation");

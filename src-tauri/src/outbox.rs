@@ -353,6 +353,7 @@ mod tests {
             id_kind: kind,
             id_number: number.into(),
             birth_date: birth.map(Into::into),
+            consent: Some(tongyou_core::privacy::NOTICE_VERSION.into()),
         }
     }
 

@@ -258,6 +258,7 @@ async fn a_traveller_whose_answer_was_lost_is_saved_once() {
                 id_kind: IdKind::ResidentId,
                 id_number: "110105198503070035".into(),
                 birth_date: None,
+                consent: Some(tongyou_core::privacy::NOTICE_VERSION.into()),
             },
         )
         .await

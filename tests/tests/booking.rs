@@ -3,7 +3,7 @@
 // Test helpers: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 use tongyou_client::PlatformClient;
 use tongyou_core::api::{Fault, FaultStep, FaultTarget};
 use tongyou_e2e::{
@@ -72,7 +72,22 @@ pub(crate) async fn sign_in(app: &Client, platform: &Platform) {
 pub(crate) async fn add_traveller(app: &Client, name: &str, id_number: &str) {
     type_into(app, "[data-test=traveller-name-input]", name).await;
     type_into(app, "[data-test=traveller-id-number]", id_number).await;
+    agree_to_the_privacy_notice(app).await;
     click(app, "[data-test=traveller-save]").await;
+}
+
+/// Ticks the privacy consent where the form asks for it (before the first saved
+/// traveller); leaves it alone where it does not.
+pub(crate) async fn agree_to_the_privacy_notice(app: &Client) {
+    let boxes = app
+        .find_all(Locator::Css("[data-test=privacy-consent]"))
+        .await
+        .unwrap();
+    for consent in boxes {
+        if consent.prop("checked").await.unwrap().as_deref() != Some("true") {
+            consent.click().await.unwrap();
+        }
+    }
 }
 
 /// Waits for the order page of a confirmed order whose scenic, hotel and transport
@@ -163,9 +178,30 @@ async fn sign_in_and_a_bad_id_number_keeps_the_form() {
 
     sign_in(&app, &platform).await;
 
+    // The first saved traveller asks for the privacy notice to be agreed to: saving
+    // without it says so next to the box and keeps what was typed.
+    let good = resident_id("34010219900307123");
+    type_into(&app, "[data-test=traveller-name-input]", "张三").await;
+    type_into(&app, "[data-test=traveller-id-number]", &good).await;
+    click(&app, "[data-test=traveller-save]").await;
+    wait_for_text(&app, "[data-test=field-error][data-field=consent]", |t| {
+        t.contains("隐私声明")
+    })
+    .await;
+    assert_eq!(
+        value_of(&app, "[data-test=traveller-id-number]").await,
+        good
+    );
+    click(&app, "[data-test=privacy] summary").await;
+    wait_for_text(&app, "[data-test=privacy-notice]", |t| {
+        t.contains("敏感个人信息")
+    })
+    .await;
+    scroll_to(&app, "[data-test=privacy]").await;
+    screenshot(&env, &app, "traveller-privacy-consent-zh-phone").await;
+
     // A resident ID whose check digit is wrong: the platform's message at the field, in
     // Chinese, and everything typed is still there.
-    let good = resident_id("34010219900307123");
     let bad = with_wrong_check_digit(&good);
     add_traveller(&app, "张三", &bad).await;
     let error = wait_for_text(&app, "[data-test=field-error][data-field=id_number]", |t| {

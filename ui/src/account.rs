@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tongyou_core::api::{ErrorCode, FieldError, IdKind, Traveller, TravellerInput};
+use tongyou_core::privacy;
 
 use crate::app::{Ctx, Tab};
 use crate::form::field_error;
@@ -337,6 +338,12 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>, outbox: Outbox) -> impl IntoVie
     let birth = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let busy = RwSignal::new(false);
+    // Consent to the privacy notice comes with the first saved traveller (an ID number is
+    // sensitive personal information), or when the platform asks for it.
+    let agreed = RwSignal::new(false);
+    let asks_consent = Memo::new(move |_| {
+        list.with(Vec::is_empty) || errors.with(|es| es.iter().any(|e| e.field == "consent"))
+    });
     // Who was saved last, and whether the platform has it yet (else it waits offline).
     let saved = RwSignal::new(None::<(String, bool)>);
 
@@ -345,12 +352,24 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>, outbox: Outbox) -> impl IntoVie
         if busy.get_untracked() {
             return;
         }
+        if asks_consent.get_untracked() && !agreed.get_untracked() {
+            // Nothing typed is lost: the message goes next to the box.
+            errors.set(vec![FieldError::new(
+                "consent",
+                "保存证件号码前，请先阅读并同意隐私声明",
+                "Read and agree to the privacy notice before an ID number is saved",
+            )]);
+            return;
+        }
         let birth_date = Some(birth.get_untracked().trim().to_owned()).filter(|b| !b.is_empty());
         let input = TravellerInput {
             name: name.get_untracked().trim().to_owned(),
             id_kind: kind.get_untracked(),
             id_number: number.get_untracked().trim().to_owned(),
             birth_date,
+            consent: agreed
+                .get_untracked()
+                .then(|| privacy::NOTICE_VERSION.to_owned()),
         };
         busy.set(true);
         saved.set(None);
@@ -434,6 +453,26 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>, outbox: Outbox) -> impl IntoVie
                 <small class="hint">{move || t(lang.get(), Msg::BirthDateHint)}</small>
                 {field_error(lang, errors, "birth_date")}
             </label>
+            {move || asks_consent.get().then(|| view! {
+                <div class="field consent" data-test="privacy">
+                    <details>
+                        <summary>{move || t(lang.get(), Msg::PrivacyNotice)}</summary>
+                        <p class="hint" data-test="privacy-notice">
+                            {move || privacy::notice().get(lang.get()).to_owned()}
+                        </p>
+                    </details>
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            data-test="privacy-consent"
+                            prop:checked=move || agreed.get()
+                            on:change=move |ev| agreed.set(event_target_checked(&ev))
+                        />
+                        <span>{move || t(lang.get(), Msg::PrivacyConsent)}</span>
+                    </label>
+                    {field_error(lang, errors, "consent")}
+                </div>
+            })}
             <button class="primary" type="submit" data-test="traveller-save" disabled=move || busy.get()>
                 {move || t(lang.get(), if busy.get() { Msg::Saving } else { Msg::Save })}
             </button>

@@ -67,6 +67,8 @@ pub enum Msg {
     ResidentId,
     Passport,
     IdNumber,
+    PrivacyNotice,
+    PrivacyConsent,
     BirthDate,
     BirthDateHint,
     Save,
@@ -346,6 +348,14 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Passport, Lang::En) => "Passport",
         (IdNumber, Lang::Zh) => "证件号码",
         (IdNumber, Lang::En) => "ID number",
+        (PrivacyNotice, Lang::Zh) => "隐私声明",
+        (PrivacyNotice, Lang::En) => "Privacy notice",
+        (PrivacyConsent, Lang::Zh) => {
+            "我已阅读并同意隐私声明：通游为实名购票加密保存并使用旅客的证件号码"
+        }
+        (PrivacyConsent, Lang::En) => {
+            "I have read and agree to the privacy notice: Tongyou keeps travellers' ID numbers encrypted and uses them for real-name tickets"
+        }
         (BirthDate, Lang::Zh) => "出生日期",
         (BirthDate, Lang::En) => "Birth date",
         (BirthDateHint, Lang::Zh) => "护照必填；身份证可不填，从号码读取",

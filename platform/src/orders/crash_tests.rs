@@ -101,6 +101,7 @@ impl Rig {
             id_kind: IdKind::ResidentId,
             id_number: "110105198912310028".into(),
             birth_date: None,
+            consent: Some(tongyou_core::privacy::NOTICE_VERSION.into()),
         };
         let traveller = self.accounts.add_traveller(account, &input).unwrap().id;
         (account, traveller)
