@@ -169,6 +169,21 @@ impl PlatformClient {
         no_content(request.send().await.map_err(offline)?).await
     }
 
+    /// Everything the platform holds of the account (ID numbers masked).
+    pub async fn export_account(
+        &self,
+        token: &str,
+    ) -> Result<tongyou_core::api::AccountExport, ClientError> {
+        let request = self.http.get(self.url("/me/export")).bearer_auth(token);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    /// Deletes the account's personal data; every session of it ends.
+    pub async fn delete_account(&self, token: &str) -> Result<(), ClientError> {
+        let request = self.http.delete(self.url("/me")).bearer_auth(token);
+        no_content(request.send().await.map_err(offline)?).await
+    }
+
     pub async fn travellers(&self, token: &str) -> Result<Vec<Traveller>, ClientError> {
         let response = self
             .http

@@ -284,6 +284,27 @@ pub struct TravellerInput {
     pub consent: Option<String>,
 }
 
+/// Everything the platform holds of an account, as its owner exports it (PIPL's right of
+/// access): ID numbers masked, as everywhere else the platform answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountExport {
+    /// RFC 3339.
+    pub exported_at: String,
+    pub account_id: i64,
+    /// Masked.
+    pub mobile: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// The privacy notice version agreed to, and when (RFC 3339).
+    #[serde(default)]
+    pub consent: Option<(String, String)>,
+    pub travellers: Vec<Traveller>,
+    pub orders: Vec<Order>,
+    /// Sessions open (signed-in devices).
+    pub sessions: u32,
+}
+
 /// A saved traveller as the platform returns it: the ID number only ever masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -19,7 +19,9 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
-use tongyou_core::api::{CodeSent, FieldError, IdKind, Session, Traveller, TravellerInput};
+use tongyou_core::api::{
+    AccountExport, CodeSent, FieldError, IdKind, Session, Traveller, TravellerInput,
+};
 use tongyou_core::identity::{self, Mobile};
 use tongyou_core::privacy;
 use tongyou_core::text::{Lang, Text};
@@ -326,6 +328,40 @@ impl Accounts {
             )]));
         };
         Ok(public(StoredTraveller { id, ..stored }))
+    }
+
+    /// What the platform holds of the account itself (orders are the booking's), for its
+    /// export: the mobile number masked, travellers masked.
+    pub fn export(
+        &self,
+        account_id: i64,
+        orders: Vec<tongyou_core::api::Order>,
+    ) -> Result<AccountExport, AccountError> {
+        let (mobile, created_at) = self
+            .store
+            .account(account_id)?
+            .ok_or(AccountError::NotFound)?;
+        Ok(AccountExport {
+            exported_at: (self.clock)().to_rfc3339(),
+            account_id,
+            mobile: Mobile::parse(&mobile)
+                .map(|m| m.masked())
+                .unwrap_or_default(),
+            created_at,
+            consent: self.store.consent_detail(account_id)?,
+            travellers: self.travellers(account_id)?,
+            orders,
+            sessions: self.store.session_count(account_id)?,
+        })
+    }
+
+    /// Deletes the account's personal data (saved travellers and their ID numbers,
+    /// sessions, codes, consent, the number itself) and forgets its sessions at once. Run
+    /// inside the booking's unit that also clears its orders of anything personal.
+    pub fn delete_data(&self, account_id: i64) -> Result<(), AccountError> {
+        self.forget(|_, (account, _)| *account == account_id);
+        self.store.delete_account_data(account_id)?;
+        Ok(())
     }
 
     pub fn travellers(&self, account_id: i64) -> Result<Vec<Traveller>, AccountError> {

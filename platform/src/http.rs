@@ -18,10 +18,10 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use tongyou_core::api::{
-    API_PREFIX, ApiError, Availability, CashierAction, CatalogSnapshot, CodeRequest, CodeSent,
-    Combo, CrowdForecast, ErrorCode, Fault, FaultStep, FaultTarget, FieldError, GateCount,
-    GateScan, GateSession, GateSignIn, Guest, Health, HotelStay, IdKind, IssuedPass, OnTheDay,
-    Order, OrderRequest, OrderState, OrderTraveller, PassState, Payment, PaymentCallback,
+    API_PREFIX, AccountExport, ApiError, Availability, CashierAction, CatalogSnapshot, CodeRequest,
+    CodeSent, Combo, CrowdForecast, ErrorCode, Fault, FaultStep, FaultTarget, FieldError,
+    GateCount, GateScan, GateSession, GateSignIn, Guest, Health, HotelStay, IdKind, IssuedPass,
+    OnTheDay, Order, OrderRequest, OrderState, OrderTraveller, PassState, Payment, PaymentCallback,
     PaymentMethod, PaymentState, Plan, PlanDay, PlanKind, PlanParty, PlanRequest, PlanStep,
     Profile, Provider, PublicKey, Quote, QuoteLine, RegionSummary, RevocationDelta, ScanReceipt,
     ScanUpload, SensorReading, Session, ShuttleSeat, SightCrowd, SignIn, StepKind, SubOrder,
@@ -106,13 +106,13 @@ impl FromRef<AppState> for Arc<Accounts> {
     ),
     paths(
         health, list_regions, region_catalog, availability, request_code, sign_in, sign_out,
-        sign_out_everywhere, list_travellers,
+        sign_out_everywhere, export_account, delete_account, list_travellers,
         add_traveller, remove_traveller, place_order, list_orders, get_order, cancel_order,
         payment_callback, cashier, public_keys, gate::sign_in, gate::revocations,
         gate::upload_scans, gate::scans, gate::counts, crowd::forecast, crowd::plans
     ),
     components(schemas(
-        ApiError, FieldError, Health, RegionSummary, CatalogSnapshot, CodeRequest, CodeSent, SignIn, Session,
+        ApiError, FieldError, AccountExport, Health, RegionSummary, CatalogSnapshot, CodeRequest, CodeSent, SignIn, Session,
         IdKind, TravellerInput, Traveller, Availability, Combo, HotelStay, ShuttleSeat, Guest, Quote,
         QuoteLine, OrderRequest, OrderTraveller, PaymentMethod, Order, OrderState, SubOrder,
         SubOrderState, Provider, Payment, PaymentState, IssuedPass, PassState, PaymentCallback,
@@ -218,6 +218,8 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/code", post(request_code))
         .route("/auth/session", post(sign_in).delete(sign_out))
         .route("/auth/sessions", delete(sign_out_everywhere))
+        .route("/me", delete(delete_account))
+        .route("/me/export", get(export_account))
         .route("/dev/sign-in-code/{mobile}", get(dev_sign_in_code))
         .route("/travellers", get(list_travellers).post(add_traveller))
         .route("/travellers/{id}", delete(remove_traveller))
@@ -654,6 +656,33 @@ async fn sign_out_everywhere(
     SignedIn(account): SignedIn,
 ) -> Result<StatusCode, HttpError> {
     off_thread(move || accounts.sign_out_everywhere(account)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Everything the platform holds of the signed-in account, as JSON (ID numbers masked).
+#[utoipa::path(get, path = "/api/v1/me/export", security(("session" = [])), responses(
+    (status = 200, body = AccountExport),
+    (status = 401, body = ApiError),
+))]
+async fn export_account(
+    State(booking): State<Arc<Booking>>,
+    SignedIn(account): SignedIn,
+) -> Result<Json<AccountExport>, HttpError> {
+    Ok(Json(off_thread(move || booking.export(account)).await?))
+}
+
+/// Deletes the signed-in account: saved travellers, ID numbers, sessions and the mobile
+/// number go at once; orders keep only what accounting needs.
+#[utoipa::path(delete, path = "/api/v1/me", security(("session" = [])), responses(
+    (status = 204, description = "Deleted; every session of the account has ended"),
+    (status = 401, body = ApiError),
+    (status = 409, body = ApiError, description = "An order is still being paid, confirmed or cancelled"),
+))]
+async fn delete_account(
+    State(booking): State<Arc<Booking>>,
+    SignedIn(account): SignedIn,
+) -> Result<StatusCode, HttpError> {
+    off_thread(move || booking.delete_account(account)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

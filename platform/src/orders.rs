@@ -1114,6 +1114,28 @@ impl Booking {
         stored.into_iter().map(StoredOrder::into_order).collect()
     }
 
+    /// Everything the platform holds of the account, for its owner.
+    pub fn export(&self, account: i64) -> Result<tongyou_core::api::AccountExport, BookingError> {
+        let orders = self.orders(account)?;
+        Ok(self.accounts.export(account, orders)?)
+    }
+
+    /// Deletes the account's personal data, in one unit: its orders stay for accounting
+    /// but keep nothing personal beyond the masked holder names, and everything of the
+    /// account itself goes. Refused while an order is still being paid, confirmed or
+    /// cancelled, since those steps need it.
+    pub fn delete_account(&self, account: i64) -> Result<(), BookingError> {
+        self.store.atomically(|| {
+            if records::in_flight(&self.store, account)? > 0 {
+                return Err(BookingError::Conflict(
+                    "an order of this account is still being paid, confirmed or cancelled; finish or cancel it first".into(),
+                ));
+            }
+            records::scrub_orders(&self.store, account)?;
+            Ok(self.accounts.delete_data(account)?)
+        })
+    }
+
     /// Drops idempotency records older than [`KEYS_KEPT`] at `now`.
     pub fn prune_keys(&self, now: DateTime<Utc>) -> Result<usize, BookingError> {
         records::prune_keys(&self.store, &fmt(now - KEYS_KEPT))

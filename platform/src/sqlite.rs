@@ -811,6 +811,58 @@ impl AccountStore for SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    fn account(&self, account_id: i64) -> Result<Option<(String, String)>, StoreError> {
+        Ok(self
+            .conn()?
+            .query_row(
+                "SELECT mobile, created_at FROM account WHERE id = ?1",
+                [account_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    fn session_count(&self, account_id: i64) -> Result<u32, StoreError> {
+        Ok(self.conn()?.query_row(
+            "SELECT COUNT(*) FROM session WHERE account_id = ?1",
+            [account_id],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn consent_detail(&self, account_id: i64) -> Result<Option<(String, String)>, StoreError> {
+        Ok(self
+            .conn()?
+            .query_row(
+                "SELECT notice_version, agreed_at FROM consent WHERE account_id = ?1",
+                [account_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    fn delete_account_data(&self, account_id: i64) -> Result<(), StoreError> {
+        let conn = self.conn()?;
+        let tx = Savepoint::begin(&conn)?;
+        tx.execute(
+            "DELETE FROM sign_in_code WHERE mobile = (SELECT mobile FROM account WHERE id = ?1)",
+            [account_id],
+        )?;
+        for table in ["traveller", "session", "consent", "gate_post"] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE account_id = ?1"),
+                [account_id],
+            )?;
+        }
+        // The number is gone; the row stays for the orders that point at it.
+        tx.execute(
+            "UPDATE account SET mobile = 'deleted:' || id WHERE id = ?1",
+            [account_id],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     fn consent(&self, account_id: i64) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn()?

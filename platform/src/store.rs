@@ -96,6 +96,15 @@ pub trait AccountStore: Send + Sync {
     /// Travellers whose lookup hash is not of the current kind (`prefix`): id, ID kind
     /// and the sealed number, to hash again.
     fn lookups_to_rehash(&self, prefix: &str) -> Result<Vec<(i64, String, Vec<u8>)>, StoreError>;
+    /// The account's mobile number and when it was made; `None` for no such account.
+    fn account(&self, account_id: i64) -> Result<Option<(String, String)>, StoreError>;
+    /// Sessions open for the account.
+    fn session_count(&self, account_id: i64) -> Result<u32, StoreError>;
+    /// The notice version agreed to and when.
+    fn consent_detail(&self, account_id: i64) -> Result<Option<(String, String)>, StoreError>;
+    /// Deletes an account's personal data: saved travellers, sessions, codes, consent and
+    /// gate post; the account row stays (orders point at it) with its number gone.
+    fn delete_account_data(&self, account_id: i64) -> Result<(), StoreError>;
     /// The privacy notice version the account agreed to, if any.
     fn consent(&self, account_id: i64) -> Result<Option<String>, StoreError>;
     fn record_consent(&self, account_id: i64, version: &str, now: &str) -> Result<(), StoreError>;

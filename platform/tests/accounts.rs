@@ -234,3 +234,76 @@ async fn signing_out_ends_the_session_at_once() {
     assert_eq!(status, 401);
     p.stop().await;
 }
+
+/// A tourist exports what the platform holds of them, then deletes the account: the
+/// travellers, ID numbers, sessions and the number go; the orders stay for accounting
+/// with nothing personal beyond masked names; the number can start afresh.
+#[tokio::test]
+async fn a_tourist_exports_their_data_and_deletes_the_account() {
+    use tongyou_core::api::PaymentMethod;
+    let (dir, p, t) = crate::booking::fresh("13800138070").await;
+    let order = crate::booking::place(
+        &t,
+        "k",
+        &crate::booking::request(&t, crate::booking::full_combo(), PaymentMethod::Wallet),
+    )
+    .await;
+    let export = t.client.export_account(&t.token).await.unwrap();
+    assert_eq!(export.mobile, "138****8070");
+    assert_eq!(export.travellers.len(), 3);
+    assert_eq!(export.orders.len(), 1);
+    assert_eq!(export.orders[0].id, order.id);
+    assert_eq!(export.sessions, 1);
+    assert_eq!(
+        export.consent.as_ref().map(|c| c.0.as_str()),
+        Some(tongyou_core::privacy::NOTICE_VERSION)
+    );
+    let json = serde_json::to_string(&export).unwrap();
+    assert!(!json.contains("110105198912310028"), "no full ID number");
+
+    // An order still waiting for its payment holds the deletion back.
+    let waiting = crate::booking::place(
+        &t,
+        "k2",
+        &crate::booking::request(&t, crate::booking::full_combo(), PaymentMethod::Alipay),
+    )
+    .await;
+    assert_eq!(api_error(t.client.delete_account(&t.token).await).0, 409);
+    t.client
+        .cancel_order(&t.token, "c", waiting.id)
+        .await
+        .unwrap();
+
+    t.client.delete_account(&t.token).await.unwrap();
+    assert_eq!(api_error(t.client.travellers(&t.token).await).0, 401);
+    let db = rusqlite::Connection::open(dir.path().join("platform.db")).unwrap();
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT COUNT(*) FROM traveller"), 0);
+    assert_eq!(count("SELECT COUNT(*) FROM session"), 0);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM account WHERE mobile = '13800138070'"),
+        0
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM booking_order"),
+        2,
+        "kept for accounting"
+    );
+    let travellers_json: String = db
+        .query_row(
+            "SELECT travellers_json FROM booking_order WHERE id = ?1",
+            [order.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(!travellers_json.contains("holder_hash"));
+    assert!(!travellers_json.contains("110105"));
+
+    // The same number starts afresh, with nothing of the old account.
+    let again = crate::booking::tourist(&p.url(), "13800138070").await;
+    assert!(again.client.orders(&again.token).await.unwrap().is_empty());
+    let fresh = again.client.export_account(&again.token).await.unwrap();
+    assert_ne!(fresh.account_id, export.account_id);
+    drop(db);
+    p.stop().await;
+}

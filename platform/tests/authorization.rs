@@ -112,6 +112,7 @@ async fn every_endpoint_answers_each_caller_as_it_should() {
             [201, 201, 201, 401],
         ),
         row(M::GET, "/orders", None, [200, 200, 200, 401]),
+        row(M::GET, "/me/export", None, [200, 200, 200, 401]),
         row(
             M::GET,
             &format!("/orders/{}", a_order.id),
@@ -146,6 +147,8 @@ async fn every_endpoint_answers_each_caller_as_it_should() {
             )
         },
         row(M::DELETE, "/auth/sessions", None, [204, 204, 204, 401]),
+        // Every session has just ended: deleting the account needs one.
+        row(M::DELETE, "/me", None, [401; 4]),
     ];
 
     let http = reqwest::Client::new();

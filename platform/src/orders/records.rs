@@ -262,6 +262,36 @@ pub(super) fn pass_states(
         .collect::<Result<_, _>>()?)
 }
 
+/// Orders of the account that a later step still has to settle.
+pub(super) fn in_flight(store: &SqliteStore, account: i64) -> Result<i64, BookingError> {
+    let conn = store.conn()?;
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM booking_order WHERE account_id = ?1
+         AND state IN ('holding', 'awaiting_payment', 'confirming', 'cancelling')",
+        [account],
+        |r| r.get(0),
+    )?)
+}
+
+/// Takes from the account's orders what accounting does not need: the holder hash older
+/// orders kept for each traveller (an ID hash), and the idempotency keys.
+pub(super) fn scrub_orders(store: &SqliteStore, account: i64) -> Result<(), BookingError> {
+    exec(
+        store,
+        "UPDATE booking_order SET travellers_json =
+            (SELECT json_group_array(json_remove(value, '$.holder_hash'))
+             FROM json_each(booking_order.travellers_json))
+         WHERE account_id = ?1",
+        [account],
+    )?;
+    exec(
+        store,
+        "DELETE FROM idempotency WHERE account_id = ?1",
+        [account],
+    )?;
+    Ok(())
+}
+
 /// Drops settled idempotency records made before `before`: a retry that late is a new
 /// request. A key still being processed is kept.
 pub(super) fn prune_keys(store: &SqliteStore, before: &str) -> Result<usize, BookingError> {
