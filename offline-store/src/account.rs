@@ -39,6 +39,31 @@ impl OfflineStore {
         Ok(())
     }
 
+    /// Signing out: the session and what the device kept of the account (order copies,
+    /// passes, saved travellers, writes already answered) go, in one transaction. Writes
+    /// not yet sent stay, for the same account's next sign-in to send: a queued
+    /// cancellation is money.
+    pub fn forget_account(&self, account_id: i64) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM session", [])?;
+        tx.execute(
+            "DELETE FROM wallet_pass WHERE account_id = ?1",
+            [account_id],
+        )?;
+        tx.execute("DELETE FROM order_copy WHERE account_id = ?1", [account_id])?;
+        tx.execute(
+            "DELETE FROM setting WHERE key = ?1",
+            [travellers_key(account_id)],
+        )?;
+        tx.execute(
+            "DELETE FROM outbox WHERE account_id = ?1 AND done_at IS NOT NULL",
+            [account_id],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Keeps `account_id`'s saved travellers as the platform listed them (masked ID
     /// numbers only), so the Book screen can price a party offline.
     pub fn save_travellers(
@@ -280,6 +305,61 @@ mod tests {
         store.save_travellers(7, std::slice::from_ref(&t)).unwrap();
         assert_eq!(store.travellers(7).unwrap(), [t]);
         assert!(store.travellers(8).unwrap().is_empty());
+    }
+
+    #[test]
+    fn signing_out_of_the_account_removes_its_data_but_not_a_write_still_to_send() {
+        let store = OfflineStore::open_in_memory().unwrap();
+        store.save_session(&session(7, "t")).unwrap();
+        let o = order(1, "2026-11-22T08:00:00+08:00", OrderState::Confirmed);
+        store
+            .save_orders(7, std::slice::from_ref(&o), "t1")
+            .unwrap();
+        store
+            .save_orders(
+                8,
+                &[order(2, "2026-11-22T08:00:00+08:00", OrderState::Confirmed)],
+                "t1",
+            )
+            .unwrap();
+        let traveller = tongyou_core::api::Traveller {
+            id: 3,
+            name: "张三".into(),
+            id_kind: tongyou_core::api::IdKind::ResidentId,
+            id_masked: "1101**********002X".into(),
+            birth_date: "1949-12-31".into(),
+        };
+        store.save_travellers(7, &[traveller]).unwrap();
+        let pending = store
+            .enqueue(
+                7,
+                &crate::outbox::OutboxWrite::CancelOrder { order_id: 1 },
+                "t2",
+            )
+            .unwrap();
+
+        store.forget_account(7).unwrap();
+        assert_eq!(store.session().unwrap(), None);
+        assert!(store.orders(7).unwrap().is_empty());
+        assert_eq!(
+            store.orders(8).unwrap().len(),
+            1,
+            "another account's copy stays"
+        );
+        assert!(
+            super::saved_travellers(&store.conn().unwrap(), 7)
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            store
+                .pending(7)
+                .unwrap()
+                .iter()
+                .map(|e| e.id)
+                .collect::<Vec<_>>(),
+            [pending.id]
+        );
     }
 
     #[test]

@@ -30,10 +30,17 @@ pub async fn sign_in(
     Ok(without_token(session))
 }
 
-/// Forgets the session on this device. Orders already on the device stay there.
+/// Signs out: the platform ends the session when it answers, and the device forgets the
+/// account's data (orders, passes, saved travellers) either way; writes not yet sent wait
+/// for the account's next sign-in.
 #[tauri::command]
-pub fn sign_out(state: State<'_, AppState>) -> Result<(), CommandError> {
-    Ok(state.store.forget_session()?)
+pub async fn sign_out(state: State<'_, AppState>) -> Result<(), CommandError> {
+    let Some(session) = state.store.session()? else {
+        return Ok(());
+    };
+    // Offline, or the session already ended: the token is forgotten below all the same.
+    let _ = state.client.sign_out(&session.token).await;
+    Ok(state.store.forget_account(session.account_id)?)
 }
 
 /// Who is signed in on this device, if anyone (read locally, works offline).
