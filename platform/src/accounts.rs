@@ -28,7 +28,7 @@ use tongyou_core::text::{Lang, Text};
 
 use crate::limits::{Limiter, Limits};
 pub use crate::secret::Secret;
-use crate::store::{AccountStore, StoreError, StoredCode, StoredTraveller};
+use crate::store::{AccountStore, SealedMobile, StoreError, StoredCode, StoredTraveller};
 use crate::texts::{TextError, TextGateway};
 
 const CODE_VALID: Duration = Duration::minutes(5);
@@ -135,7 +135,8 @@ impl Accounts {
     ) -> Result<(CodeSent, String), AccountError> {
         let mobile = parse_mobile(mobile)?;
         let now = (self.clock)();
-        if let Some(previous) = self.store.code(mobile.as_str())? {
+        let key = self.mobile_key(&mobile);
+        if let Some(previous) = self.store.code(&key)? {
             let sent = parse_time(&previous.issued_at);
             let since = now - sent;
             if since < RESEND_AFTER {
@@ -146,12 +147,12 @@ impl Accounts {
             }
         }
         limited(self.codes_per_address.take(&from.to_string(), now))?;
-        limited(self.codes_per_number.take(mobile.as_str(), now))?;
+        limited(self.codes_per_number.take(&key, now))?;
         let mut raw = [0u8; 4];
         getrandom::fill(&mut raw).map_err(|e| AccountError::Crypto(e.to_string()))?;
         let code = format!("{:06}", u32::from_le_bytes(raw) % 1_000_000);
         self.store.put_code(
-            mobile.as_str(),
+            &key,
             &StoredCode {
                 code_hash: self.code_hash(mobile.as_str(), &code),
                 issued_at: now.to_rfc3339(),
@@ -161,7 +162,7 @@ impl Accounts {
         )?;
         if let Err(e) = self.texts.send_code(&mobile, &code) {
             // Not sent: it must not hold back the next request either.
-            self.store.delete_code(mobile.as_str())?;
+            self.store.delete_code(&key)?;
             return Err(e.into());
         }
         tracing::info!(mobile = %mobile.masked(), "sign-in code sent");
@@ -181,18 +182,21 @@ impl Accounts {
         limited(self.sign_ins_per_address.take(&from.to_string(), now))?;
         let wrong =
             AccountError::Unauthorized("the code is wrong or has expired; ask for a new one");
-        let Some(stored) =
-            self.store
-                .take_attempt(mobile.as_str(), MAX_ATTEMPTS, &now.to_rfc3339())?
+        let key = self.mobile_key(&mobile);
+        let Some(stored) = self
+            .store
+            .take_attempt(&key, MAX_ATTEMPTS, &now.to_rfc3339())?
         else {
             return Err(wrong);
         };
         let hash = self.code_hash(mobile.as_str(), code.trim());
         // Only one of two racing right answers removes the code.
-        if stored.code_hash != hash || !self.store.claim_code(mobile.as_str(), &hash)? {
+        if stored.code_hash != hash || !self.store.claim_code(&key, &hash)? {
             return Err(wrong);
         }
-        let account_id = self.store.account_for(mobile.as_str(), &now.to_rfc3339())?;
+        let account_id = self
+            .store
+            .account_for(&self.sealed_mobile(&mobile)?, &now.to_rfc3339())?;
         let mut raw = [0u8; 32];
         getrandom::fill(&mut raw).map_err(|e| AccountError::Crypto(e.to_string()))?;
         let token = hex::encode(raw);
@@ -344,9 +348,7 @@ impl Accounts {
         Ok(AccountExport {
             exported_at: (self.clock)().to_rfc3339(),
             account_id,
-            mobile: Mobile::parse(&mobile)
-                .map(|m| m.masked())
-                .unwrap_or_default(),
+            mobile,
             created_at,
             consent: self.store.consent_detail(account_id)?,
             travellers: self.travellers(account_id)?,
@@ -383,6 +385,45 @@ impl Accounts {
         } else {
             Err(AccountError::NotFound)
         }
+    }
+
+    /// The keyed hash a mobile number is found by (accounts, codes, limits), marked with
+    /// the data key's id.
+    pub(crate) fn mobile_key(&self, mobile: &Mobile) -> String {
+        format!(
+            "{}{}",
+            self.secret.lookup_prefix(),
+            self.secret
+                .keyed_hash(&format!("mobile:{}", mobile.as_str()))
+        )
+    }
+
+    fn sealed_mobile(&self, mobile: &Mobile) -> Result<SealedMobile, AccountError> {
+        Ok(SealedMobile {
+            lookup: self.mobile_key(mobile),
+            masked: mobile.masked(),
+            sealed: self.secret.encrypt(mobile.as_str())?,
+        })
+    }
+
+    /// Seals every account's mobile number not yet sealed under the current data key: the
+    /// plain numbers stored before numbers were sealed, and all of them after a rotation.
+    /// Run at start and by the rotation.
+    pub fn seal_mobiles(&self) -> Result<usize, AccountError> {
+        let todo = self.store.mobiles_to_seal(&self.secret.lookup_prefix())?;
+        for (account_id, plain, sealed) in &todo {
+            let number = match (plain, sealed) {
+                (Some(plain), _) => plain.clone(),
+                (None, Some(sealed)) => self.secret.decrypt(sealed)?,
+                (None, None) => continue,
+            };
+            let Ok(mobile) = Mobile::parse(&number) else {
+                continue;
+            };
+            self.store
+                .seal_mobile(*account_id, &self.sealed_mobile(&mobile)?)?;
+        }
+        Ok(todo.len())
     }
 
     fn code_hash(&self, mobile: &str, code: &str) -> String {
@@ -559,13 +600,16 @@ mod tests {
     fn racing_guesses_take_their_tries_first() {
         let f = fixture();
         f.accounts.request_code("13800138000", HERE).unwrap();
+        let key = f
+            .accounts
+            .mobile_key(&Mobile::parse("13800138000").unwrap());
         let now = f.accounts.now().to_rfc3339();
         let compared: usize = std::thread::scope(|s| {
             let racers: Vec<_> = (0..32)
                 .map(|_| {
                     s.spawn(|| {
                         f.store
-                            .take_attempt("13800138000", MAX_ATTEMPTS, &now)
+                            .take_attempt(&key, MAX_ATTEMPTS, &now)
                             .unwrap()
                             .is_some()
                     })
@@ -577,10 +621,7 @@ mod tests {
                 .count()
         });
         assert_eq!(compared, MAX_ATTEMPTS as usize);
-        assert_eq!(
-            f.store.code("13800138000").unwrap().unwrap().attempts,
-            MAX_ATTEMPTS
-        );
+        assert_eq!(f.store.code(&key).unwrap().unwrap().attempts, MAX_ATTEMPTS);
     }
 
     /// A burned code is kept until it expires, so asking for a new one still waits.
@@ -687,7 +728,10 @@ mod tests {
         assert_eq!(f.accounts.prune().unwrap(), 0);
         f.advance(CODE_VALID);
         assert_eq!(f.accounts.prune().unwrap(), 1);
-        assert!(f.store.code("13900139000").unwrap().is_none());
+        let key = f
+            .accounts
+            .mobile_key(&Mobile::parse("13900139000").unwrap());
+        assert!(f.store.code(&key).unwrap().is_none());
         f.advance(SESSION_VALID);
         assert_eq!(f.accounts.prune().unwrap(), 1);
         assert!(f.restarted().authenticate(&session.token).is_err());
@@ -734,6 +778,45 @@ mod tests {
             consent: None,
         };
         f.accounts.add_traveller(account, &second).unwrap();
+    }
+
+    /// No mobile number is stored in plain text: accounts and codes keep a keyed hash, the
+    /// masked form and a sealed copy; an account stored before that is sealed at start and
+    /// still found by its number.
+    #[test]
+    fn mobile_numbers_are_never_stored_in_plain_text() {
+        let f = fixture();
+        let session = f.signed_in("13800138000");
+        f.accounts.request_code("13900139000", HERE).unwrap();
+        let conn = f.store.conn().unwrap();
+        let plain: i64 = conn
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM account WHERE mobile LIKE '%1380013800%'
+                            OR mobile_lookup LIKE '%1380013800%')
+                      + (SELECT COUNT(*) FROM sign_in_code WHERE mobile LIKE '%139001390%')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(plain, 0);
+        let masked: String = conn
+            .query_row("SELECT mobile_masked FROM account", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(masked, "138****8000");
+
+        // An account as stored before: the plain number, no hash.
+        conn.execute(
+            "INSERT INTO account (mobile, created_at) VALUES ('13700137000', '2026-11-01T00:00:00Z')",
+            [],
+        )
+        .unwrap();
+        let old: i64 = conn.last_insert_rowid();
+        drop(conn);
+        assert_eq!(f.accounts.seal_mobiles().unwrap(), 1);
+        assert_eq!(f.accounts.seal_mobiles().unwrap(), 0);
+        f.advance(RESEND_AFTER);
+        assert_eq!(f.signed_in("13700137000").account_id, old);
+        assert_ne!(session.account_id, old);
     }
 
     #[test]

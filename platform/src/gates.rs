@@ -147,10 +147,16 @@ impl Gates {
     /// Takes gate rights from every account no longer on the staff list. Run at start,
     /// when the list is read.
     pub fn drop_former_staff(&self) -> Result<usize, GateError> {
-        let staff = serde_json::to_string(&self.staff).unwrap_or_else(|_| "[]".into());
+        let keys: Vec<String> = self
+            .staff
+            .iter()
+            .filter_map(|m| Mobile::parse(m).ok())
+            .map(|m| self.accounts.mobile_key(&m))
+            .collect();
+        let staff = serde_json::to_string(&keys).unwrap_or_else(|_| "[]".into());
         Ok(self.store.conn()?.execute(
             "DELETE FROM gate_post WHERE account_id NOT IN
-                (SELECT id FROM account WHERE mobile IN (SELECT value FROM json_each(?1)))",
+                (SELECT id FROM account WHERE mobile_lookup IN (SELECT value FROM json_each(?1)))",
             [staff],
         )?)
     }

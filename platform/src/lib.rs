@@ -128,7 +128,10 @@ pub async fn start_with(
     ));
     let resealed = accounts
         .reseal_travellers()
-        .context("sealing saved travellers again under the current data key")?;
+        .context("sealing saved travellers again under the current data key")?
+        + accounts
+            .seal_mobiles()
+            .context("sealing mobile numbers under the current data key")?;
     if resealed > 0 {
         tracing::info!(
             travellers = resealed,
@@ -264,6 +267,7 @@ pub fn rotate_secret(config: &Config) -> anyhow::Result<Rotation> {
         Arc::new(chrono::Utc::now),
     );
     let (travellers, signing_keys) = store.atomically(|| {
+        accounts.seal_mobiles()?;
         Ok::<_, anyhow::Error>((
             accounts.reseal_travellers()?,
             signer::Signer::reseal(&store, &secret)?,

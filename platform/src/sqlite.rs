@@ -27,7 +27,9 @@ use tongyou_core::api::{CatalogSnapshot, RegionSummary};
 use tongyou_core::catalog::Catalog;
 use tongyou_core::text::Text;
 
-use crate::store::{AccountStore, CatalogStore, StoreError, StoredCode, StoredTraveller};
+use crate::store::{
+    AccountStore, CatalogStore, SealedMobile, StoreError, StoredCode, StoredTraveller,
+};
 
 /// Append-only: never edit a released migration, add a new file.
 const MIGRATIONS: &[M<'static>] = &[
@@ -46,6 +48,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/20261204_0009_cancelling.sql")),
     M::up(include_str!("../migrations/20261204_0010_gate_rights.sql")),
     M::up(include_str!("../migrations/20261204_0011_consent.sql")),
+    M::up(include_str!(
+        "../migrations/20261204_0012_sealed_mobiles.sql"
+    )),
 ];
 
 /// A batch commits after this many units even when more are waiting, so that nobody
@@ -741,17 +746,41 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
-    fn account_for(&self, mobile: &str, now: &str) -> Result<i64, StoreError> {
+    fn account_for(&self, mobile: &SealedMobile, now: &str) -> Result<i64, StoreError> {
         let conn = self.conn()?;
         conn.execute(
-            "INSERT INTO account (mobile, created_at) VALUES (?1, ?2) ON CONFLICT (mobile) DO NOTHING",
-            [mobile, now],
+            "INSERT INTO account (mobile, created_at, mobile_lookup, mobile_masked, mobile_sealed)
+             VALUES ('sealed:' || ?1, ?2, ?1, ?3, ?4) ON CONFLICT DO NOTHING",
+            params![mobile.lookup, now, mobile.masked, mobile.sealed],
         )?;
-        Ok(
-            conn.query_row("SELECT id FROM account WHERE mobile = ?1", [mobile], |r| {
-                r.get(0)
-            })?,
-        )
+        Ok(conn.query_row(
+            "SELECT id FROM account WHERE mobile_lookup = ?1",
+            [&mobile.lookup],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn mobiles_to_seal(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(i64, Option<String>, Option<Vec<u8>>)>, StoreError> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(
+            "SELECT id, CASE WHEN mobile_lookup IS NULL THEN mobile END, mobile_sealed FROM account
+             WHERE mobile NOT LIKE 'deleted:%'
+               AND (mobile_lookup IS NULL OR substr(mobile_lookup, 1, length(?1)) <> ?1)",
+        )?;
+        let rows = stmt.query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn seal_mobile(&self, account_id: i64, mobile: &SealedMobile) -> Result<(), StoreError> {
+        self.conn()?.execute(
+            "UPDATE account SET mobile = 'sealed:' || ?2, mobile_lookup = ?2, mobile_masked = ?3,
+                mobile_sealed = ?4 WHERE id = ?1",
+            params![account_id, mobile.lookup, mobile.masked, mobile.sealed],
+        )?;
+        Ok(())
     }
 
     fn put_session(
@@ -815,7 +844,7 @@ impl AccountStore for SqliteStore {
         Ok(self
             .conn()?
             .query_row(
-                "SELECT mobile, created_at FROM account WHERE id = ?1",
+                "SELECT COALESCE(mobile_masked, ''), created_at FROM account WHERE id = ?1",
                 [account_id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -845,7 +874,7 @@ impl AccountStore for SqliteStore {
         let conn = self.conn()?;
         let tx = Savepoint::begin(&conn)?;
         tx.execute(
-            "DELETE FROM sign_in_code WHERE mobile = (SELECT mobile FROM account WHERE id = ?1)",
+            "DELETE FROM sign_in_code WHERE mobile = (SELECT mobile_lookup FROM account WHERE id = ?1)",
             [account_id],
         )?;
         for table in ["traveller", "session", "consent", "gate_post"] {
@@ -856,7 +885,8 @@ impl AccountStore for SqliteStore {
         }
         // The number is gone; the row stays for the orders that point at it.
         tx.execute(
-            "UPDATE account SET mobile = 'deleted:' || id WHERE id = ?1",
+            "UPDATE account SET mobile = 'deleted:' || id, mobile_lookup = NULL,
+                mobile_masked = NULL, mobile_sealed = NULL WHERE id = ?1",
             [account_id],
         )?;
         tx.commit()?;

@@ -42,6 +42,16 @@ pub struct StoredCode {
     pub attempts: u32,
 }
 
+/// A mobile number as an account keeps it: never in plain text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedMobile {
+    /// Keyed hash, marked with its key's id: how sign-in finds the account.
+    pub lookup: String,
+    pub masked: String,
+    /// Sealed under the data key, to hash again after a rotation.
+    pub sealed: Vec<u8>,
+}
+
 /// A traveller row; the ID number stays encrypted here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredTraveller {
@@ -72,8 +82,16 @@ pub trait AccountStore: Send + Sync {
     /// Uses the code up: `true` for the one caller that removed it.
     fn claim_code(&self, mobile: &str, code_hash: &str) -> Result<bool, StoreError>;
     fn delete_code(&self, mobile: &str) -> Result<(), StoreError>;
-    /// The account of `mobile`, created on first sign-in.
-    fn account_for(&self, mobile: &str, now: &str) -> Result<i64, StoreError>;
+    /// The account of a mobile number, created on first sign-in.
+    fn account_for(&self, mobile: &SealedMobile, now: &str) -> Result<i64, StoreError>;
+    /// Accounts whose number is not sealed under the key of `prefix`: id, the number in
+    /// plain (stored before numbers were sealed) or sealed.
+    #[allow(clippy::type_complexity)]
+    fn mobiles_to_seal(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(i64, Option<String>, Option<Vec<u8>>)>, StoreError>;
+    fn seal_mobile(&self, account_id: i64, mobile: &SealedMobile) -> Result<(), StoreError>;
     fn put_session(
         &self,
         token_hash: &str,
@@ -96,7 +114,8 @@ pub trait AccountStore: Send + Sync {
     /// Travellers whose lookup hash is not of the current kind (`prefix`): id, ID kind
     /// and the sealed number, to hash again.
     fn lookups_to_rehash(&self, prefix: &str) -> Result<Vec<(i64, String, Vec<u8>)>, StoreError>;
-    /// The account's mobile number and when it was made; `None` for no such account.
+    /// The account's masked mobile number and when it was made; `None` for no such
+    /// account.
     fn account(&self, account_id: i64) -> Result<Option<(String, String)>, StoreError>;
     /// Sessions open for the account.
     fn session_count(&self, account_id: i64) -> Result<u32, StoreError>;

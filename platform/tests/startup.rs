@@ -284,6 +284,11 @@ async fn rotating_the_data_key_keeps_every_sealed_value_usable() {
     let p = tongyou_platform::start(config.clone()).await.unwrap();
     let client = tongyou_client::PlatformClient::new(&p.url()).unwrap();
     assert_eq!(client.travellers(&t.token).await.unwrap(), before);
+    // The number, hashed under the new key now, still finds its account.
+    client.request_code("13800138060").await.unwrap();
+    let code = client.dev_sign_in_code("13800138060").await.unwrap();
+    let again = client.sign_in("13800138060", &code).await.unwrap();
+    assert_eq!(client.travellers(&again.token).await.unwrap(), before);
     let again = TravellerInput {
         name: "张三".into(),
         id_kind: IdKind::ResidentId,
