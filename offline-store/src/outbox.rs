@@ -292,6 +292,14 @@ impl OfflineStore {
         Ok(n == 1)
     }
 
+    /// Drops every write of an account, sent or not: for an account that no longer
+    /// exists, whose writes can never be sent. Returns how many went.
+    pub fn discard_outbox(&self, account_id: i64) -> Result<usize, StoreError> {
+        Ok(self
+            .conn()?
+            .execute("DELETE FROM outbox WHERE account_id = ?1", [account_id])?)
+    }
+
     /// Forgets writes the platform took that were finished before `before` (RFC 3339):
     /// their effect is in the saved orders and travellers, and nothing reads them again.
     /// Pending and refused writes stay. Returns how many went.

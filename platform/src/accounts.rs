@@ -234,15 +234,18 @@ impl Accounts {
     /// Ends the session of `token`, on the platform and in its memory at once.
     pub fn sign_out(&self, token: &str) -> Result<(), AccountError> {
         let hash = token_hash(token);
-        self.forget(|known, _| known == hash);
+        // The database first: a lookup that read the row before this delete has seen the
+        // sign-out counter unchanged, so the memory must be cleared after it, not before.
         self.store.delete_session(&hash)?;
+        self.forget(|known, _| known == hash);
         Ok(())
     }
 
     /// Ends every session of the account ("sign out everywhere"); how many there were.
     pub fn sign_out_everywhere(&self, account_id: i64) -> Result<usize, AccountError> {
+        let ended = self.store.delete_sessions(account_id)?;
         self.forget(|_, (account, _)| *account == account_id);
-        Ok(self.store.delete_sessions(account_id)?)
+        Ok(ended)
     }
 
     /// Drops remembered sessions, and keeps a lookup already under way from remembering
@@ -361,8 +364,8 @@ impl Accounts {
     /// sessions, codes, consent, the number itself) and forgets its sessions at once. Run
     /// inside the booking's unit that also clears its orders of anything personal.
     pub fn delete_data(&self, account_id: i64) -> Result<(), AccountError> {
-        self.forget(|_, (account, _)| *account == account_id);
         self.store.delete_account_data(account_id)?;
+        self.forget(|_, (account, _)| *account == account_id);
         Ok(())
     }
 

@@ -86,12 +86,9 @@ impl Config {
         }
         if !self.dev_mode {
             let key = self.secret_key_path()?;
-            let folder = |p: &std::path::Path| {
-                std::path::absolute(p)
-                    .ok()
-                    .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
-            };
-            if folder(&key).is_some() && folder(&key) == folder(&self.database) {
+            let data = normalized(&self.database);
+            let data_folder = data.parent().unwrap_or(&data);
+            if normalized(&key).starts_with(data_folder) {
                 return Err(ConfigError::KeyBesideData(key));
             }
         }
@@ -141,6 +138,35 @@ impl Config {
         config.check()?;
         Ok(config)
     }
+}
+
+/// `path` made absolute, with `.` and `..` taken out, and through any link in the part
+/// that exists: where a backup of a folder would find it.
+fn normalized(path: &std::path::Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    // Resolve links in the longest part that exists.
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name().map(ToOwned::to_owned), existing.pop()) {
+            (Some(name), true) => rest.push(name),
+            _ => return out,
+        }
+    }
+    let mut resolved = existing.canonicalize().unwrap_or(existing);
+    resolved.extend(rest.iter().rev());
+    resolved
 }
 
 #[cfg(test)]
@@ -201,6 +227,20 @@ mod tests {
             Config::from_args(args(&["--db", "/srv/data/p.db"])),
             Err(ConfigError::NoSecretKey)
         ));
+        for inside in [
+            "/srv/data/k",
+            "/srv/data/keys/k",
+            "/srv/data/x/../k",
+            "/srv/keys/../data/k",
+        ] {
+            assert!(
+                matches!(
+                    Config::from_args(args(&["--db", "/srv/data/p.db", "--secret-key", inside])),
+                    Err(ConfigError::KeyBesideData(_))
+                ),
+                "{inside}"
+            );
+        }
         assert!(matches!(
             Config::from_args(args(&[
                 "--db",

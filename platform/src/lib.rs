@@ -163,6 +163,8 @@ pub async fn start_with(
         (None, None) => Arc::new(payments::NoProvider),
     };
     let payments = payments::Payments::new(Arc::clone(&store), provider, simulated);
+    // A rotation that a stop cut short is finished here for the signing seeds too.
+    signer::Signer::reseal(&store, &secret).context("sealing signing keys again")?;
     let signer =
         signer::Signer::load_or_create(Arc::clone(&store), &secret, &orders::fmt(clock()))?;
     let booking = Arc::new(orders::Booking::new(

@@ -236,6 +236,14 @@ fn write_private(path: &Path, text: &str, replace: bool) -> anyhow::Result<()> {
         std::fs::rename(&target, path)
             .with_context(|| format!("putting the new key file in place at {}", path.display()))?;
     }
+    // The file's name is durable only once its folder is: a rotation must not seal data
+    // under a key a power cut could take back.
+    #[cfg(unix)]
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .with_context(|| format!("syncing {}", dir.display()))?;
+    }
     Ok(())
 }
 

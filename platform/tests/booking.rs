@@ -665,13 +665,8 @@ async fn a_pass_gives_no_id_number_back() {
         .find(|p| p.holder.as_deref() == Some(&format!("{}*", holder.chars().next().unwrap())))
         .expect("the holder's entry pass");
     let pass = tongyou_core::pass::read_unverified(&entry.code).unwrap();
+    // Nothing derived from the number: the bytes the old form filled are zeros.
     assert_eq!(pass.holder_hash, [0; 16]);
-    for salt in [&[][..], &salt[..]] {
-        assert!(
-            shortened_id_space().all(|id| old_holder_hash(salt, &id) != pass.holder_hash),
-            "a pass issued now must not match any ID number"
-        );
-    }
     // Nor does the code's text hold the number or the holder's name.
     assert!(!entry.code.contains(holder_id) && !entry.code.contains(holder));
     p.stop().await;

@@ -182,7 +182,8 @@ mod binary {
     #[tokio::test]
     async fn production_is_the_default_and_dev_needs_its_switch() {
         let dir = tempfile::tempdir().unwrap();
-        let key = dir.path().join("keys").join("platform.key");
+        let keys = tempfile::tempdir().unwrap();
+        let key = keys.path().join("platform.key");
         let production = start(&dir, &["--secret-key", key.to_str().unwrap()]);
         // No code endpoint, no cashier, no faults, no demo staff, and no code sent with
         // no text gateway set up.

@@ -78,6 +78,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::account::request_code,
         commands::account::sign_in,
         commands::account::sign_out,
+        commands::account::export_account,
+        commands::account::delete_account,
         commands::account::session,
         commands::account::travellers,
         commands::account::add_traveller,

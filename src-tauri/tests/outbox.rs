@@ -25,7 +25,10 @@ fn travellers(rig: &Rig) -> Vec<Traveller> {
 }
 
 fn resident(name: &str, id_number: &str) -> Value {
-    json!({ "input": { "name": name, "id_kind": "resident_id", "id_number": id_number } })
+    json!({ "input": {
+        "name": name, "id_kind": "resident_id", "id_number": id_number,
+        "consent": tongyou_core::privacy::NOTICE_VERSION
+    } })
 }
 
 /// As if the answer to the last try never arrived: the device thinks it still waits.

@@ -70,7 +70,8 @@ async fn plans_come_live_from_the_platform_and_one_books_as_a_single_order() {
             .invoke(
                 "add_traveller",
                 json!({ "input": {
-                    "name": name, "id_kind": "resident_id", "id_number": id_number
+                    "name": name, "id_kind": "resident_id", "id_number": id_number,
+                    "consent": tongyou_core::privacy::NOTICE_VERSION
                 }}),
             )
             .unwrap();

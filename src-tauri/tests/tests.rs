@@ -114,7 +114,8 @@ impl Rig {
             .invoke(
                 "add_traveller",
                 json!({ "input": {
-                    "name": "张三", "id_kind": "resident_id", "id_number": "110105198912310028"
+                    "name": "张三", "id_kind": "resident_id", "id_number": "110105198912310028",
+                    "consent": tongyou_core::privacy::NOTICE_VERSION
                 }}),
             )
             .unwrap();

@@ -6,4 +6,5 @@ mod discover;
 mod outbox;
 mod plan;
 mod platform_page;
+mod privacy;
 mod tickets;

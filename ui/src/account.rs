@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tongyou_core::api::{ErrorCode, FieldError, IdKind, Traveller, TravellerInput};
+use tongyou_core::api::{AccountExport, ErrorCode, FieldError, IdKind, Traveller, TravellerInput};
 use tongyou_core::privacy;
 
 use crate::app::{Ctx, Tab};
@@ -53,6 +53,7 @@ pub fn MeScreen() -> impl IntoView {
                 </div>
                 <OutboxPanel outbox=outbox />
                 <TravellersPanel outbox=outbox />
+                <MyData />
             </section>
         }
         .into_any()
@@ -324,6 +325,66 @@ fn TravellersPanel(outbox: Outbox) -> impl IntoView {
                 }}
             </ul>
             <TravellerForm list=list outbox=outbox />
+        </section>
+    }
+}
+
+/// The tourist's own data: an export of what the platform holds, and deleting the
+/// account, which asks once more before it acts.
+#[component]
+fn MyData() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    let exported = RwSignal::new(None::<AccountExport>);
+    let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let export = move |_| {
+        spawn_local(async move {
+            match ipc::export_account().await {
+                Ok(export) => exported.set(Some(export)),
+                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+            }
+        });
+    };
+    let delete = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            match ipc::delete_account().await {
+                Ok(()) => ctx.session.set(None),
+                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+            }
+            busy.set(false);
+            confirming.set(false);
+        });
+    };
+    view! {
+        <section class="card my-data" data-test="my-data">
+            <h2>{move || t(lang.get(), Msg::MyData)}</h2>
+            <button class="secondary" data-test="export-data" on:click=export>
+                {move || t(lang.get(), Msg::ExportData)}
+            </button>
+            {move || exported.get().map(|x| {
+                let summary = i18n::export_summary(lang.get(), &x.mobile, x.travellers.len(), x.orders.len());
+                let json = serde_json::to_string_pretty(&x).unwrap_or_default();
+                view! {
+                    <p data-test="export-summary">{summary}</p>
+                    <pre class="export" data-test="export-json">{json}</pre>
+                }
+            })}
+            <button class="secondary danger" data-test="delete-account" on:click=move |_| confirming.set(true)>
+                {move || t(lang.get(), Msg::DeleteAccount)}
+            </button>
+            {move || confirming.get().then(|| view! {
+                <div class="confirm" role="alertdialog" data-test="delete-confirm">
+                    <p>{move || t(lang.get(), Msg::DeleteAccountWarning)}</p>
+                    <button class="primary danger" data-test="confirm-delete" disabled=move || busy.get() on:click=delete>
+                        {move || t(lang.get(), Msg::ConfirmDelete)}
+                    </button>
+                    <button class="secondary" on:click=move |_| confirming.set(false)>
+                        {move || t(lang.get(), Msg::KeepAccount)}
+                    </button>
+                </div>
+            })}
         </section>
     }
 }

@@ -58,6 +58,12 @@ pub enum Msg {
     Code,
     SignIn,
     SignOut,
+    MyData,
+    ExportData,
+    DeleteAccount,
+    DeleteAccountWarning,
+    ConfirmDelete,
+    KeepAccount,
     SignedInAs,
     Travellers,
     TravellersHint,
@@ -328,6 +334,22 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (SignIn, Lang::En) => "Sign in",
         (SignOut, Lang::Zh) => "退出登录",
         (SignOut, Lang::En) => "Sign out",
+        (MyData, Lang::Zh) => "我的数据",
+        (MyData, Lang::En) => "My data",
+        (ExportData, Lang::Zh) => "导出我的数据",
+        (ExportData, Lang::En) => "Export my data",
+        (DeleteAccount, Lang::Zh) => "注销账户",
+        (DeleteAccount, Lang::En) => "Delete my account",
+        (DeleteAccountWarning, Lang::Zh) => {
+            "注销后，常用旅客、证件号码和登录状态立即删除且无法恢复；订单只保留财务必需的信息。"
+        }
+        (DeleteAccountWarning, Lang::En) => {
+            "Deleting removes your saved travellers, their ID numbers and your sessions at once, for good; orders keep only what accounting needs."
+        }
+        (ConfirmDelete, Lang::Zh) => "确认注销",
+        (ConfirmDelete, Lang::En) => "Delete for good",
+        (KeepAccount, Lang::Zh) => "不注销",
+        (KeepAccount, Lang::En) => "Keep my account",
         (SignedInAs, Lang::Zh) => "已登录",
         (SignedInAs, Lang::En) => "Signed in as",
         (Travellers, Lang::Zh) => "常用旅客",
@@ -1133,5 +1155,13 @@ pub fn planned_guest(lang: Lang, party: &PlanParty, index: usize) -> String {
             Lang::Zh => format!("老人 {n}"),
             Lang::En => format!("senior {n}"),
         }
+    }
+}
+
+/// What an export holds, in one line.
+pub fn export_summary(lang: Lang, mobile: &str, travellers: usize, orders: usize) -> String {
+    match lang {
+        Lang::Zh => format!("账户 {mobile} · 常用旅客 {travellers} 位 · 订单 {orders} 个"),
+        Lang::En => format!("Account {mobile} · {travellers} saved travellers · {orders} orders"),
     }
 }

@@ -5,9 +5,9 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tongyou_core::api::{
-    ApiError, Availability, CatalogSnapshot, CodeSent, DiscoverView, ErrorCode, GateResult,
-    GateSignIn, GateStation, Lang, Order, OrderRequest, PassQr, PlanRequest, Quote, QuoteRequest,
-    Session, Startup, SyncStatus, Traveller, TravellerInput, TripPlans, WalletPass,
+    AccountExport, ApiError, Availability, CatalogSnapshot, CodeSent, DiscoverView, ErrorCode,
+    GateResult, GateSignIn, GateStation, Lang, Order, OrderRequest, PassQr, PlanRequest, Quote,
+    QuoteRequest, Session, Startup, SyncStatus, Traveller, TravellerInput, TripPlans, WalletPass,
 };
 use wasm_bindgen::prelude::*;
 
@@ -131,6 +131,16 @@ pub async fn sign_in(mobile: &str, code: &str) -> Result<Session, ApiError> {
 
 pub async fn sign_out() -> Result<(), ApiError> {
     invoke("sign_out", &NoArgs {}).await
+}
+
+/// What the platform holds of the account.
+pub async fn export_account() -> Result<AccountExport, ApiError> {
+    invoke("export_account", &NoArgs {}).await
+}
+
+/// Deletes the account on the platform and everything of it on this device.
+pub async fn delete_account() -> Result<(), ApiError> {
+    invoke("delete_account", &NoArgs {}).await
 }
 
 /// Who is signed in on this device (the token stays in the shell).

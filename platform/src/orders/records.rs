@@ -273,13 +273,15 @@ pub(super) fn in_flight(store: &SqliteStore, account: i64) -> Result<i64, Bookin
     )?)
 }
 
-/// Takes from the account's orders what accounting does not need: the holder hash older
-/// orders kept for each traveller (an ID hash), and the idempotency keys.
+/// Takes from the account's orders what accounting does not need: each traveller's birth
+/// date and saved-traveller id, the holder hash older orders kept (an ID hash), and the
+/// idempotency keys. The masked holder names and the prices stay.
 pub(super) fn scrub_orders(store: &SqliteStore, account: i64) -> Result<(), BookingError> {
     exec(
         store,
         "UPDATE booking_order SET travellers_json =
-            (SELECT json_group_array(json_remove(value, '$.holder_hash'))
+            (SELECT json_group_array(
+                json_remove(value, '$.holder_hash', '$.birth_date', '$.traveller_id'))
              FROM json_each(booking_order.travellers_json))
          WHERE account_id = ?1",
         [account],

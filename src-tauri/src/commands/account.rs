@@ -4,7 +4,7 @@
 //! and adds it to platform calls itself.
 
 use tauri::State;
-use tongyou_core::api::{CodeSent, ErrorCode, Session, Traveller, TravellerInput};
+use tongyou_core::api::{AccountExport, CodeSent, ErrorCode, Session, Traveller, TravellerInput};
 use tongyou_offline_store::outbox::OutboxWrite;
 
 use crate::error::CommandError;
@@ -41,6 +41,30 @@ pub async fn sign_out(state: State<'_, AppState>) -> Result<(), CommandError> {
     // Offline, or the session already ended: the token is forgotten below all the same.
     let _ = state.client.sign_out(&session.token).await;
     Ok(state.store.forget_account(session.account_id)?)
+}
+
+/// Everything the platform holds of the account (its export), online only.
+#[tauri::command]
+pub async fn export_account(state: State<'_, AppState>) -> Result<AccountExport, CommandError> {
+    let session = signed_in(&state)?;
+    match state.client.export_account(&session.token).await {
+        Ok(export) => Ok(export),
+        Err(e) => Err(on_platform_error(&state, e.into())),
+    }
+}
+
+/// Deletes the account on the platform, then everything of it on the device. Online
+/// only: a deletion must not wait unseen in a queue.
+#[tauri::command]
+pub async fn delete_account(state: State<'_, AppState>) -> Result<(), CommandError> {
+    let session = signed_in(&state)?;
+    if let Err(e) = state.client.delete_account(&session.token).await {
+        return Err(on_platform_error(&state, e.into()));
+    }
+    state.store.forget_account(session.account_id)?;
+    // Its writes can never be sent now, and one may hold a full ID number.
+    state.store.discard_outbox(session.account_id)?;
+    Ok(())
 }
 
 /// Who is signed in on this device, if anyone (read locally, works offline).
