@@ -53,4 +53,5 @@ async fn a_tourist_exports_their_data_and_deletes_the_account() {
     let code = client.dev_sign_in_code(MOBILE).await.unwrap();
     let session = client.sign_in(MOBILE, &code).await.unwrap();
     assert!(client.travellers(&session.token).await.unwrap().is_empty());
+    app.close().await.unwrap();
 }

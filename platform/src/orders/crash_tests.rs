@@ -369,3 +369,23 @@ fn a_used_pass_is_not_refunded() {
         .unwrap();
     assert_eq!(used.state, PassState::Used);
 }
+
+/// An idempotency key answers for 30 days; after that the sweeper's pruning forgets it,
+/// and the same key is a new request.
+#[test]
+fn idempotency_keys_are_pruned_once_they_are_old() {
+    let dir = tempfile::tempdir().unwrap();
+    let rig = open(dir.path());
+    let tourist = rig.tourist("13800138000");
+    let first = rig.order(tourist, "k", PaymentMethod::Wallet);
+    let now = DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
+    assert_eq!(rig.booking.prune_keys(now).unwrap(), 0);
+    assert_eq!(rig.order(tourist, "k", PaymentMethod::Wallet).id, first.id);
+    assert_eq!(
+        rig.booking
+            .prune_keys(now + KEYS_KEPT + Duration::seconds(1))
+            .unwrap(),
+        1
+    );
+    assert_ne!(rig.order(tourist, "k", PaymentMethod::Wallet).id, first.id);
+}
