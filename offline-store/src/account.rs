@@ -16,19 +16,22 @@ impl OfflineStore {
     pub fn save_session(&self, session: &Session) -> Result<(), StoreError> {
         let json = serde_json::to_string(session)?;
         self.conn()?.execute(
-            "INSERT OR REPLACE INTO session (id, account_id, session_json) VALUES (1, ?1, ?2)",
+            "INSERT OR REPLACE INTO session (id, account_id, session_json) VALUES (1, ?1, seal(?2))",
             params![session.account_id, json],
         )?;
         Ok(())
     }
 
+    /// The session, with its token, opened with the device key. A session this device's
+    /// key does not open (its key file was lost) reads as signed out.
     pub fn session(&self) -> Result<Option<Session>, StoreError> {
-        let json: Option<String> = self
+        let stored: Option<String> = self
             .conn()?
             .query_row("SELECT session_json FROM session WHERE id = 1", [], |r| {
                 r.get(0)
             })
             .optional()?;
+        let json = stored.and_then(|s| self.key.unseal(&s).ok());
         Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
     }
 
@@ -359,6 +362,76 @@ mod tests {
                 .map(|e| e.id)
                 .collect::<Vec<_>>(),
             [pending.id]
+        );
+    }
+
+    /// The token and a waiting traveller's ID number are never in the database file in
+    /// plain text; the key is a private file beside it, and without it the device reads as
+    /// signed out.
+    #[test]
+    fn the_token_and_waiting_id_numbers_are_sealed_at_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("device.db");
+        let store = OfflineStore::open(&path).unwrap();
+        store
+            .save_session(&session(7, "secret-token-abcdef"))
+            .unwrap();
+        let input = tongyou_core::api::TravellerInput {
+            name: "张三".into(),
+            id_kind: tongyou_core::api::IdKind::ResidentId,
+            id_number: "11010519491231002X".into(),
+            birth_date: None,
+            consent: None,
+        };
+        let shown = tongyou_core::api::Traveller {
+            id: 0,
+            name: "张三".into(),
+            id_kind: tongyou_core::api::IdKind::ResidentId,
+            id_masked: "1101**********002X".into(),
+            birth_date: "1949-12-31".into(),
+        };
+        let write = crate::outbox::OutboxWrite::AddTraveller {
+            input,
+            shown,
+            known: Vec::new(),
+        };
+        store.enqueue(7, &write, "2026-12-01T08:00:00Z").unwrap();
+        assert_eq!(store.pending(7).unwrap()[0].write, write);
+        drop(store);
+
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        let stored: String = raw
+            .query_row(
+                "SELECT (SELECT session_json FROM session) || (SELECT body_json FROM outbox)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(!stored.contains("secret-token"), "{stored}");
+        assert!(!stored.contains("19491231002X"), "{stored}");
+        drop(raw);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("device.key"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let store = OfflineStore::open(&path).unwrap();
+        assert_eq!(
+            store.session().unwrap().unwrap().token,
+            "secret-token-abcdef"
+        );
+        drop(store);
+
+        std::fs::remove_file(dir.path().join("device.key")).unwrap();
+        let store = OfflineStore::open(&path).unwrap();
+        assert_eq!(
+            store.session().unwrap(),
+            None,
+            "a lost key reads as signed out"
         );
     }
 

@@ -13,6 +13,7 @@
 pub mod account;
 pub mod gate;
 pub mod outbox;
+mod sealed;
 pub mod sync;
 pub mod wallet;
 
@@ -97,6 +98,8 @@ pub struct LastSync {
 
 pub struct OfflineStore {
     conn: Mutex<Connection>,
+    /// Seals the session token and waiting writes (also through SQL: `seal`, `unseal`).
+    key: std::sync::Arc<sealed::DeviceKey>,
 }
 
 impl OfflineStore {
@@ -106,19 +109,23 @@ impl OfflineStore {
             // A folder that cannot be made surfaces as the open error below.
             let _ = std::fs::create_dir_all(dir);
         }
-        Self::setup(Connection::open(path)?)
+        let key = sealed::DeviceKey::load_or_create(&path.with_file_name("device.key"))?;
+        Self::setup(Connection::open(path)?, key)
     }
 
     pub fn open_in_memory() -> Result<OfflineStore, StoreError> {
-        Self::setup(Connection::open_in_memory()?)
+        Self::setup(Connection::open_in_memory()?, sealed::DeviceKey::random()?)
     }
 
-    fn setup(mut conn: Connection) -> Result<OfflineStore, StoreError> {
+    fn setup(mut conn: Connection, key: sealed::DeviceKey) -> Result<OfflineStore, StoreError> {
+        let key = std::sync::Arc::new(key);
+        sealed::register(&conn, std::sync::Arc::clone(&key))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
         Ok(OfflineStore {
             conn: Mutex::new(conn),
+            key,
         })
     }
 

@@ -148,7 +148,7 @@ pub enum SendFailure {
     Refused(ApiError),
 }
 
-const COLUMNS: &str = "id, account_id, kind, idempotency_key, body_json, created_at, attempts, \
+const COLUMNS: &str = "id, account_id, kind, idempotency_key, unseal(body_json), created_at, attempts, \
                        last_error, done_at, refusal_json, result_id";
 
 impl OfflineStore {
@@ -165,7 +165,7 @@ impl OfflineStore {
         let conn = self.conn()?;
         conn.execute(
             "INSERT INTO outbox (account_id, kind, idempotency_key, body_json, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+             VALUES (?1, ?2, ?3, seal(?4), ?5)",
             params![account_id, write.kind(), key, body, at],
         )?;
         entry(&conn, conn.last_insert_rowid())?.ok_or_else(|| StoreError::Invalid {
@@ -232,7 +232,7 @@ impl OfflineStore {
             Answer::Nothing => None,
         };
         tx.execute(
-            "UPDATE outbox SET done_at = ?2, last_error = NULL, result_id = ?3, body_json = ?4
+            "UPDATE outbox SET done_at = ?2, last_error = NULL, result_id = ?3, body_json = seal(?4)
              WHERE id = ?1",
             params![
                 id,
@@ -267,7 +267,7 @@ impl OfflineStore {
             SendFailure::Refused(refusal) => {
                 tx.execute(
                     "UPDATE outbox SET done_at = ?2, last_error = ?3, refusal_json = ?4,
-                        body_json = ?5 WHERE id = ?1",
+                        body_json = seal(?5) WHERE id = ?1",
                     params![
                         id,
                         at,
