@@ -196,7 +196,7 @@ impl Accounts {
         }
         let account_id = self
             .store
-            .account_for(&self.sealed_mobile(&mobile)?, &now.to_rfc3339())?;
+            .account_for(&self.sealed_mobile(&mobile, key)?, &now.to_rfc3339())?;
         let mut raw = [0u8; 32];
         getrandom::fill(&mut raw).map_err(|e| AccountError::Crypto(e.to_string()))?;
         let token = hex::encode(raw);
@@ -401,9 +401,10 @@ impl Accounts {
         )
     }
 
-    fn sealed_mobile(&self, mobile: &Mobile) -> Result<SealedMobile, AccountError> {
+    /// `mobile` as an account keeps it, `lookup` being its [`Accounts::mobile_key`].
+    fn sealed_mobile(&self, mobile: &Mobile, lookup: String) -> Result<SealedMobile, AccountError> {
         Ok(SealedMobile {
-            lookup: self.mobile_key(mobile),
+            lookup,
             masked: mobile.masked(),
             sealed: self.secret.encrypt(mobile.as_str())?,
         })
@@ -423,8 +424,10 @@ impl Accounts {
             let Ok(mobile) = Mobile::parse(&number) else {
                 continue;
             };
-            self.store
-                .seal_mobile(*account_id, &self.sealed_mobile(&mobile)?)?;
+            self.store.seal_mobile(
+                *account_id,
+                &self.sealed_mobile(&mobile, self.mobile_key(&mobile))?,
+            )?;
         }
         Ok(todo.len())
     }

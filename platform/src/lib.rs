@@ -126,17 +126,10 @@ pub async fn start_with(
         config.limits,
         Arc::clone(&clock),
     ));
-    let resealed = accounts
-        .reseal_travellers()
-        .context("sealing saved travellers again under the current data key")?
-        + accounts
-            .seal_mobiles()
-            .context("sealing mobile numbers under the current data key")?;
-    if resealed > 0 {
-        tracing::info!(
-            travellers = resealed,
-            "travellers sealed again under the current data key"
-        );
+    let resealed = seal_again(&store, &accounts, &secret)
+        .context("sealing stored values again under the current data key")?;
+    if resealed != Resealed::default() {
+        tracing::info!(?resealed, "values sealed again under the current data key");
     }
     let faults = Arc::new(providers::Faults::default());
     // One provider per module, in `Module::ALL` order, which `Booking` relies on.
@@ -163,8 +156,6 @@ pub async fn start_with(
         (None, None) => Arc::new(payments::NoProvider),
     };
     let payments = payments::Payments::new(Arc::clone(&store), provider, simulated);
-    // A rotation that a stop cut short is finished here for the signing seeds too.
-    signer::Signer::reseal(&store, &secret).context("sealing signing keys again")?;
     let signer =
         signer::Signer::load_or_create(Arc::clone(&store), &secret, &orders::fmt(clock()))?;
     let booking = Arc::new(orders::Booking::new(
@@ -268,17 +259,37 @@ pub fn rotate_secret(config: &Config) -> anyhow::Result<Rotation> {
         config.limits,
         Arc::new(chrono::Utc::now),
     );
-    let (travellers, signing_keys) = store.atomically(|| {
-        accounts.seal_mobiles()?;
-        Ok::<_, anyhow::Error>((
-            accounts.reseal_travellers()?,
-            signer::Signer::reseal(&store, &secret)?,
-        ))
-    })?;
+    let resealed = seal_again(&store, &accounts, &secret)?;
     Ok(Rotation {
         key_id: secret.current_id(),
-        travellers,
-        signing_keys,
+        travellers: resealed.travellers,
+        signing_keys: resealed.signing_keys,
+    })
+}
+
+/// What [`seal_again`] sealed again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Resealed {
+    travellers: usize,
+    mobiles: usize,
+    signing_keys: usize,
+}
+
+/// Seals again, in one unit, every stored value not yet under the current data key: saved
+/// travellers' ID numbers, mobile numbers and pass-signing seeds. The rotation's second
+/// step, and at start what finishes a rotation a stop cut short (and seals values stored
+/// before they were sealed).
+fn seal_again(
+    store: &sqlite::SqliteStore,
+    accounts: &accounts::Accounts,
+    secret: &secret::Secret,
+) -> anyhow::Result<Resealed> {
+    store.atomically(|| {
+        Ok::<_, anyhow::Error>(Resealed {
+            travellers: accounts.reseal_travellers()?,
+            mobiles: accounts.seal_mobiles()?,
+            signing_keys: signer::Signer::reseal(store, secret)?,
+        })
     })
 }
 
