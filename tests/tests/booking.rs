@@ -199,6 +199,16 @@ async fn sign_in_and_a_bad_id_number_keeps_the_form() {
     .await;
     scroll_to(&app, "[data-test=privacy]").await;
     screenshot(&env, &app, "traveller-privacy-consent-zh-phone").await;
+    resize(&app, 1280, 800).await;
+    click(&app, "[data-test=lang-en]").await;
+    wait_for_text(&app, "[data-test=privacy-notice]", |t| {
+        t.contains("sensitive")
+    })
+    .await;
+    scroll_to(&app, "[data-test=privacy]").await;
+    screenshot(&env, &app, "traveller-privacy-consent-en-desktop").await;
+    click(&app, "[data-test=lang-zh]").await;
+    resize(&app, 390, 844).await;
 
     // A resident ID whose check digit is wrong: the platform's message at the field, in
     // Chinese, and everything typed is still there.

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use tongyou_client::PlatformClient;
-use tongyou_e2e::{Env, click, screenshot, scroll_to, wait_for_text};
+use tongyou_e2e::{Env, click, resize, screenshot, scroll_to, wait_for_text};
 
 use crate::booking::{MOBILE, add_traveller, online_phone, resident_id, sign_in};
 
@@ -36,6 +36,14 @@ async fn a_tourist_exports_their_data_and_deletes_the_account() {
     assert!(!json.contains(MOBILE), "and the mobile number masked");
     scroll_to(&app, "[data-test=my-data]").await;
     screenshot(&env, &app, "my-data-export-zh-phone").await;
+    // The same card in English on a desktop window.
+    resize(&app, 1280, 800).await;
+    click(&app, "[data-test=lang-en]").await;
+    wait_for_text(&app, "[data-test=export-data]", |t| t.contains("Export")).await;
+    scroll_to(&app, "[data-test=my-data]").await;
+    screenshot(&env, &app, "my-data-export-en-desktop").await;
+    click(&app, "[data-test=lang-zh]").await;
+    resize(&app, 390, 844).await;
 
     click(&app, "[data-test=delete-account]").await;
     wait_for_text(&app, "[data-test=delete-confirm]", |t| {

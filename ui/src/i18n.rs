@@ -1162,6 +1162,14 @@ pub fn planned_guest(lang: Lang, party: &PlanParty, index: usize) -> String {
 pub fn export_summary(lang: Lang, mobile: &str, travellers: usize, orders: usize) -> String {
     match lang {
         Lang::Zh => format!("账户 {mobile} · 常用旅客 {travellers} 位 · 订单 {orders} 个"),
-        Lang::En => format!("Account {mobile} · {travellers} saved travellers · {orders} orders"),
+        Lang::En => {
+            let plural =
+                |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+            format!(
+                "Account {mobile} · {} · {}",
+                plural(travellers, "saved traveller"),
+                plural(orders, "order")
+            )
+        }
     }
 }
