@@ -281,6 +281,7 @@ impl Booking {
             records::bind(&self.store, account, &key, &hash, written.id(), &now)?;
             Ok(written)
         })?;
+        self.send_refunds();
         match written {
             Written::Whole(order) => order.into_order(),
             // Should this read fail, the order is kept all the same, and the same key
@@ -551,7 +552,9 @@ impl Booking {
     /// payment's result, the confirmations, refunds and passes are kept together or not at
     /// all, and the provider's retry of an unanswered callback finds it untouched.
     pub fn on_payment(&self, callback: &PaymentCallback) -> Result<(), BookingError> {
-        self.store.atomically(|| self.on_payment_now(callback))
+        self.store.atomically(|| self.on_payment_now(callback))?;
+        self.send_refunds();
+        Ok(())
     }
 
     fn on_payment_now(&self, callback: &PaymentCallback) -> Result<(), BookingError> {
@@ -606,7 +609,8 @@ impl Booking {
         )? {
             // The order gave up (expired, cancelled) before the money came: all of it goes back.
             let payment = self.payments.payment(&row.payment_id)?;
-            self.payments.refund(&row.payment_id, payment.amount)?;
+            self.payments
+                .refund(&row.payment_id, payment.amount, &self.now_s())?;
             return Ok(());
         }
         self.confirm_stored(&row)
@@ -684,7 +688,9 @@ impl Booking {
                         updates.push(update);
                         continue;
                     }
-                    let back = self.payments.refund(&row.payment_id, Fen(sub.amount))?;
+                    let back =
+                        self.payments
+                            .refund(&row.payment_id, Fen(sub.amount), &self.now_s())?;
                     let note = Text::new(
                         format!(
                             "{}未能确认，已退款{}。",
@@ -823,7 +829,9 @@ impl Booking {
                     continue;
                 }
                 let compensation = Fen(sub.amount * HOTEL_COMPENSATION_PERCENT / 100);
-                let back = self.payments.refund(&row.payment_id, compensation)?;
+                let back = self
+                    .payments
+                    .refund(&row.payment_id, compensation, &now_s)?;
                 let metres =
                     tongyou_core::booking::distance_m(original.location, alt.location).round();
                 let note = Text::new(
@@ -906,6 +914,7 @@ impl Booking {
         for order_id in records::waiting_past(&self.store, &now_s)? {
             self.abort(order_id, "expired", &problem)?;
         }
+        self.send_refunds();
         Ok(released)
     }
 
@@ -936,6 +945,7 @@ impl Booking {
                 stuck.push(order_id);
             }
         }
+        self.send_refunds();
         Ok(stuck)
     }
 
@@ -987,6 +997,7 @@ impl Booking {
             self.cancel_now(account, order_id)?;
             records::settle_key(&self.store, account, &key, "", order_id, &self.now_s())
         })?;
+        self.send_refunds();
         self.order(account, order_id)
     }
 
@@ -1055,7 +1066,7 @@ impl Booking {
                     sub.module
                 );
             }
-            let back = self.payments.refund(&row.payment_id, due)?;
+            let back = self.payments.refund(&row.payment_id, due, &self.now_s())?;
             refunded_total = Fen(refunded_total.0 + back.0);
             updates.push(SubUpdate {
                 refunded: sub.refunded + back.0,
@@ -1420,6 +1431,33 @@ impl Booking {
 
     fn now_s(&self) -> String {
         fmt((self.clock)())
+    }
+
+    /// Sends the provider every refund that kept units recorded and it has not taken yet,
+    /// after those units, so a unit rolled back never moves money. One the provider does
+    /// not take stays owed, and the next saga, sweep or start sends it again under the same
+    /// id. Never fails the caller: its order is already whole.
+    fn send_refunds(&self) {
+        let owed = match self.payments.owed() {
+            Ok(owed) => owed,
+            Err(e) => return tracing::warn!("could not read the refunds owed: {e}"),
+        };
+        for refund in owed {
+            if let Err(e) = self.payments.send(&refund) {
+                tracing::warn!(
+                    refund = refund.id,
+                    "the payment provider did not take a refund; it stays owed: {e}"
+                );
+                continue;
+            }
+            self.crash_point("refund:sent");
+            if let Err(e) = self.payments.sent(&refund.id, &self.now_s()) {
+                tracing::warn!(
+                    refund = refund.id,
+                    "could not note a refund as sent; it will be sent again: {e}"
+                );
+            }
+        }
     }
 }
 

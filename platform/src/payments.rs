@@ -10,6 +10,7 @@
 //! charge is declined with that reason and no money moves.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use hmac::{Hmac, Mac};
 use rusqlite::{OptionalExtension, params};
@@ -36,9 +37,20 @@ pub struct PaymentTicket {
     pub amount: Fen,
 }
 
-/// Where money moves. Blocking: called off the async workers, inside the store unit that
-/// records the payment's new state, so a provider that keeps its own rows in the store
-/// (the simulated one) changes them in the same unit.
+/// A refund as the provider is asked for it: its id is the platform's and the same on
+/// every try, so the provider pays it back once however often it is sent (WeChat Pay's
+/// `out_refund_no`, Alipay's `out_request_no`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundTicket {
+    pub id: String,
+    pub payment: PaymentTicket,
+    pub amount: Fen,
+}
+
+/// Where money moves. Blocking: called off the async workers. A charge is asked inside the
+/// store unit that records the payment's new state, so a provider that keeps its own rows
+/// in the store (the simulated one) changes them in the same unit. A refund is sent only
+/// after the unit that decided it is kept, and may be sent again.
 pub trait PaymentProvider: Send + Sync {
     /// Charges at once where the method can (a wallet); `Ok(None)` when the tourist pays
     /// at the provider's cashier and the result comes by callback.
@@ -47,8 +59,10 @@ pub trait PaymentProvider: Send + Sync {
     fn cashier_url(&self, payment_id: &str) -> Option<String>;
     /// Whether a callback really comes from the provider.
     fn verify(&self, callback: &PaymentCallback) -> bool;
-    /// Sends `amount` back (the platform has already capped it at what is left).
-    fn refund(&self, payment: &PaymentTicket, amount: Fen) -> Result<(), PaymentError>;
+    /// Sends a refund back (the platform has already capped it at what is left). Must be
+    /// idempotent on the refund's id: a stop between this call and the platform noting it
+    /// sends the same refund again.
+    fn refund(&self, refund: &RefundTicket) -> Result<(), PaymentError>;
 }
 
 /// No provider configured: nothing can be paid, so every order fails before the pivot.
@@ -70,7 +84,7 @@ impl PaymentProvider for NoProvider {
         false
     }
 
-    fn refund(&self, _: &PaymentTicket, _: Fen) -> Result<(), PaymentError> {
+    fn refund(&self, _: &RefundTicket) -> Result<(), PaymentError> {
         Ok(()) // Nothing was ever taken.
     }
 }
@@ -164,14 +178,25 @@ impl PaymentProvider for SimulatedProvider {
             .is_ok_and(|sig| self.mac(&cb.payment_id, cb.paid).verify_slice(&sig).is_ok())
     }
 
-    fn refund(&self, payment: &PaymentTicket, amount: Fen) -> Result<(), PaymentError> {
-        if payment.method == PaymentMethod::Wallet {
-            self.store
-                .conn()?
-                .prepare_cached("UPDATE wallet SET balance = balance + ?2 WHERE account_id = ?1")?
-                .execute(params![payment.account_id, amount.0])?;
+    fn refund(&self, refund: &RefundTicket) -> Result<(), PaymentError> {
+        if refund.payment.method != PaymentMethod::Wallet {
+            return Ok(()); // The simulated cashier keeps no money.
         }
-        Ok(())
+        self.store.atomically(|| {
+            let conn = self.store.conn()?;
+            let first = conn
+                .prepare_cached(
+                    "INSERT INTO wallet_refund (id) VALUES (?1) ON CONFLICT DO NOTHING",
+                )?
+                .execute([&refund.id])?;
+            if first == 1 {
+                conn.prepare_cached(
+                    "UPDATE wallet SET balance = balance + ?2 WHERE account_id = ?1",
+                )?
+                .execute(params![refund.payment.account_id, refund.amount.0])?;
+            }
+            Ok(())
+        })
     }
 }
 
@@ -189,6 +214,8 @@ pub enum PaymentError {
     BadSignature,
     #[error("no payment `{0}`")]
     Unknown(String),
+    #[error("the payment provider did not take it: {0}")]
+    Provider(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -202,6 +229,9 @@ impl From<rusqlite::Error> for PaymentError {
 pub struct Payments {
     store: Arc<SqliteStore>,
     provider: Arc<dyn PaymentProvider>,
+    /// Set when a refund may be waiting to be sent (a unit recorded one, a send failed, or
+    /// the platform just started), so that a saga that refunded nothing does not look.
+    maybe_owed: AtomicBool,
     /// The same provider when it is the simulated one: its cashier page answers only then.
     simulated: Option<Arc<SimulatedProvider>>,
 }
@@ -215,6 +245,7 @@ impl Payments {
         Payments {
             store,
             provider,
+            maybe_owed: AtomicBool::new(true),
             simulated,
         }
     }
@@ -285,41 +316,94 @@ impl Payments {
         Ok((changed == 1).then_some(cb.paid))
     }
 
-    /// Gives back up to `amount` (capped at what is left); returns what went back.
-    pub fn refund(&self, payment_id: &str, amount: Fen) -> Result<Fen, PaymentError> {
+    /// Records a refund of up to `amount` (capped at what is left) in the caller's unit;
+    /// returns what goes back. The money moves when the booking saga sends what is owed after the
+    /// unit is kept: a unit rolled back leaves nothing to send.
+    pub fn refund(&self, payment_id: &str, amount: Fen, now: &str) -> Result<Fen, PaymentError> {
         if amount.0 <= 0 {
             return Ok(Fen(0));
         }
         let conn = self.store.conn()?;
         let tx = Savepoint::begin(&conn)?;
-        let row: Option<(i64, String, String, i64, i64)> = tx
-            .prepare_cached(
-                "SELECT account_id, method, state, amount, refunded FROM payment WHERE id = ?1",
-            )?
-            .query_row([payment_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
+        let row: Option<(String, i64, i64)> = tx
+            .prepare_cached("SELECT state, amount, refunded FROM payment WHERE id = ?1")?
+            .query_row([payment_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
-        let Some((account, method, state, paid, refunded)) = row else {
+        let Some((state, paid, refunded)) = row else {
             return Err(PaymentError::Unknown(payment_id.to_owned()));
         };
         if state != "paid" && state != "refunded" {
             return Ok(Fen(0));
         }
         let back = amount.0.min(paid - refunded);
+        if back <= 0 {
+            return Ok(Fen(0));
+        }
         tx.prepare_cached(
             "UPDATE payment SET refunded = refunded + ?2, state = 'refunded' WHERE id = ?1",
         )?
         .execute(params![payment_id, back])?;
-        let ticket = PaymentTicket {
-            id: payment_id.to_owned(),
-            account_id: account,
-            method: method_of(&method),
-            amount: Fen(paid),
-        };
-        self.provider.refund(&ticket, Fen(back))?;
+        let id = format!("ref_{}", uuid::Uuid::now_v7().simple());
+        tx.prepare_cached(
+            "INSERT INTO refund (id, payment_id, amount, asked_at) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![id, payment_id, back, now])?;
         tx.commit()?;
+        self.maybe_owed.store(true, Ordering::Release);
         Ok(Fen(back))
+    }
+
+    /// The refunds recorded and not yet taken by the provider, oldest first; none when
+    /// nothing can have been recorded since the last look. Outside any unit.
+    pub fn owed(&self) -> Result<Vec<RefundTicket>, PaymentError> {
+        if !self.maybe_owed.swap(false, Ordering::AcqRel) {
+            return Ok(Vec::new());
+        }
+        let owed = self.store.reading(|| {
+            let conn = self.store.conn()?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT r.id, r.amount, p.id, p.account_id, p.method, p.amount
+                 FROM refund r JOIN payment p ON p.id = r.payment_id
+                 WHERE r.sent_at IS NULL ORDER BY r.id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(RefundTicket {
+                    id: r.get(0)?,
+                    amount: Fen(r.get(1)?),
+                    payment: PaymentTicket {
+                        id: r.get(2)?,
+                        account_id: r.get(3)?,
+                        method: method_of(&r.get::<_, String>(4)?),
+                        amount: Fen(r.get(5)?),
+                    },
+                })
+            })?;
+            Ok::<_, PaymentError>(rows.collect::<Result<Vec<_>, _>>()?)
+        });
+        if owed.is_err() {
+            self.maybe_owed.store(true, Ordering::Release);
+        }
+        owed
+    }
+
+    /// Asks the provider for one owed refund. On failure it stays owed for the next look.
+    pub fn send(&self, refund: &RefundTicket) -> Result<(), PaymentError> {
+        let sent = self.provider.refund(refund);
+        if sent.is_err() {
+            self.maybe_owed.store(true, Ordering::Release);
+        }
+        sent
+    }
+
+    /// Notes that the provider took a refund.
+    pub fn sent(&self, refund_id: &str, now: &str) -> Result<(), PaymentError> {
+        self.store.atomically(|| {
+            self.store
+                .conn()?
+                .prepare_cached("UPDATE refund SET sent_at = ?2 WHERE id = ?1 AND sent_at IS NULL")?
+                .execute(params![refund_id, now])?;
+            Ok(())
+        })
     }
 
     /// Marks a payment that will never be asked for (its order failed or expired first).

@@ -51,6 +51,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../migrations/20261204_0012_sealed_mobiles.sql"
     )),
+    M::up(include_str!("../migrations/20261205_0013_refunds_owed.sql")),
 ];
 
 /// A batch commits after this many units even when more are waiting, so that nobody

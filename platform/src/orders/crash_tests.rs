@@ -9,6 +9,8 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::params;
 
@@ -20,7 +22,7 @@ use tongyou_core::api::{
 use super::*;
 use crate::accounts::Secret;
 use crate::limits::Limits;
-use crate::payments::SimulatedProvider;
+use crate::payments::{PaymentError, PaymentProvider, RefundTicket, SimulatedProvider};
 use crate::providers::LocalProvider;
 use crate::store::CatalogStore;
 use crate::texts::DevTexts;
@@ -36,10 +38,75 @@ struct Rig {
     booking: Booking,
     accounts: Arc<Accounts>,
     simulated: Arc<SimulatedProvider>,
+    /// The remote provider paying, when not the simulated one.
+    remote: Option<Arc<Remote>>,
+}
+
+/// A provider away from the platform, as a real one is: what it paid back lives on its
+/// side and outlives the platform's stops, it pays a refund id once however often it is
+/// sent, and it can be down.
+#[derive(Default)]
+struct Remote {
+    asked: Mutex<Vec<(String, i64)>>,
+    down: AtomicBool,
+}
+
+impl Remote {
+    /// What it has paid back: each refund id once.
+    fn paid_back(&self) -> i64 {
+        let asked = self.asked.lock().unwrap();
+        let mut seen = std::collections::HashSet::new();
+        asked
+            .iter()
+            .filter(|(id, _)| seen.insert(id.clone()))
+            .map(|(_, amount)| amount)
+            .sum()
+    }
+
+    fn times_asked(&self) -> usize {
+        self.asked.lock().unwrap().len()
+    }
+
+    fn set_down(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
+    }
+}
+
+impl PaymentProvider for Remote {
+    fn charge_at_once(
+        &self,
+        _: &crate::payments::PaymentTicket,
+    ) -> Result<Option<crate::payments::Charge>, PaymentError> {
+        Ok(Some(crate::payments::Charge::Paid))
+    }
+
+    fn cashier_url(&self, _: &str) -> Option<String> {
+        None
+    }
+
+    fn verify(&self, _: &PaymentCallback) -> bool {
+        false
+    }
+
+    fn refund(&self, refund: &RefundTicket) -> Result<(), PaymentError> {
+        if self.down.load(Ordering::SeqCst) {
+            return Err(PaymentError::Provider("no answer".into()));
+        }
+        self.asked
+            .lock()
+            .unwrap()
+            .push((refund.id.clone(), refund.amount.0));
+        Ok(())
+    }
 }
 
 /// The platform's booking side on the database in `dir`, as `start` builds it.
 fn open(dir: &Path) -> Rig {
+    open_with(dir, None)
+}
+
+/// The same, paying through `remote` when given.
+fn open_with(dir: &Path, remote: Option<Arc<Remote>>) -> Rig {
     let now = DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
     let store = Arc::new(SqliteStore::open(&dir.join("platform.db")).unwrap());
     let regions = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/regions");
@@ -68,7 +135,10 @@ fn open(dir: &Path) -> Rig {
         faults.clone(),
         secret.derive(b"payment-callback"),
     ));
-    let payments = Payments::new(store.clone(), simulated.clone(), Some(simulated.clone()));
+    let payments = match &remote {
+        Some(remote) => Payments::new(store.clone(), remote.clone(), None),
+        None => Payments::new(store.clone(), simulated.clone(), Some(simulated.clone())),
+    };
     let signer = Signer::load_or_create(store.clone(), &secret, &fmt(now)).unwrap();
     let booking = Booking::new(
         store,
@@ -84,6 +154,7 @@ fn open(dir: &Path) -> Rig {
         booking,
         accounts,
         simulated,
+        remote,
     }
 }
 
@@ -144,8 +215,9 @@ impl Rig {
 
 /// Started again on the same database, with what a start does first.
 fn restart(dir: &Path, rig: Rig) -> Rig {
+    let remote = rig.remote.clone();
     drop(rig);
-    let rig = open(dir);
+    let rig = open_with(dir, remote);
     assert_eq!(rig.booking.recover().unwrap(), Vec::<i64>::new());
     rig
 }
@@ -388,4 +460,99 @@ fn idempotency_keys_are_pruned_once_they_are_old() {
         1
     );
     assert_ne!(rig.order(tourist, "k", PaymentMethod::Wallet).id, first.id);
+}
+
+/// Killed after a refund was decided but before its unit was kept: a remote provider was
+/// never asked, so the cancellation finished after the restart pays back exactly once.
+#[test]
+fn a_refund_in_a_unit_rolled_back_is_never_sent() {
+    for step in ["cancel:refunded", "cancel:revoked", "cancel:cancelled"] {
+        let dir = tempfile::tempdir().unwrap();
+        let remote = Arc::new(Remote::default());
+        let rig = open_with(dir.path(), Some(remote.clone()));
+        let tourist = rig.tourist("13800138000");
+        let placed = rig.order(tourist, "k", PaymentMethod::Wallet);
+        assert_eq!(placed.state, OrderState::Confirmed);
+
+        rig.crash_at(step);
+        rig.killed(|| {
+            let _ = rig.booking.cancel(tourist.0, Some("c1"), placed.id);
+        });
+        assert_eq!(
+            remote.times_asked(),
+            0,
+            "sent from a unit that was lost, at {step}"
+        );
+        let rig = restart(dir.path(), rig);
+        let cancelled = rig
+            .booking
+            .cancel(tourist.0, Some("c1"), placed.id)
+            .unwrap();
+        assert_eq!(cancelled.state, OrderState::Cancelled, "{step}");
+        assert_eq!(remote.paid_back(), late_refund(&placed), "{step}");
+        assert_eq!(remote.times_asked(), 1, "{step}");
+        assert_consistent(&cancelled);
+    }
+}
+
+/// Killed after the provider took a refund but before the platform noted it: the start
+/// sends it again under the same id, and the provider pays it once.
+#[test]
+fn a_refund_sent_before_a_stop_is_sent_again_under_the_same_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let remote = Arc::new(Remote::default());
+    let rig = open_with(dir.path(), Some(remote.clone()));
+    let tourist = rig.tourist("13800138000");
+    let placed = rig.order(tourist, "k", PaymentMethod::Wallet);
+
+    rig.crash_at("refund:sent");
+    rig.killed(|| {
+        let _ = rig.booking.cancel(tourist.0, Some("c1"), placed.id);
+    });
+    assert_eq!(remote.times_asked(), 1);
+    let rig = restart(dir.path(), rig);
+    assert_eq!(
+        remote.times_asked(),
+        2,
+        "the start sends what was not noted"
+    );
+    assert_eq!(remote.paid_back(), late_refund(&placed));
+    let cancelled = rig.booking.order(tourist.0, placed.id).unwrap();
+    assert_eq!(cancelled.state, OrderState::Cancelled);
+    assert_eq!(cancelled.payment.refunded.0, late_refund(&placed));
+    // Noted now: a sweep sends nothing more.
+    rig.booking
+        .sweep(DateTime::parse_from_rfc3339(NOW).unwrap().to_utc())
+        .unwrap();
+    assert_eq!(remote.times_asked(), 2);
+}
+
+/// A provider that does not answer does not stop a cancellation: the order is cancelled
+/// at once and its refund stays owed until the provider takes it, once.
+#[test]
+fn a_refund_the_provider_does_not_take_stays_owed_until_it_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let remote = Arc::new(Remote::default());
+    let rig = open_with(dir.path(), Some(remote.clone()));
+    let tourist = rig.tourist("13800138000");
+    let placed = rig.order(tourist, "k", PaymentMethod::Wallet);
+    let now = DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
+
+    remote.set_down(true);
+    let cancelled = rig
+        .booking
+        .cancel(tourist.0, Some("c1"), placed.id)
+        .unwrap();
+    assert_eq!(cancelled.state, OrderState::Cancelled);
+    assert_eq!(cancelled.payment.refunded.0, late_refund(&placed));
+    rig.booking.sweep(now).unwrap();
+    assert_eq!(remote.paid_back(), 0);
+
+    remote.set_down(false);
+    rig.booking.sweep(now).unwrap();
+    assert_eq!(remote.paid_back(), late_refund(&placed));
+    rig.booking.sweep(now).unwrap();
+    let rig = restart(dir.path(), rig);
+    rig.booking.sweep(now).unwrap();
+    assert_eq!(remote.times_asked(), 1, "taken once, never sent again");
 }
