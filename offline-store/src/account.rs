@@ -435,6 +435,96 @@ mod tests {
         );
     }
 
+    /// A keystore in memory, as the system's would keep the key; it can stop answering.
+    #[derive(Default)]
+    struct Keychain {
+        secret: std::sync::Mutex<Option<Vec<u8>>>,
+        down: std::cell::Cell<bool>,
+    }
+
+    impl crate::Keystore for Keychain {
+        fn get(&self) -> Result<Option<Vec<u8>>, String> {
+            if self.down.get() {
+                return Err("no keyring is running".into());
+            }
+            Ok(self.secret.lock().unwrap().clone())
+        }
+
+        fn put(&self, secret: &[u8]) -> Result<(), String> {
+            if self.down.get() {
+                return Err("no keyring is running".into());
+            }
+            *self.secret.lock().unwrap() = Some(secret.to_vec());
+            Ok(())
+        }
+    }
+
+    /// Where the system's keystore answers, the key lives there and no key file is made;
+    /// the session it sealed opens again from it.
+    #[test]
+    fn the_device_key_lives_in_the_system_keystore_where_one_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("device.db");
+        let keychain = Keychain::default();
+        let store = OfflineStore::open_with(&path, Some(&keychain)).unwrap();
+        store.save_session(&session(7, "secret-token")).unwrap();
+        drop(store);
+        assert!(!dir.path().join("device.key").exists());
+        assert!(dir.path().join("device.key.in-keystore").exists());
+        assert_eq!(
+            keychain.secret.lock().unwrap().as_ref().map(Vec::len),
+            Some(32)
+        );
+
+        let store = OfflineStore::open_with(&path, Some(&keychain)).unwrap();
+        assert_eq!(store.session().unwrap().unwrap().token, "secret-token");
+        drop(store);
+
+        // The keystore not answering one day stops the store, and makes no new key that
+        // would lock away what the old one sealed.
+        keychain.down.set(true);
+        let refused = OfflineStore::open_with(&path, Some(&keychain));
+        assert!(matches!(
+            refused,
+            Err(crate::StoreError::Invalid {
+                what: "device key",
+                ..
+            })
+        ));
+        assert!(!dir.path().join("device.key").exists());
+        assert!(
+            OfflineStore::open(&path).is_err(),
+            "nor does a build without it"
+        );
+        keychain.down.set(false);
+        let store = OfflineStore::open_with(&path, Some(&keychain)).unwrap();
+        assert_eq!(store.session().unwrap().unwrap().token, "secret-token");
+    }
+
+    /// Where no keystore answers, the key is a private file; a device whose key is a file
+    /// keeps it when a keystore appears later.
+    #[test]
+    fn with_no_keystore_the_key_is_a_private_file_and_stays_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("device.db");
+        let keychain = Keychain::default();
+        keychain.down.set(true);
+        let store = OfflineStore::open_with(&path, Some(&keychain)).unwrap();
+        store.save_session(&session(7, "secret-token")).unwrap();
+        drop(store);
+        assert!(dir.path().join("device.key").exists());
+        assert!(!dir.path().join("device.key.in-keystore").exists());
+
+        keychain.down.set(false);
+        let store = OfflineStore::open_with(&path, Some(&keychain)).unwrap();
+        assert_eq!(store.session().unwrap().unwrap().token, "secret-token");
+        assert_eq!(
+            *keychain.secret.lock().unwrap(),
+            None,
+            "the file stays the key"
+        );
+    }
+
     #[test]
     fn signing_out_keeps_the_orders() {
         let store = OfflineStore::open_in_memory().unwrap();

@@ -14,6 +14,8 @@ pub mod account;
 pub mod gate;
 pub mod outbox;
 mod sealed;
+
+pub use sealed::Keystore;
 pub mod sync;
 pub mod wallet;
 
@@ -103,13 +105,45 @@ pub struct OfflineStore {
 }
 
 impl OfflineStore {
-    /// Opens (creating if needed) the store at `path`, migrated to the latest schema.
+    /// Opens (creating if needed) the store at `path`, migrated to the latest schema, with
+    /// its device key in the file `device.key` beside it.
     pub fn open(path: &Path) -> Result<OfflineStore, StoreError> {
+        Self::open_with(path, None)
+    }
+
+    /// The same, with the device key in the operating system's keystore where it answers
+    /// (and in `device.key` where not): the app's store.
+    pub fn open_on_device(path: &Path) -> Result<OfflineStore, StoreError> {
+        #[cfg(any(
+            target_os = "linux",
+            target_os = "macos",
+            target_os = "windows",
+            target_os = "ios"
+        ))]
+        {
+            Self::open_with(path, Some(&sealed::OsKeystore::for_store(path)))
+        }
+        #[cfg(not(any(
+            target_os = "linux",
+            target_os = "macos",
+            target_os = "windows",
+            target_os = "ios"
+        )))]
+        {
+            Self::open_with(path, None)
+        }
+    }
+
+    /// The same, with the device key in `keystore` where it takes it.
+    pub fn open_with(
+        path: &Path,
+        keystore: Option<&dyn Keystore>,
+    ) -> Result<OfflineStore, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             // A folder that cannot be made surfaces as the open error below.
             let _ = std::fs::create_dir_all(dir);
         }
-        let key = sealed::DeviceKey::load_or_create(&path.with_file_name("device.key"))?;
+        let key = sealed::DeviceKey::load_or_create(&path.with_file_name("device.key"), keystore)?;
         Self::setup(Connection::open(path)?, key)
     }
 

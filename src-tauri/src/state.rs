@@ -42,7 +42,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(data_dir: &Path, platform: &str) -> Result<AppState, Box<dyn std::error::Error>> {
-        let store = OfflineStore::open(&data_dir.join("tongyou.db"))?;
+        let store = OfflineStore::open_on_device(&data_dir.join("tongyou.db"))?;
         Ok(AppState {
             store: Arc::new(store),
             client: PlatformClient::new(platform)?,

@@ -11,7 +11,8 @@ use crate::{root, step};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 
-/// System libraries the Tauri shell links against.
+/// System libraries the Tauri shell and the device store (the Secret Service keystore,
+/// over D-Bus) link against.
 const BUILD_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -21,6 +22,7 @@ const BUILD_PACKAGES: &[&str] = &[
     "libayatana-appindicator3-dev",
     "libssl-dev",
     "libxdo-dev",
+    "libdbus-1-dev",
 ];
 
 /// What the end-to-end tests drive the real window and the browser pages with, and CJK
