@@ -26,7 +26,7 @@ use tongyou_core::identity::{self, Mobile};
 use tongyou_core::privacy;
 use tongyou_core::text::{Lang, Text};
 
-use crate::limits::{Limiter, Limits};
+use crate::limits::{Limiter, Limits, address_key};
 pub use crate::secret::Secret;
 use crate::store::{AccountStore, SealedMobile, StoreError, StoredCode, StoredTraveller};
 use crate::texts::{TextError, TextGateway};
@@ -146,7 +146,7 @@ impl Accounts {
                 });
             }
         }
-        limited(self.codes_per_address.take(&from.to_string(), now))?;
+        limited(self.codes_per_address.take(&address_key(from), now))?;
         limited(self.codes_per_number.take(&key, now))?;
         let mut raw = [0u8; 4];
         getrandom::fill(&mut raw).map_err(|e| AccountError::Crypto(e.to_string()))?;
@@ -179,7 +179,7 @@ impl Accounts {
     pub fn sign_in(&self, mobile: &str, code: &str, from: IpAddr) -> Result<Session, AccountError> {
         let mobile = parse_mobile(mobile)?;
         let now = (self.clock)();
-        limited(self.sign_ins_per_address.take(&from.to_string(), now))?;
+        limited(self.sign_ins_per_address.take(&address_key(from), now))?;
         let wrong =
             AccountError::Unauthorized("the code is wrong or has expired; ask for a new one");
         let key = self.mobile_key(&mobile);

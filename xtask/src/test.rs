@@ -127,7 +127,8 @@ pub fn test() -> anyhow::Result<()> {
     tally.cargo_test(
         "unit and integration tests",
         build::cargo_command()
-            .arg("test")
+            // Every test binary runs, so one failure does not hide the counts after it.
+            .args(["test", "--no-fail-fast"])
             .args(build::NATIVE_SELECTION),
     );
 
