@@ -6,11 +6,11 @@
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Days, Utc};
-use tongyou_app::commands::tickets::open_pass;
-use tongyou_app::state::AppState;
-use tongyou_app::station::{Reading, verify};
 use tongyou_client::PlatformClient;
 use tongyou_core::api::{CatalogSnapshot, IdKind, PublicKey, RevocationDelta, TravellerInput};
+use tongyou_device::Device;
+use tongyou_device::station::{Reading, verify};
+use tongyou_device::tickets::open_pass;
 use tongyou_offline_store::gate::StoredStation;
 
 use crate::booking::{Tourist, order, resident_id, start_platform};
@@ -26,7 +26,7 @@ pub fn station_round(
     let dir = tempfile::tempdir()?;
     // Nothing listens there: the station never reaches a platform.
     let state =
-        AppState::open(dir.path(), "http://127.0.0.1:9").map_err(|e| anyhow::anyhow!("{e}"))?;
+        Device::open(dir.path(), "http://127.0.0.1:9").map_err(|e| anyhow::anyhow!("{e}"))?;
     *state
         .online
         .lock()
@@ -81,7 +81,7 @@ pub fn open_pass_round(opens: usize) -> anyhow::Result<()> {
     let (server, platform) = start_platform(&dir.path().join("platform.db"))?;
     let url = platform.url();
     let state =
-        AppState::open(&dir.path().join("device"), &url).map_err(|e| anyhow::anyhow!("{e}"))?;
+        Device::open(&dir.path().join("device"), &url).map_err(|e| anyhow::anyhow!("{e}"))?;
     let client = PlatformClient::new(&url)?;
     let pass_ids = server.block_on(async {
         let mobile = "13800009999";

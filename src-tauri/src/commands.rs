@@ -1,11 +1,233 @@
-//! IPC commands, one module per screen area. Each is a thin adapter: read or write the
-//! device store, or call the platform through the client, and return a `core::api` type.
+//! IPC commands: each is one line, calling the [`Device`] method of the same name, so the
+//! argument names here are the ones the UI sends and the logic is `tongyou-device`'s.
 
-pub mod account;
-pub mod booking;
-pub mod catalog;
-pub mod gate;
-pub mod outbox;
-pub mod plan;
-pub mod preferences;
-pub mod tickets;
+use tauri::State;
+use tongyou_core::api::{
+    AccountExport, Availability, CatalogSnapshot, CodeSent, DiscoverView, GateResult, GateSignIn,
+    GateStation, Order, OrderRequest, PassQr, PlanRequest, Quote, QuoteRequest, Session, Startup,
+    SyncStatus, Traveller, TravellerInput, TripPlans, WalletPass,
+};
+use tongyou_core::text::Lang;
+use tongyou_device::outbox::PendingWrite;
+use tongyou_device::{CommandError, Device};
+
+// Start-up, Discover and the catalog sync.
+
+#[tauri::command]
+pub fn startup(device: State<'_, Device>) -> Result<Startup, CommandError> {
+    device.startup()
+}
+
+#[tauri::command]
+pub fn discover(
+    device: State<'_, Device>,
+    region: Option<String>,
+) -> Result<Option<DiscoverView>, CommandError> {
+    device.discover(region)
+}
+
+#[tauri::command]
+pub async fn sync_catalog(device: State<'_, Device>) -> Result<SyncStatus, CommandError> {
+    device.sync_catalog().await
+}
+
+// The tourist's preferences.
+
+#[tauri::command]
+pub fn set_language(device: State<'_, Device>, lang: Lang) -> Result<(), CommandError> {
+    device.set_language(lang)
+}
+
+// Sign-in, the session on the device, saved travellers and the account's data.
+
+#[tauri::command]
+pub async fn request_code(
+    device: State<'_, Device>,
+    mobile: String,
+) -> Result<CodeSent, CommandError> {
+    device.request_code(mobile).await
+}
+
+#[tauri::command]
+pub async fn sign_in(
+    device: State<'_, Device>,
+    mobile: String,
+    code: String,
+) -> Result<Session, CommandError> {
+    device.sign_in(mobile, code).await
+}
+
+#[tauri::command]
+pub async fn sign_out(device: State<'_, Device>) -> Result<(), CommandError> {
+    device.sign_out().await
+}
+
+#[tauri::command]
+pub async fn export_account(device: State<'_, Device>) -> Result<AccountExport, CommandError> {
+    device.export_account().await
+}
+
+#[tauri::command]
+pub async fn delete_account(device: State<'_, Device>) -> Result<(), CommandError> {
+    device.delete_account().await
+}
+
+#[tauri::command]
+pub fn session(device: State<'_, Device>) -> Result<Option<Session>, CommandError> {
+    device.session()
+}
+
+#[tauri::command]
+pub async fn travellers(device: State<'_, Device>) -> Result<Vec<Traveller>, CommandError> {
+    device.travellers().await
+}
+
+#[tauri::command]
+pub async fn add_traveller(
+    device: State<'_, Device>,
+    input: TravellerInput,
+) -> Result<Traveller, CommandError> {
+    device.add_traveller(input).await
+}
+
+#[tauri::command]
+pub async fn remove_traveller(device: State<'_, Device>, id: i64) -> Result<(), CommandError> {
+    device.remove_traveller(id).await
+}
+
+// Prices, availability, orders, the cashier and cancelling.
+
+#[tauri::command]
+pub fn booking_catalog(
+    device: State<'_, Device>,
+    region: Option<String>,
+) -> Result<Option<CatalogSnapshot>, CommandError> {
+    device.booking_catalog(region)
+}
+
+#[tauri::command]
+pub fn quote(device: State<'_, Device>, request: QuoteRequest) -> Result<Quote, CommandError> {
+    device.quote(request)
+}
+
+#[tauri::command]
+pub async fn availability(
+    device: State<'_, Device>,
+    region: String,
+    date: String,
+) -> Result<Availability, CommandError> {
+    device.availability(region, date).await
+}
+
+#[tauri::command]
+pub async fn place_order(
+    device: State<'_, Device>,
+    request: OrderRequest,
+    idempotency_key: String,
+) -> Result<Order, CommandError> {
+    device.place_order(request, idempotency_key).await
+}
+
+#[tauri::command]
+pub async fn orders(device: State<'_, Device>) -> Result<Vec<Order>, CommandError> {
+    device.orders().await
+}
+
+#[tauri::command]
+pub async fn order(device: State<'_, Device>, id: i64) -> Result<Order, CommandError> {
+    device.order(id).await
+}
+
+#[tauri::command]
+pub async fn cancel_order(device: State<'_, Device>, order_id: i64) -> Result<Order, CommandError> {
+    device.cancel_order(order_id).await
+}
+
+#[tauri::command]
+pub async fn cashier(
+    device: State<'_, Device>,
+    payment_id: String,
+    approve: bool,
+) -> Result<(), CommandError> {
+    device.cashier(payment_id, approve).await
+}
+
+// Trip plans.
+
+#[tauri::command]
+pub async fn plan_trip(
+    device: State<'_, Device>,
+    request: PlanRequest,
+) -> Result<TripPlans, CommandError> {
+    device.plan_trip(request).await
+}
+
+// The tourist's writes still waiting for the platform, or refused by it.
+
+#[tauri::command]
+pub fn outbox(device: State<'_, Device>) -> Result<Vec<PendingWrite>, CommandError> {
+    device.outbox()
+}
+
+#[tauri::command]
+pub fn outbox_dismiss(device: State<'_, Device>, id: i64) -> Result<(), CommandError> {
+    device.outbox_dismiss(id)
+}
+
+// The ticket wallet and a pass's QR code.
+
+#[tauri::command]
+pub fn wallet(device: State<'_, Device>) -> Result<Vec<WalletPass>, CommandError> {
+    device.wallet()
+}
+
+#[tauri::command]
+pub async fn refresh_wallet(device: State<'_, Device>) -> Result<Vec<WalletPass>, CommandError> {
+    device.refresh_wallet().await
+}
+
+#[tauri::command]
+pub fn pass_qr(device: State<'_, Device>, pass_id: String) -> Result<PassQr, CommandError> {
+    device.pass_qr(pass_id)
+}
+
+// Gate mode: staff sign-in, sync and offline verification.
+
+#[tauri::command]
+pub async fn gate_sign_in(
+    device: State<'_, Device>,
+    input: GateSignIn,
+) -> Result<GateStation, CommandError> {
+    device.gate_sign_in(input).await
+}
+
+#[tauri::command]
+pub fn gate_station(device: State<'_, Device>) -> Result<Option<GateStation>, CommandError> {
+    device.gate_station()
+}
+
+#[tauri::command]
+pub async fn gate_sync(device: State<'_, Device>) -> Result<GateStation, CommandError> {
+    device.gate_sync().await
+}
+
+#[tauri::command]
+pub fn gate_verify_code(
+    device: State<'_, Device>,
+    code: String,
+) -> Result<GateResult, CommandError> {
+    device.gate_verify_code(code)
+}
+
+#[tauri::command]
+pub async fn gate_verify_image(
+    device: State<'_, Device>,
+    data_url: String,
+) -> Result<GateResult, CommandError> {
+    device.gate_verify_image(data_url).await
+}
+
+#[tauri::command]
+pub fn gate_sign_out(device: State<'_, Device>) -> Result<(), CommandError> {
+    device.gate_sign_out()
+}

@@ -1,27 +1,19 @@
 //! The Tongyou app shell (Tauri 2).
 //!
-//! Thin by design: each command in [`commands`] adapts one call of the device store
-//! (`tongyou-offline-store`) or the platform client (`tongyou-client`) to IPC. Rules live
-//! in `tongyou-core`; the screens live in `ui/`. Three modules hold more than glue: [`qr`]
-//! draws and reads QR codes on the device, [`station`] runs gate mode (offline
-//! decisions, the scan log and its upload), and [`outbox`] sends the tourist's writes
-//! made offline once the platform answers.
+//! Only the shell: the builder, the window, and one-line commands ([`commands`]) over
+//! `tongyou-device`'s [`Device`], where the app's logic lives. Rules live in
+//! `tongyou-core`; the screens live in `ui/`.
 //!
 //! Command line (used by `cargo xtask run` and the end-to-end tests):
 //! `tongyou-app [--platform URL] [--data-dir DIR]`; `TONGYOU_PLATFORM` also sets the URL.
 
 pub mod commands;
-pub mod error;
-pub mod outbox;
-pub mod qr;
-pub mod state;
-pub mod station;
 
 use std::path::PathBuf;
 
 use tauri::{Manager, Runtime};
 
-use crate::state::AppState;
+pub use tongyou_device::Device;
 
 /// The platform the app talks to when nothing else is said.
 pub const DEFAULT_PLATFORM: &str = "http://127.0.0.1:8787";
@@ -60,50 +52,51 @@ pub fn builder<R: Runtime>(options: LaunchOptions) -> tauri::Builder<R> {
             .clone()
             .or_else(|| std::env::var("TONGYOU_PLATFORM").ok())
             .unwrap_or_else(|| DEFAULT_PLATFORM.to_owned());
-        app.manage(AppState::open(&data_dir, &platform)?);
+        let runtime = tauri::async_runtime::handle().inner().clone();
+        app.manage(Device::open(&data_dir, &platform)?.spawning_on(runtime));
         Ok(())
     });
     with_commands(builder)
 }
 
 /// The command table on a given builder. Tests pass `tauri::test::mock_builder()` with an
-/// [`AppState`] they manage themselves (setup hooks only run in a running event loop),
+/// [`Device`] they manage themselves (setup hooks only run in a running event loop),
 /// so IPC calls go through the real names and argument names.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
-        commands::catalog::startup,
-        commands::catalog::discover,
-        commands::catalog::sync_catalog,
-        commands::preferences::set_language,
-        commands::account::request_code,
-        commands::account::sign_in,
-        commands::account::sign_out,
-        commands::account::export_account,
-        commands::account::delete_account,
-        commands::account::session,
-        commands::account::travellers,
-        commands::account::add_traveller,
-        commands::account::remove_traveller,
-        commands::booking::booking_catalog,
-        commands::booking::quote,
-        commands::booking::availability,
-        commands::booking::place_order,
-        commands::booking::orders,
-        commands::booking::order,
-        commands::booking::cashier,
-        commands::booking::cancel_order,
-        commands::plan::plan_trip,
-        commands::outbox::outbox,
-        commands::outbox::outbox_dismiss,
-        commands::tickets::wallet,
-        commands::tickets::refresh_wallet,
-        commands::tickets::pass_qr,
-        commands::gate::gate_sign_in,
-        commands::gate::gate_station,
-        commands::gate::gate_sync,
-        commands::gate::gate_verify_code,
-        commands::gate::gate_verify_image,
-        commands::gate::gate_sign_out,
+        commands::startup,
+        commands::discover,
+        commands::sync_catalog,
+        commands::set_language,
+        commands::request_code,
+        commands::sign_in,
+        commands::sign_out,
+        commands::export_account,
+        commands::delete_account,
+        commands::session,
+        commands::travellers,
+        commands::add_traveller,
+        commands::remove_traveller,
+        commands::booking_catalog,
+        commands::quote,
+        commands::availability,
+        commands::place_order,
+        commands::orders,
+        commands::order,
+        commands::cancel_order,
+        commands::cashier,
+        commands::plan_trip,
+        commands::outbox,
+        commands::outbox_dismiss,
+        commands::wallet,
+        commands::refresh_wallet,
+        commands::pass_qr,
+        commands::gate_sign_in,
+        commands::gate_station,
+        commands::gate_sync,
+        commands::gate_verify_code,
+        commands::gate_verify_image,
+        commands::gate_sign_out,
     ])
 }
 
@@ -112,16 +105,6 @@ pub fn run() {
     if let Err(e) = builder::<tauri::Wry>(options).run(tauri::generate_context!()) {
         eprintln!("tongyou: the app could not start: {e}");
         std::process::exit(1);
-    }
-}
-
-/// The demo region's catalog, for unit tests of code that reads one.
-#[cfg(test)]
-pub(crate) fn demo_catalog() -> tongyou_core::catalog::Catalog {
-    let toml = include_str!("../../assets/regions/huangshan.toml");
-    match tongyou_core::catalog::Catalog::from_toml("huangshan.toml", toml) {
-        Ok(catalog) => catalog,
-        Err(e) => panic!("the demo region's data file is invalid: {e}"),
     }
 }
 

@@ -3,11 +3,11 @@
 //! it is sent (its key was made when it was queued), and a lost answer is no harm.
 
 use serde_json::{Value, json};
-use tongyou_app::outbox::{PendingWrite, WriteKind};
 use tongyou_client::ClientError;
 use tongyou_core::api::{
     ErrorCode, IdKind, Order, OrderState, PassState, Traveller, TravellerInput, WalletPass,
 };
+use tongyou_device::outbox::{PendingWrite, WriteKind};
 
 use super::{Rig, session_token};
 

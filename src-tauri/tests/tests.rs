@@ -21,9 +21,7 @@ use tauri::test::{
     INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
 };
 use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
-use tongyou_app::state::AppState;
-use tongyou_app::station::{self, Reading};
-use tongyou_app::{qr, with_commands};
+use tongyou_app::with_commands;
 use tongyou_client::PlatformClient;
 use tongyou_core::api::{
     ApiError, ErrorCode, GateResult, GateStation, Order, OrderState, PassQr, PassState, ScanUpload,
@@ -31,6 +29,8 @@ use tongyou_core::api::{
 };
 use tongyou_core::gate::Refusal;
 use tongyou_core::pass::read_unverified;
+use tongyou_device::station::{self, Reading};
+use tongyou_device::{Device, qr};
 use tongyou_platform::config::DEMO_GATE_STAFF;
 use tongyou_platform::{Config, RunningPlatform};
 
@@ -49,7 +49,7 @@ impl Rig {
         let dir = tempfile::tempdir().unwrap();
         let platform = start_platform(dir.path(), "127.0.0.1:0".parse().unwrap()).await;
         let addr = platform.addr();
-        let state = AppState::open(&dir.path().join("app"), &platform.url()).unwrap();
+        let state = Device::open(&dir.path().join("app"), &platform.url()).unwrap();
         let app = with_commands(mock_builder())
             .manage(state)
             .build(mock_context(noop_assets()))
@@ -84,8 +84,8 @@ impl Rig {
             .map_err(|e| serde_json::from_value(e).unwrap())
     }
 
-    fn state(&self) -> tauri::State<'_, AppState> {
-        self.window.state::<AppState>()
+    fn state(&self) -> tauri::State<'_, Device> {
+        self.window.state::<Device>()
     }
 
     async fn stop_platform(&mut self) {

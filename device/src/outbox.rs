@@ -1,4 +1,4 @@
-//! The tourist's outbox, the shell's half: writes go to the device's queue first
+//! The tourist's outbox, the device's half: writes go to the device's queue first
 //! (`offline-store::outbox`) and are sent from there, in the order they were made, with
 //! the key each was given when queued, so a try whose answer was lost is sent again
 //! safely. Used for cancelling an order and adding or removing a saved traveller; placing
@@ -18,7 +18,7 @@
 //!   traveller with the same name, ID kind, masked number and birth date that the device
 //!   did not know of when the write was queued. Anything else is a refusal.
 //!
-//! The commands that write (in `commands::account`, `commands::booking`) queue and drain
+//! The commands that write (in [`crate::account`], [`crate::booking`]) queue and drain
 //! at once, so online they answer as before, a refusal included (taken off the list,
 //! since the tourist sees it there and then); offline they answer with the device's view.
 
@@ -31,9 +31,8 @@ pub use tongyou_core::api::{PendingWrite, WriteKind};
 use tongyou_core::identity::validate_traveller;
 use tongyou_offline_store::outbox::{Answer, OutboxEntry, OutboxWrite, SendFailure};
 
-use crate::commands::account::{on_platform_error, signed_in};
+use crate::Device;
 use crate::error::CommandError;
-use crate::state::AppState;
 
 /// How a drain ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,8 +74,8 @@ pub fn pending_write(entry: OutboxEntry) -> PendingWrite {
 
 /// Queues `write` for the signed-in account and drains the outbox at once. The entry
 /// comes back as the drain left it: done, refused, or still waiting.
-pub async fn write(state: &AppState, write: OutboxWrite) -> Result<OutboxEntry, CommandError> {
-    let session = signed_in(state)?;
+pub async fn write(state: &Device, write: OutboxWrite) -> Result<OutboxEntry, CommandError> {
+    let session = state.signed_in()?;
     let queued = state
         .store
         .enqueue(session.account_id, &write, &Utc::now().to_rfc3339())?;
@@ -86,7 +85,7 @@ pub async fn write(state: &AppState, write: OutboxWrite) -> Result<OutboxEntry, 
 
 /// A write the tourist is waiting on, refused: off the list, since the screen says so
 /// there and then, and the platform's error as it said it.
-pub fn refused_now(state: &AppState, entry: &OutboxEntry) -> Option<CommandError> {
+pub fn refused_now(state: &Device, entry: &OutboxEntry) -> Option<CommandError> {
     let refusal = entry.refusal.clone()?;
     if let Err(e) = state.store.dismiss(entry.account_id, entry.id) {
         return Some(e.into());
@@ -99,7 +98,7 @@ const KEEP_TAKEN_DAYS: i64 = 7;
 
 /// Sends the signed-in account's pending writes, oldest first, one at a time.
 /// A session the platform rejects is forgotten and ends the drain as `SignedOut`.
-pub async fn drain(state: &AppState) -> Result<Drain, CommandError> {
+pub async fn drain(state: &Device) -> Result<Drain, CommandError> {
     // One drain at a time: two would send the same write twice at once.
     let _draining = state.draining.lock().await;
     let Some(session) = state.store.session()? else {
@@ -140,7 +139,7 @@ pub async fn drain(state: &AppState) -> Result<Drain, CommandError> {
             Stop::Busy(_) => (answered, outcome) = (true, Drain::Held),
             Stop::SignedOut(e) => {
                 set_online(state, true)?;
-                return Err(on_platform_error(state, e));
+                return Err(state.on_platform_error(e));
             }
             Stop::Device(e) => return Err(e),
         }
@@ -210,7 +209,7 @@ fn judge(e: ClientError) -> Result<ApiError, Stop> {
     }
 }
 
-async fn send(state: &AppState, session: &Session, entry: &OutboxEntry) -> Result<Settled, Stop> {
+async fn send(state: &Device, session: &Session, entry: &OutboxEntry) -> Result<Settled, Stop> {
     let client = &state.client;
     let token = session.token.as_str();
     match &entry.write {
@@ -288,7 +287,7 @@ async fn send(state: &AppState, session: &Session, entry: &OutboxEntry) -> Resul
 
 /// The platform's id of a traveller the device may know only provisionally (`-entry id`
 /// while its adding waits). `None`: its adding was refused or taken back.
-fn saved_id(state: &AppState, account_id: i64, traveller_id: i64) -> Result<Option<i64>, Stop> {
+fn saved_id(state: &Device, account_id: i64, traveller_id: i64) -> Result<Option<i64>, Stop> {
     if traveller_id >= 0 {
         return Ok(Some(traveller_id));
     }
@@ -304,7 +303,7 @@ fn saved_id(state: &AppState, account_id: i64, traveller_id: i64) -> Result<Opti
 /// The outbox entry adding the traveller shown under the provisional id `provisional`
 /// (`-entry id`), if it is one of `account_id`'s.
 pub fn adding(
-    state: &AppState,
+    state: &Device,
     account_id: i64,
     provisional: i64,
 ) -> Result<Option<OutboxEntry>, CommandError> {
@@ -337,9 +336,35 @@ pub fn provisional(input: &TravellerInput, today: NaiveDate) -> Result<Traveller
     })
 }
 
-fn set_online(state: &AppState, online: bool) -> Result<(), CommandError> {
+fn set_online(state: &Device, online: bool) -> Result<(), CommandError> {
     *state.online.lock().map_err(|_| CommandError::NotReady)? = Some(online);
     Ok(())
+}
+
+impl Device {
+    /// Writes waiting to be sent and writes the platform refused, oldest first (empty when
+    /// signed out).
+    pub fn outbox(&self) -> Result<Vec<PendingWrite>, CommandError> {
+        let Some(session) = self.store.session()? else {
+            return Ok(Vec::new());
+        };
+        Ok(self
+            .store
+            .outbox(session.account_id)?
+            .into_iter()
+            .map(crate::outbox::pending_write)
+            .collect())
+    }
+
+    /// Clears a refused write from the list once the tourist has seen it.
+    pub fn outbox_dismiss(&self, id: i64) -> Result<(), CommandError> {
+        let session = self.signed_in()?;
+        if self.store.dismiss(session.account_id, id)? {
+            Ok(())
+        } else {
+            Err(CommandError::NotFound(format!("refused write {id}")))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,33 +6,30 @@
 //! Booking a plan is not here: the UI places the plan's combo with `place_order`.
 
 use chrono::{Days, NaiveDate, NaiveDateTime};
-use tauri::State;
 use tongyou_core::api::{FieldError, PlanRequest, TripPlans};
 use tongyou_core::calendar::HolidayCalendar;
 use tongyou_core::catalog::Catalog;
 use tongyou_core::planner::{self, Forecast, Vacancy};
 
+use crate::Device;
 use crate::error::CommandError;
-use crate::state::AppState;
 
-/// Three plans for a trip, or an `invalid` error whose one field names the blocking
-/// constraint (`slots`, `rooms`, `budget`, `dates`, `party`) with a zh/en message.
-#[tauri::command]
-pub async fn plan_trip(
-    state: State<'_, AppState>,
-    request: PlanRequest,
-) -> Result<TripPlans, CommandError> {
-    match state.client.plans(&request).await {
-        Ok(plans) => Ok(TripPlans { plans, live: true }),
-        Err(e) if e.is_offline() => {
-            let Some(stored) = state.store.catalog(&request.region_id)? else {
-                // Nothing to plan with on the device either.
-                return Err(e.into());
-            };
-            let now = tongyou_core::discover::local_now(&stored.catalog, chrono::Utc::now());
-            plan_offline(&stored.catalog, &request, now)
+impl Device {
+    /// Three plans for a trip, or an `invalid` error whose one field names the blocking
+    /// constraint (`slots`, `rooms`, `budget`, `dates`, `party`) with a zh/en message.
+    pub async fn plan_trip(&self, request: PlanRequest) -> Result<TripPlans, CommandError> {
+        match self.client.plans(&request).await {
+            Ok(plans) => Ok(TripPlans { plans, live: true }),
+            Err(e) if e.is_offline() => {
+                let Some(stored) = self.store.catalog(&request.region_id)? else {
+                    // Nothing to plan with on the device either.
+                    return Err(e.into());
+                };
+                let now = tongyou_core::discover::local_now(&stored.catalog, chrono::Utc::now());
+                plan_offline(&stored.catalog, &request, now)
+            }
+            Err(e) => Err(e.into()),
         }
-        Err(e) => Err(e.into()),
     }
 }
 

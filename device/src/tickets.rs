@@ -4,52 +4,49 @@
 
 use std::collections::HashMap;
 
-use tauri::State;
 use tongyou_core::api::{PassQr, WalletPass};
 use tongyou_core::catalog::Catalog;
 use tongyou_core::pass::read_unverified;
 use tongyou_core::text::Text;
 use tongyou_offline_store::wallet::StoredPass;
 
-use crate::commands::account::{on_platform_error, signed_in};
-use crate::commands::booking::keep;
+use crate::Device;
+use crate::booking::keep;
 use crate::error::CommandError;
 use crate::outbox::{self, Drain};
 use crate::qr;
-use crate::state::AppState;
 
-/// The signed-in account's passes, by day and slot, from the device only (empty when
-/// signed out).
-#[tauri::command]
-pub fn wallet(state: State<'_, AppState>) -> Result<Vec<WalletPass>, CommandError> {
-    read_wallet(&state)
-}
-
-/// Sends the outbox, fetches the account's orders, keeps them (their passes with them)
-/// and reads the wallet again. Offline is an `offline` error: the screen keeps the list
-/// it has.
-#[tauri::command]
-pub async fn refresh_wallet(state: State<'_, AppState>) -> Result<Vec<WalletPass>, CommandError> {
-    let session = signed_in(&state)?;
-    if let Drain::Offline(why) = outbox::drain(&state).await? {
-        return Err(CommandError::Offline(why));
+impl Device {
+    /// The signed-in account's passes, by day and slot, from the device only (empty when
+    /// signed out).
+    pub fn wallet(&self) -> Result<Vec<WalletPass>, CommandError> {
+        read_wallet(self)
     }
-    let orders = state
-        .client
-        .orders(&session.token)
-        .await
-        .map_err(|e| on_platform_error(&state, e.into()))?;
-    keep(&state, session.account_id, &orders)?;
-    read_wallet(&state)
+
+    /// Sends the outbox, fetches the account's orders, keeps them (their passes with them)
+    /// and reads the wallet again. Offline is an `offline` error: the screen keeps the list
+    /// it has.
+    pub async fn refresh_wallet(&self) -> Result<Vec<WalletPass>, CommandError> {
+        let session = self.signed_in()?;
+        if let Drain::Offline(why) = outbox::drain(self).await? {
+            return Err(CommandError::Offline(why));
+        }
+        let orders = self
+            .client
+            .orders(&session.token)
+            .await
+            .map_err(|e| self.on_platform_error(e.into()))?;
+        keep(self, session.account_id, &orders)?;
+        read_wallet(self)
+    }
+
+    /// One of the account's passes with its QR code, drawn here: works with the network off.
+    pub fn pass_qr(&self, pass_id: String) -> Result<PassQr, CommandError> {
+        open_pass(self, &pass_id)
+    }
 }
 
-/// One of the account's passes with its QR code, drawn here: works with the network off.
-#[tauri::command]
-pub fn pass_qr(state: State<'_, AppState>, pass_id: String) -> Result<PassQr, CommandError> {
-    open_pass(&state, &pass_id)
-}
-
-pub fn read_wallet(state: &AppState) -> Result<Vec<WalletPass>, CommandError> {
+pub fn read_wallet(state: &Device) -> Result<Vec<WalletPass>, CommandError> {
     let Some(session) = state.store.session()? else {
         return Ok(Vec::new());
     };
@@ -66,8 +63,8 @@ pub fn read_wallet(state: &AppState) -> Result<Vec<WalletPass>, CommandError> {
     Ok(wallet)
 }
 
-pub fn open_pass(state: &AppState, pass_id: &str) -> Result<PassQr, CommandError> {
-    let session = signed_in(state)?;
+pub fn open_pass(state: &Device, pass_id: &str) -> Result<PassQr, CommandError> {
+    let session = state.signed_in()?;
     let stored = state
         .store
         .wallet_pass(pass_id)?

@@ -1,59 +1,54 @@
 //! Catalog commands: what the Discover screen reads, and the sync that refreshes it (and
 //! sends the tourist's outbox while the platform answers).
 
-use tauri::State;
 use tongyou_core::api::{DiscoverView, Startup, SyncStatus};
 use tongyou_offline_store::StoredCatalog;
 use tongyou_offline_store::sync::sync_catalogs;
 
+use crate::Device;
 use crate::error::CommandError;
 use crate::outbox;
-use crate::state::AppState;
 
-/// Everything the first screen needs, from the device alone: no network on this path.
-#[tauri::command]
-pub fn startup(state: State<'_, AppState>) -> Result<Startup, CommandError> {
-    let lang = state.store.preferences()?.lang.unwrap_or(state.system_lang);
-    Ok(Startup {
-        lang,
-        discover: discover_view(&state, None)?,
-        status: status(&state)?,
-    })
-}
-
-/// The Discover view of `region` (default: the first region on the device).
-#[tauri::command]
-pub fn discover(
-    state: State<'_, AppState>,
-    region: Option<String>,
-) -> Result<Option<DiscoverView>, CommandError> {
-    discover_view(&state, region.as_deref())
-}
-
-/// Tries the platform once, and when it answers sends the outbox. Being offline is a
-/// normal outcome, reported in the status, not an error; so is a session the platform
-/// rejects while sending (it is forgotten, and the screens ask to sign in).
-#[tauri::command]
-pub async fn sync_catalog(state: State<'_, AppState>) -> Result<SyncStatus, CommandError> {
-    let outcome = sync_catalogs(&state.store, &state.client).await;
-    let online = match &outcome {
-        Ok(_) => true,
-        Err(e) if e.is_offline() => false,
-        // The platform answered, but badly: we are online, the error is kept in the status.
-        Err(_) => true,
-    };
-    *state.online.lock().map_err(|_| CommandError::NotReady)? = Some(online);
-    if online {
-        match outbox::drain(&state).await {
-            Ok(_) | Err(CommandError::SignedOut) => {}
-            Err(e) => return Err(e),
-        }
+impl Device {
+    /// Everything the first screen needs, from the device alone: no network on this path.
+    pub fn startup(&self) -> Result<Startup, CommandError> {
+        let lang = self.store.preferences()?.lang.unwrap_or(self.system_lang);
+        Ok(Startup {
+            lang,
+            discover: discover_view(self, None)?,
+            status: status(self)?,
+        })
     }
-    status(&state)
+
+    /// The Discover view of `region` (default: the first region on the device).
+    pub fn discover(&self, region: Option<String>) -> Result<Option<DiscoverView>, CommandError> {
+        discover_view(self, region.as_deref())
+    }
+
+    /// Tries the platform once, and when it answers sends the outbox. Being offline is a
+    /// normal outcome, reported in the status, not an error; so is a session the platform
+    /// rejects while sending (it is forgotten, and the screens ask to sign in).
+    pub async fn sync_catalog(&self) -> Result<SyncStatus, CommandError> {
+        let outcome = sync_catalogs(&self.store, &self.client).await;
+        let online = match &outcome {
+            Ok(_) => true,
+            Err(e) if e.is_offline() => false,
+            // The platform answered, but badly: we are online, the error is kept in the status.
+            Err(_) => true,
+        };
+        *self.online.lock().map_err(|_| CommandError::NotReady)? = Some(online);
+        if online {
+            match outbox::drain(self).await {
+                Ok(_) | Err(CommandError::SignedOut) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        status(self)
+    }
 }
 
 fn discover_view(
-    state: &AppState,
+    state: &Device,
     region: Option<&str>,
 ) -> Result<Option<DiscoverView>, CommandError> {
     let Some(stored) = stored_catalog(state, region)? else {
@@ -65,7 +60,7 @@ fn discover_view(
 
 /// The stored catalog of `region`, or of the first region on the device.
 pub(crate) fn stored_catalog(
-    state: &AppState,
+    state: &Device,
     region: Option<&str>,
 ) -> Result<Option<StoredCatalog>, CommandError> {
     let region = match region {
@@ -83,7 +78,7 @@ pub(crate) fn stored_catalog(
     }
 }
 
-fn status(state: &AppState) -> Result<SyncStatus, CommandError> {
+fn status(state: &Device) -> Result<SyncStatus, CommandError> {
     let last = state.store.last_sync()?;
     let local = |rfc3339: String| {
         chrono::DateTime::parse_from_rfc3339(&rfc3339)

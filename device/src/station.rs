@@ -5,7 +5,7 @@
 //! The rules are `core::gate`'s and the storage `offline-store`'s; this module only joins
 //! them to the clock, the catalog and the network. It never needs the network to decide:
 //! a sync that fails is recorded on the station and the gate carries on with what it has.
-//! The command adapters are in `commands::gate`; these functions take the [`AppState`]
+//! The device's gate methods are in [`crate::gate`]; these functions take the [`Device`]
 //! directly so tests can drive them with a chosen "now".
 
 use std::sync::Arc;
@@ -23,7 +23,7 @@ use tongyou_offline_store::sync::sync_catalogs;
 use tongyou_offline_store::{OfflineStore, StoreError};
 
 use crate::error::CommandError;
-use crate::state::{AppState, GateCache};
+use crate::{Device, GateCache};
 
 /// Scans per upload request (the platform takes up to 1000).
 pub const UPLOAD_BATCH: usize = 500;
@@ -67,7 +67,7 @@ impl SyncFailure {
 
 /// Signs staff in at a gate (the platform refuses non-staff with its own message), makes
 /// this device that gate's station and syncs it at once.
-pub async fn sign_in(state: &AppState, input: &GateSignIn) -> Result<GateStation, CommandError> {
+pub async fn sign_in(state: &Device, input: &GateSignIn) -> Result<GateStation, CommandError> {
     let input = GateSignIn {
         mobile: input.mobile.trim().to_owned(),
         code: input.code.trim().to_owned(),
@@ -91,7 +91,7 @@ pub async fn sign_in(state: &AppState, input: &GateSignIn) -> Result<GateStation
 }
 
 /// The station as its screen shows it, from the device alone.
-pub fn station(state: &AppState) -> Result<Option<GateStation>, CommandError> {
+pub fn station(state: &Device) -> Result<Option<GateStation>, CommandError> {
     state
         .store
         .station()?
@@ -101,7 +101,7 @@ pub fn station(state: &AppState) -> Result<Option<GateStation>, CommandError> {
 
 /// Brings in keys and revocations and uploads the scan log. A failure (offline, or the
 /// platform refusing) is recorded on the station, not returned: the gate keeps working.
-pub async fn sync(state: &AppState) -> Result<GateStation, CommandError> {
+pub async fn sync(state: &Device) -> Result<GateStation, CommandError> {
     let station = current(state)?;
     let outcome = bring_in(state, &station).await;
     let now = Utc::now();
@@ -123,7 +123,7 @@ pub async fn sync(state: &AppState) -> Result<GateStation, CommandError> {
 
 /// Stops being a gate station. Scans not yet uploaded stay on the device and go up with
 /// the next sync after staff sign in again at a gate of their region.
-pub fn sign_out(state: &AppState) -> Result<(), CommandError> {
+pub fn sign_out(state: &Device) -> Result<(), CommandError> {
     state.store.forget_station()?;
     *state.gate.lock().map_err(|_| CommandError::NotReady)? = None;
     Ok(())
@@ -132,7 +132,7 @@ pub fn sign_out(state: &AppState) -> Result<(), CommandError> {
 /// Decides a scan offline at `now`, logs it under a fresh nonce, and only then answers.
 /// An upload of the log is tried in the background unless the app knows it is offline.
 pub fn verify(
-    state: &AppState,
+    state: &Device,
     reading: Reading<'_>,
     now: DateTime<Utc>,
 ) -> Result<GateResult, CommandError> {
@@ -190,11 +190,11 @@ pub async fn upload_pending(
     }
 }
 
-fn current(state: &AppState) -> Result<StoredStation, CommandError> {
+fn current(state: &Device) -> Result<StoredStation, CommandError> {
     state.store.station()?.ok_or(CommandError::NotAGate)
 }
 
-async fn bring_in(state: &AppState, station: &StoredStation) -> Result<(), SyncFailure> {
+async fn bring_in(state: &Device, station: &StoredStation) -> Result<(), SyncFailure> {
     let keys = state.client.public_keys().await?;
     state.store.save_keys(&keys)?;
     let cursor = state.store.gate_sync_state(&station.region_id)?.cursor;
@@ -211,7 +211,7 @@ async fn bring_in(state: &AppState, station: &StoredStation) -> Result<(), SyncF
 }
 
 fn decide(
-    state: &AppState,
+    state: &Device,
     check: &GateCheck,
     station: &StoredStation,
     catalog: &Catalog,
@@ -247,7 +247,7 @@ fn decide(
 /// The cached decision data for `region_id`, read from the store if it is missing or
 /// for another region.
 /// What a scan needs from the store, read once per sync: keys, revocations, catalog.
-fn load(state: &AppState, region_id: &str) -> Result<GateCache, CommandError> {
+fn load(state: &Device, region_id: &str) -> Result<GateCache, CommandError> {
     let catalog = state
         .store
         .catalog(region_id)?
@@ -264,7 +264,7 @@ fn load(state: &AppState, region_id: &str) -> Result<GateCache, CommandError> {
 /// knows it is offline or an upload is running, so a gate scanning with no network tries
 /// once, learns it is offline, and leaves the rest to the next sync. A failure is not
 /// reported here; the scans stay pending and the next sync says why.
-fn upload_in_background(state: &AppState, station: &StoredStation) {
+fn upload_in_background(state: &Device, station: &StoredStation) {
     let offline = matches!(state.online.lock().map(|o| *o), Ok(Some(false)));
     if offline || state.uploading.swap(true, Ordering::AcqRel) {
         return;
@@ -274,7 +274,7 @@ fn upload_in_background(state: &AppState, station: &StoredStation) {
     let station = station.clone();
     let online = state.online.clone();
     let uploading = state.uploading.clone();
-    tauri::async_runtime::spawn(async move {
+    let started = state.spawn(async move {
         let answered = match upload_pending(&store, &client, &station).await {
             Err(SyncFailure::Platform(e)) => !e.is_offline(),
             Err(SyncFailure::Store(_)) | Ok(()) => true,
@@ -284,10 +284,14 @@ fn upload_in_background(state: &AppState, station: &StoredStation) {
         }
         uploading.store(false, Ordering::Release);
     });
+    if !started {
+        // No runtime to upload on: the next sync takes the scans up.
+        state.uploading.store(false, Ordering::Release);
+    }
 }
 
 fn view(
-    state: &AppState,
+    state: &Device,
     station: &StoredStation,
     now: DateTime<Utc>,
 ) -> Result<GateStation, CommandError> {
