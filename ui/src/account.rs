@@ -6,14 +6,15 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tongyou_core::api::{AccountExport, ErrorCode, FieldError, IdKind, Traveller, TravellerInput};
+use tongyou_core::api::{AccountExport, FieldError, IdKind, Traveller, TravellerInput};
 use tongyou_core::privacy;
 
-use crate::app::{Ctx, Tab};
-use crate::form::field_error;
+use crate::ctx::{Ctx, Tab};
+use crate::form::{field_error, load_travellers};
 use crate::i18n::{self, Msg, t};
 use crate::ipc;
 use crate::outbox::{Outbox, OutboxPanel};
+use crate::signin::SignIn;
 
 #[component]
 pub fn MeScreen() -> impl IntoView {
@@ -31,7 +32,7 @@ pub fn MeScreen() -> impl IntoView {
         spawn_local(async move {
             match ipc::sign_out().await {
                 Ok(()) => ctx.session.set(None),
-                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+                Err(e) => ctx.fail(&e),
             }
         });
     };
@@ -82,184 +83,6 @@ fn GateModeEntry() -> impl IntoView {
     }
 }
 
-/// A mobile number and the text-message code sent to it: the part both sign-in forms
-/// (tourists here, gate staff in `gate.rs`) share, with the resend countdown.
-#[derive(Clone, Copy)]
-pub struct CodeForm {
-    pub mobile: RwSignal<String>,
-    pub code: RwSignal<String>,
-    /// The masked number the code went to, once sent.
-    pub sent_to: RwSignal<Option<String>>,
-    countdown: RwSignal<u32>,
-    pub errors: RwSignal<Vec<FieldError>>,
-    pub problem: RwSignal<Option<String>>,
-    pub busy: RwSignal<bool>,
-}
-
-impl CodeForm {
-    pub fn new() -> CodeForm {
-        CodeForm {
-            mobile: RwSignal::new(String::new()),
-            code: RwSignal::new(String::new()),
-            sent_to: RwSignal::new(None),
-            countdown: RwSignal::new(0),
-            errors: RwSignal::new(vec![]),
-            problem: RwSignal::new(None),
-            busy: RwSignal::new(false),
-        }
-    }
-
-    /// Starts a submission: busy, and the last one's messages gone.
-    pub fn begin(self) {
-        self.busy.set(true);
-        self.problem.set(None);
-        self.errors.set(vec![]);
-    }
-
-    /// Asks for a code, then counts down until another may be sent.
-    pub fn send(self, ctx: Ctx) {
-        if self.busy.get_untracked() || self.countdown.get_untracked() > 0 {
-            return;
-        }
-        self.begin();
-        spawn_local(async move {
-            match ipc::request_code(&self.mobile.get_untracked()).await {
-                Ok(sent) => {
-                    self.sent_to.set(Some(sent.mobile));
-                    self.countdown.set(sent.resend_after_s);
-                    self.busy.set(false);
-                    while self.countdown.get_untracked() > 0 {
-                        gloo_timers::future::TimeoutFuture::new(1_000).await;
-                        self.countdown.update(|c| *c = c.saturating_sub(1));
-                    }
-                }
-                Err(e) => {
-                    self.busy.set(false);
-                    if e.fields.is_empty() {
-                        self.problem.set(Some(ctx.explain(&e)));
-                    } else {
-                        self.errors.set(e.fields);
-                    }
-                }
-            }
-        });
-    }
-}
-
-impl Default for CodeForm {
-    fn default() -> CodeForm {
-        CodeForm::new()
-    }
-}
-
-/// The mobile field with its Send button and, once a code was sent, the code field.
-#[component]
-pub fn MobileAndCode(form: CodeForm) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let lang = ctx.lang;
-    view! {
-        <label class="field">
-            <span>{move || t(lang.get(), Msg::Mobile)}</span>
-            <div class="inline">
-                <input
-                    data-test="mobile"
-                    type="tel"
-                    inputmode="numeric"
-                    autocomplete="tel"
-                    maxlength="20"
-                    prop:value=move || form.mobile.get()
-                    on:input=move |ev| form.mobile.set(event_target_value(&ev))
-                />
-                <button
-                    type="button"
-                    class="secondary"
-                    data-test="send-code"
-                    disabled=move || { form.busy.get() || form.countdown.get() != 0 }
-                    on:click=move |_| form.send(ctx)
-                >
-                    {move || {
-                        let lang = lang.get();
-                        match (form.countdown.get(), form.sent_to.get().is_some()) {
-                            (0, false) => t(lang, Msg::SendCode).to_owned(),
-                            (0, true) => t(lang, Msg::Resend).to_owned(),
-                            (n, _) => i18n::resend_in(lang, n),
-                        }
-                    }}
-                </button>
-            </div>
-            {field_error(lang, form.errors, "mobile")}
-        </label>
-        {move || form.sent_to.get().map(|masked| view! {
-            <p class="sent" data-test="code-sent">
-                {t(lang.get(), Msg::CodeSentTo)} " " <strong>{masked}</strong>
-            </p>
-            <label class="field">
-                <span>{t(lang.get(), Msg::Code)}</span>
-                <input
-                    data-test="code"
-                    type="text"
-                    inputmode="numeric"
-                    autocomplete="one-time-code"
-                    maxlength="8"
-                    prop:value=move || form.code.get()
-                    on:input=move |ev| form.code.set(event_target_value(&ev))
-                />
-                {field_error(lang, form.errors, "code")}
-            </label>
-        })}
-    }
-}
-
-#[component]
-fn SignIn() -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let lang = ctx.lang;
-    let form = CodeForm::new();
-    let sign_in = move || {
-        form.begin();
-        spawn_local(async move {
-            let (mobile, code) = (form.mobile.get_untracked(), form.code.get_untracked());
-            match ipc::sign_in(&mobile, &code).await {
-                Ok(session) => ctx.session.set(Some(session)),
-                Err(e) if e.code == ErrorCode::Unauthorized => {
-                    form.problem
-                        .set(Some(t(lang.get_untracked(), Msg::WrongCode).to_owned()));
-                }
-                Err(e) if !e.fields.is_empty() => form.errors.set(e.fields),
-                Err(e) => form.problem.set(Some(ctx.explain(&e))),
-            }
-            form.busy.set(false);
-        });
-    };
-
-    view! {
-        <section class="screen sign-in" data-test="sign-in-screen">
-            <form class="card form" on:submit=move |ev| {
-                ev.prevent_default();
-                if form.sent_to.get_untracked().is_some() { sign_in() } else { form.send(ctx) }
-            }>
-                <h1>{move || t(lang.get(), Msg::SignInTitle)}</h1>
-                <p class="hint">{move || t(lang.get(), Msg::SignInHint)}</p>
-                <MobileAndCode form=form />
-                {move || form.sent_to.get().is_some().then(|| view! {
-                    <button class="primary" type="submit" data-test="sign-in" disabled=move || form.busy.get()>
-                        {move || t(lang.get(), Msg::SignIn)}
-                    </button>
-                })}
-                {move || form.problem.get().map(|p| view! { <p class="problem" role="alert" data-test="sign-in-problem">{p}</p> })}
-            </form>
-        </section>
-    }
-}
-
-/// Loads the saved travellers into `list`.
-pub async fn load_travellers(ctx: Ctx, list: RwSignal<Vec<Traveller>>) {
-    match ipc::travellers().await {
-        Ok(travellers) => list.set(travellers),
-        Err(e) => ctx.error.set(Some(ctx.explain(&e))),
-    }
-}
-
 #[component]
 fn TravellersPanel(outbox: Outbox) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
@@ -280,7 +103,7 @@ fn TravellersPanel(outbox: Outbox) -> impl IntoView {
         spawn_local(async move {
             match ipc::remove_traveller(id).await {
                 Ok(()) => list.update(|l| l.retain(|t| t.id != id)),
-                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+                Err(e) => ctx.fail(&e),
             }
             outbox.read_after_write(ctx).await;
         });
@@ -342,7 +165,7 @@ fn MyData() -> impl IntoView {
         spawn_local(async move {
             match ipc::export_account().await {
                 Ok(export) => exported.set(Some(export)),
-                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+                Err(e) => ctx.fail(&e),
             }
         });
     };
@@ -351,7 +174,7 @@ fn MyData() -> impl IntoView {
         spawn_local(async move {
             match ipc::delete_account().await {
                 Ok(()) => ctx.session.set(None),
-                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+                Err(e) => ctx.fail(&e),
             }
             busy.set(false);
             confirming.set(false);
@@ -446,7 +269,7 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>, outbox: Outbox) -> impl IntoVie
                 }
                 // Everything typed stays; each message goes next to its field.
                 Err(e) if !e.fields.is_empty() => errors.set(e.fields),
-                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+                Err(e) => ctx.fail(&e),
             }
             outbox.read_after_write(ctx).await;
             busy.set(false);

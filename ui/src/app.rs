@@ -5,12 +5,11 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tongyou_core::api::{
-    ApiError, DiscoverView, ErrorCode, GateStation, Lang, Session, SyncStatus,
-};
+use tongyou_core::api::{Lang, SyncStatus};
 
 use crate::account::MeScreen;
 use crate::book::{BookForm, BookScreen};
+use crate::ctx::{Ctx, Tab, sync_once};
 use crate::discover::DiscoverScreen;
 use crate::gate::GateScreen;
 use crate::i18n::{Msg, t};
@@ -21,63 +20,6 @@ use crate::tickets::TicketsScreen;
 
 /// How often the app retries the platform (and refreshes time-dependent cards).
 const SYNC_EVERY_MS: u32 = 15_000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Discover,
-    Plan,
-    Book,
-    Tickets,
-    Orders,
-    Me,
-    /// Gate mode, for staff: reached from Me, not from the navigation.
-    Gate,
-}
-
-#[derive(Clone, Copy)]
-pub struct Ctx {
-    pub lang: RwSignal<Lang>,
-    pub status: RwSignal<SyncStatus>,
-    pub view: RwSignal<Option<DiscoverView>>,
-    pub booting: RwSignal<bool>,
-    pub error: RwSignal<Option<String>>,
-    pub tab: RwSignal<Tab>,
-    /// Who is signed in on this device (without the token, which stays in the shell).
-    pub session: RwSignal<Option<Session>>,
-    /// The order shown on the Orders tab; `None` shows the list.
-    pub open_order: RwSignal<Option<i64>>,
-    /// The gate station signed in on this device, when it is one.
-    pub station: RwSignal<Option<GateStation>>,
-}
-
-impl Ctx {
-    /// Opens one order's page.
-    pub fn show_order(self, id: i64) {
-        self.open_order.set(Some(id));
-        self.tab.set(Tab::Orders);
-    }
-
-    /// Words for an error from the shell, in the current language. A session the
-    /// platform no longer accepts signs the tourist out here too.
-    pub fn explain(self, e: &ApiError) -> String {
-        let lang = self.lang.get_untracked();
-        match e.code {
-            ErrorCode::Offline => t(lang, Msg::OfflineNow).to_owned(),
-            ErrorCode::Unauthorized => {
-                self.session.set(None);
-                t(lang, Msg::SessionExpired).to_owned()
-            }
-            ErrorCode::TooManyRequests => t(lang, Msg::TooSoon).to_owned(),
-            _ if !e.fields.is_empty() => e
-                .fields
-                .iter()
-                .map(|f| f.message.get(lang).to_owned())
-                .collect::<Vec<_>>()
-                .join(" "),
-            _ => e.message.clone(),
-        }
-    }
-}
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -180,30 +122,6 @@ pub fn App() -> impl IntoView {
                 }}
             </main>
         </div>
-    }
-}
-
-pub async fn sync_once(ctx: Ctx) {
-    match ipc::sync_catalog().await {
-        Ok(status) => {
-            ctx.status.set(status);
-            // Re-read from the device: new data, or at least fresher departure times.
-            let region = ctx
-                .view
-                .with_untracked(|v| v.as_ref().map(|v| v.region_id.clone()));
-            if let Ok(view) = ipc::discover(region.as_deref()).await {
-                ctx.view.set(view);
-            }
-        }
-        Err(e) => ctx.error.set(Some(e.message)),
-    }
-    // A gate uploads its scans and fetches revocations whenever it can (being offline is
-    // not an error there: the station says so itself).
-    if ctx.station.with_untracked(Option::is_some) {
-        match ipc::gate_sync().await {
-            Ok(station) => ctx.station.set(Some(station)),
-            Err(e) => ctx.error.set(Some(e.message)),
-        }
     }
 }
 

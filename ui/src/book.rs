@@ -7,30 +7,17 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tongyou_core::api::{
     Combo, FieldError, Guest, HotelStay, Lang, OrderRequest, OrderTraveller, PaymentMethod, Quote,
-    QuoteRequest, ShuttleSeat, Text, Traveller,
+    QuoteRequest, ShuttleSeat, Traveller,
 };
 use tongyou_core::booking::{MAX_NIGHTS, MAX_ROOMS};
 use tongyou_core::catalog::{Catalog, TicketKind};
 use tongyou_core::clock::ClockTime;
 
-use crate::account::load_travellers;
-use crate::app::{Ctx, Tab};
-use crate::form::{Placed, field_error, message, place_order};
+use crate::ctx::{Ctx, Tab};
+use crate::form::{Placed, field_error, load_travellers, message, payment_chips, place_order};
 use crate::i18n::{self, Msg, t};
 use crate::ipc;
-
-/// What happened to the last Pay, when the tourist stays on this screen.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// The platform answered with a failed order: nothing charged, holds released.
-    Failed {
-        problem: Option<Text>,
-    },
-    /// No answer: it may or may not have reached the platform; paying again is safe.
-    NotSent,
-    FixFields,
-    Message(String),
-}
+use crate::time::tomorrow;
 
 /// The Book screen's state, alive as long as the app.
 #[derive(Clone, Copy)]
@@ -57,7 +44,8 @@ pub struct BookForm {
     /// same choices reuses it, so a retry after a lost answer cannot book twice.
     pub submission: RwSignal<Option<(String, OrderRequest)>>,
     pub placing: RwSignal<bool>,
-    pub outcome: RwSignal<Option<Outcome>>,
+    /// What the last Pay came to, while the tourist stays on this screen.
+    pub outcome: RwSignal<Option<Placed>>,
 }
 
 impl BookForm {
@@ -189,15 +177,6 @@ impl Default for BookForm {
     }
 }
 
-/// `YYYY-MM-DD` → the next day. The UI does not depend on chrono directly: the date type
-/// is whatever `core::booking::nights` takes, and its second night is tomorrow.
-pub(crate) fn tomorrow(today: &str) -> Option<String> {
-    let day = today.parse().ok()?;
-    tongyou_core::booking::nights(day, 2)
-        .get(1)
-        .map(ToString::to_string)
-}
-
 #[component]
 pub fn BookScreen() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
@@ -212,7 +191,7 @@ pub fn BookScreen() -> impl IntoView {
                 match ipc::booking_catalog().await {
                     Ok(Some(snapshot)) => form.start(snapshot.catalog, today.as_deref()),
                     Ok(None) => {}
-                    Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+                    Err(e) => ctx.fail(&e),
                 }
             });
         }
@@ -248,7 +227,7 @@ pub fn BookScreen() -> impl IntoView {
                     form.quote.set(None);
                     form.errors.set(e.fields);
                 }
-                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+                Err(e) => ctx.fail(&e),
             }
         });
     });
@@ -700,34 +679,6 @@ fn PaymentPicker() -> impl IntoView {
     }
 }
 
-/// Wallet / WeChat Pay / Alipay, one chosen (Book and Plan).
-pub(crate) fn payment_chips(
-    lang: RwSignal<Lang>,
-    payment: RwSignal<PaymentMethod>,
-) -> impl IntoView {
-    let chip = move |method: PaymentMethod, msg: Msg, test: &'static str| {
-        view! {
-            <button
-                type="button"
-                class="chip"
-                data-test=test
-                class:active=move || payment.get() == method
-                aria-pressed=move || (payment.get() == method).to_string()
-                on:click=move |_| payment.set(method)
-            >
-                {move || t(lang.get(), msg)}
-            </button>
-        }
-    };
-    view! {
-        <div class="chips">
-            {chip(PaymentMethod::Wallet, Msg::Wallet, "pay-wallet")}
-            {chip(PaymentMethod::WechatPay, Msg::WechatPay, "pay-wechat")}
-            {chip(PaymentMethod::Alipay, Msg::Alipay, "pay-alipay")}
-        </div>
-    }
-}
-
 /// The price breakdown and the Pay button: a side column on a desktop, after the form
 /// on a phone, with the total and Pay kept in reach at the bottom.
 #[component]
@@ -752,20 +703,12 @@ fn Summary() -> impl IntoView {
         spawn_local(async move {
             let placed = place_order(ctx, form.submission, request).await;
             form.placing.set(false);
-            match placed {
-                None => {}
-                Some(Placed::Failed(problem)) => {
-                    form.outcome.set(Some(Outcome::Failed { problem }))
-                }
-                Some(Placed::NotSent) => form.outcome.set(Some(Outcome::NotSent)),
-                Some(Placed::Refused(e)) if !e.fields.is_empty() => {
-                    form.errors.set(e.fields);
-                    form.outcome.set(Some(Outcome::FixFields));
-                }
-                Some(Placed::Refused(e)) => {
-                    form.outcome.set(Some(Outcome::Message(ctx.explain(&e))));
-                }
+            if let Some(Placed::Refused(e)) = &placed
+                && !e.fields.is_empty()
+            {
+                form.errors.set(e.fields.clone());
             }
+            form.outcome.set(placed);
         });
     };
 
@@ -839,15 +782,15 @@ fn Summary() -> impl IntoView {
                 let text = match o {
                     // The platform says what happened and what to do; without its words,
                     // say at least that nothing was charged.
-                    Outcome::Failed { problem } => {
+                    Placed::Failed(problem) => {
                         let why = problem
                             .map(|p| p.get(lang).to_owned())
                             .unwrap_or_else(|| t(lang, Msg::OrderFailedWhat).to_owned());
                         format!("{why} {}", t(lang, Msg::ChoicesKept))
                     }
-                    Outcome::NotSent => t(lang, Msg::OfflineNotSent).to_owned(),
-                    Outcome::FixFields => t(lang, Msg::FixFields).to_owned(),
-                    Outcome::Message(m) => m,
+                    Placed::NotSent => t(lang, Msg::OfflineNotSent).to_owned(),
+                    Placed::Refused(e) if !e.fields.is_empty() => t(lang, Msg::FixFields).to_owned(),
+                    Placed::Refused(e) => ctx.explain(&e),
                 };
                 view! { <p class="problem" role="alert" data-test="book-outcome">{text}</p> }
             })}

@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 use tongyou_core::api::{DiscoverView, HotelCard, Lang, LiftCard, ShuttleCard, SightCard};
 
-use crate::app::{Ctx, sync_once};
+use crate::ctx::{Ctx, sync_once};
 use crate::i18n::{self, Msg, t};
+use crate::time::short_time;
 
 #[component]
 pub fn DiscoverScreen() -> impl IntoView {
@@ -185,9 +186,4 @@ fn shuttle_card(lang: Lang, s: ShuttleCard) -> impl IntoView {
             <p class="departures" data-test="next-departures">{next}</p>
         </article>
     }
-}
-
-/// `2026-11-22 17:05` → `11-22 17:05`: the year only takes room on a phone.
-fn short_time(local: &str) -> String {
-    local.get(5..).unwrap_or(local).to_owned()
 }

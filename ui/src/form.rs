@@ -1,11 +1,15 @@
-//! Small pieces every form shares: a field's error message next to it, in the current
-//! language, taken from the `fields` of an `ApiError` (the platform's or the device's),
-//! and placing an order under one idempotency key per submission (Book and Plan).
+//! Small pieces the forms share: a field's error message next to it, in the current
+//! language, taken from the `fields` of an `ApiError` (the platform's or the device's);
+//! placing an order under one idempotency key per submission, the payment chips and the
+//! saved travellers (Book and Plan).
 
 use leptos::prelude::*;
-use tongyou_core::api::{ApiError, ErrorCode, FieldError, Lang, OrderRequest, OrderState, Text};
+use tongyou_core::api::{
+    ApiError, ErrorCode, FieldError, Lang, OrderRequest, OrderState, PaymentMethod, Text, Traveller,
+};
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
+use crate::i18n::{Msg, t};
 use crate::ipc;
 
 /// The message for `field`, if it has one.
@@ -84,7 +88,41 @@ pub async fn place_order(
         Err(e) if e.code == ErrorCode::Offline => Some(Placed::NotSent),
         Err(e) => {
             submission.set(None);
+            ctx.sign_out_if_rejected(&e);
             Some(Placed::Refused(e))
         }
+    }
+}
+
+/// Loads the saved travellers into `list`.
+pub async fn load_travellers(ctx: Ctx, list: RwSignal<Vec<Traveller>>) {
+    match ipc::travellers().await {
+        Ok(travellers) => list.set(travellers),
+        Err(e) => ctx.fail(&e),
+    }
+}
+
+/// Wallet / WeChat Pay / Alipay, one chosen (Book and Plan).
+pub fn payment_chips(lang: RwSignal<Lang>, payment: RwSignal<PaymentMethod>) -> impl IntoView {
+    let chip = move |method: PaymentMethod, msg: Msg, test: &'static str| {
+        view! {
+            <button
+                type="button"
+                class="chip"
+                data-test=test
+                class:active=move || payment.get() == method
+                aria-pressed=move || (payment.get() == method).to_string()
+                on:click=move |_| payment.set(method)
+            >
+                {move || t(lang.get(), msg)}
+            </button>
+        }
+    };
+    view! {
+        <div class="chips">
+            {chip(PaymentMethod::Wallet, Msg::Wallet, "pay-wallet")}
+            {chip(PaymentMethod::WechatPay, Msg::WechatPay, "pay-wechat")}
+            {chip(PaymentMethod::Alipay, Msg::Alipay, "pay-alipay")}
+        </div>
     }
 }

@@ -11,11 +11,11 @@ use leptos::task::spawn_local;
 use tongyou_core::api::{ApiError, ErrorCode, GateResult, GateSignIn, Lang, Text};
 use wasm_bindgen::JsCast;
 
-use crate::account::{CodeForm, MobileAndCode};
-use crate::app::{Ctx, Tab, sync_once};
+use crate::ctx::{Ctx, Tab, sync_once};
 use crate::i18n::{self, Msg, t};
 use crate::ipc;
-use crate::orders::short_time;
+use crate::signin::{CodeForm, MobileAndCode};
+use crate::time::short_time;
 
 #[component]
 pub fn GateScreen() -> impl IntoView {
@@ -58,7 +58,7 @@ fn GateSignInForm() -> impl IntoView {
                 }));
             }
             Ok(None) => {}
-            Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+            Err(e) => ctx.fail(&e),
         }
     });
 
@@ -82,7 +82,7 @@ fn GateSignInForm() -> impl IntoView {
                     .problem
                     .set(Some(t(lang.get_untracked(), Msg::NotGateStaff).to_owned())),
                 Err(e) if !e.fields.is_empty() => form.errors.set(e.fields),
-                Err(e) => form.problem.set(Some(ctx.explain(&e))),
+                Err(e) => ctx.fail_into(form.problem, &e),
             }
             form.busy.set(false);
         });
@@ -153,7 +153,7 @@ impl Check {
     async fn finish(self, ctx: Ctx, answer: Result<GateResult, ApiError>) {
         match answer {
             Ok(result) => self.result.set(Some(result)),
-            Err(e) => self.problem.set(Some(ctx.explain(&e))),
+            Err(e) => ctx.fail_into(self.problem, &e),
         }
         self.busy.set(false);
         if let Ok(Some(station)) = ipc::gate_station().await {
@@ -233,7 +233,7 @@ fn Station() -> impl IntoView {
                     ctx.station.set(None);
                     ctx.tab.set(Tab::Me);
                 }
-                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+                Err(e) => ctx.fail(&e),
             }
         });
     };

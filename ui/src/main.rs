@@ -4,6 +4,7 @@
 mod account;
 mod app;
 mod book;
+mod ctx;
 mod discover;
 mod form;
 mod gate;
@@ -12,7 +13,9 @@ mod ipc;
 mod orders;
 mod outbox;
 mod plan;
+mod signin;
 mod tickets;
+mod time;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

@@ -17,10 +17,11 @@ use tongyou_core::api::{
 use tongyou_core::catalog::Catalog;
 use tongyou_core::text::Text;
 
-use crate::app::{Ctx, Tab};
+use crate::ctx::{Ctx, Tab};
 use crate::i18n::{self, Msg, t};
 use crate::ipc;
 use crate::outbox::{Outbox, RefusedWrite, refusal_text};
+use crate::time::short_time;
 
 #[component]
 pub fn OrdersScreen() -> impl IntoView {
@@ -57,7 +58,7 @@ fn OrderList() -> impl IntoView {
             Ok(list) => orders.set(Some(list)),
             Err(e) => {
                 orders.set(Some(vec![]));
-                ctx.error.set(Some(ctx.explain(&e)));
+                ctx.fail(&e);
             }
         }
     });
@@ -144,7 +145,7 @@ fn OrderPage(id: i64) -> impl IntoView {
         spawn_local(async move {
             match ipc::order(id).await {
                 Ok(o) => order.set(Some(o)),
-                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+                Err(e) => ctx.fail(&e),
             }
         });
     };
@@ -168,11 +169,11 @@ fn OrderPage(id: i64) -> impl IntoView {
         busy.set(true);
         spawn_local(async move {
             if let Err(e) = ipc::cashier(&payment, approve).await {
-                ctx.error.set(Some(ctx.explain(&e)));
+                ctx.fail(&e);
             }
             match ipc::order(id).await {
                 Ok(o) => order.set(Some(o)),
-                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+                Err(e) => ctx.fail(&e),
             }
             busy.set(false);
         });
@@ -334,7 +335,7 @@ fn CancelArea(
         spawn_local(async move {
             match ipc::region_catalog(&region).await {
                 Ok(snapshot) => rules.set(rule_groups(snapshot.as_ref().map(|s| &s.catalog), &o)),
-                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+                Err(e) => ctx.fail(&e),
             }
         });
     }
@@ -367,7 +368,7 @@ fn CancelArea(
                 }
                 Err(e) => {
                     busy.set(false);
-                    ctx.error.set(Some(ctx.explain(&e)));
+                    ctx.fail(&e);
                 }
             }
         });
@@ -494,19 +495,4 @@ fn pass_card(lang: Lang, p: IssuedPass) -> impl IntoView {
             <code class="pass-code" title=p.code data-test="pass-code">{short}</code>
         </article>
     }
-}
-
-/// RFC 3339 → `MM-DD HH:MM` in the device's time zone (the platform writes UTC).
-pub fn short_time(rfc3339: &str) -> String {
-    let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
-    if at.get_time().is_nan() {
-        return rfc3339.to_owned();
-    }
-    format!(
-        "{:02}-{:02} {:02}:{:02}",
-        at.get_month() + 1,
-        at.get_date(),
-        at.get_hours(),
-        at.get_minutes()
-    )
 }

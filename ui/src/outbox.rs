@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tongyou_core::api::{ApiError, Lang, PendingWrite, WriteKind};
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::i18n::{self, Msg, t};
 use crate::ipc;
 
@@ -42,7 +42,7 @@ impl Outbox {
     pub async fn read(self, ctx: Ctx) {
         match ipc::outbox().await {
             Ok(list) => self.writes.set(list),
-            Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+            Err(e) => ctx.fail(&e),
         }
     }
 
@@ -67,7 +67,7 @@ impl Outbox {
         spawn_local(async move {
             match ipc::outbox_dismiss(id).await {
                 Ok(()) => self.writes.update(|w| w.retain(|w| w.id != id)),
-                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+                Err(e) => ctx.fail(&e),
             }
         });
     }

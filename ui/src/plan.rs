@@ -14,12 +14,11 @@ use tongyou_core::api::{
 };
 use tongyou_core::crowd::CrowdLevel;
 
-use crate::account::load_travellers;
-use crate::app::{Ctx, Tab};
-use crate::book::{payment_chips, tomorrow};
-use crate::form::{Placed, place_order};
+use crate::ctx::{Ctx, Tab};
+use crate::form::{Placed, load_travellers, payment_chips, place_order};
 use crate::i18n::{self, Msg, t};
 use crate::ipc;
+use crate::time::tomorrow;
 
 const MAX_DAYS: u8 = 5;
 /// Most people of one kind the steppers go to; a tour group books otherwise.
@@ -33,19 +32,6 @@ const PROFILES: [Profile; 5] = [
     Profile::Night,
     Profile::Leisure,
 ];
-
-/// What the last "Book this plan" came to, while the tourist stays on the plan.
-#[derive(Debug, Clone, PartialEq)]
-pub enum BookOutcome {
-    /// The platform answered with a failed order: nothing charged, holds released.
-    Failed {
-        problem: Option<Text>,
-    },
-    /// No answer: it may or may not have reached the platform; booking again is safe.
-    NotSent,
-    Fields(Vec<FieldError>),
-    Message(String),
-}
 
 /// The Plan screen's state, alive as long as the app.
 #[derive(Clone, Copy)]
@@ -76,7 +62,8 @@ pub struct PlanForm {
     /// choices reuses it, so a retry after a lost answer cannot book twice.
     pub submission: RwSignal<Option<(String, OrderRequest)>>,
     pub placing: RwSignal<bool>,
-    pub outcome: RwSignal<Option<BookOutcome>>,
+    /// What the last "Book this plan" came to, while the tourist stays on the plan.
+    pub outcome: RwSignal<Option<Placed>>,
 }
 
 impl PlanForm {
@@ -356,7 +343,7 @@ fn TripForm() -> impl IntoView {
                     form.trip.set(None);
                     form.blocked.set(e.fields.into_iter().next());
                 }
-                Err(e) => form.problem.set(Some(ctx.explain(&e))),
+                Err(e) => ctx.fail_into(form.problem, &e),
             }
         });
     };
@@ -717,12 +704,8 @@ fn BookPlan(plan: Plan, party: PlanParty) -> impl IntoView {
         spawn_local(async move {
             let placed = place_order(ctx, form.submission, request).await;
             form.placing.set(false);
-            let outcome = match placed {
-                None => return,
-                Some(Placed::Failed(problem)) => BookOutcome::Failed { problem },
-                Some(Placed::NotSent) => BookOutcome::NotSent,
-                Some(Placed::Refused(e)) if !e.fields.is_empty() => BookOutcome::Fields(e.fields),
-                Some(Placed::Refused(e)) => BookOutcome::Message(ctx.explain(&e)),
+            let Some(outcome) = placed else {
+                return;
             };
             form.outcome.set(Some(outcome));
             gloo_timers::future::TimeoutFuture::new(50).await;
@@ -848,18 +831,13 @@ fn BookPlan(plan: Plan, party: PlanParty) -> impl IntoView {
             {move || form.outcome.get().map(|o| {
                 let lang = lang.get();
                 let text = match o {
-                    BookOutcome::Failed { problem } => {
+                    Placed::Failed(problem) => {
                         problem
                             .map(|p| p.get(lang).to_owned())
                             .unwrap_or_else(|| t(lang, Msg::OrderFailedWhat).to_owned())
                     }
-                    BookOutcome::NotSent => t(lang, Msg::PlanNotSent).to_owned(),
-                    BookOutcome::Fields(fields) => fields
-                        .iter()
-                        .map(|f| f.message.get(lang).to_owned())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    BookOutcome::Message(m) => m,
+                    Placed::NotSent => t(lang, Msg::PlanNotSent).to_owned(),
+                    Placed::Refused(e) => ctx.explain(&e),
                 };
                 view! { <p class="problem" role="alert" data-test="plan-book-outcome">{text}</p> }
             })}

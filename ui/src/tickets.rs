@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use tongyou_core::api::{ErrorCode, Lang, PassState, WalletPass};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::app::{Ctx, Tab};
+use crate::ctx::{Ctx, Tab};
 use crate::i18n::{self, Msg, t};
 use crate::ipc;
 
@@ -40,7 +40,10 @@ pub fn TicketsScreen() -> impl IntoView {
                     stale.set(None);
                 }
                 Err(e) if e.code == ErrorCode::Offline => stale.set(Some(Staleness::Offline)),
-                Err(e) => stale.set(Some(Staleness::Failed(ctx.explain(&e)))),
+                Err(e) => {
+                    ctx.sign_out_if_rejected(&e);
+                    stale.set(Some(Staleness::Failed(ctx.explain(&e))));
+                }
             }
         });
     };
@@ -49,7 +52,7 @@ pub fn TicketsScreen() -> impl IntoView {
             Ok(list) => passes.set(Some(list)),
             Err(e) => {
                 passes.set(Some(vec![]));
-                ctx.error.set(Some(ctx.explain(&e)));
+                ctx.fail(&e);
             }
         }
         refresh();
@@ -211,7 +214,7 @@ fn PassSheet(pass: WalletPass, open: RwSignal<Option<WalletPass>>) -> impl IntoV
         spawn_local(async move {
             match ipc::pass_qr(&id).await {
                 Ok(shown) => qr.set(Some(shown.qr_png)),
-                Err(e) => ctx.error.set(Some(ctx.explain(&e))),
+                Err(e) => ctx.fail(&e),
             }
         });
         spawn_local(async move {
