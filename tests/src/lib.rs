@@ -235,6 +235,17 @@ pub async fn wait_for_attr(client: &Client, css: &str, attr: &str, value: &str) 
     }
 }
 
+/// Waits until nothing matches `css` (a sheet closed, a dialog gone).
+pub async fn wait_gone(client: &Client, css: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    while client.find(Locator::Css(css)).await.is_ok() {
+        if Instant::now() > deadline {
+            panic!("`{css}` was still there after {PATIENCE:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
 /// All texts of the elements matching `css`.
 pub async fn texts(client: &Client, css: &str) -> Vec<String> {
     let mut out = Vec::new();

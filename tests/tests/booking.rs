@@ -311,6 +311,26 @@ async fn book_a_combo_and_see_the_confirmed_order() {
     // The orders list, reachable from the navigation, has it too.
     click(&app, "[data-test=nav-orders]").await;
     wait_for_text(&app, "[data-test=order-card]", |t| t.contains("已确认")).await;
+
+    // The order has its own address: Back from the list returns to it, and the address
+    // opened afresh (as a link from a notification or a message would) shows it again.
+    app.back().await.unwrap();
+    wait_for_text(&app, "[data-test=order] [data-test=order-state]", |t| {
+        t == "已确认"
+    })
+    .await;
+    let address = app.current_url().await.unwrap();
+    assert!(address.path().starts_with("/orders/"), "{address}");
+    click(&app, "[data-test=nav-discover]").await;
+    wait_for_attr(&app, "main", "data-tab", "discover").await;
+    app.goto(address.as_str()).await.unwrap();
+    wait_for_text(&app, "[data-test=order] [data-test=order-state]", |t| {
+        t == "已确认"
+    })
+    .await;
+    wait_for_attr(&app, "main", "data-tab", "orders").await;
+    app.back().await.unwrap();
+    wait_for_attr(&app, "main", "data-tab", "discover").await;
     app.close().await.unwrap();
 }
 

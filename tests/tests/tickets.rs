@@ -15,7 +15,7 @@ use tongyou_client::PlatformClient;
 use tongyou_core::api::GateSignIn;
 use tongyou_e2e::{
     Env, Platform, TEST_GATE_STAFF, click, open_app, resize, screenshot, scroll_to, wait_for_attr,
-    wait_for_text,
+    wait_for_text, wait_gone,
 };
 
 use crate::booking::{find, ready_to_book, type_into};
@@ -247,7 +247,12 @@ async fn tickets_open_offline_and_the_gate_admits_a_pass_once() {
     screenshot(&env, &app, "pass-en-desktop").await;
     resize(&app, 390, 844).await;
     screenshot(&env, &app, "pass-en-phone").await;
-    click(&app, "[data-test=pass-close]").await;
+    // The pass has its own address, so Back closes it as a phone user expects.
+    let address = app.current_url().await.unwrap();
+    assert_eq!(address.path(), format!("/tickets/{pass_id}"));
+    app.back().await.unwrap();
+    wait_gone(&app, "[data-test=pass-sheet]").await;
+    wait_for_attr(&app, &card, "data-state", "valid").await;
     click(&app, "[data-test=lang-zh]").await;
 
     // The gate, still offline, reads the picture: admitted.

@@ -76,7 +76,7 @@ fn GateModeEntry() -> impl IntoView {
                 <h2>{move || t(lang.get(), Msg::GateMode)}</h2>
                 <p class="hint">{move || t(lang.get(), Msg::GateModeHint)}</p>
             </div>
-            <button class="secondary" data-test="gate-mode" on:click=move |_| ctx.tab.set(Tab::Gate)>
+            <button class="secondary" data-test="gate-mode" on:click=move |_| ctx.open(Tab::Gate)>
                 {move || t(lang.get(), Msg::GateMode)}
             </button>
         </section>

@@ -3,13 +3,18 @@
 //! station when the device is one, and the sync loop that keeps the local data fresh
 //! while the screen always renders from the device.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::components::Router;
+use leptos_router::hooks::{use_location, use_navigate};
 use tongyou_core::api::{Lang, SyncStatus};
 
 use crate::account::MeScreen;
 use crate::book::{BookForm, BookScreen};
-use crate::ctx::{Ctx, Tab, sync_once};
+use crate::ctx::{Ctx, Navigate, Place, Tab, sync_once};
 use crate::discover::DiscoverScreen;
 use crate::gate::GateScreen;
 use crate::i18n::{Msg, t};
@@ -23,6 +28,29 @@ const SYNC_EVERY_MS: u32 = 15_000;
 
 #[component]
 pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <Frame />
+        </Router>
+    }
+}
+
+/// Everything inside the router: the URL says which screen, order and pass are open, so
+/// Back works and a link opens the right place.
+#[component]
+fn Frame() -> impl IntoView {
+    let location = use_location();
+    let here = Place::of(&location.pathname.get_untracked());
+    let navigate = use_navigate();
+    let navigate: Navigate = Rc::new(move |path: &str, replace: bool| {
+        navigate(
+            path,
+            NavigateOptions {
+                replace,
+                ..NavigateOptions::default()
+            },
+        );
+    });
     let ctx = Ctx {
         lang: RwSignal::new(Lang::Zh),
         status: RwSignal::new(SyncStatus {
@@ -34,12 +62,25 @@ pub fn App() -> impl IntoView {
         view: RwSignal::new(None),
         booting: RwSignal::new(true),
         error: RwSignal::new(None),
-        tab: RwSignal::new(Tab::Discover),
+        tab: RwSignal::new(here.tab),
         session: RwSignal::new(None),
-        open_order: RwSignal::new(None),
+        open_order: RwSignal::new(here.order),
+        open_pass: RwSignal::new(here.pass),
         station: RwSignal::new(None),
+        navigate: StoredValue::new_local(navigate),
     };
     provide_context(ctx);
+    // The URL is the one source of what is open; the signals follow it.
+    Effect::new(move |_| {
+        // Set only what changed: a new pass on the same tab must not rebuild the tab.
+        let place = Place::of(&location.pathname.get());
+        ctx.tab
+            .maybe_update(|tab| std::mem::replace(tab, place.tab) != place.tab);
+        ctx.open_order
+            .maybe_update(|order| std::mem::replace(order, place.order) != place.order);
+        ctx.open_pass
+            .maybe_update(|pass| std::mem::replace(pass, place.pass.clone()) != place.pass);
+    });
     // Created once, so nothing typed on the Book screen is lost when moving around.
     provide_context(BookForm::new());
     // Likewise the Plan screen's form and plans, kept while the tourist goes to sign in.
@@ -63,7 +104,7 @@ pub fn App() -> impl IntoView {
         // A device signed in as a gate opens on the gate: that is what it is for.
         if let Ok(Some(station)) = ipc::gate_station().await {
             ctx.station.set(Some(station));
-            ctx.tab.set(Tab::Gate);
+            ctx.open(Tab::Gate);
         }
         match ipc::startup().await {
             Ok(s) => {
@@ -195,12 +236,7 @@ fn NavBar() -> impl IntoView {
                 data-test=test
                 class:active=move || ctx.tab.get() == tab
                 aria-current=move || (ctx.tab.get() == tab).then_some("page")
-                on:click=move |_| {
-                    if tab == Tab::Orders {
-                        ctx.open_order.set(None);
-                    }
-                    ctx.tab.set(tab);
-                }
+                on:click=move |_| ctx.open(tab)
             >
                 {move || t(ctx.lang.get(), msg)}
             </button>

@@ -382,7 +382,7 @@ fn PartyPicker() -> impl IntoView {
                 let lang = lang.get();
                 if ctx.session.with(Option::is_none) {
                     return view! {
-                        <button class="secondary" data-test="book-sign-in" on:click=move |_| ctx.tab.set(Tab::Me)>
+                        <button class="secondary" data-test="book-sign-in" on:click=move |_| ctx.open(Tab::Me)>
                             {t(lang, Msg::SignInToBook)}
                         </button>
                     }
@@ -391,7 +391,7 @@ fn PartyPicker() -> impl IntoView {
                 let travellers = form.travellers.get();
                 if travellers.is_empty() {
                     return view! {
-                        <button class="secondary" on:click=move |_| ctx.tab.set(Tab::Me)>
+                        <button class="secondary" on:click=move |_| ctx.open(Tab::Me)>
                             {t(lang, Msg::AddTravellerFirst)}
                         </button>
                     }
@@ -695,7 +695,7 @@ fn Summary() -> impl IntoView {
             return;
         };
         if ctx.session.with_untracked(Option::is_none) {
-            ctx.tab.set(Tab::Me);
+            ctx.open(Tab::Me);
             return;
         }
         form.placing.set(true);

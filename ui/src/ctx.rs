@@ -1,6 +1,8 @@
 //! What every screen shares: the context ([`Ctx`]: language, sync status, session, the
-//! open screen), how an error is explained and shown, and one sync with the device.
-//! Screens depend on this module; it depends on none of them.
+//! open screen), where each screen lives (its URL), how an error is explained and shown,
+//! and one sync with the device. Screens depend on this module; it depends on none of them.
+
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use tongyou_core::api::{
@@ -22,6 +24,58 @@ pub enum Tab {
     Gate,
 }
 
+impl Tab {
+    /// The screen's URL.
+    pub fn path(self) -> &'static str {
+        match self {
+            Tab::Discover => "/",
+            Tab::Plan => "/plan",
+            Tab::Book => "/book",
+            Tab::Tickets => "/tickets",
+            Tab::Orders => "/orders",
+            Tab::Me => "/me",
+            Tab::Gate => "/gate",
+        }
+    }
+}
+
+/// What a URL opens: a screen, and on Orders one order, on Tickets one pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub tab: Tab,
+    pub order: Option<i64>,
+    pub pass: Option<String>,
+}
+
+impl Place {
+    /// The place at `path`; anything unknown is Discover, the home screen.
+    pub fn of(path: &str) -> Place {
+        let mut parts = path.trim_matches('/').splitn(2, '/');
+        let first = parts.next().unwrap_or_default();
+        let rest = parts.next().filter(|r| !r.is_empty() && !r.contains('/'));
+        let tab = match first {
+            "plan" => Tab::Plan,
+            "book" => Tab::Book,
+            "tickets" => Tab::Tickets,
+            "orders" => Tab::Orders,
+            "me" => Tab::Me,
+            "gate" => Tab::Gate,
+            _ => Tab::Discover,
+        };
+        Place {
+            tab,
+            order: rest
+                .filter(|_| tab == Tab::Orders)
+                .and_then(|id| id.parse().ok()),
+            pass: rest.filter(|_| tab == Tab::Tickets).map(str::to_owned),
+        }
+    }
+}
+
+/// Goes to a URL through the router, so Back returns; `true` replaces the current entry
+/// instead (closing something, so that Back does not open it again).
+pub type Navigate = Rc<dyn Fn(&str, bool)>;
+
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub lang: RwSignal<Lang>,
@@ -29,20 +83,44 @@ pub struct Ctx {
     pub view: RwSignal<Option<DiscoverView>>,
     pub booting: RwSignal<bool>,
     pub error: RwSignal<Option<String>>,
+    /// The open screen, order and pass: what the URL says, kept by the frame.
     pub tab: RwSignal<Tab>,
     /// Who is signed in on this device (without the token, which stays in the shell).
     pub session: RwSignal<Option<Session>>,
-    /// The order shown on the Orders tab; `None` shows the list.
+    /// The order shown on the Orders tab (`/orders/{id}`); `None` shows the list.
     pub open_order: RwSignal<Option<i64>>,
+    /// The pass open full screen on the Tickets tab (`/tickets/{pass id}`).
+    pub open_pass: RwSignal<Option<String>>,
     /// The gate station signed in on this device, when it is one.
     pub station: RwSignal<Option<GateStation>>,
+    pub navigate: StoredValue<Navigate, LocalStorage>,
 }
 
 impl Ctx {
+    /// Goes to `path` (a screen, an order, a pass); Back comes back.
+    pub fn go(self, path: &str) {
+        self.navigate.with_value(|navigate| navigate(path, false));
+    }
+
+    /// Closes what is open over a screen (a pass) by going to the screen in its place.
+    pub fn close_to(self, tab: Tab) {
+        self.navigate
+            .with_value(|navigate| navigate(tab.path(), true));
+    }
+
+    /// Opens a screen.
+    pub fn open(self, tab: Tab) {
+        self.go(tab.path());
+    }
+
     /// Opens one order's page.
     pub fn show_order(self, id: i64) {
-        self.open_order.set(Some(id));
-        self.tab.set(Tab::Orders);
+        self.go(&format!("/orders/{id}"));
+    }
+
+    /// Opens one pass full screen.
+    pub fn show_pass(self, pass_id: &str) {
+        self.go(&format!("/tickets/{pass_id}"));
     }
 
     /// Words for an error from the shell, in the current language.
@@ -104,5 +182,35 @@ pub async fn sync_once(ctx: Ctx) {
             Ok(station) => ctx.station.set(Some(station)),
             Err(e) => ctx.error.set(Some(e.message)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_screen_order_and_pass_has_a_url() {
+        for tab in [
+            Tab::Discover,
+            Tab::Plan,
+            Tab::Book,
+            Tab::Tickets,
+            Tab::Orders,
+            Tab::Me,
+            Tab::Gate,
+        ] {
+            assert_eq!(Place::of(tab.path()).tab, tab);
+        }
+        let order = Place::of("/orders/42");
+        assert_eq!((order.tab, order.order), (Tab::Orders, Some(42)));
+        let pass = Place::of("/tickets/p-7");
+        assert_eq!(
+            (pass.tab, pass.pass.as_deref()),
+            (Tab::Tickets, Some("p-7"))
+        );
+        assert_eq!(Place::of("/orders/x").order, None);
+        assert_eq!(Place::of("/somewhere/else").tab, Tab::Discover);
+        assert_eq!(Place::of("/orders/1/2").order, None);
     }
 }

@@ -90,7 +90,7 @@ fn GateSignInForm() -> impl IntoView {
 
     view! {
         <section class="screen sign-in gate-sign-in" data-test="gate-sign-in">
-            <button class="link back" data-test="gate-back" on:click=move |_| ctx.tab.set(Tab::Me)>
+            <button class="link back" data-test="gate-back" on:click=move |_| ctx.open(Tab::Me)>
                 {move || format!("‹ {}", t(lang.get(), Msg::NavMe))}
             </button>
             <form class="card form" on:submit=move |ev| {
@@ -231,7 +231,7 @@ fn Station() -> impl IntoView {
             match ipc::gate_sign_out().await {
                 Ok(()) => {
                     ctx.station.set(None);
-                    ctx.tab.set(Tab::Me);
+                    ctx.open(Tab::Me);
                 }
                 Err(e) => ctx.fail(&e),
             }

@@ -33,7 +33,7 @@ pub fn OrdersScreen() -> impl IntoView {
             return view! {
                 <section class="screen empty">
                     <h2>{move || t(lang.get(), Msg::OrdersTitle)}</h2>
-                    <button class="primary" data-test="orders-sign-in" on:click=move |_| ctx.tab.set(Tab::Me)>
+                    <button class="primary" data-test="orders-sign-in" on:click=move |_| ctx.open(Tab::Me)>
                         {move || t(lang.get(), Msg::SignInTitle)}
                     </button>
                 </section>
@@ -181,7 +181,7 @@ fn OrderPage(id: i64) -> impl IntoView {
 
     view! {
         <section class="screen order" data-test="order" data-id=id.to_string()>
-            <button class="link back" data-test="all-orders" on:click=move |_| ctx.open_order.set(None)>
+            <button class="link back" data-test="all-orders" on:click=move |_| ctx.open(Tab::Orders)>
                 {move || format!("‹ {}", t(lang.get(), Msg::AllOrders))}
             </button>
             {move || {
@@ -220,7 +220,7 @@ fn OrderPage(id: i64) -> impl IntoView {
                         })}
                         {failed.then(|| view! {
                             {o.problem.is_none().then(|| view! { <p class="problem">{t(lang, Msg::OrderFailedWhat)}</p> })}
-                            <button class="primary" data-test="back-to-book" on:click=move |_| ctx.tab.set(Tab::Book)>
+                            <button class="primary" data-test="back-to-book" on:click=move |_| ctx.open(Tab::Book)>
                                 {t(lang, Msg::BackToBook)}
                             </button>
                         })}
@@ -253,7 +253,7 @@ fn OrderPage(id: i64) -> impl IntoView {
                     {(!o.passes.is_empty()).then(|| view! {
                         <section class="block">
                             <h2>{t(lang, Msg::Passes)}</h2>
-                            <button class="secondary" data-test="show-in-tickets" on:click=move |_| ctx.tab.set(Tab::Tickets)>
+                            <button class="secondary" data-test="show-in-tickets" on:click=move |_| ctx.open(Tab::Tickets)>
                                 {t(lang, Msg::ShowInTickets)}
                             </button>
                             <div class="cards">

@@ -680,7 +680,7 @@ fn BookPlan(plan: Plan, party: PlanParty) -> impl IntoView {
             return;
         }
         if ctx.session.with_untracked(Option::is_none) {
-            ctx.tab.set(Tab::Me);
+            ctx.open(Tab::Me);
             return;
         }
         let travellers: Vec<OrderTraveller> = form
@@ -758,7 +758,7 @@ fn BookPlan(plan: Plan, party: PlanParty) -> impl IntoView {
             return view! {
                 <div class="sign-in-first" data-test="plan-sign-in-first">
                     <p class="hint">{t(lang, Msg::PlanSignInFirst)}</p>
-                    <button class="primary" data-test="plan-sign-in" on:click=move |_| ctx.tab.set(Tab::Me)>
+                    <button class="primary" data-test="plan-sign-in" on:click=move |_| ctx.open(Tab::Me)>
                         {t(lang, Msg::SignIn)}
                     </button>
                 </div>
@@ -768,7 +768,7 @@ fn BookPlan(plan: Plan, party: PlanParty) -> impl IntoView {
         let saved = form.travellers.get();
         if saved.is_empty() {
             return view! {
-                <button class="secondary" data-test="plan-add-traveller" on:click=move |_| ctx.tab.set(Tab::Me)>
+                <button class="secondary" data-test="plan-add-traveller" on:click=move |_| ctx.open(Tab::Me)>
                     {t(lang, Msg::AddTravellerFirst)}
                 </button>
             }

@@ -26,7 +26,11 @@ pub fn TicketsScreen() -> impl IntoView {
     let lang = ctx.lang;
     let passes = RwSignal::new(None::<Vec<WalletPass>>);
     let stale = RwSignal::new(None::<Staleness>);
-    let open = RwSignal::new(None::<WalletPass>);
+    // The pass the URL opens (`/tickets/{id}`), once the list has it.
+    let open = Memo::new(move |_| {
+        let id = ctx.open_pass.get()?;
+        passes.with(|list| list.as_ref()?.iter().find(|p| p.pass_id == id).cloned())
+    });
 
     // The platform's copy, when someone is signed in (only an account has passes there).
     let refresh = move || {
@@ -92,7 +96,7 @@ pub fn TicketsScreen() -> impl IntoView {
                     Some(list) if list.is_empty() => view! {
                         <div class="empty" data-test="no-tickets">
                             <p>{t(lang, Msg::NoTickets)}</p>
-                            <button class="primary" data-test="tickets-book" on:click=move |_| ctx.tab.set(Tab::Book)>
+                            <button class="primary" data-test="tickets-book" on:click=move |_| ctx.open(Tab::Book)>
                                 {t(lang, Msg::GoBook)}
                             </button>
                         </div>
@@ -104,7 +108,7 @@ pub fn TicketsScreen() -> impl IntoView {
                             <section class="block day" data-test="pass-group" data-group=group>
                                 <h2>{t(lang, msg)}</h2>
                                 <div class="cards">
-                                    {day.into_iter().map(|p| pass_card(lang, p, open)).collect_view()}
+                                    {day.into_iter().map(|p| pass_card(ctx, lang, p)).collect_view()}
                                 </div>
                             </section>
                         })
@@ -112,7 +116,7 @@ pub fn TicketsScreen() -> impl IntoView {
                         .into_any(),
                 }
             }}
-            {move || open.get().map(|pass| view! { <PassSheet pass=pass open=open /> })}
+            {move || open.get().map(|pass| view! { <PassSheet pass=pass /> })}
         </section>
     }
 }
@@ -175,9 +179,9 @@ fn state_badge(lang: Lang, state: PassState) -> impl IntoView {
     }
 }
 
-fn pass_card(lang: Lang, p: WalletPass, open: RwSignal<Option<WalletPass>>) -> impl IntoView {
+fn pass_card(ctx: Ctx, lang: Lang, p: WalletPass) -> impl IntoView {
     let void = p.state == PassState::Revoked;
-    let shown = p.clone();
+    let id = p.pass_id.clone();
     view! {
         <button
             class="card wallet-pass"
@@ -186,7 +190,7 @@ fn pass_card(lang: Lang, p: WalletPass, open: RwSignal<Option<WalletPass>>) -> i
             data-pass=p.pass_id.clone()
             data-product=p.product_id.clone()
             data-state=state_key(p.state)
-            on:click=move |_| open.set(Some(shown.clone()))
+            on:click=move |_| ctx.show_pass(&id)
         >
             <header>
                 <h3>{p.name.get(lang).to_owned()}</h3>
@@ -204,7 +208,7 @@ fn pass_card(lang: Lang, p: WalletPass, open: RwSignal<Option<WalletPass>>) -> i
 /// One pass full screen: the QR code big on white, with what the gate staff want to read.
 /// A void pass shows no code at all, so it cannot be mistaken for a good one.
 #[component]
-fn PassSheet(pass: WalletPass, open: RwSignal<Option<WalletPass>>) -> impl IntoView {
+fn PassSheet(pass: WalletPass) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
     let qr = RwSignal::new(None::<String>);
@@ -224,12 +228,13 @@ fn PassSheet(pass: WalletPass, open: RwSignal<Option<WalletPass>>) -> impl IntoV
             }
         });
     }
-    let close = move |_| {
-        if let Some(lock) = wake.get_value() {
+    // Closed by its button or by Back: the screen may sleep again.
+    on_cleanup(move || {
+        if let Some(Some(lock)) = wake.try_get_value() {
             release(&lock);
         }
-        open.set(None);
-    };
+    });
+    let close = move |_| ctx.close_to(Tab::Tickets);
     let state = pass.state;
     let p = pass;
     view! {

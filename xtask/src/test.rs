@@ -131,6 +131,11 @@ pub fn test() -> anyhow::Result<()> {
             .args(["test", "--no-fail-fast"])
             .args(build::NATIVE_SELECTION),
     );
+    // The UI's own rules (its routes) are plain Rust and run natively too.
+    tally.cargo_test(
+        "UI unit tests",
+        build::cargo_command().args(["test", "-p", "tongyou-ui"]),
+    );
 
     contract_checks(&mut tally);
 
