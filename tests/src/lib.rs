@@ -299,6 +299,27 @@ pub async fn screenshot(env: &Env, client: &Client, name: &str) -> PathBuf {
     path
 }
 
+/// Sets the date field `css` to `days` after its minimum (the region's today), as a date
+/// picker would, and returns the date it now holds.
+pub async fn pick_date(client: &Client, css: &str, days: u32) -> String {
+    let script = "const e = document.querySelector(arguments[0]); \
+                  const d = new Date(e.min + 'T00:00:00Z'); \
+                  d.setUTCDate(d.getUTCDate() + arguments[1]); \
+                  e.value = d.toISOString().slice(0, 10); \
+                  e.dispatchEvent(new Event('change', {bubbles: true})); \
+                  return e.value;";
+    let value = client
+        .execute(
+            script,
+            vec![serde_json::json!(css), serde_json::json!(days)],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("set the date in `{css}`: {e}"));
+    let date = value.as_str().unwrap_or_default().to_owned();
+    assert_eq!(date.len(), 10, "a date in `{css}`: {value}");
+    date
+}
+
 /// Scrolls the element matching `css` to the top of the window.
 pub async fn scroll_to(client: &Client, css: &str) {
     let script = "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});";

@@ -15,7 +15,8 @@ use fantoccini::{Client, Locator};
 use tongyou_client::{ClientError, PlatformClient};
 use tongyou_core::api::{ErrorCode, OrderState, Session};
 use tongyou_e2e::{
-    Env, Platform, click, resize, screenshot, scroll_to, texts, wait_for_attr, wait_for_text,
+    Env, Platform, click, pick_date, resize, screenshot, scroll_to, texts, wait_for_attr,
+    wait_for_text,
 };
 
 use crate::booking::{MOBILE, add_traveller, find, pick_tangkou_combo, ready_to_book, resident_id};
@@ -26,19 +27,7 @@ const FIRST_ID: &str = "34100319850612002";
 /// Entry + Yungu cable car + a Tangkou hotel night + a shuttle seat, a week from today,
 /// paid from the wallet; returns the confirmed order's id.
 async fn book_a_week_ahead(app: &Client) -> i64 {
-    let date = app
-        .execute(
-            "const d = document.querySelector('[data-test=date]'); \
-             const day = new Date(d.min + 'T00:00:00Z'); \
-             day.setUTCDate(day.getUTCDate() + 7); \
-             d.value = day.toISOString().slice(0, 10); \
-             d.dispatchEvent(new Event('change', {bubbles: true})); \
-             return d.value;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(date.as_str().map(str::len), Some(10), "a date: {date}");
+    pick_date(app, "[data-test=date]", 7).await;
     pick_tangkou_combo(app).await;
     pay(app).await
 }

@@ -7,7 +7,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use fantoccini::{Client, Locator};
-use tongyou_e2e::{Env, click, resize, screenshot, scroll_to, texts, wait_for_attr, wait_for_text};
+use tongyou_e2e::{
+    Env, click, pick_date, resize, screenshot, scroll_to, texts, wait_for_attr, wait_for_text,
+};
 
 use crate::booking::{
     add_traveller, find, online_phone, resident_id, see_a_confirmed_combo, sign_in, type_into,
@@ -47,12 +49,7 @@ async fn value_of(app: &Client, css: &str) -> String {
 /// Sets the first day to a week after the region's today (the date field's minimum), as
 /// a date picker would, and returns it.
 async fn start_a_week_ahead(app: &Client) -> String {
-    let script = "const e = document.querySelector('[data-test=plan-start]'); \
-                  const d = new Date(e.min + 'T00:00:00Z'); d.setUTCDate(d.getUTCDate() + 7); \
-                  e.value = d.toISOString().slice(0, 10); \
-                  e.dispatchEvent(new Event('change', {bubbles: true})); return e.value;";
-    let value = app.execute(script, vec![]).await.unwrap();
-    value.as_str().unwrap().to_owned()
+    pick_date(app, "[data-test=plan-start]", 7).await
 }
 
 /// Makes plans and waits for the three cards of a fresh answer.

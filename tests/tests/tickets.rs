@@ -14,8 +14,8 @@ use fantoccini::Client;
 use tongyou_client::PlatformClient;
 use tongyou_core::api::GateSignIn;
 use tongyou_e2e::{
-    Env, Platform, TEST_GATE_STAFF, click, open_app, resize, screenshot, scroll_to, wait_for_attr,
-    wait_for_text, wait_gone,
+    Env, Platform, TEST_GATE_STAFF, click, open_app, pick_date, resize, screenshot, scroll_to,
+    wait_for_attr, wait_for_text, wait_gone,
 };
 
 use crate::booking::{find, ready_to_book, type_into};
@@ -30,19 +30,7 @@ const GATE: &str = "south-gate";
 /// paid from the wallet, and waits for the confirmed order. Gates only admit a pass on its
 /// own date, so the pass must be for today.
 async fn book_for_today(app: &Client, platform: &Platform) {
-    let today = find(app, "[data-test=date]")
-        .await
-        .attr("min")
-        .await
-        .unwrap()
-        .expect("the date field knows today");
-    app.execute(
-        "const d = document.querySelector('[data-test=date]'); d.value = arguments[0]; \
-         d.dispatchEvent(new Event('change', {bubbles: true}));",
-        vec![serde_json::json!(today)],
-    )
-    .await
-    .unwrap();
+    pick_date(app, "[data-test=date]", 0).await;
     let catalog = PlatformClient::new(&platform.url)
         .unwrap()
         .catalog(REGION, None)
