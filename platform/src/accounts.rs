@@ -12,6 +12,8 @@
 //! and sign-in tries are limited per number and per client address ([`crate::limits`]).
 //! Sessions end on sign-out, one or all of an account's, at once for the cache too.
 
+mod records;
+
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,6 +1,8 @@
 //! Reads region data files. A malformed file stops the platform from starting: serving a
 //! half-loaded catalog would sell things that do not exist.
 
+mod records;
+
 use std::path::Path;
 
 use anyhow::{Context, bail};
