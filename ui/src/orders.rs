@@ -51,15 +51,12 @@ pub fn OrdersScreen() -> impl IntoView {
 fn OrderList() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
-    let orders = RwSignal::new(None::<Vec<Order>>);
     let outbox = Outbox::watch(ctx);
-    spawn_local(async move {
-        match ipc::orders().await {
-            Ok(list) => orders.set(Some(list)),
-            Err(e) => {
-                orders.set(Some(vec![]));
-                ctx.fail(&e);
-            }
+    // Fresh from the platform when it answers, else the device's copy: the shell decides.
+    let orders = LocalResource::new(ipc::orders);
+    Effect::new(move |_| {
+        if let Some(Err(e)) = orders.get() {
+            ctx.fail(&e);
         }
     });
     view! {
@@ -67,19 +64,20 @@ fn OrderList() -> impl IntoView {
             <header class="screen-head">
                 <h1>{move || t(lang.get(), Msg::OrdersTitle)}</h1>
             </header>
-            {move || {
-                let lang = lang.get();
-                match orders.get() {
-                    None => view! { <p class="loading">{t(lang, Msg::Loading)}</p> }.into_any(),
-                    Some(list) if list.is_empty() => view! { <p class="empty">{t(lang, Msg::NoOrders)}</p> }.into_any(),
-                    Some(list) => view! {
-                        <div class="cards">
-                            {list.into_iter().map(|o| order_card(ctx, outbox, lang, o)).collect_view()}
-                        </div>
+            <Suspense fallback=move || view! { <p class="loading">{move || t(lang.get(), Msg::Loading)}</p> }>
+                {move || orders.get().map(|answer| {
+                    let lang = lang.get();
+                    match answer.unwrap_or_default() {
+                        list if list.is_empty() => view! { <p class="empty">{t(lang, Msg::NoOrders)}</p> }.into_any(),
+                        list => view! {
+                            <div class="cards">
+                                {list.into_iter().map(|o| order_card(ctx, outbox, lang, o)).collect_view()}
+                            </div>
+                        }
+                        .into_any(),
                     }
-                    .into_any(),
-                }
-            }}
+                })}
+            </Suspense>
         </section>
     }
 }
