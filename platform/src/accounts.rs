@@ -30,7 +30,8 @@ use tongyou_core::text::{Lang, Text};
 
 use crate::limits::{Limiter, Limits, address_key};
 pub use crate::secret::Secret;
-use crate::store::{AccountStore, SealedMobile, StoreError, StoredCode, StoredTraveller};
+use crate::sqlite::SqliteStore;
+use crate::store::{SealedMobile, StoreError, StoredCode, StoredTraveller};
 use crate::texts::{TextError, TextGateway};
 
 const CODE_VALID: Duration = Duration::minutes(5);
@@ -67,7 +68,7 @@ impl From<crate::secret::SecretError> for AccountError {
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 pub struct Accounts {
-    store: Arc<dyn AccountStore>,
+    store: Arc<SqliteStore>,
     secret: Secret,
     texts: Arc<dyn TextGateway>,
     codes_per_number: Limiter,
@@ -87,7 +88,7 @@ const SESSIONS_REMEMBERED: usize = 100_000;
 
 impl Accounts {
     pub fn new(
-        store: Arc<dyn AccountStore>,
+        store: Arc<SqliteStore>,
         secret: Secret,
         texts: Arc<dyn TextGateway>,
         limits: Limits,

@@ -35,10 +35,11 @@ use crate::crowd::{CrowdError, Crowds};
 use crate::gates::{GateError, Gates};
 use crate::orders::{Booking, BookingError};
 use crate::payments::PaymentError;
-use crate::store::{CatalogStore, StoreError};
+use crate::sqlite::SqliteStore;
+use crate::store::StoreError;
 use crate::texts::DevTexts;
 
-type Store = Arc<dyn CatalogStore>;
+type Store = Arc<SqliteStore>;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -542,7 +543,7 @@ where
 /// Runs a blocking store call off the async workers.
 async fn blocking<T: Send + 'static>(
     store: &Store,
-    f: impl FnOnce(&dyn CatalogStore) -> Result<T, StoreError> + Send + 'static,
+    f: impl FnOnce(&SqliteStore) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, HttpError> {
     let store = Arc::clone(store);
     off_thread(move || f(store.as_ref())).await

@@ -49,8 +49,6 @@ use tokio::sync::oneshot;
 
 pub use config::Config;
 
-use crate::store::CatalogStore;
-
 /// A platform serving on a socket, until stopped.
 pub struct RunningPlatform {
     addr: SocketAddr,
@@ -120,7 +118,7 @@ pub async fn start_with(
         (None, None) => Arc::new(texts::NoTexts),
     };
     let accounts = Arc::new(accounts::Accounts::new(
-        Arc::clone(&store) as Arc<dyn store::AccountStore>,
+        Arc::clone(&store),
         secret.clone(),
         text_gateway,
         config.limits,
@@ -201,7 +199,7 @@ pub async fn start_with(
         );
     }
     let state = http::AppState {
-        catalog: Arc::clone(&store) as Arc<dyn CatalogStore>,
+        catalog: Arc::clone(&store),
         accounts: Arc::clone(&accounts),
         booking: Arc::clone(&booking),
         gates,
@@ -253,7 +251,7 @@ pub fn rotate_secret(config: &Config) -> anyhow::Result<Rotation> {
     );
     let secret = secret::Secret::add_key(&config.secret_key_path()?)?;
     let accounts = accounts::Accounts::new(
-        Arc::clone(&store) as Arc<dyn store::AccountStore>,
+        Arc::clone(&store),
         secret.clone(),
         Arc::new(texts::NoTexts),
         config.limits,

@@ -1,13 +1,17 @@
 //! Accounts as the platform stores them: codes, sessions, sealed mobile numbers and
-//! saved travellers, through the `AccountStore` the account handlers see.
+//! saved travellers.
 
 use rusqlite::{OptionalExtension, params};
 
 use crate::sqlite::{Savepoint, SqliteStore};
-use crate::store::{AccountStore, SealedMobile, StoreError, StoredCode, StoredTraveller};
+use crate::store::{SealedMobile, StoreError, StoredCode, StoredTraveller};
 
-impl AccountStore for SqliteStore {
-    fn put_code(&self, mobile: &str, code: &StoredCode) -> Result<(), StoreError> {
+/// An account whose mobile number is not under the current key: its id, the number in
+/// plain text (rows from before sealing) and its sealed form.
+pub type MobileToSeal = (i64, Option<String>, Option<Vec<u8>>);
+
+impl SqliteStore {
+    pub fn put_code(&self, mobile: &str, code: &StoredCode) -> Result<(), StoreError> {
         self.conn()?.execute(
             "INSERT OR REPLACE INTO sign_in_code (mobile, code_hash, issued_at, expires_at, attempts)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -16,7 +20,7 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
-    fn code(&self, mobile: &str) -> Result<Option<StoredCode>, StoreError> {
+    pub fn code(&self, mobile: &str) -> Result<Option<StoredCode>, StoreError> {
         Ok(self
             .conn()?
             .query_row(
@@ -34,7 +38,7 @@ impl AccountStore for SqliteStore {
             .optional()?)
     }
 
-    fn take_attempt(
+    pub fn take_attempt(
         &self,
         mobile: &str,
         max_attempts: u32,
@@ -59,7 +63,7 @@ impl AccountStore for SqliteStore {
             .optional()?)
     }
 
-    fn claim_code(&self, mobile: &str, code_hash: &str) -> Result<bool, StoreError> {
+    pub fn claim_code(&self, mobile: &str, code_hash: &str) -> Result<bool, StoreError> {
         let n = self.conn()?.execute(
             "DELETE FROM sign_in_code WHERE mobile = ?1 AND code_hash = ?2",
             [mobile, code_hash],
@@ -67,13 +71,13 @@ impl AccountStore for SqliteStore {
         Ok(n == 1)
     }
 
-    fn delete_code(&self, mobile: &str) -> Result<(), StoreError> {
+    pub fn delete_code(&self, mobile: &str) -> Result<(), StoreError> {
         self.conn()?
             .execute("DELETE FROM sign_in_code WHERE mobile = ?1", [mobile])?;
         Ok(())
     }
 
-    fn account_for(&self, mobile: &SealedMobile, now: &str) -> Result<i64, StoreError> {
+    pub fn account_for(&self, mobile: &SealedMobile, now: &str) -> Result<i64, StoreError> {
         let conn = self.conn()?;
         conn.execute(
             "INSERT INTO account (mobile, created_at, mobile_lookup, mobile_masked, mobile_sealed)
@@ -87,10 +91,7 @@ impl AccountStore for SqliteStore {
         )?)
     }
 
-    fn mobiles_to_seal(
-        &self,
-        prefix: &str,
-    ) -> Result<Vec<(i64, Option<String>, Option<Vec<u8>>)>, StoreError> {
+    pub fn mobiles_to_seal(&self, prefix: &str) -> Result<Vec<MobileToSeal>, StoreError> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare(
             "SELECT id, CASE WHEN mobile_lookup IS NULL THEN mobile END, mobile_sealed FROM account
@@ -101,7 +102,7 @@ impl AccountStore for SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn seal_mobile(&self, account_id: i64, mobile: &SealedMobile) -> Result<(), StoreError> {
+    pub fn seal_mobile(&self, account_id: i64, mobile: &SealedMobile) -> Result<(), StoreError> {
         self.conn()?.execute(
             "UPDATE account SET mobile = 'sealed:' || ?2, mobile_lookup = ?2, mobile_masked = ?3,
                 mobile_sealed = ?4 WHERE id = ?1",
@@ -110,7 +111,7 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
-    fn put_session(
+    pub fn put_session(
         &self,
         token_hash: &str,
         account_id: i64,
@@ -123,7 +124,7 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
-    fn session_account(
+    pub fn session_account(
         &self,
         token_hash: &str,
         now: &str,
@@ -138,27 +139,30 @@ impl AccountStore for SqliteStore {
             .optional()?)
     }
 
-    fn delete_session(&self, token_hash: &str) -> Result<bool, StoreError> {
+    pub fn delete_session(&self, token_hash: &str) -> Result<bool, StoreError> {
         let n = self
             .conn()?
             .execute("DELETE FROM session WHERE token_hash = ?1", [token_hash])?;
         Ok(n == 1)
     }
 
-    fn delete_sessions(&self, account_id: i64) -> Result<usize, StoreError> {
+    pub fn delete_sessions(&self, account_id: i64) -> Result<usize, StoreError> {
         Ok(self
             .conn()?
             .execute("DELETE FROM session WHERE account_id = ?1", [account_id])?)
     }
 
-    fn prune_expired(&self, now: &str) -> Result<usize, StoreError> {
+    pub fn prune_expired(&self, now: &str) -> Result<usize, StoreError> {
         let conn = self.conn()?;
         let codes = conn.execute("DELETE FROM sign_in_code WHERE expires_at <= ?1", [now])?;
         let sessions = conn.execute("DELETE FROM session WHERE expires_at <= ?1", [now])?;
         Ok(codes + sessions)
     }
 
-    fn lookups_to_rehash(&self, prefix: &str) -> Result<Vec<(i64, String, Vec<u8>)>, StoreError> {
+    pub fn lookups_to_rehash(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(i64, String, Vec<u8>)>, StoreError> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare(
             "SELECT id, id_kind, id_cipher FROM traveller WHERE substr(id_lookup, 1, length(?1)) <> ?1",
@@ -167,7 +171,7 @@ impl AccountStore for SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn account(&self, account_id: i64) -> Result<Option<(String, String)>, StoreError> {
+    pub fn account(&self, account_id: i64) -> Result<Option<(String, String)>, StoreError> {
         Ok(self
             .conn()?
             .query_row(
@@ -178,7 +182,7 @@ impl AccountStore for SqliteStore {
             .optional()?)
     }
 
-    fn session_count(&self, account_id: i64) -> Result<u32, StoreError> {
+    pub fn session_count(&self, account_id: i64) -> Result<u32, StoreError> {
         Ok(self.conn()?.query_row(
             "SELECT COUNT(*) FROM session WHERE account_id = ?1",
             [account_id],
@@ -186,7 +190,7 @@ impl AccountStore for SqliteStore {
         )?)
     }
 
-    fn consent_detail(&self, account_id: i64) -> Result<Option<(String, String)>, StoreError> {
+    pub fn consent_detail(&self, account_id: i64) -> Result<Option<(String, String)>, StoreError> {
         Ok(self
             .conn()?
             .query_row(
@@ -197,7 +201,7 @@ impl AccountStore for SqliteStore {
             .optional()?)
     }
 
-    fn delete_account_data(&self, account_id: i64) -> Result<(), StoreError> {
+    pub fn delete_account_data(&self, account_id: i64) -> Result<(), StoreError> {
         let conn = self.conn()?;
         let tx = Savepoint::begin(&conn)?;
         tx.execute(
@@ -220,7 +224,7 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
-    fn consent(&self, account_id: i64) -> Result<Option<String>, StoreError> {
+    pub fn consent(&self, account_id: i64) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn()?
             .query_row(
@@ -231,7 +235,12 @@ impl AccountStore for SqliteStore {
             .optional()?)
     }
 
-    fn record_consent(&self, account_id: i64, version: &str, now: &str) -> Result<(), StoreError> {
+    pub fn record_consent(
+        &self,
+        account_id: i64,
+        version: &str,
+        now: &str,
+    ) -> Result<(), StoreError> {
         self.conn()?.execute(
             "INSERT INTO consent (account_id, notice_version, agreed_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (account_id) DO UPDATE SET
@@ -241,7 +250,7 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
-    fn reseal_traveller(
+    pub fn reseal_traveller(
         &self,
         traveller_id: i64,
         sealed: &[u8],
@@ -254,7 +263,7 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
-    fn add_traveller(
+    pub fn add_traveller(
         &self,
         account_id: i64,
         t: &StoredTraveller,
@@ -269,7 +278,7 @@ impl AccountStore for SqliteStore {
         Ok((inserted == 1).then(|| conn.last_insert_rowid()))
     }
 
-    fn travellers(&self, account_id: i64) -> Result<Vec<StoredTraveller>, StoreError> {
+    pub fn travellers(&self, account_id: i64) -> Result<Vec<StoredTraveller>, StoreError> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare_cached(
             "SELECT id, name, id_kind, id_cipher, id_masked, id_lookup, birth_date
@@ -289,7 +298,7 @@ impl AccountStore for SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn remove_traveller(&self, account_id: i64, id: i64) -> Result<bool, StoreError> {
+    pub fn remove_traveller(&self, account_id: i64, id: i64) -> Result<bool, StoreError> {
         let n = self.conn()?.execute(
             "DELETE FROM traveller WHERE account_id = ?1 AND id = ?2",
             params![account_id, id],

@@ -24,7 +24,6 @@ use crate::accounts::Secret;
 use crate::limits::Limits;
 use crate::payments::{PaymentError, PaymentProvider, RefundTicket, SimulatedProvider};
 use crate::providers::LocalProvider;
-use crate::store::CatalogStore;
 use crate::texts::DevTexts;
 
 const HERE: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);

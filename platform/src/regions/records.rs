@@ -6,10 +6,10 @@ use tongyou_core::catalog::Catalog;
 use tongyou_core::text::Text;
 
 use crate::sqlite::{Savepoint, SqliteStore};
-use crate::store::{CatalogStore, StoreError};
+use crate::store::StoreError;
 
-impl CatalogStore for SqliteStore {
-    fn put_catalog(&self, catalog: &Catalog) -> Result<(), StoreError> {
+impl SqliteStore {
+    pub fn put_catalog(&self, catalog: &Catalog) -> Result<(), StoreError> {
         let json = serde_json::to_string(catalog)?;
         let r = &catalog.region;
         let conn = self.conn()?;
@@ -47,7 +47,7 @@ impl CatalogStore for SqliteStore {
         Ok(())
     }
 
-    fn retain_regions(&self, ids: &[&str]) -> Result<Vec<String>, StoreError> {
+    pub fn retain_regions(&self, ids: &[&str]) -> Result<Vec<String>, StoreError> {
         let conn = self.conn()?;
         let tx = Savepoint::begin(&conn)?;
         let stored: Vec<String> = {
@@ -66,7 +66,7 @@ impl CatalogStore for SqliteStore {
         Ok(gone)
     }
 
-    fn regions(&self) -> Result<Vec<RegionSummary>, StoreError> {
+    pub fn regions(&self) -> Result<Vec<RegionSummary>, StoreError> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare(
             "SELECT id, name_zh, name_en, demo, catalog_version FROM region ORDER BY id",
@@ -82,7 +82,7 @@ impl CatalogStore for SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn snapshot(&self, region_id: &str) -> Result<Option<CatalogSnapshot>, StoreError> {
+    pub fn snapshot(&self, region_id: &str) -> Result<Option<CatalogSnapshot>, StoreError> {
         let conn = self.conn()?;
         let row: Option<(String, String)> = conn
             .query_row(
