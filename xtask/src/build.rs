@@ -6,7 +6,6 @@ use std::process::Command;
 
 use anyhow::{Context, bail};
 
-use crate::setup::tool_path;
 use crate::{root, step};
 
 pub fn run(cmd: &mut Command) -> anyhow::Result<()> {
@@ -77,4 +76,23 @@ pub fn target_dir() -> PathBuf {
 
 fn exe(name: &str) -> String {
     format!("{name}{}", std::env::consts::EXE_SUFFIX)
+}
+
+/// `PATH` with the project's npm tools and cargo's bin folder first, so the pinned
+/// wasm-opt wins over any older system one.
+pub fn tool_path() -> std::ffi::OsString {
+    let mut dirs = vec![root().join("node_modules/.bin"), cargo_bin()];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).unwrap_or_default()
+}
+
+/// Where `cargo install` puts tools.
+pub fn cargo_bin() -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_default();
+    home.join("bin")
 }

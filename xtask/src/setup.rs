@@ -102,24 +102,6 @@ fn python_tools() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `PATH` with the project's npm tools and cargo's bin folder first, so the pinned
-/// wasm-opt wins over any older system one.
-pub fn tool_path() -> std::ffi::OsString {
-    let mut dirs = vec![root().join("node_modules/.bin"), cargo_bin()];
-    if let Some(path) = std::env::var_os("PATH") {
-        dirs.extend(std::env::split_paths(&path));
-    }
-    std::env::join_paths(dirs).unwrap_or_default()
-}
-
-fn cargo_bin() -> PathBuf {
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .unwrap_or_default();
-    home.join("bin")
-}
-
 fn debian_packages(purpose: Purpose) -> anyhow::Result<()> {
     if !cfg!(target_os = "linux") || which("dpkg-query").is_none() {
         println!("not a Debian-like system: install the Tauri prerequisites for your OS by hand");
@@ -191,7 +173,7 @@ fn wasm_target() -> anyhow::Result<()> {
 /// Installs `binary` with `cargo <install_args>` unless it answers `--version` with
 /// `version` (any version when `version` is empty).
 fn cargo_tool(binary: &str, version: &str, install_args: &[&str]) -> anyhow::Result<()> {
-    let path = cargo_bin().join(binary);
+    let path = crate::build::cargo_bin().join(binary);
     // Some tools (tauri-driver) have no `--version`: for those, being there is enough.
     if version.is_empty() && path.is_file() {
         return Ok(());
@@ -256,7 +238,7 @@ fn npm_tools() -> anyhow::Result<()> {
 }
 
 pub fn which(binary: &str) -> Option<PathBuf> {
-    std::env::split_paths(&tool_path())
+    std::env::split_paths(&crate::build::tool_path())
         .map(|d| d.join(binary))
         .find(|p| p.is_file())
 }
