@@ -1,7 +1,7 @@
 //! Times and dates as the screens show them.
 
 /// `MM-DD HH:MM`: an RFC 3339 moment (the platform writes UTC) in the device's time zone,
-/// or a region-local `YYYY-MM-DD HH:MM` (the device's sync time) as it is.
+/// or a `YYYY-MM-DD HH:MM` already in the device's time zone (its last sync) as it is.
 pub fn short_time(at: &str) -> String {
     if at.len() == 16 && at.as_bytes().get(10) == Some(&b' ') {
         return at.get(5..).unwrap_or(at).to_owned();
