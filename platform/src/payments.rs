@@ -231,6 +231,7 @@ pub struct Payments {
     provider: Arc<dyn PaymentProvider>,
     /// Set when a refund may be waiting to be sent (a unit recorded one, a send failed, or
     /// the platform just started), so that a saga that refunded nothing does not look.
+    /// Only a hint: see [`Payments::owed`].
     maybe_owed: AtomicBool,
     /// The same provider when it is the simulated one: its cashier page answers only then.
     simulated: Option<Arc<SimulatedProvider>>,
@@ -353,10 +354,12 @@ impl Payments {
         Ok(Fen(back))
     }
 
-    /// The refunds recorded and not yet taken by the provider, oldest first; none when
-    /// nothing can have been recorded since the last look. Outside any unit.
-    pub fn owed(&self) -> Result<Vec<RefundTicket>, PaymentError> {
-        if !self.maybe_owed.swap(false, Ordering::AcqRel) {
+    /// The refunds recorded and not yet taken by the provider, oldest first. Outside any
+    /// unit. `only_if_marked` is the sagas' fast path: no look when no unit has recorded
+    /// one since the last look. The mark can be cleared early (a look taken while a unit
+    /// that recorded one was still committing), so the sweeper and the start look always.
+    pub fn owed(&self, only_if_marked: bool) -> Result<Vec<RefundTicket>, PaymentError> {
+        if !self.maybe_owed.swap(false, Ordering::AcqRel) && only_if_marked {
             return Ok(Vec::new());
         }
         let owed = self.store.reading(|| {

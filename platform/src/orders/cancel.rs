@@ -94,7 +94,7 @@ impl Booking {
             self.cancel_now(account, order_id)?;
             records::settle_key(&self.store, account, &key, "", order_id, &self.now_s())
         })?;
-        self.send_refunds();
+        self.send_refunds(false);
         self.order(account, order_id)
     }
 

@@ -10,7 +10,7 @@ impl Booking {
     /// all, and the provider's retry of an unanswered callback finds it untouched.
     pub fn on_payment(&self, callback: &PaymentCallback) -> Result<(), BookingError> {
         self.store.atomically(|| self.on_payment_now(callback))?;
-        self.send_refunds();
+        self.send_refunds(false);
         Ok(())
     }
 

@@ -555,3 +555,28 @@ fn a_refund_the_provider_does_not_take_stays_owed_until_it_does() {
     rig.booking.sweep(now).unwrap();
     assert_eq!(remote.times_asked(), 1, "taken once, never sent again");
 }
+
+/// The mark that spares a saga the look is only a hint: a look can clear it while a unit
+/// that recorded a refund is still committing. The sweeper looks regardless.
+#[test]
+fn the_sweeper_sends_a_refund_whose_mark_was_cleared_early() {
+    let dir = tempfile::tempdir().unwrap();
+    let remote = Arc::new(Remote::default());
+    let rig = open_with(dir.path(), Some(remote.clone()));
+    let tourist = rig.tourist("13800138000");
+    let placed = rig.order(tourist, "k", PaymentMethod::Wallet);
+
+    remote.set_down(true);
+    rig.booking
+        .cancel(tourist.0, Some("c1"), placed.id)
+        .unwrap();
+    // A look that takes the mark and sends nothing, as one racing the commit would.
+    assert_eq!(rig.booking.payments().owed(true).unwrap().len(), 1);
+    remote.set_down(false);
+    rig.booking.send_refunds(false);
+    assert_eq!(remote.paid_back(), 0, "a saga trusts the mark");
+    rig.booking
+        .sweep(DateTime::parse_from_rfc3339(NOW).unwrap().to_utc())
+        .unwrap();
+    assert_eq!(remote.paid_back(), late_refund(&placed));
+}

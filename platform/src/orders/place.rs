@@ -142,7 +142,7 @@ impl Booking {
             records::bind(&self.store, account, &key, &hash, written.id(), &now)?;
             Ok(written)
         })?;
-        self.send_refunds();
+        self.send_refunds(false);
         match written {
             Written::Whole(order) => order.into_order(),
             // Should this read fail, the order is kept all the same, and the same key

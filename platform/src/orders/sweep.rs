@@ -22,7 +22,7 @@ impl Booking {
         for order_id in records::waiting_past(&self.store, &now_s)? {
             self.abort(order_id, "expired", &problem)?;
         }
-        self.send_refunds();
+        self.send_refunds(true);
         Ok(released)
     }
 
@@ -53,7 +53,7 @@ impl Booking {
                 stuck.push(order_id);
             }
         }
-        self.send_refunds();
+        self.send_refunds(true);
         Ok(stuck)
     }
 
@@ -86,10 +86,11 @@ impl Booking {
 
     /// Sends the provider every refund that kept units recorded and it has not taken yet,
     /// after those units, so a unit rolled back never moves money. One the provider does
-    /// not take stays owed, and the next saga, sweep or start sends it again under the same
-    /// id. Never fails the caller: its order is already whole.
-    pub(super) fn send_refunds(&self) {
-        let owed = match self.payments.owed() {
+    /// not take stays owed, and the next sweep or start sends it again under the same id.
+    /// `every_time` looks even when no unit marked a new one (the sweeper and the start);
+    /// a saga looks only when marked. Never fails the caller: its order is already whole.
+    pub(super) fn send_refunds(&self, every_time: bool) {
+        let owed = match self.payments.owed(!every_time) {
             Ok(owed) => owed,
             Err(e) => return tracing::warn!("could not read the refunds owed: {e}"),
         };
