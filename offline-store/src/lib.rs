@@ -114,24 +114,7 @@ impl OfflineStore {
     /// The same, with the device key in the operating system's keystore where it answers
     /// (and in `device.key` where not): the app's store.
     pub fn open_on_device(path: &Path) -> Result<OfflineStore, StoreError> {
-        #[cfg(any(
-            target_os = "linux",
-            target_os = "macos",
-            target_os = "windows",
-            target_os = "ios"
-        ))]
-        {
-            Self::open_with(path, Some(&sealed::OsKeystore::for_store(path)))
-        }
-        #[cfg(not(any(
-            target_os = "linux",
-            target_os = "macos",
-            target_os = "windows",
-            target_os = "ios"
-        )))]
-        {
-            Self::open_with(path, None)
-        }
+        Self::open_with(path, sealed::os_keystore(path).as_deref())
     }
 
     /// The same, with the device key in `keystore` where it takes it.

@@ -5,7 +5,7 @@
 //! or reads them says so where it stands.
 //!
 //! The key is kept in the operating system's keystore where one answers (the Secret
-//! Service on Linux, the Keychain, Windows' Credential Manager; [`OsKeystore`]), with a
+//! Service on Linux, the Keychain, Windows' Credential Manager; [`os_keystore`]), with a
 //! marker file `device.key.in-keystore` beside the store saying so. Where none answers
 //! (Android, a desktop with no keyring running) it is `device.key`, created readable by its
 //! owner only in the step that creates it. Either is never replaced: a key that cannot be
@@ -35,34 +35,25 @@ pub trait Keystore {
     fn put(&self, secret: &[u8]) -> Result<(), String>;
 }
 
-/// The operating system's keystore, one entry per data folder.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "macos",
-    target_os = "windows",
-    target_os = "ios"
-))]
-pub struct OsKeystore {
-    entry: Result<keyring::Entry, String>,
-}
-
-#[cfg(any(
-    target_os = "linux",
-    target_os = "macos",
-    target_os = "windows",
-    target_os = "ios"
-))]
-impl OsKeystore {
-    /// The entry of the store at `path` (its folder names it, so two data folders never
-    /// share a key).
-    pub fn for_store(path: &Path) -> OsKeystore {
-        let folder = path
-            .parent()
-            .and_then(|p| std::fs::canonicalize(p).ok())
-            .unwrap_or_default();
-        let entry = keyring::Entry::new("tongyou", &format!("device-key {}", folder.display()))
-            .map_err(|e| e.to_string());
-        OsKeystore { entry }
+/// The operating system's keystore for the store at `path`, where this build has one
+/// (Android does not: its key stays in the file).
+pub(crate) fn os_keystore(path: &Path) -> Option<Box<dyn Keystore>> {
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "macos",
+        target_os = "windows",
+        target_os = "ios"
+    ))]
+    return Some(Box::new(os::OsKeystore::for_store(path)));
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "macos",
+        target_os = "windows",
+        target_os = "ios"
+    )))]
+    {
+        let _ = path;
+        None
     }
 }
 
@@ -72,20 +63,45 @@ impl OsKeystore {
     target_os = "windows",
     target_os = "ios"
 ))]
-impl Keystore for OsKeystore {
-    fn get(&self) -> Result<Option<Vec<u8>>, String> {
-        match self.entry.as_ref()?.get_secret() {
-            Ok(secret) => Ok(Some(secret)),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(e.to_string()),
+mod os {
+    use std::path::Path;
+
+    use super::Keystore;
+
+    /// The operating system's keystore, one entry per data folder.
+    pub struct OsKeystore {
+        entry: Result<keyring::Entry, String>,
+    }
+
+    impl OsKeystore {
+        /// The entry of the store at `path` (its folder names it, so two data folders
+        /// never share a key).
+        pub fn for_store(path: &Path) -> OsKeystore {
+            let folder = path
+                .parent()
+                .and_then(|p| std::fs::canonicalize(p).ok())
+                .unwrap_or_default();
+            let entry = keyring::Entry::new("tongyou", &format!("device-key {}", folder.display()))
+                .map_err(|e| e.to_string());
+            OsKeystore { entry }
         }
     }
 
-    fn put(&self, secret: &[u8]) -> Result<(), String> {
-        self.entry
-            .as_ref()?
-            .set_secret(secret)
-            .map_err(|e| e.to_string())
+    impl Keystore for OsKeystore {
+        fn get(&self) -> Result<Option<Vec<u8>>, String> {
+            match self.entry.as_ref()?.get_secret() {
+                Ok(secret) => Ok(Some(secret)),
+                Err(keyring::Error::NoEntry) => Ok(None),
+                Err(e) => Err(e.to_string()),
+            }
+        }
+
+        fn put(&self, secret: &[u8]) -> Result<(), String> {
+            self.entry
+                .as_ref()?
+                .set_secret(secret)
+                .map_err(|e| e.to_string())
+        }
     }
 }
 
@@ -164,10 +180,7 @@ impl DeviceKey {
     /// A key for a store in memory, gone with it.
     pub(crate) fn random() -> Result<DeviceKey, StoreError> {
         let mut key = [0u8; 32];
-        getrandom::fill(&mut key).map_err(|e| StoreError::Invalid {
-            what: "device key",
-            why: format!("no randomness: {e}"),
-        })?;
+        getrandom::fill(&mut key).map_err(|e| invalid(format!("no randomness: {e}")))?;
         Ok(DeviceKey(key))
     }
 
