@@ -39,8 +39,10 @@ pub fn App() -> impl IntoView {
 /// Back works and a link opens the right place.
 #[component]
 fn Frame() -> impl IntoView {
+    // The URL is the one source of what is open; these follow it, and change only when
+    // their part does (a new pass on the same tab does not rebuild the tab).
     let location = use_location();
-    let here = Place::of(&location.pathname.get_untracked());
+    let place = Memo::new(move |_| Place::of(&location.pathname.get()));
     let navigate = use_navigate();
     let navigate: Navigate = Rc::new(move |path: &str, replace: bool| {
         navigate(
@@ -62,25 +64,14 @@ fn Frame() -> impl IntoView {
         view: RwSignal::new(None),
         booting: RwSignal::new(true),
         error: RwSignal::new(None),
-        tab: RwSignal::new(here.tab),
+        tab: Memo::new(move |_| place.with(|p| p.tab)),
         session: RwSignal::new(None),
-        open_order: RwSignal::new(here.order),
-        open_pass: RwSignal::new(here.pass),
+        open_order: Memo::new(move |_| place.with(|p| p.order)),
+        open_pass: Memo::new(move |_| place.with(|p| p.pass.clone())),
         station: RwSignal::new(None),
         navigate: StoredValue::new_local(navigate),
     };
     provide_context(ctx);
-    // The URL is the one source of what is open; the signals follow it.
-    Effect::new(move |_| {
-        // Set only what changed: a new pass on the same tab must not rebuild the tab.
-        let place = Place::of(&location.pathname.get());
-        ctx.tab
-            .maybe_update(|tab| std::mem::replace(tab, place.tab) != place.tab);
-        ctx.open_order
-            .maybe_update(|order| std::mem::replace(order, place.order) != place.order);
-        ctx.open_pass
-            .maybe_update(|pass| std::mem::replace(pass, place.pass.clone()) != place.pass);
-    });
     // Created once, so nothing typed on the Book screen is lost when moving around.
     provide_context(BookForm::new());
     // Likewise the Plan screen's form and plans, kept while the tourist goes to sign in.

@@ -83,14 +83,14 @@ pub struct Ctx {
     pub view: RwSignal<Option<DiscoverView>>,
     pub booting: RwSignal<bool>,
     pub error: RwSignal<Option<String>>,
-    /// The open screen, order and pass: what the URL says, kept by the frame.
-    pub tab: RwSignal<Tab>,
+    /// The open screen, order and pass: read from the URL (move with `go` and friends).
+    pub tab: Memo<Tab>,
     /// Who is signed in on this device (without the token, which stays in the shell).
     pub session: RwSignal<Option<Session>>,
     /// The order shown on the Orders tab (`/orders/{id}`); `None` shows the list.
-    pub open_order: RwSignal<Option<i64>>,
+    pub open_order: Memo<Option<i64>>,
     /// The pass open full screen on the Tickets tab (`/tickets/{pass id}`).
-    pub open_pass: RwSignal<Option<String>>,
+    pub open_pass: Memo<Option<String>>,
     /// The gate station signed in on this device, when it is one.
     pub station: RwSignal<Option<GateStation>>,
     pub navigate: StoredValue<Navigate, LocalStorage>,
