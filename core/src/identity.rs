@@ -87,12 +87,7 @@ impl ResidentId {
         let digits: String = body[6..14].iter().collect();
         let birth_date =
             NaiveDate::parse_from_str(&digits, "%Y%m%d").map_err(|_| ResidentIdError::BirthDate)?;
-        let sum: u32 = body
-            .iter()
-            .zip(WEIGHTS)
-            .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
-            .sum();
-        let expected = CHECK[(sum % 11) as usize];
+        let expected = check_character(body.iter().copied());
         if last != expected {
             return Err(ResidentIdError::CheckDigit { expected });
         }
@@ -117,6 +112,16 @@ impl ResidentId {
     pub fn expose(&self) -> &str {
         &self.number
     }
+}
+
+/// The check character (GB 11643-1999) of an ID number's first 17 digits; anything that
+/// is not a digit counts as 0, so only call it on digits.
+pub(crate) fn check_character(body: impl Iterator<Item = char>) -> char {
+    let sum: u32 = body
+        .zip(WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
+    CHECK[(sum % 11) as usize]
 }
 
 /// A mainland mobile number: 11 digits starting with 1.

@@ -2,7 +2,7 @@
 //!
 //! Everything here is pure: no files, no network, no clock, no database. Callers hand in
 //! the data (a region's catalog text, the current local time) and get values back, so the
-//! same rules run on the platform, in the app shell and in the wasm UI.
+//! same rules run on the platform, in the app (`tongyou-device`) and in the wasm UI.
 //!
 //! - [`catalog`]: a region's catalog (sights, cable cars, hotels, shuttles, tickets) as
 //!   loaded from its data file, validated.
@@ -18,6 +18,9 @@
 //! - [`pricing`]: ticket prices by season, age on the visit date and status.
 //! - [`booking`]: combo checks and quotes, linked offers, refunds, replacement hotels.
 //! - [`api`]: every type that crosses a process boundary (HTTP, IPC). Contracts.
+//!
+//! Behind the `testing` feature, `testing` holds fixtures that the tests of several
+//! crates share (the demo family's trip, valid ID numbers).
 
 pub mod api;
 pub mod booking;
@@ -32,4 +35,6 @@ pub mod pass;
 pub mod planner;
 pub mod pricing;
 pub mod privacy;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod text;

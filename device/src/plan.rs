@@ -61,7 +61,8 @@ pub fn plan_offline(
 
 #[cfg(test)]
 mod tests {
-    use tongyou_core::api::{ErrorCode, PlanKind, PlanParty, Profile};
+    use tongyou_core::api::{ErrorCode, PlanKind};
+    use tongyou_core::testing::family_trip;
 
     use super::*;
     use crate::demo_catalog as catalog;
@@ -70,24 +71,9 @@ mod tests {
         "2026-11-22T09:00:00".parse().unwrap()
     }
 
-    fn family(start: &str) -> PlanRequest {
-        PlanRequest {
-            region_id: "huangshan".into(),
-            start: start.into(),
-            days: 2,
-            party: PlanParty {
-                adults: 2,
-                children: vec![9],
-                seniors: 0,
-            },
-            profile: Profile::Family,
-            budget_yuan: None,
-        }
-    }
-
     #[test]
     fn plans_offline_on_the_stored_catalog_and_says_so() {
-        let trip = plan_offline(&catalog(), &family("2026-11-29"), now()).unwrap();
+        let trip = plan_offline(&catalog(), &family_trip("2026-11-29"), now()).unwrap();
         assert!(!trip.live);
         let kinds: Vec<PlanKind> = trip.plans.iter().map(|p| p.kind).collect();
         assert_eq!(
@@ -103,14 +89,14 @@ mod tests {
 
     #[test]
     fn a_blocked_plan_offline_names_its_constraint_like_the_platform() {
-        let past = plan_offline(&catalog(), &family("2026-11-01"), now()).unwrap_err();
+        let past = plan_offline(&catalog(), &family_trip("2026-11-01"), now()).unwrap_err();
         let api = past.to_api_error();
         assert_eq!(api.code, ErrorCode::Invalid);
         assert_eq!(api.fields.len(), 1);
         assert_eq!(api.fields[0].field, "dates");
         assert!(!api.fields[0].message.zh.is_empty());
 
-        let mut poor = family("2026-11-29");
+        let mut poor = family_trip("2026-11-29");
         poor.budget_yuan = Some(50);
         let api = plan_offline(&catalog(), &poor, now())
             .unwrap_err()
@@ -121,7 +107,7 @@ mod tests {
 
     #[test]
     fn a_date_that_is_not_a_date_is_the_planner_s_to_name() {
-        let api = plan_offline(&catalog(), &family("next week"), now())
+        let api = plan_offline(&catalog(), &family_trip("next week"), now())
             .unwrap_err()
             .to_api_error();
         assert_eq!(api.fields[0].field, "dates");

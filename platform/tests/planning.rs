@@ -4,9 +4,10 @@
 use chrono::{Days, Duration, Utc};
 use tongyou_core::api::{
     OrderRequest, OrderState, OrderTraveller, PaymentMethod, PlanKind, PlanParty, PlanRequest,
-    Profile, SensorReading,
+    SensorReading,
 };
 use tongyou_core::crowd::CrowdLevel;
+use tongyou_core::testing::family_trip;
 
 use crate::api_error;
 use crate::booking::fresh;
@@ -94,18 +95,15 @@ async fn three_plans_come_back_and_one_books_as_a_combo_order() {
     let (_dir, p, t) = fresh("13800138203").await;
     let c = &t.client;
     let start = Utc::now().date_naive() + Days::new(9);
-    // The tourist's saved travellers: an adult, a child born 2016 and a senior.
+    // The family trip, with the party of the tourist's saved travellers (all of whom are
+    // booked below): an adult, a child born 2016 and a senior.
     let request = PlanRequest {
-        region_id: "huangshan".into(),
-        start: start.to_string(),
-        days: 2,
         party: PlanParty {
             adults: 1,
             children: vec![10],
             seniors: 1,
         },
-        profile: Profile::Family,
-        budget_yuan: None,
+        ..family_trip(&start.to_string())
     };
     let plans = c.plans(&request).await.unwrap();
     assert_eq!(

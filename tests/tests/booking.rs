@@ -6,24 +6,13 @@
 use fantoccini::{Client, Locator};
 use tongyou_client::PlatformClient;
 use tongyou_core::api::{Fault, FaultStep, FaultTarget};
+use tongyou_core::testing::resident_id;
 use tongyou_e2e::{
     Env, Platform, click, open_app, resize, screenshot, scroll_to, texts, wait_for_attr,
     wait_for_text,
 };
 
 pub(crate) const MOBILE: &str = "13800138000";
-
-/// A resident ID number (GB 11643-1999) with the right check digit for `first17`.
-pub(crate) fn resident_id(first17: &str) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const CHECK: &[u8; 11] = b"10X98765432";
-    let sum: u32 = first17
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    format!("{first17}{}", CHECK[(sum % 11) as usize] as char)
-}
 
 /// The same number with a wrong check digit.
 fn with_wrong_check_digit(id: &str) -> String {

@@ -14,12 +14,13 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, Locator};
 use tongyou_client::{ClientError, PlatformClient};
 use tongyou_core::api::{ErrorCode, OrderState, Session};
+use tongyou_core::testing::resident_id;
 use tongyou_e2e::{
     Env, Platform, click, pick_date, resize, screenshot, scroll_to, texts, wait_for_attr,
     wait_for_text,
 };
 
-use crate::booking::{MOBILE, add_traveller, find, pick_tangkou_combo, ready_to_book, resident_id};
+use crate::booking::{MOBILE, add_traveller, find, pick_tangkou_combo, ready_to_book};
 
 /// The first saved traveller's ID number (the one `ready_to_book` saves).
 const FIRST_ID: &str = "34100319850612002";

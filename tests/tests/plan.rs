@@ -7,12 +7,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use fantoccini::{Client, Locator};
+use tongyou_core::testing::resident_id;
 use tongyou_e2e::{
     Env, click, pick_date, resize, screenshot, scroll_to, texts, wait_for_attr, wait_for_text,
 };
 
 use crate::booking::{
-    add_traveller, find, online_phone, resident_id, see_a_confirmed_combo, sign_in, type_into,
+    add_traveller, find, online_phone, see_a_confirmed_combo, sign_in, type_into,
 };
 
 const KINDS: [&str; 3] = ["budget", "balanced", "comfort"];

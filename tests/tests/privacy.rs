@@ -5,9 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use tongyou_client::PlatformClient;
+use tongyou_core::testing::resident_id;
 use tongyou_e2e::{Env, click, resize, screenshot, scroll_to, wait_for_text};
 
-use crate::booking::{MOBILE, add_traveller, online_phone, resident_id, sign_in};
+use crate::booking::{MOBILE, add_traveller, online_phone, sign_in};
 
 #[tokio::test]
 async fn a_tourist_exports_their_data_and_deletes_the_account() {

@@ -26,11 +26,7 @@ fn request(profile: Profile, party: PlanParty, days: u8) -> PlanRequest {
 }
 
 fn family() -> PlanParty {
-    PlanParty {
-        adults: 2,
-        children: vec![9],
-        seniors: 0,
-    }
+    crate::testing::family_trip(START).party
 }
 
 fn forecast(c: &Catalog, r: &PlanRequest) -> Forecast {
