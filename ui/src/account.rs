@@ -8,10 +8,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tongyou_core::api::{AccountExport, FieldError, IdKind, Traveller, TravellerInput};
 use tongyou_core::privacy;
+use wasm_bindgen::JsValue;
 
 use crate::ctx::{Ctx, Tab};
 use crate::form::{field_error, load_travellers};
-use crate::i18n::{self, Msg, t};
+use crate::i18n::{self, Msg, t, tr};
 use crate::ipc;
 use crate::outbox::{Outbox, OutboxPanel};
 use crate::signin::SignIn;
@@ -28,14 +29,12 @@ pub fn MeScreen() -> impl IntoView {
             .with(|s| s.as_ref().map(|s| s.mobile.clone()))
             .unwrap_or_default()
     };
-    let sign_out = move |_| {
-        spawn_local(async move {
-            match ipc::sign_out().await {
-                Ok(()) => ctx.session.set(None),
-                Err(e) => ctx.fail(&e),
-            }
-        });
-    };
+    let sign_out = Action::new_local(move |_: &()| async move {
+        match ipc::sign_out().await {
+            Ok(()) => ctx.session.set(None),
+            Err(e) => ctx.fail(&e),
+        }
+    });
     let account = move || {
         if !signed_in.get() {
             return view! { <SignIn /> }.into_any();
@@ -45,11 +44,11 @@ pub fn MeScreen() -> impl IntoView {
             <section class="screen me" data-test="me">
                 <div class="card account" data-test="account">
                     <p>
-                        {move || t(lang.get(), Msg::SignedInAs)} " "
+                        {tr(lang, Msg::SignedInAs)} " "
                         <strong data-test="account-mobile">{mobile}</strong>
                     </p>
-                    <button class="secondary" data-test="sign-out" on:click=sign_out>
-                        {move || t(lang.get(), Msg::SignOut)}
+                    <button class="secondary" data-test="sign-out" disabled=move || sign_out.pending().get() on:click=move |_| { sign_out.dispatch_local(()); }>
+                        {tr(lang, Msg::SignOut)}
                     </button>
                 </div>
                 <OutboxPanel outbox=outbox />
@@ -73,11 +72,11 @@ fn GateModeEntry() -> impl IntoView {
     view! {
         <section class="card gate-entry">
             <div>
-                <h2>{move || t(lang.get(), Msg::GateMode)}</h2>
-                <p class="hint">{move || t(lang.get(), Msg::GateModeHint)}</p>
+                <h2>{tr(lang, Msg::GateMode)}</h2>
+                <p class="hint">{tr(lang, Msg::GateModeHint)}</p>
             </div>
             <button class="secondary" data-test="gate-mode" on:click=move |_| ctx.open(Tab::Gate)>
-                {move || t(lang.get(), Msg::GateMode)}
+                {tr(lang, Msg::GateMode)}
             </button>
         </section>
     }
@@ -111,8 +110,8 @@ fn TravellersPanel(outbox: Outbox) -> impl IntoView {
 
     view! {
         <section class="card travellers" data-test="travellers">
-            <h2>{move || t(lang.get(), Msg::Travellers)}</h2>
-            <p class="hint">{move || t(lang.get(), Msg::TravellersHint)}</p>
+            <h2>{tr(lang, Msg::Travellers)}</h2>
+            <p class="hint">{tr(lang, Msg::TravellersHint)}</p>
             <ul class="rows">
                 {move || {
                     let lang = lang.get();
@@ -158,53 +157,44 @@ fn TravellersPanel(outbox: Outbox) -> impl IntoView {
 fn MyData() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
-    let exported = RwSignal::new(None::<AccountExport>);
     let confirming = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let export = move |_| {
-        spawn_local(async move {
-            match ipc::export_account().await {
-                Ok(export) => exported.set(Some(export)),
-                Err(e) => ctx.fail(&e),
-            }
-        });
-    };
-    let delete = move |_| {
-        busy.set(true);
-        spawn_local(async move {
-            match ipc::delete_account().await {
-                Ok(()) => ctx.session.set(None),
-                Err(e) => ctx.fail(&e),
-            }
-            busy.set(false);
-            confirming.set(false);
-        });
-    };
+    let export = Action::new_local(move |_: &()| async move {
+        ipc::export_account().await.map_err(|e| ctx.fail(&e)).ok()
+    });
+    let exported = move || export.value().get().flatten();
+    let delete = Action::new_local(move |_: &()| async move {
+        match ipc::delete_account().await {
+            Ok(()) => ctx.session.set(None),
+            Err(e) => ctx.fail(&e),
+        }
+        confirming.set(false);
+    });
+    let busy = delete.pending();
     view! {
         <section class="card my-data" data-test="my-data">
-            <h2>{move || t(lang.get(), Msg::MyData)}</h2>
-            <button class="secondary" data-test="export-data" on:click=export>
-                {move || t(lang.get(), Msg::ExportData)}
+            <h2>{tr(lang, Msg::MyData)}</h2>
+            <button class="secondary" data-test="export-data" disabled=move || export.pending().get() on:click=move |_| { export.dispatch_local(()); }>
+                {tr(lang, Msg::ExportData)}
             </button>
-            {move || exported.get().map(|x| {
+            {move || exported().map(|x| {
                 let summary = i18n::export_summary(lang.get(), &x.mobile, x.travellers.len(), x.orders.len());
-                let json = serde_json::to_string_pretty(&x).unwrap_or_default();
+                let json = pretty_json(&x);
                 view! {
                     <p data-test="export-summary">{summary}</p>
                     <pre class="export" data-test="export-json">{json}</pre>
                 }
             })}
             <button class="secondary danger" data-test="delete-account" on:click=move |_| confirming.set(true)>
-                {move || t(lang.get(), Msg::DeleteAccount)}
+                {tr(lang, Msg::DeleteAccount)}
             </button>
             {move || confirming.get().then(|| view! {
                 <div class="confirm" role="alertdialog" data-test="delete-confirm">
-                    <p>{move || t(lang.get(), Msg::DeleteAccountWarning)}</p>
-                    <button class="primary danger" data-test="confirm-delete" disabled=move || busy.get() on:click=delete>
-                        {move || t(lang.get(), Msg::ConfirmDelete)}
+                    <p>{tr(lang, Msg::DeleteAccountWarning)}</p>
+                    <button class="primary danger" data-test="confirm-delete" disabled=move || busy.get() on:click=move |_| { delete.dispatch_local(()); }>
+                        {tr(lang, Msg::ConfirmDelete)}
                     </button>
                     <button class="secondary" on:click=move |_| confirming.set(false)>
-                        {move || t(lang.get(), Msg::KeepAccount)}
+                        {tr(lang, Msg::KeepAccount)}
                     </button>
                 </div>
             })}
@@ -221,7 +211,6 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>, outbox: Outbox) -> impl IntoVie
     let number = RwSignal::new(String::new());
     let birth = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
-    let busy = RwSignal::new(false);
     // Consent to the privacy notice comes with the first saved traveller (an ID number is
     // sensitive personal information), or when the platform asks for it.
     let agreed = RwSignal::new(false);
@@ -230,6 +219,26 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>, outbox: Outbox) -> impl IntoVie
     });
     // Who was saved last, and whether the platform has it yet (else it waits offline).
     let saved = RwSignal::new(None::<(String, bool)>);
+    let save = Action::new_local(move |input: &TravellerInput| {
+        let input = input.clone();
+        async move {
+            match ipc::add_traveller(&input).await {
+                Ok(added) => {
+                    errors.set(vec![]);
+                    saved.set(Some((added.name.clone(), added.id > 0)));
+                    list.update(|l| l.push(added));
+                    name.set(String::new());
+                    number.set(String::new());
+                    birth.set(String::new());
+                }
+                // Everything typed stays; each message goes next to its field.
+                Err(e) if !e.fields.is_empty() => errors.set(e.fields),
+                Err(e) => ctx.fail(&e),
+            }
+            outbox.read_after_write(ctx).await;
+        }
+    });
+    let busy = save.pending();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -255,25 +264,8 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>, outbox: Outbox) -> impl IntoVie
                 .get_untracked()
                 .then(|| privacy::NOTICE_VERSION.to_owned()),
         };
-        busy.set(true);
         saved.set(None);
-        spawn_local(async move {
-            match ipc::add_traveller(&input).await {
-                Ok(added) => {
-                    errors.set(vec![]);
-                    saved.set(Some((added.name.clone(), added.id > 0)));
-                    list.update(|l| l.push(added));
-                    name.set(String::new());
-                    number.set(String::new());
-                    birth.set(String::new());
-                }
-                // Everything typed stays; each message goes next to its field.
-                Err(e) if !e.fields.is_empty() => errors.set(e.fields),
-                Err(e) => ctx.fail(&e),
-            }
-            outbox.read_after_write(ctx).await;
-            busy.set(false);
-        });
+        save.dispatch_local(input);
     };
 
     let kind_button = move |k: IdKind, msg: Msg, test: &'static str| {
@@ -292,9 +284,9 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>, outbox: Outbox) -> impl IntoVie
 
     view! {
         <form class="form add-traveller" data-test="traveller-form" on:submit=submit>
-            <h3>{move || t(lang.get(), Msg::AddTraveller)}</h3>
+            <h3>{tr(lang, Msg::AddTraveller)}</h3>
             <label class="field">
-                <span>{move || t(lang.get(), Msg::Name)}</span>
+                <span>{tr(lang, Msg::Name)}</span>
                 <input
                     data-test="traveller-name-input"
                     type="text"
@@ -305,14 +297,14 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>, outbox: Outbox) -> impl IntoVie
                 {field_error(lang, errors, "name")}
             </label>
             <div class="field">
-                <span>{move || t(lang.get(), Msg::IdKind)}</span>
+                <span>{tr(lang, Msg::IdKind)}</span>
                 <div class="segmented" role="group">
                     {kind_button(IdKind::ResidentId, Msg::ResidentId, "id-kind-resident")}
                     {kind_button(IdKind::Passport, Msg::Passport, "id-kind-passport")}
                 </div>
             </div>
             <label class="field">
-                <span>{move || t(lang.get(), Msg::IdNumber)}</span>
+                <span>{tr(lang, Msg::IdNumber)}</span>
                 <input
                     data-test="traveller-id-number"
                     type="text"
@@ -326,7 +318,7 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>, outbox: Outbox) -> impl IntoVie
                 {field_error(lang, errors, "id_number")}
             </label>
             <label class="field">
-                <span>{move || t(lang.get(), Msg::BirthDate)}</span>
+                <span>{tr(lang, Msg::BirthDate)}</span>
                 <input
                     data-test="traveller-birth-date"
                     type="date"
@@ -334,13 +326,13 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>, outbox: Outbox) -> impl IntoVie
                     on:input=move |ev| birth.set(event_target_value(&ev))
                     on:change=move |ev| birth.set(event_target_value(&ev))
                 />
-                <small class="hint">{move || t(lang.get(), Msg::BirthDateHint)}</small>
+                <small class="hint">{tr(lang, Msg::BirthDateHint)}</small>
                 {field_error(lang, errors, "birth_date")}
             </label>
             {move || asks_consent.get().then(|| view! {
                 <div class="field consent" data-test="privacy">
                     <details>
-                        <summary>{move || t(lang.get(), Msg::PrivacyNotice)}</summary>
+                        <summary>{tr(lang, Msg::PrivacyNotice)}</summary>
                         <p class="hint" data-test="privacy-notice">
                             {move || privacy::notice().get(lang.get()).to_owned()}
                         </p>
@@ -352,7 +344,7 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>, outbox: Outbox) -> impl IntoVie
                             prop:checked=move || agreed.get()
                             on:change=move |ev| agreed.set(event_target_checked(&ev))
                         />
-                        <span>{move || t(lang.get(), Msg::PrivacyConsent)}</span>
+                        <span>{tr(lang, Msg::PrivacyConsent)}</span>
                     </label>
                     {field_error(lang, errors, "consent")}
                 </div>
@@ -366,4 +358,17 @@ fn TravellerForm(list: RwSignal<Vec<Traveller>>, outbox: Outbox) -> impl IntoVie
             })}
         </form>
     }
+}
+
+/// The export as indented JSON text, written by the browser's own `JSON.stringify`.
+fn pretty_json(export: &AccountExport) -> String {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    serde::Serialize::serialize(export, &serializer)
+        .ok()
+        .and_then(|v| {
+            js_sys::JSON::stringify_with_replacer_and_space(&v, &JsValue::NULL, &JsValue::from(2))
+                .ok()
+        })
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
 }

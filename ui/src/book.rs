@@ -15,7 +15,7 @@ use tongyou_core::clock::ClockTime;
 
 use crate::ctx::{Ctx, Tab};
 use crate::form::{Placed, field_error, load_travellers, message, payment_chips, place_order};
-use crate::i18n::{self, Msg, t};
+use crate::i18n::{self, Msg, t, tr};
 use crate::ipc;
 use crate::time::tomorrow;
 
@@ -264,8 +264,8 @@ pub fn BookScreen() -> impl IntoView {
                 <div class="book-grid">
                     <div class="book-form">
                         <header class="screen-head">
-                            <h1>{move || t(lang.get(), Msg::BookTitle)}</h1>
-                            <p class="hint">{move || t(lang.get(), Msg::BookHint)}</p>
+                            <h1>{tr(lang, Msg::BookTitle)}</h1>
+                            <p class="hint">{tr(lang, Msg::BookHint)}</p>
                         </header>
                         <WhenAndSlot />
                         <PartyPicker />
@@ -324,7 +324,7 @@ fn WhenAndSlot() -> impl IntoView {
     view! {
         <section class="card block">
             <label class="field">
-                <span>{move || t(lang.get(), Msg::VisitDate)}</span>
+                <span>{tr(lang, Msg::VisitDate)}</span>
                 <input
                     data-test="date"
                     type="date"
@@ -335,7 +335,7 @@ fn WhenAndSlot() -> impl IntoView {
                 {field_error(lang, form.errors, "date")}
             </label>
             <div class="field">
-                <span>{move || t(lang.get(), Msg::EntrySlot)}</span>
+                <span>{tr(lang, Msg::EntrySlot)}</span>
                 <div class="chips">
                     {move || {
                         let mut chips: Vec<AnyView> = form.catalog.with(|c| {
@@ -377,7 +377,7 @@ fn PartyPicker() -> impl IntoView {
     };
     view! {
         <section class="card block" data-test="party">
-            <h2>{move || t(lang.get(), Msg::Party)}</h2>
+            <h2>{tr(lang, Msg::Party)}</h2>
             {move || {
                 let lang = lang.get();
                 if ctx.session.with(Option::is_none) {
@@ -450,7 +450,7 @@ fn AddOns() -> impl IntoView {
     };
     view! {
         <section class="card block" data-test="add-ons">
-            <h2>{move || t(lang.get(), Msg::AddOns)}</h2>
+            <h2>{tr(lang, Msg::AddOns)}</h2>
             {move || {
                 let lang = lang.get();
                 let chosen = form.add_ons.get();
@@ -519,7 +519,7 @@ fn HotelPicker() -> impl IntoView {
                     prop:checked=move || form.hotel_on.get()
                     on:change=move |ev| form.hotel_on.set(event_target_checked(&ev))
                 />
-                <span><strong>{move || t(lang.get(), Msg::AddHotel)}</strong></span>
+                <span><strong>{tr(lang, Msg::AddHotel)}</strong></span>
             </label>
             {move || form.hotel_on.get().then(|| {
                 let lang = lang.get();
@@ -627,7 +627,7 @@ fn ShuttlePicker() -> impl IntoView {
     };
     view! {
         <section class="card block" data-test="shuttles">
-            <h2>{move || t(lang.get(), Msg::Shuttles)}</h2>
+            <h2>{tr(lang, Msg::Shuttles)}</h2>
             {move || {
                 let lang = lang.get();
                 let lines: Vec<(String, String)> = form.catalog.with(|c| c.iter().flat_map(|c| c.shuttles.iter())
@@ -660,7 +660,7 @@ fn ShuttlePicker() -> impl IntoView {
                 }).collect_view()
             }}
             <button type="button" class="secondary" data-test="add-shuttle" on:click=add>
-                {move || t(lang.get(), Msg::AddShuttle)}
+                {tr(lang, Msg::AddShuttle)}
             </button>
         </section>
     }
@@ -673,7 +673,7 @@ fn PaymentPicker() -> impl IntoView {
     let lang = ctx.lang;
     view! {
         <section class="card block" data-test="payment">
-            <h2>{move || t(lang.get(), Msg::Payment)}</h2>
+            <h2>{tr(lang, Msg::Payment)}</h2>
             {payment_chips(lang, form.payment)}
         </section>
     }
@@ -722,7 +722,7 @@ fn Summary() -> impl IntoView {
 
     view! {
         <aside class="summary card" data-test="quote">
-            <h2>{move || t(lang.get(), Msg::PriceBreakdown)}</h2>
+            <h2>{tr(lang, Msg::PriceBreakdown)}</h2>
             {move || {
                 let lang = lang.get();
                 match form.quote.get() {
@@ -796,7 +796,7 @@ fn Summary() -> impl IntoView {
             })}
             <div class="paybar">
                 <div class="total">
-                    <span>{move || t(lang.get(), Msg::Total)}</span>
+                    <span>{tr(lang, Msg::Total)}</span>
                     <strong data-test="quote-total">
                         {move || form.quote.with(|q| q.as_ref().map(|q| q.total.display_yuan()).unwrap_or_else(|| "—".into()))}
                     </strong>

@@ -12,7 +12,7 @@ use tongyou_core::api::{ApiError, ErrorCode, GateResult, GateSignIn, Lang, Text}
 use wasm_bindgen::JsCast;
 
 use crate::ctx::{Ctx, Tab, sync_once};
-use crate::i18n::{self, Msg, t};
+use crate::i18n::{self, Msg, t, tr};
 use crate::ipc;
 use crate::signin::{CodeForm, MobileAndCode};
 use crate::time::short_time;
@@ -97,8 +97,8 @@ fn GateSignInForm() -> impl IntoView {
                 ev.prevent_default();
                 if form.sent_to.get_untracked().is_some() { sign_in() } else { form.send(ctx) }
             }>
-                <h1>{move || t(lang.get(), Msg::GateSignInTitle)}</h1>
-                <p class="hint">{move || t(lang.get(), Msg::GateSignInHint)}</p>
+                <h1>{tr(lang, Msg::GateSignInTitle)}</h1>
+                <p class="hint">{tr(lang, Msg::GateSignInHint)}</p>
                 {move || {
                     let lang = lang.get();
                     match region.get() {
@@ -121,7 +121,7 @@ fn GateSignInForm() -> impl IntoView {
                 {move || form.sent_to.get().is_some().then(|| view! {
                     <button class="primary" type="submit" data-test="gate-sign-in-submit"
                         disabled=move || form.busy.get() || region.with(Option::is_none)>
-                        {move || t(lang.get(), Msg::GateStart)}
+                        {tr(lang, Msg::GateStart)}
                     </button>
                 })}
                 {move || form.problem.get().map(|p| view! { <p class="problem" role="alert" data-test="gate-sign-in-problem">{p}</p> })}
@@ -279,18 +279,18 @@ fn Station() -> impl IntoView {
                 }
             })}
             <section class="card block verify" data-test="gate-verify-panel">
-                <h2>{move || t(lang.get(), Msg::CheckPass)}</h2>
+                <h2>{tr(lang, Msg::CheckPass)}</h2>
                 <label class="field file-pick">
-                    <span>{move || t(lang.get(), Msg::LoadImage)}</span>
+                    <span>{tr(lang, Msg::LoadImage)}</span>
                     <input type="file" accept="image/*" data-test="gate-image" disabled=move || check.busy.get() on:change=verify_image />
-                    <small class="hint">{move || t(lang.get(), Msg::LoadImageHint)}</small>
+                    <small class="hint">{tr(lang, Msg::LoadImageHint)}</small>
                 </label>
                 <form class="field" on:submit=move |ev| {
                     ev.prevent_default();
                     verify_code();
                 }>
                     <label class="field">
-                        <span>{move || t(lang.get(), Msg::PasteCode)}</span>
+                        <span>{tr(lang, Msg::PasteCode)}</span>
                         <textarea
                             data-test="gate-code"
                             rows="3"
@@ -305,7 +305,7 @@ fn Station() -> impl IntoView {
                             {move || t(lang.get(), if check.busy.get() { Msg::Verifying } else { Msg::Verify })}
                         </button>
                         <button class="secondary" type="button" data-test="gate-clear" on:click=move |_| code.set(String::new())>
-                            {move || t(lang.get(), Msg::Clear)}
+                            {tr(lang, Msg::Clear)}
                         </button>
                     </div>
                 </form>
@@ -315,7 +315,7 @@ fn Station() -> impl IntoView {
                 {move || check.result.get().map(|r| verdict(lang.get(), r))}
             </div>
             <button class="link leave" data-test="gate-sign-out" on:click=sign_out>
-                {move || t(lang.get(), Msg::LeaveGateMode)}
+                {tr(lang, Msg::LeaveGateMode)}
             </button>
         </section>
     }

@@ -5,6 +5,7 @@
 //! not compile, which is the guarantee an i18n crate would give us, without pulling a
 //! second reactive runtime and ICU data into a bundle that has to stay small.
 
+use leptos::prelude::{Get, RwSignal};
 use tongyou_core::api::{
     OrderState, PassState, PaymentState, PlanParty, Profile, Provider, StepKind, SubOrderState,
 };
@@ -237,6 +238,16 @@ pub enum Msg {
     PlanSignInToBook,
     Fewer,
     More,
+}
+
+/// `msg` in the language the user chose, kept current as they switch: the view's text.
+/// One closure type for every fixed message, so the bundle carries one copy of its
+/// rendering code rather than one per place it is shown.
+pub fn tr(
+    lang: RwSignal<Lang>,
+    msg: Msg,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || t(lang.get(), msg)
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {

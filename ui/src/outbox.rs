@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use tongyou_core::api::{ApiError, Lang, PendingWrite, WriteKind};
 
 use crate::ctx::Ctx;
-use crate::i18n::{self, Msg, t};
+use crate::i18n::{self, Msg, t, tr};
 use crate::ipc;
 
 /// The outbox as last read.
@@ -162,7 +162,7 @@ pub fn RefusedWrite(
                 {about}
             </span>
             <button class="secondary" data-test="outbox-dismiss" on:click=move |_| outbox.dismiss(ctx, id)>
-                {move || t(lang.get(), Msg::GotIt)}
+                {tr(lang, Msg::GotIt)}
             </button>
         </div>
     }
@@ -193,18 +193,14 @@ pub fn OutboxPanel(outbox: Outbox) -> impl IntoView {
         // Refused writes get a heading of their own, the panel's when nothing waits.
         let refused_heading = match (waiting.is_empty(), refused.is_empty()) {
             (_, true) => None,
-            (true, false) => {
-                Some(view! { <h2>{move || t(lang.get(), Msg::OutboxRefused)}</h2> }.into_any())
-            }
-            (false, false) => {
-                Some(view! { <h3>{move || t(lang.get(), Msg::OutboxRefused)}</h3> }.into_any())
-            }
+            (true, false) => Some(view! { <h2>{tr(lang, Msg::OutboxRefused)}</h2> }.into_any()),
+            (false, false) => Some(view! { <h3>{tr(lang, Msg::OutboxRefused)}</h3> }.into_any()),
         };
         Some(view! {
             <section class="card outbox" data-test="outbox">
                 {(!waiting.is_empty()).then(|| view! {
-                    <h2>{move || t(lang.get(), Msg::Outbox)}</h2>
-                    <p class="hint">{move || t(lang.get(), Msg::OutboxHint)}</p>
+                    <h2>{tr(lang, Msg::Outbox)}</h2>
+                    <p class="hint">{tr(lang, Msg::OutboxHint)}</p>
                     <ul class="rows">
                         {waiting.into_iter().map(|w| waiting_row(ctx, w)).collect_view()}
                     </ul>

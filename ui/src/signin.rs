@@ -8,7 +8,7 @@ use tongyou_core::api::{ErrorCode, FieldError};
 
 use crate::ctx::Ctx;
 use crate::form::field_error;
-use crate::i18n::{self, Msg, t};
+use crate::i18n::{self, Msg, t, tr};
 use crate::ipc;
 
 /// A mobile number and the text-message code sent to it: the part both sign-in forms
@@ -88,7 +88,7 @@ pub fn MobileAndCode(form: CodeForm) -> impl IntoView {
     let lang = ctx.lang;
     view! {
         <label class="field">
-            <span>{move || t(lang.get(), Msg::Mobile)}</span>
+            <span>{tr(lang, Msg::Mobile)}</span>
             <div class="inline">
                 <input
                     data-test="mobile"
@@ -168,12 +168,12 @@ pub fn SignIn() -> impl IntoView {
                 ev.prevent_default();
                 if form.sent_to.get_untracked().is_some() { sign_in() } else { form.send(ctx) }
             }>
-                <h1>{move || t(lang.get(), Msg::SignInTitle)}</h1>
-                <p class="hint">{move || t(lang.get(), Msg::SignInHint)}</p>
+                <h1>{tr(lang, Msg::SignInTitle)}</h1>
+                <p class="hint">{tr(lang, Msg::SignInHint)}</p>
                 <MobileAndCode form=form />
                 {move || form.sent_to.get().is_some().then(|| view! {
                     <button class="primary" type="submit" data-test="sign-in" disabled=move || form.busy.get()>
-                        {move || t(lang.get(), Msg::SignIn)}
+                        {tr(lang, Msg::SignIn)}
                     </button>
                 })}
                 {move || form.problem.get().map(|p| view! { <p class="problem" role="alert" data-test="sign-in-problem">{p}</p> })}

@@ -10,7 +10,7 @@ use tongyou_core::api::{ErrorCode, Lang, PassState, WalletPass};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::ctx::{Ctx, Tab};
-use crate::i18n::{self, Msg, t};
+use crate::i18n::{self, Msg, t, tr};
 use crate::ipc;
 
 /// Why the list on screen may be older than the platform's.
@@ -78,8 +78,8 @@ pub fn TicketsScreen() -> impl IntoView {
     view! {
         <section class="screen tickets" data-test="tickets">
             <header class="screen-head">
-                <h1>{move || t(lang.get(), Msg::TicketsTitle)}</h1>
-                <p class="hint">{move || t(lang.get(), Msg::TicketsHint)}</p>
+                <h1>{tr(lang, Msg::TicketsTitle)}</h1>
+                <p class="hint">{tr(lang, Msg::TicketsHint)}</p>
             </header>
             {move || stale.get().map(|s| {
                 let lang = lang.get();
@@ -240,7 +240,7 @@ fn PassSheet(pass: WalletPass) -> impl IntoView {
     view! {
         <div class="pass-sheet" role="dialog" aria-modal="true" data-test="pass-sheet" data-state=state_key(state)>
             <div class="sheet-bar">
-                <button class="close" data-test="pass-close" aria-label=move || t(lang.get(), Msg::Close) on:click=close>
+                <button class="close" data-test="pass-close" aria-label=tr(lang, Msg::Close) on:click=close>
                     "×"
                 </button>
             </div>
