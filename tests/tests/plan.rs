@@ -10,6 +10,7 @@ use fantoccini::{Client, Locator};
 use tongyou_core::testing::resident_id;
 use tongyou_e2e::{
     Env, click, pick_date, resize, screenshot, scroll_to, texts, wait_for_attr, wait_for_text,
+    wait_gone,
 };
 
 use crate::booking::{
@@ -194,6 +195,24 @@ async fn a_family_plans_a_trip_and_books_one_plan() {
         "[data-test=plan-card][data-kind=balanced] [data-test=plan-open]",
     )
     .await;
+    wait_for_attr(&app, "[data-test=plan-detail]", "data-kind", "balanced").await;
+    // The open plan has an address with its trip in it: Back shows the three plans,
+    // Forward the plan again, and the address opened afresh (a link in a message, the
+    // page reloaded) makes the plans again and opens the same one.
+    let address = app.current_url().await.unwrap();
+    assert_eq!(address.path(), "/plan/balanced");
+    assert!(
+        address.query().is_some_and(|q| q.contains("adults=")),
+        "{address}"
+    );
+    app.back().await.unwrap();
+    wait_gone(&app, "[data-test=plan-detail]").await;
+    assert_eq!(count(&app, "[data-test=plan-card]").await, 3);
+    app.forward().await.unwrap();
+    wait_for_attr(&app, "[data-test=plan-detail]", "data-kind", "balanced").await;
+    click(&app, "[data-test=nav-discover]").await;
+    wait_for_attr(&app, "main", "data-tab", "discover").await;
+    app.goto(address.as_str()).await.unwrap();
     wait_for_attr(&app, "[data-test=plan-detail]", "data-kind", "balanced").await;
     wait_for_text(&app, "[data-test=plan-sign-in-first]", |t| {
         t.contains("登录")

@@ -14,10 +14,10 @@ use tongyou_core::api::{Lang, SyncStatus};
 
 use crate::account::MeScreen;
 use crate::book::{BookForm, BookScreen};
-use crate::ctx::{Ctx, Navigate, Place, Tab, sync_once};
+use crate::ctx::{Ctx, Navigate, Place, Tab, plan_request_of, sync_once};
 use crate::discover::DiscoverScreen;
 use crate::gate::GateScreen;
-use crate::i18n::{Msg, t};
+use crate::i18n::{Msg, t, tr};
 use crate::ipc;
 use crate::orders::OrdersScreen;
 use crate::plan::{PlanForm, PlanScreen};
@@ -68,10 +68,24 @@ fn Frame() -> impl IntoView {
         session: RwSignal::new(None),
         open_order: Memo::new(move |_| place.with(|p| p.order)),
         open_pass: Memo::new(move |_| place.with(|p| p.pass.clone())),
+        open_plan: Memo::new(move |_| place.with(|p| p.plan)),
+        plan_request: Memo::new(move |_| plan_request_of(&location.search.get())),
+        plan_tab_at: StoredValue::new(Tab::Plan.path().to_owned()),
         station: RwSignal::new(None),
         navigate: StoredValue::new_local(navigate),
     };
     provide_context(ctx);
+    Effect::new(move |_| {
+        if ctx.tab.get() == Tab::Plan {
+            let (path, query) = (location.pathname.get(), location.search.get());
+            let at = if query.is_empty() {
+                path
+            } else {
+                format!("{path}?{query}")
+            };
+            ctx.plan_tab_at.set_value(at);
+        }
+    });
     // Created once, so nothing typed on the Book screen is lost when moving around.
     provide_context(BookForm::new());
     // Likewise the Plan screen's form and plans, kept while the tourist goes to sign in.
@@ -118,7 +132,7 @@ fn Frame() -> impl IntoView {
             <header class="topbar">
                 <div class="brand">
                     <span class="logo">"通"</span>
-                    <span class="brand-name">{move || t(lang.get(), Msg::AppName)}</span>
+                    <span class="brand-name">{tr(lang, Msg::AppName)}</span>
                 </div>
                 <NetBadge />
                 <LangSwitch />
@@ -227,7 +241,7 @@ fn NavBar() -> impl IntoView {
                 data-test=test
                 class:active=move || ctx.tab.get() == tab
                 aria-current=move || (ctx.tab.get() == tab).then_some("page")
-                on:click=move |_| ctx.open(tab)
+                on:click=move |_| ctx.open_tab(tab)
             >
                 {move || t(ctx.lang.get(), msg)}
             </button>

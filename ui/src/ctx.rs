@@ -6,7 +6,8 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use tongyou_core::api::{
-    ApiError, DiscoverView, ErrorCode, GateStation, Lang, Session, SyncStatus,
+    ApiError, DiscoverView, ErrorCode, GateStation, Lang, PlanKind, PlanParty, PlanRequest,
+    Profile, Session, SyncStatus,
 };
 
 use crate::i18n::{Msg, t};
@@ -39,12 +40,15 @@ impl Tab {
     }
 }
 
-/// What a URL opens: a screen, and on Orders one order, on Tickets one pass.
+/// What a URL opens: a screen, and on Orders one order, on Tickets one pass, on Plan one
+/// of the three plans (`/plan/balanced`; the trip it belongs to is in the query, see
+/// [`plan_query`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
     pub tab: Tab,
     pub order: Option<i64>,
     pub pass: Option<String>,
+    pub plan: Option<PlanKind>,
 }
 
 impl Place {
@@ -68,8 +72,104 @@ impl Place {
                 .filter(|_| tab == Tab::Orders)
                 .and_then(|id| id.parse().ok()),
             pass: rest.filter(|_| tab == Tab::Tickets).map(str::to_owned),
+            plan: rest.filter(|_| tab == Tab::Plan).and_then(plan_kind_of),
         }
     }
+}
+
+/// A plan's kind as its URL spells it.
+pub fn plan_kind_slug(kind: PlanKind) -> &'static str {
+    match kind {
+        PlanKind::Budget => "budget",
+        PlanKind::Balanced => "balanced",
+        PlanKind::Comfort => "comfort",
+    }
+}
+
+fn plan_kind_of(slug: &str) -> Option<PlanKind> {
+    [PlanKind::Budget, PlanKind::Balanced, PlanKind::Comfort]
+        .into_iter()
+        .find(|k| plan_kind_slug(*k) == slug)
+}
+
+fn profile_slug(profile: Profile) -> &'static str {
+    match profile {
+        Profile::Family => "family",
+        Profile::Seniors => "seniors",
+        Profile::Culture => "culture",
+        Profile::Night => "night",
+        Profile::Leisure => "leisure",
+    }
+}
+
+/// A trip request as a URL query (`region=huangshan&start=2026-12-10&days=2&adults=2&
+/// children=9,6&seniors=0&profile=family&budget=1500`), so the plans for it have an address
+/// a link can open: the same request gives the same plans.
+pub fn plan_query(r: &PlanRequest) -> String {
+    let children: Vec<String> = r.party.children.iter().map(u8::to_string).collect();
+    let mut query = format!(
+        "region={}&start={}&days={}&adults={}&children={}&seniors={}&profile={}",
+        r.region_id,
+        r.start,
+        r.days,
+        r.party.adults,
+        children.join(","),
+        r.party.seniors,
+        profile_slug(r.profile),
+    );
+    if let Some(budget) = r.budget_yuan {
+        query.push_str(&format!("&budget={budget}"));
+    }
+    query
+}
+
+/// The trip request a URL query asks for, if it names one completely; the platform (or
+/// the device) still checks it as it checks one typed in.
+pub fn plan_request_of(query: &str) -> Option<PlanRequest> {
+    let get = |key: &str| {
+        query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v)
+    };
+    let safe = |v: &str| {
+        v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+    };
+    let children = match get("children")? {
+        "" => vec![],
+        list => list
+            .split(',')
+            .map(str::parse)
+            .collect::<Result<Vec<u8>, _>>()
+            .ok()?,
+    };
+    let profile = get("profile")?;
+    let profile = [
+        Profile::Family,
+        Profile::Seniors,
+        Profile::Culture,
+        Profile::Night,
+        Profile::Leisure,
+    ]
+    .into_iter()
+    .find(|p| profile_slug(*p) == profile)?;
+    Some(PlanRequest {
+        region_id: get("region").filter(|v| safe(v))?.to_owned(),
+        start: get("start").filter(|v| safe(v))?.to_owned(),
+        days: get("days")?.parse().ok()?,
+        party: PlanParty {
+            adults: get("adults")?.parse().ok()?,
+            children,
+            seniors: get("seniors")?.parse().ok()?,
+        },
+        profile,
+        budget_yuan: match get("budget") {
+            Some(b) => Some(b.parse().ok()?),
+            None => None,
+        },
+    })
 }
 
 /// Goes to a URL through the router, so Back returns; `true` replaces the current entry
@@ -91,6 +191,13 @@ pub struct Ctx {
     pub open_order: Memo<Option<i64>>,
     /// The pass open full screen on the Tickets tab (`/tickets/{pass id}`).
     pub open_pass: Memo<Option<String>>,
+    /// The plan open on the Plan tab (`/plan/{kind}`).
+    pub open_plan: Memo<Option<PlanKind>>,
+    /// The trip request the URL's query asks plans for (`/plan?region=…`).
+    pub plan_request: Memo<Option<PlanRequest>>,
+    /// The address last shown on the Plan tab (a plan open, with its trip), where the
+    /// navigation's Plan button returns: the plans stay while the tourist signs in.
+    pub plan_tab_at: StoredValue<String>,
     /// The gate station signed in on this device, when it is one.
     pub station: RwSignal<Option<GateStation>>,
     pub navigate: StoredValue<Navigate, LocalStorage>,
@@ -113,9 +220,28 @@ impl Ctx {
         self.go(tab.path());
     }
 
+    /// Opens a screen from the navigation: the Plan tab as it was left.
+    pub fn open_tab(self, tab: Tab) {
+        match tab {
+            Tab::Plan => self.go(&self.plan_tab_at.get_value()),
+            _ => self.open(tab),
+        }
+    }
+
     /// Opens one order's page.
     pub fn show_order(self, id: i64) {
         self.go(&format!("/orders/{id}"));
+    }
+
+    /// The plans for `request` (`kind`: one of them opened), at an address a link can open.
+    /// `replace`: instead of the current entry, so Back does not come back to it.
+    pub fn show_plans(self, request: &PlanRequest, kind: Option<PlanKind>, replace: bool) {
+        let path = match kind {
+            Some(kind) => format!("/plan/{}?{}", plan_kind_slug(kind), plan_query(request)),
+            None => format!("/plan?{}", plan_query(request)),
+        };
+        self.navigate
+            .with_value(|navigate| navigate(&path, replace));
     }
 
     /// Opens one pass full screen.
@@ -212,5 +338,42 @@ mod tests {
         assert_eq!(Place::of("/orders/x").order, None);
         assert_eq!(Place::of("/somewhere/else").tab, Tab::Discover);
         assert_eq!(Place::of("/orders/1/2").order, None);
+        let plan = Place::of("/plan/comfort");
+        assert_eq!((plan.tab, plan.plan), (Tab::Plan, Some(PlanKind::Comfort)));
+        assert_eq!(Place::of("/plan/luxury").plan, None);
+        assert_eq!(Place::of("/orders/comfort").plan, None);
+    }
+
+    #[test]
+    fn a_trip_request_survives_its_url() {
+        let mut request = PlanRequest {
+            region_id: "huangshan".into(),
+            start: "2026-12-10".into(),
+            days: 3,
+            party: PlanParty {
+                adults: 2,
+                children: vec![9, 6],
+                seniors: 1,
+            },
+            profile: Profile::Seniors,
+            budget_yuan: Some(2400),
+        };
+        assert_eq!(
+            plan_request_of(&plan_query(&request)),
+            Some(request.clone())
+        );
+        request.party.children.clear();
+        request.budget_yuan = None;
+        assert_eq!(
+            plan_request_of(&plan_query(&request)),
+            Some(request.clone())
+        );
+        // Incomplete or foreign queries ask for nothing.
+        assert_eq!(plan_request_of(""), None);
+        assert_eq!(plan_request_of("region=huangshan&start=2026-12-10"), None);
+        let odd = plan_query(&request).replace("profile=seniors", "profile=astronauts");
+        assert_eq!(plan_request_of(&odd), None);
+        let sneaky = plan_query(&request).replace("region=huangshan", "region=%2F..%2F");
+        assert_eq!(plan_request_of(&sneaky), None);
     }
 }

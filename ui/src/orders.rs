@@ -18,7 +18,7 @@ use tongyou_core::catalog::Catalog;
 use tongyou_core::text::Text;
 
 use crate::ctx::{Ctx, Tab};
-use crate::i18n::{self, Msg, t};
+use crate::i18n::{self, Msg, t, tr};
 use crate::ipc;
 use crate::outbox::{Outbox, RefusedWrite, refusal_text};
 use crate::time::short_time;
@@ -32,9 +32,9 @@ pub fn OrdersScreen() -> impl IntoView {
         if !signed_in.get() {
             return view! {
                 <section class="screen empty">
-                    <h2>{move || t(lang.get(), Msg::OrdersTitle)}</h2>
+                    <h2>{tr(lang, Msg::OrdersTitle)}</h2>
                     <button class="primary" data-test="orders-sign-in" on:click=move |_| ctx.open(Tab::Me)>
-                        {move || t(lang.get(), Msg::SignInTitle)}
+                        {tr(lang, Msg::SignInTitle)}
                     </button>
                 </section>
             }
@@ -62,9 +62,9 @@ fn OrderList() -> impl IntoView {
     view! {
         <section class="screen orders" data-test="orders">
             <header class="screen-head">
-                <h1>{move || t(lang.get(), Msg::OrdersTitle)}</h1>
+                <h1>{tr(lang, Msg::OrdersTitle)}</h1>
             </header>
-            <Suspense fallback=move || view! { <p class="loading">{move || t(lang.get(), Msg::Loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{tr(lang, Msg::Loading)}</p> }>
                 {move || orders.get().map(|answer| {
                     let lang = lang.get();
                     match answer.unwrap_or_default() {
@@ -137,17 +137,13 @@ fn serde_state(state: OrderState) -> &'static str {
 fn OrderPage(id: i64) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
-    let order = RwSignal::new(None::<Order>);
-    let busy = RwSignal::new(false);
-    let load = move || {
-        spawn_local(async move {
-            match ipc::order(id).await {
-                Ok(o) => order.set(Some(o)),
-                Err(e) => ctx.fail(&e),
-            }
-        });
-    };
-    load();
+    // Fresh from the platform when it answers, else the device's copy: the shell decides.
+    let order = LocalResource::new(move || ipc::order(id));
+    Effect::new(move |_| {
+        if let Some(Err(e)) = order.get() {
+            ctx.fail(&e);
+        }
+    });
     let outbox = Outbox::watch(ctx);
     let cancel_write = Memo::new(move |_| outbox.cancellation(id));
     // A cancellation that waited and is no longer waiting has landed (or was refused):
@@ -155,37 +151,35 @@ fn OrderPage(id: i64) -> impl IntoView {
     Effect::new(move |was_waiting: Option<bool>| {
         let waiting = cancel_write.with(|w| w.as_ref().is_some_and(|w| w.refusal.is_none()));
         if was_waiting == Some(true) && !waiting {
-            load();
+            order.refetch();
         }
         waiting
     });
-    let cashier = move |approve: bool| {
-        let Some(payment) = order.with_untracked(|o| o.as_ref().map(|o| o.payment.id.clone()))
-        else {
-            return;
-        };
-        busy.set(true);
-        spawn_local(async move {
-            if let Err(e) = ipc::cashier(&payment, approve).await {
-                ctx.fail(&e);
-            }
-            match ipc::order(id).await {
-                Ok(o) => order.set(Some(o)),
-                Err(e) => ctx.fail(&e),
-            }
-            busy.set(false);
+    // The simulated cashier: pay (true) or give up (false), then the order as it now is.
+    let cashier = Action::new_local(move |&approve: &bool| async move {
+        let payment = order.with_untracked(|o| match o {
+            Some(Ok(o)) => Some(o.payment.id.clone()),
+            _ => None,
         });
-    };
+        let Some(payment) = payment else { return };
+        if let Err(e) = ipc::cashier(&payment, approve).await {
+            ctx.fail(&e);
+        }
+        order.set(Some(ipc::order(id).await));
+    });
+    let busy = cashier.pending();
 
     view! {
         <section class="screen order" data-test="order" data-id=id.to_string()>
             <button class="link back" data-test="all-orders" on:click=move |_| ctx.open(Tab::Orders)>
                 {move || format!("‹ {}", t(lang.get(), Msg::AllOrders))}
             </button>
+            <Transition fallback=move || view! { <p class="loading">{tr(lang, Msg::Loading)}</p> }>
             {move || {
                 let lang = lang.get();
-                let Some(o) = order.get() else {
-                    return view! { <p class="loading">{t(lang, Msg::Loading)}</p> }.into_any();
+                // A failed read is said by the toast; the page keeps its back button.
+                let Some(Ok(o)) = order.get() else {
+                    return ().into_any();
                 };
                 let awaiting = o.state == OrderState::AwaitingPayment
                     && o.payment.state == PaymentState::Pending;
@@ -222,7 +216,7 @@ fn OrderPage(id: i64) -> impl IntoView {
                                 {t(lang, Msg::BackToBook)}
                             </button>
                         })}
-                        <CancelArea order=order outbox=outbox write=cancel_write />
+                        <CancelArea order=o.clone() page=order outbox=outbox write=cancel_write />
                     </header>
                     {awaiting.then(|| view! {
                         <section class="card cashier" data-test="cashier">
@@ -233,10 +227,10 @@ fn OrderPage(id: i64) -> impl IntoView {
                                 <p class="hint">{format!("{} {}", t(lang, Msg::HoldsUntil), short_time(&at))}</p>
                             })}
                             <div class="actions">
-                                <button class="primary" data-test="cashier-pay" disabled=move || busy.get() on:click=move |_| cashier(true)>
+                                <button class="primary" data-test="cashier-pay" disabled=move || busy.get() on:click=move |_| { cashier.dispatch_local(true); }>
                                     {t(lang, Msg::CashierPay)}
                                 </button>
-                                <button class="secondary" data-test="cashier-cancel" disabled=move || busy.get() on:click=move |_| cashier(false)>
+                                <button class="secondary" data-test="cashier-cancel" disabled=move || busy.get() on:click=move |_| { cashier.dispatch_local(false); }>
                                     {t(lang, Msg::CashierCancel)}
                                 </button>
                             </div>
@@ -262,7 +256,8 @@ fn OrderPage(id: i64) -> impl IntoView {
                 }
                 .into_any()
             }}
-            <button class="secondary refresh" on:click=move |_| load()>{move || t(lang.get(), Msg::Refresh)}</button>
+            </Transition>
+            <button class="secondary refresh" on:click=move |_| order.refetch()>{tr(lang, Msg::Refresh)}</button>
         </section>
     }
 }
@@ -311,74 +306,67 @@ fn rule_groups(catalog: Option<&Catalog>, order: &Order) -> Vec<RuleGroup> {
 /// for the network (waiting, or refused).
 #[component]
 fn CancelArea(
-    order: RwSignal<Option<Order>>,
+    /// The copy of the order the page shows now.
+    order: Order,
+    /// The page's order, given the cancelled copy once the platform answers.
+    page: LocalResource<Result<Order, ApiError>>,
     outbox: Outbox,
     write: Memo<Option<PendingWrite>>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
-    // The page builds this anew for every copy of the order it shows.
-    let Some(o) = order.get_untracked() else {
-        return ().into_any();
-    };
-    let id = o.id;
-    let cancellable = matches!(o.state, OrderState::Confirmed | OrderState::PartlyConfirmed);
+    let id = order.id;
+    let cancellable = matches!(
+        order.state,
+        OrderState::Confirmed | OrderState::PartlyConfirmed
+    );
     let confirming = RwSignal::new(false);
-    let busy = RwSignal::new(false);
     // A refusal the platform gave at once (online), said in place like a queued one.
     let refused = RwSignal::new(None::<ApiError>);
-    let rules = RwSignal::new(rule_groups(None, &o));
+    let rules = RwSignal::new(rule_groups(None, &order));
     if cancellable {
-        let region = o.region_id.clone();
+        let region = order.region_id.clone();
         spawn_local(async move {
             match ipc::region_catalog(&region).await {
-                Ok(snapshot) => rules.set(rule_groups(snapshot.as_ref().map(|s| &s.catalog), &o)),
+                Ok(snapshot) => {
+                    rules.set(rule_groups(snapshot.as_ref().map(|s| &s.catalog), &order));
+                }
                 Err(e) => ctx.fail(&e),
             }
         });
     }
 
-    let cancel = move |_| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        spawn_local(async move {
-            match ipc::cancel_order(id).await {
-                // Online: the cancelled order. Offline: the device's copy, unchanged, and
-                // the outbox read below says the cancellation waits.
-                Ok(fresh) => {
-                    // Read before the page is redrawn, so the waiting state shows at once.
-                    outbox.read_after_write(ctx).await;
-                    busy.set(false);
-                    confirming.set(false);
-                    order.set(Some(fresh));
-                }
-                Err(e)
-                    if matches!(
-                        e.code,
-                        ErrorCode::Conflict | ErrorCode::NotFound | ErrorCode::Invalid
-                    ) =>
-                {
-                    busy.set(false);
-                    confirming.set(false);
-                    refused.set(Some(e));
-                }
-                Err(e) => {
-                    busy.set(false);
-                    ctx.fail(&e);
-                }
+    let cancel = Action::new_local(move |_: &()| async move {
+        match ipc::cancel_order(id).await {
+            // Online: the cancelled order. Offline: the device's copy, unchanged, and the
+            // outbox read below says the cancellation waits.
+            Ok(fresh) => {
+                // Read before the page is redrawn, so the waiting state shows at once.
+                outbox.read_after_write(ctx).await;
+                confirming.set(false);
+                page.set(Some(Ok(fresh)));
             }
-        });
-    };
+            Err(e)
+                if matches!(
+                    e.code,
+                    ErrorCode::Conflict | ErrorCode::NotFound | ErrorCode::Invalid
+                ) =>
+            {
+                confirming.set(false);
+                refused.set(Some(e));
+            }
+            Err(e) => ctx.fail(&e),
+        }
+    });
+    let busy = cancel.pending();
 
     view! {
         {move || write.get().map(|w| match w.refusal {
             Some(_) => view! { <RefusedWrite outbox=outbox write=w /> }.into_any(),
             None => view! {
                 <div class="waiting" role="status" data-test="cancel-pending" data-attempts=w.attempts.to_string()>
-                    <strong>{move || t(lang.get(), Msg::CancelWaiting)}</strong>
-                    <p>{move || t(lang.get(), Msg::CancelWaitingHint)}</p>
+                    <strong>{tr(lang, Msg::CancelWaiting)}</strong>
+                    <p>{tr(lang, Msg::CancelWaitingHint)}</p>
                 </div>
             }
             .into_any(),
@@ -422,7 +410,7 @@ fn CancelArea(
                         }).collect_view()}
                     </ul>
                     <div class="actions">
-                        <button class="primary danger" data-test="cancel-confirm" disabled=move || busy.get() on:click=cancel>
+                        <button class="primary danger" data-test="cancel-confirm" disabled=move || busy.get() on:click=move |_| { cancel.dispatch_local(()); }>
                             {move || t(lang, if busy.get() { Msg::Cancelling } else { Msg::CancelYes })}
                         </button>
                         <button class="secondary" data-test="cancel-keep" disabled=move || busy.get() on:click=move |_| confirming.set(false)>

@@ -10,13 +10,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tongyou_core::api::{
     ErrorCode, FieldError, Lang, OrderRequest, OrderTraveller, PaymentMethod, Plan, PlanDay,
-    PlanParty, PlanRequest, PlanStep, Profile, StepKind, Text, Traveller, TripPlans,
+    PlanKind, PlanParty, PlanRequest, PlanStep, Profile, StepKind, Text, Traveller, TripPlans,
 };
 use tongyou_core::crowd::CrowdLevel;
 
-use crate::ctx::{Ctx, Tab};
+use crate::ctx::{Ctx, Tab, plan_kind_slug};
 use crate::form::{Placed, load_travellers, payment_chips, place_order};
-use crate::i18n::{self, Msg, t};
+use crate::i18n::{self, Msg, t, tr};
 use crate::ipc;
 use crate::time::tomorrow;
 
@@ -47,13 +47,13 @@ pub struct PlanForm {
     pub profile: RwSignal<Profile>,
     pub budget: RwSignal<String>,
     pub planning: RwSignal<bool>,
+    /// The request last sent for plans (in flight or answered).
+    asked: RwSignal<Option<PlanRequest>>,
     /// The plans, with the request they answer.
     pub trip: RwSignal<Option<(PlanRequest, TripPlans)>>,
     /// Why no plan was possible (the blocking constraint), or a budget that is no number.
     pub blocked: RwSignal<Option<FieldError>>,
     pub problem: RwSignal<Option<String>>,
-    /// The plan opened for booking (index into the plans).
-    pub open: RwSignal<Option<usize>>,
     pub travellers: RwSignal<Vec<Traveller>>,
     /// Saved travellers unticked; everyone else goes (so the default is everyone).
     pub left_out: RwSignal<Vec<i64>>,
@@ -78,10 +78,10 @@ impl PlanForm {
             profile: RwSignal::new(Profile::Family),
             budget: RwSignal::new(String::new()),
             planning: RwSignal::new(false),
+            asked: RwSignal::new(None),
             trip: RwSignal::new(None),
             blocked: RwSignal::new(None),
             problem: RwSignal::new(None),
-            open: RwSignal::new(None),
             travellers: RwSignal::new(vec![]),
             left_out: RwSignal::new(vec![]),
             payment: RwSignal::new(PaymentMethod::Wallet),
@@ -145,11 +145,35 @@ impl PlanForm {
             .collect()
     }
 
-    fn opened(self) -> Option<(PlanRequest, bool, Plan)> {
-        let index = self.open.get()?;
+    /// The form as `request` asks (a link opened with a trip in its address).
+    fn fill(self, request: &PlanRequest) {
+        self.start.set(request.start.clone());
+        self.days.set(request.days);
+        self.adults.set(request.party.adults);
+        self.seniors.set(request.party.seniors);
+        self.children.set(vec![]);
+        for &age in &request.party.children {
+            self.add_child();
+            self.children.update(|c| {
+                if let Some(last) = c.last_mut() {
+                    last.1 = age;
+                }
+            });
+        }
+        self.profile.set(request.profile);
+        self.budget.set(
+            request
+                .budget_yuan
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
+        );
+    }
+
+    /// The plan of `kind` among the plans on screen (tracked).
+    fn opened(self, kind: PlanKind) -> Option<(PlanRequest, bool, Plan)> {
         self.trip.with(|trip| {
             let (request, trip) = trip.as_ref()?;
-            let plan = trip.plans.get(index)?;
+            let plan = trip.plans.iter().find(|p| p.kind == kind)?;
             Some((request.clone(), trip.live, plan.clone()))
         })
     }
@@ -159,6 +183,40 @@ impl Default for PlanForm {
     fn default() -> PlanForm {
         PlanForm::new()
     }
+}
+
+/// Asks for plans for `request` and shows them, or the blocking constraint next to the
+/// form.
+fn make_plans(ctx: Ctx, form: PlanForm, request: PlanRequest) {
+    form.asked.set(Some(request.clone()));
+    form.problem.set(None);
+    form.planning.set(true);
+    spawn_local(async move {
+        let answer = ipc::plan_trip(&request).await;
+        form.planning.set(false);
+        match answer {
+            Ok(trip) => {
+                // Planned on the device only when the platform did not answer: the
+                // badge says so now rather than at the next sync.
+                ctx.status.update(|s| s.online = Some(trip.live));
+                form.trip.set(Some((request, trip)));
+                form.outcome.set(None);
+                // Once the cards are on the page (rendering follows the signal).
+                gloo_timers::future::TimeoutFuture::new(50).await;
+                scroll_into_view(
+                    "[data-test=plan-results]",
+                    web_sys::ScrollLogicalPosition::Start,
+                );
+            }
+            // The blocking constraint: said next to the form, nothing typed is lost,
+            // and the plans of another request are not left standing as its answer.
+            Err(e) if e.code == ErrorCode::Invalid && !e.fields.is_empty() => {
+                form.trip.set(None);
+                form.blocked.set(e.fields.into_iter().next());
+            }
+            Err(e) => ctx.fail_into(form.problem, &e),
+        }
+    });
 }
 
 /// `ok`, `yellow`, `orange` or `red` (LB/T 068-2017), for colouring a percentage.
@@ -210,6 +268,17 @@ pub fn PlanScreen() -> impl IntoView {
             form.start.set(tomorrow);
         }
     });
+    // A trip in the address (a link, Back, a reload) that is not the one on screen: the
+    // form takes it and the plans are made for it.
+    Effect::new(move |_| {
+        let Some(request) = ctx.plan_request.get() else {
+            return;
+        };
+        if form.asked.with_untracked(|a| a.as_ref() != Some(&request)) {
+            form.fill(&request);
+            make_plans(ctx, form, request);
+        }
+    });
     // Saved travellers, whenever someone is signed in.
     Effect::new(move |_| {
         if ctx.session.with(Option::is_some) {
@@ -228,14 +297,14 @@ pub fn PlanScreen() -> impl IntoView {
             };
             return view! { <p class="loading">{t(lang.get(), text)}</p> }.into_any();
         }
-        if form.open.get().is_some() {
-            return view! { <PlanDetail /> }.into_any();
+        if let Some(kind) = ctx.open_plan.get() {
+            return view! { <PlanDetail kind=kind /> }.into_any();
         }
         view! {
             <section class="screen plan" data-test="plan">
                 <header class="screen-head">
-                    <h1>{move || t(lang.get(), Msg::PlanTitle)}</h1>
-                    <p class="hint">{move || t(lang.get(), Msg::PlanHint)}</p>
+                    <h1>{tr(lang, Msg::PlanTitle)}</h1>
+                    <p class="hint">{tr(lang, Msg::PlanHint)}</p>
                 </header>
                 <TripForm />
                 <PlanResults />
@@ -318,40 +387,17 @@ fn TripForm() -> impl IntoView {
             }
         };
         form.blocked.set(None);
-        form.planning.set(true);
-        spawn_local(async move {
-            let answer = ipc::plan_trip(&request).await;
-            form.planning.set(false);
-            match answer {
-                Ok(trip) => {
-                    // Planned on the device only when the platform did not answer: the
-                    // badge says so now rather than at the next sync.
-                    ctx.status.update(|s| s.online = Some(trip.live));
-                    form.trip.set(Some((request, trip)));
-                    form.open.set(None);
-                    form.outcome.set(None);
-                    // Once the cards are on the page (rendering follows the signal).
-                    gloo_timers::future::TimeoutFuture::new(50).await;
-                    scroll_into_view(
-                        "[data-test=plan-results]",
-                        web_sys::ScrollLogicalPosition::Start,
-                    );
-                }
-                // The blocking constraint: said next to the form, nothing typed is lost,
-                // and the plans of another request are not left standing as its answer.
-                Err(e) if e.code == ErrorCode::Invalid && !e.fields.is_empty() => {
-                    form.trip.set(None);
-                    form.blocked.set(e.fields.into_iter().next());
-                }
-                Err(e) => ctx.fail_into(form.problem, &e),
-            }
-        });
+        make_plans(ctx, form, request.clone());
+        // The plans get the trip's address, so Back and a link come back to them.
+        if ctx.plan_request.get_untracked().as_ref() != Some(&request) {
+            ctx.show_plans(&request, None, false);
+        }
     };
 
     view! {
         <section class="card plan-form" data-test="plan-form">
             <label class="field">
-                <span>{move || t(lang.get(), Msg::PlanStart)}</span>
+                <span>{tr(lang, Msg::PlanStart)}</span>
                 <input
                     data-test="plan-start"
                     type="date"
@@ -362,7 +408,7 @@ fn TripForm() -> impl IntoView {
                 />
             </label>
             <div class="field">
-                <span>{move || t(lang.get(), Msg::PlanDays)}</span>
+                <span>{tr(lang, Msg::PlanDays)}</span>
                 <div class="chips days">
                     {(1..=MAX_DAYS).map(|n| view! {
                         <button
@@ -383,14 +429,14 @@ fn TripForm() -> impl IntoView {
                 {stepper(lang, Msg::PlanAdults, form.adults, 0, "plan-adults")}
                 {stepper(lang, Msg::PlanSeniors, form.seniors, 0, "plan-seniors")}
                 <div class="field children">
-                    <span>{move || t(lang.get(), Msg::PlanChildren)}</span>
+                    <span>{tr(lang, Msg::PlanChildren)}</span>
                     {move || form.children.get().into_iter().enumerate().map(|(i, (key, age))| {
                             view! {
                                 <div class="child-row" data-test="plan-child">
                                     <span class="child-no">{move || i18n::child_no(lang.get(), i)}</span>
                                     <select
                                         data-test="plan-child-age"
-                                        aria-label=move || t(lang.get(), Msg::PlanChildAge)
+                                        aria-label=tr(lang, Msg::PlanChildAge)
                                         on:change=move |ev| {
                                             let chosen = event_target_value(&ev).parse().unwrap_or(age);
                                             form.children.update(|c| {
@@ -412,7 +458,7 @@ fn TripForm() -> impl IntoView {
                                         data-test="plan-child-remove"
                                         on:click=move |_| form.children.update(|c| c.retain(|(k, _)| *k != key))
                                     >
-                                        {move || t(lang.get(), Msg::Remove)}
+                                        {tr(lang, Msg::Remove)}
                                     </button>
                                 </div>
                             }
@@ -429,7 +475,7 @@ fn TripForm() -> impl IntoView {
                 </div>
             </div>
             <div class="field wide">
-                <span>{move || t(lang.get(), Msg::PlanProfile)}</span>
+                <span>{tr(lang, Msg::PlanProfile)}</span>
                 <div class="chips">
                     {PROFILES.into_iter().map(|profile| {
                         let id = format!("{profile:?}").to_lowercase();
@@ -451,7 +497,7 @@ fn TripForm() -> impl IntoView {
             </div>
             <label class="field">
                 <span>
-                    {move || t(lang.get(), Msg::PlanBudget)}
+                    {tr(lang, Msg::PlanBudget)}
                     <small>{move || format!(" · {}", t(lang.get(), Msg::PlanBudgetHint))}</small>
                 </span>
                 <input
@@ -506,6 +552,11 @@ fn PlanResults() -> impl IntoView {
                 i18n::trip_days(lang, request.days),
                 i18n::party(lang, party)
             );
+            let cards = trip
+                .plans
+                .into_iter()
+                .map(|plan| plan_card(ctx, lang, form, &request, plan))
+                .collect_view();
             view! {
                 <section class="plan-results" data-test="plan-results" data-live=trip.live.to_string()>
                     <header class="results-head">
@@ -514,7 +565,7 @@ fn PlanResults() -> impl IntoView {
                     </header>
                     {offline_note(lang, trip.live)}
                     <div class="plan-cards">
-                        {trip.plans.into_iter().enumerate().map(|(index, plan)| plan_card(lang, form, index, plan)).collect_view()}
+                        {cards}
                     </div>
                 </section>
             }
@@ -572,8 +623,15 @@ fn plan_summary(lang: Lang, plan: &Plan) -> impl IntoView + use<> {
     }
 }
 
-fn plan_card(lang: Lang, form: PlanForm, index: usize, plan: Plan) -> impl IntoView {
-    let kind = format!("{:?}", plan.kind).to_lowercase();
+fn plan_card(
+    ctx: Ctx,
+    lang: Lang,
+    form: PlanForm,
+    request: &PlanRequest,
+    plan: Plan,
+) -> impl IntoView + use<> {
+    let kind = plan_kind_slug(plan.kind);
+    let (request, plan_kind) = (request.clone(), plan.kind);
     view! {
         <article class="card plan-card" data-test="plan-card" data-kind=kind>
             {plan_summary(lang, &plan)}
@@ -582,7 +640,7 @@ fn plan_card(lang: Lang, form: PlanForm, index: usize, plan: Plan) -> impl IntoV
                 data-test="plan-open"
                 on:click=move |_| {
                     form.outcome.set(None);
-                    form.open.set(Some(index));
+                    ctx.show_plans(&request, Some(plan_kind), false);
                     if let Some(w) = web_sys::window() {
                         w.scroll_to_with_x_and_y(0.0, 0.0);
                     }
@@ -639,16 +697,23 @@ fn step_row(lang: Lang, step: &PlanStep) -> impl IntoView + use<> {
 /// One plan opened: everything on its card with every day open, what it costs line by
 /// line, and booking it for the saved travellers ticked.
 #[component]
-fn PlanDetail() -> impl IntoView {
+fn PlanDetail(kind: PlanKind) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let form = expect_context::<PlanForm>();
-    let back = move |_| form.open.set(None);
     move || {
         let lang = ctx.lang.get();
-        let Some((request, live, plan)) = form.opened() else {
-            return view! { <p class="loading">{t(lang, Msg::Loading)}</p> }.into_any();
+        let Some((request, live, plan)) = form.opened(kind) else {
+            // Plans still being made for a link, or none for it: the form says which.
+            if form.planning.get() {
+                return view! { <p class="loading">{t(lang, Msg::Loading)}</p> }.into_any();
+            }
+            return view! { <TripForm /> }.into_any();
         };
-        let kind = format!("{:?}", plan.kind).to_lowercase();
+        let back = {
+            let request = request.clone();
+            move |_| ctx.show_plans(&request, None, true)
+        };
+        let kind = plan_kind_slug(plan.kind);
         view! {
             <section class="screen plan-detail" data-test="plan-detail" data-kind=kind>
                 <button class="link back" data-test="plan-back" on:click=back>
@@ -821,12 +886,12 @@ fn BookPlan(plan: Plan, party: PlanParty) -> impl IntoView {
     let signed_in = move || ctx.session.with(Option::is_some);
     view! {
         <aside class="card plan-book" data-test="plan-book-panel">
-            <h2>{move || t(lang.get(), Msg::PlanBookTitle)}</h2>
-            <h3>{move || t(lang.get(), Msg::PriceBreakdown)}</h3>
+            <h2>{tr(lang, Msg::PlanBookTitle)}</h2>
+            <h3>{tr(lang, Msg::PriceBreakdown)}</h3>
             {breakdown}
-            <h3>{move || t(lang.get(), Msg::Party)}</h3>
+            <h3>{tr(lang, Msg::Party)}</h3>
             {travellers}
-            <h3>{move || t(lang.get(), Msg::Payment)}</h3>
+            <h3>{tr(lang, Msg::Payment)}</h3>
             {payment_chips(lang, form.payment)}
             {move || form.outcome.get().map(|o| {
                 let lang = lang.get();
@@ -843,7 +908,7 @@ fn BookPlan(plan: Plan, party: PlanParty) -> impl IntoView {
             })}
             <div class="paybar">
                 <div class="total">
-                    <span>{move || t(lang.get(), Msg::PlanPaidNow)}</span>
+                    <span>{tr(lang, Msg::PlanPaidNow)}</span>
                     <strong data-test="plan-pay-total">{total.display_yuan()}</strong>
                 </div>
                 <button
