@@ -1,5 +1,6 @@
 //! The typed client of the platform's `/api/v1`. Nothing else in the project builds
-//! platform requests by hand: the app shell, the tests and the benchmarks all use this.
+//! platform requests by hand: the device (`tongyou-device`), the tests and the benchmarks
+//! all use this.
 //!
 //! A platform that cannot be reached is [`ClientError::Offline`], distinct from the
 //! platform answering with an error, because the app treats the two very differently.

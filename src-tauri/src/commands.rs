@@ -1,7 +1,8 @@
 //! IPC commands: each is one line, calling the [`Device`] method of the same name, so the
 //! argument names here are the ones the UI sends and the logic is `tongyou-device`'s.
+//! The one exception, [`first_screen_drawn`], is about the shell itself.
 
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 use tongyou_core::api::{
     AccountExport, Availability, CatalogSnapshot, CodeSent, DiscoverView, GateResult, GateSignIn,
     GateStation, Order, OrderRequest, PassQr, PlanRequest, Quote, QuoteRequest, Session, Startup,
@@ -230,4 +231,22 @@ pub async fn gate_verify_image(
 #[tauri::command]
 pub fn gate_sign_out(device: State<'_, Device>) -> Result<(), CommandError> {
     device.gate_sign_out()
+}
+
+// The shell itself.
+
+/// The UI has drawn its first Discover screen with data, `drawn_ms` after its page began
+/// to load (its code began to run at `started_ms`). Under `--exit-when-drawn` (the start
+/// benchmark) the app prints both and quits; otherwise nothing happens.
+#[tauri::command]
+pub fn first_screen_drawn<R: Runtime>(
+    app: AppHandle<R>,
+    exit: State<'_, crate::ExitWhenDrawn>,
+    started_ms: f64,
+    drawn_ms: f64,
+) {
+    if exit.0 {
+        println!("drawn {started_ms:.0} {drawn_ms:.0}");
+        app.exit(0);
+    }
 }

@@ -5,7 +5,9 @@
 //! `tongyou-core`; the screens live in `ui/`.
 //!
 //! Command line (used by `cargo xtask run` and the end-to-end tests):
-//! `tongyou-app [--platform URL] [--data-dir DIR]`; `TONGYOU_PLATFORM` also sets the URL.
+//! `tongyou-app [--platform URL] [--data-dir DIR] [--exit-when-drawn]`; `TONGYOU_PLATFORM`
+//! also sets the URL. `--exit-when-drawn` is for `cargo xtask bench app`: the app prints
+//! `drawn` and quits once the first Discover screen is drawn with data.
 
 pub mod commands;
 
@@ -22,10 +24,15 @@ pub const DEFAULT_PLATFORM: &str = "http://127.0.0.1:8787";
 pub struct LaunchOptions {
     pub platform: Option<String>,
     pub data_dir: Option<PathBuf>,
+    pub exit_when_drawn: bool,
 }
 
+/// Whether the app quits once its first screen is drawn (the start benchmark).
+pub struct ExitWhenDrawn(pub bool);
+
 impl LaunchOptions {
-    /// Reads `--platform URL` and `--data-dir DIR`; other arguments are left to the OS.
+    /// Reads `--platform URL`, `--data-dir DIR` and `--exit-when-drawn`; other arguments
+    /// are left to the OS.
     pub fn parse(args: impl IntoIterator<Item = String>) -> LaunchOptions {
         let mut options = LaunchOptions::default();
         let mut args = args.into_iter();
@@ -33,6 +40,7 @@ impl LaunchOptions {
             match arg.as_str() {
                 "--platform" => options.platform = args.next(),
                 "--data-dir" => options.data_dir = args.next().map(PathBuf::from),
+                "--exit-when-drawn" => options.exit_when_drawn = true,
                 _ => {}
             }
         }
@@ -54,6 +62,7 @@ pub fn builder<R: Runtime>(options: LaunchOptions) -> tauri::Builder<R> {
             .unwrap_or_else(|| DEFAULT_PLATFORM.to_owned());
         let runtime = tauri::async_runtime::handle().inner().clone();
         app.manage(Device::open(&data_dir, &platform)?.spawning_on(runtime));
+        app.manage(ExitWhenDrawn(options.exit_when_drawn));
         Ok(())
     });
     with_commands(builder)
@@ -97,6 +106,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::gate_verify_code,
         commands::gate_verify_image,
         commands::gate_sign_out,
+        commands::first_screen_drawn,
     ])
 }
 
@@ -125,5 +135,8 @@ mod tests {
         let o = LaunchOptions::parse(args);
         assert_eq!(o.platform.as_deref(), Some("http://127.0.0.1:9"));
         assert_eq!(o.data_dir, Some(PathBuf::from("/tmp/x")));
+        assert!(!o.exit_when_drawn);
+        let o = LaunchOptions::parse(["--exit-when-drawn".to_owned()]);
+        assert!(o.exit_when_drawn);
     }
 }

@@ -283,6 +283,27 @@ pub async fn gate_sign_out() -> Result<(), ApiError> {
     invoke("gate_sign_out", &NoArgs {}).await
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DrawnArgs {
+    started_ms: f64,
+    drawn_ms: f64,
+}
+
+/// Tells the shell the first Discover screen is on the glass (the start benchmark ends
+/// there): `drawn_ms` after the page began to load, the UI's code having begun to run at
+/// `started_ms`.
+pub async fn first_screen_drawn(started_ms: f64, drawn_ms: f64) -> Result<(), ApiError> {
+    invoke(
+        "first_screen_drawn",
+        &DrawnArgs {
+            started_ms,
+            drawn_ms,
+        },
+    )
+    .await
+}
+
 // Offline writes: cancelling an order goes through the shell's outbox like the traveller
 // writes above, so it works with no network and lands on the platform once.
 

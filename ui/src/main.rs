@@ -18,5 +18,6 @@ mod tickets;
 mod time;
 
 fn main() {
+    time::mark_started();
     leptos::mount::mount_to_body(app::App);
 }

@@ -1,5 +1,26 @@
 //! Times and dates as the screens show them.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Milliseconds since the page began to load.
+pub fn page_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+static STARTED_MS: AtomicU32 = AtomicU32::new(0);
+
+/// Notes when the UI's code began to run (the wasm loaded and compiled).
+pub fn mark_started() {
+    STARTED_MS.store(page_ms() as u32, Ordering::Relaxed);
+}
+
+/// When the UI's code began to run, in milliseconds since the page began to load.
+pub fn started_ms() -> f64 {
+    f64::from(STARTED_MS.load(Ordering::Relaxed))
+}
+
 /// `MM-DD HH:MM`: an RFC 3339 moment (the platform writes UTC) in the device's time zone,
 /// or a `YYYY-MM-DD HH:MM` already in the device's time zone (its last sync) as it is.
 pub fn short_time(at: &str) -> String {

@@ -8,8 +8,8 @@
 //!   FILTER), with the builds and services they need.
 //! - `cargo xtask contract`: only the API contract checks (the OpenAPI document validated,
 //!   the live API fuzzed from it).
-//! - `cargo xtask bench booking [ORDERS] [CONCURRENCY] | gate [PASSES] | planner [RUNS]`:
-//!   benchmarks; they print figures.
+//! - `cargo xtask bench booking [ORDERS] [CONCURRENCY] | gate [PASSES] | planner [RUNS] |
+//!   app [RUNS]`: benchmarks; they print figures.
 //! - `cargo xtask setup`: only the installing part.
 //!
 //! Plain `std::process` on purpose: this must build and run before anything else is there.
@@ -23,7 +23,7 @@ mod test;
 
 use std::path::{Path, PathBuf};
 
-const USAGE: &str = "usage: cargo xtask <run | test | e2e [FILTER] | contract | bench booking|gate|planner | setup>";
+const USAGE: &str = "usage: cargo xtask <run | test | e2e [FILTER] | contract | bench booking|gate|planner|app | setup>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
