@@ -7,8 +7,9 @@
 //! and a key keeps verifying its passes until it is retired from the [`Keyring`].
 //!
 //! This module owns the format and the signature check. Signing keys are not here: the
-//! platform signs ([`signing_bytes`] gives it what to sign), the gate only verifies. Gate
-//! rules (revocation, validity window, gate scope, double entry) build on [`Pass`] later.
+//! platform signs ([`Pass::signing_bytes`] gives it what to sign), the gate only
+//! verifies. Gate rules (revocation, validity window, gate scope, double entry) build on
+//! [`Pass`] later.
 //! No personal data travels in a pass. Passes signed before December 2026 carried a salted
 //! SHA-256 of the holder's ID number, with the salt published: an ID number has about 10¹¹
 //! possible values, so a screenshot of the code gave the number back by brute force. New

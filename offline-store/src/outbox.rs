@@ -15,7 +15,8 @@
 //! queuing, lets a refresh from a platform that has not seen the write yet leave it in
 //! place, and makes it vanish by itself when the platform refuses the write.
 //!
-//! This module keeps the queue; sending, and reading what an answer means, is the shell's.
+//! This module keeps the queue; sending, and reading what an answer means, is
+//! `tongyou-device`'s (its `outbox` module).
 
 use std::fmt;
 

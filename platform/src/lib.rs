@@ -15,13 +15,16 @@
 //!   fault switches tests use to make them fail.
 //! - [`payments`]: payment records and the provider that moves the money (dev mode's
 //!   simulated one: wallet, redirect + signed callback).
+//! - [`secret`]: the data keys that seal ID numbers, mobile numbers and signing seeds.
 //! - [`signer`]: Ed25519 pass signing with rotating key ids.
 //! - [`orders`]: the booking saga, orders and sub-orders, idempotency, the hold sweeper.
 //! - [`crowd`]: the crowd forecast with tickets sold, gate counts and live sensors, and
 //!   trip planning on it.
 //! - [`gates`]: gate staff posts, the revocation log gates sync, uploaded scan logs and
 //!   turnstile counts.
-//! - [`store`]: the storage trait; [`sqlite`] its embedded default.
+//! - [`sqlite`]: the embedded SQLite engine. There are no storage traits: each module
+//!   writes its own SQL against [`sqlite::SqliteStore`]. [`store`]: the error they share
+//!   and the rows accounts keep.
 //! - [`http`]: routes, and the one place errors become HTTP statuses.
 
 pub mod accounts;
@@ -239,11 +242,11 @@ pub struct Rotation {
 }
 
 /// `tongyou-platform rotate-secret`: adds a new data key to the key file, then seals every
-/// saved traveller's ID number and every pass-signing seed again under it (and hashes the
-/// lookups again), in one unit. Run with the platform stopped: the database admits one
-/// writer. The old keys stay in the file to open anything sealed before; a stop between
-/// the two steps is finished by the next start, which seals again what is not yet under
-/// the current key.
+/// saved traveller's ID number, every mobile number and every pass-signing seed again
+/// under it (and hashes the lookups again), in one unit. Run with the platform stopped:
+/// the database admits one writer. The old keys stay in the file to open anything sealed
+/// before; a stop between the two steps is finished by the next start, which seals again
+/// what is not yet under the current key.
 pub fn rotate_secret(config: &Config) -> anyhow::Result<Rotation> {
     let store = Arc::new(
         sqlite::SqliteStore::open(&config.database)

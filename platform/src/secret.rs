@@ -1,4 +1,4 @@
-//! The platform's data keys: they seal ID numbers and pass-signing seeds
+//! The platform's data keys: they seal ID numbers, mobile numbers and pass-signing seeds
 //! (ChaCha20-Poly1305) and key the lookup hashes (HMAC-SHA256).
 //!
 //! The key file holds one key per line, `ID:HEX`, oldest first; the last is the current

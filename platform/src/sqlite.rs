@@ -2,18 +2,22 @@
 //! writers anyway), and read connections for callers that only read.
 //!
 //! The lock is re-entrant so that a caller can make several modules' writes one unit
-//! ([`SqliteStore::atomically`]): a booking commits once instead of once per step. Units
+//! (`SqliteStore::atomically`): a booking commits once instead of once per step. Units
 //! run one after another on a writer thread, and units queued for it share a commit
 //! (group commit). A commit, the log write of every page touched, is most of what a small
 //! write costs. Nobody hears back before the commit that holds their writes, so no answer
 //! reports what a crash could still undo.
 //!
 //! Reads that need not see a unit's own writes run on a read connection
-//! ([`SqliteStore::reading`]): the log lets them read what is committed while the writer
+//! (`SqliteStore::reading`): the log lets them read what is committed while the writer
 //! goes on, so they neither wait for the writer nor hold it up.
 //!
 //! This file is the engine only; each module's SQL sits with its module (catalogs in
 //! `regions/records.rs`, accounts in `accounts/records.rs`, orders in `orders/records.rs`).
+//!
+//! SQLite itself is built without its allocation statistics (`LIBSQLITE3_FLAGS` in
+//! `.cargo/config.toml`): they take one lock, shared by every connection, on every
+//! allocation, which the writer and its readers would otherwise queue on.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
