@@ -9,9 +9,11 @@ use crate::clock::ClockTime;
 pub use crate::text::{Lang, Text};
 
 mod booking;
+mod events;
 mod gate;
 mod plan;
 pub use booking::*;
+pub use events::*;
 pub use gate::*;
 pub use plan::*;
 

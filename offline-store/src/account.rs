@@ -230,6 +230,7 @@ mod tests {
             state,
             created_at: created_at.into(),
             holds_expire_at: None,
+            combo: None,
             quote: Quote {
                 lines: vec![],
                 full_total: Fen(19000),

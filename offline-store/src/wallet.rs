@@ -218,6 +218,7 @@ mod tests {
             state: OrderState::Confirmed,
             created_at: "2026-11-22T08:00:00+08:00".into(),
             holds_expire_at: None,
+            combo: None,
             quote: Quote {
                 lines: vec![],
                 full_total: Fen(0),

@@ -235,6 +235,7 @@ fn order(id: i64, passes: usize) -> Order {
         state: OrderState::Confirmed,
         created_at: format!("2026-11-22T08:00:00+08:00#{id:012}"),
         holds_expire_at: None,
+        combo: None,
         quote: Quote {
             lines: vec![],
             full_total: Fen(19000),

@@ -189,6 +189,22 @@ pub struct SubOrder {
     /// What happened, when it is not simply confirmed: the replacement, the refund.
     #[serde(default)]
     pub note: Option<Text>,
+    /// A shuttle's vehicle and driver, once the transport module has assigned them (the
+    /// evening before; they may change).
+    #[serde(default)]
+    pub vehicle: Option<Vehicle>,
+}
+
+/// The vehicle and driver of a booked shuttle departure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Vehicle {
+    /// The plate, as written on the vehicle (`皖J·12345`).
+    pub plate: String,
+    /// The driver's name as the transport company gives it (`王师傅`).
+    pub driver: String,
+    /// The driver's work phone, to call on the day.
+    pub driver_phone: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -261,6 +277,10 @@ pub struct Order {
     #[serde(default)]
     pub holds_expire_at: Option<String>,
     pub quote: Quote,
+    /// What was booked, as asked (the slot, rides, hotel stay, shuttle departures): what
+    /// the trip's timeline is built from. Orders placed before it was kept have none.
+    #[serde(default)]
+    pub combo: Option<Combo>,
     pub payment: Payment,
     pub sub_orders: Vec<SubOrder>,
     pub passes: Vec<IssuedPass>,

@@ -631,6 +631,7 @@ impl StoredOrder {
                         .as_deref()
                         .map(serde_json::from_str)
                         .transpose()?,
+                    vehicle: None,
                 })
             })
             .collect::<Result<Vec<_>, BookingError>>()?;
@@ -676,6 +677,7 @@ impl StoredOrder {
             created_at: row.created_at,
             holds_expire_at: (state == OrderState::AwaitingPayment).then_some(row.holds_expire_at),
             quote,
+            combo: None,
             payment,
             sub_orders,
             passes,
