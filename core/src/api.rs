@@ -12,10 +12,12 @@ mod booking;
 mod events;
 mod gate;
 mod plan;
+mod trip;
 pub use booking::*;
 pub use events::*;
 pub use gate::*;
 pub use plan::*;
+pub use trip::*;
 
 /// The path prefix of the current API version.
 pub const API_PREFIX: &str = "/api/v1";
@@ -131,6 +133,20 @@ pub struct Startup {
 pub struct Preferences {
     /// `None` until the tourist picks one: then the system language decides.
     pub lang: Option<Lang>,
+    /// How long before an entry slot, a departure or a check-in the trip's reminder
+    /// comes; `None` until the tourist picks one (then [`Preferences::DEFAULT_LEAD_MINUTES`]).
+    #[serde(default)]
+    pub reminder_lead_minutes: Option<u16>,
+}
+
+impl Preferences {
+    pub const DEFAULT_LEAD_MINUTES: u16 = 60;
+
+    /// The reminders' lead as set, or the default hour.
+    pub fn lead_minutes(&self) -> u16 {
+        self.reminder_lead_minutes
+            .unwrap_or(Self::DEFAULT_LEAD_MINUTES)
+    }
 }
 
 /// The Discover screen of one region, ready to render in either language.

@@ -17,6 +17,8 @@
 //! - [`planner`]: three crowd-aware, feasible trip plans from dates, party and taste.
 //! - [`pricing`]: ticket prices by season, age on the visit date and status.
 //! - [`booking`]: combo checks and quotes, linked offers, refunds, replacement hotels.
+//! - [`trip`]: orders grouped into trips, each trip's timeline with walks, now/next
+//!   and reminders.
 //! - [`api`]: every type that crosses a process boundary (HTTP, IPC). Contracts.
 //!
 //! Behind the `testing` feature, `testing` holds fixtures that the tests of several
@@ -38,3 +40,4 @@ pub mod privacy;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod text;
+pub mod trip;

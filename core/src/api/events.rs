@@ -38,3 +38,15 @@ pub struct Event {
     /// The order after the change.
     pub order: Order,
 }
+
+/// The Trip screen's data: the trip under way or next (or the latest), and when the device
+/// last heard from the platform about its orders, for "as of HH:MM" while offline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TripSnapshot {
+    #[serde(default)]
+    pub trip: Option<super::TripView>,
+    /// RFC 3339; `None` before the first fetch of the orders.
+    #[serde(default)]
+    pub heard_at: Option<String>,
+}

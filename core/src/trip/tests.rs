@@ -1,0 +1,949 @@
+// Test helpers: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{Duration, NaiveTime};
+use rstest::rstest;
+
+use super::*;
+use crate::api::{
+    Combo, HotelStay, IssuedPass, ItemKind, ItemStatus, OrderState, PassState, Payment,
+    PaymentMethod, PaymentState, Provider, ReminderKind, RideDirection, ShuttleSeat, SubOrder,
+    SubOrderState, TripPhase, Vehicle,
+};
+use crate::catalog::Fen;
+use crate::catalog::tests::huangshan;
+use crate::clock::ClockTime;
+use crate::pricing::Traveller;
+use crate::text::Text;
+
+/// A Wednesday in the peak season.
+const DAY: &str = "2026-07-15";
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn time(s: &str) -> ClockTime {
+    s.parse().unwrap()
+}
+
+fn combo(date: &str) -> Combo {
+    Combo {
+        region_id: "huangshan".into(),
+        date: date.into(),
+        slot_id: None,
+        add_ons: vec![],
+        hotel: None,
+        shuttles: vec![],
+    }
+}
+
+/// The family's day: the 06:00 shuttle up to Yungu Temple, the early slot, the Yungu
+/// cable car and an audio guide, and a night at the Beihai Hotel on the summit.
+fn family_combo() -> Combo {
+    Combo {
+        slot_id: Some("early".into()),
+        add_ons: vec!["yungu".into(), "audio-guide".into()],
+        hotel: Some(HotelStay {
+            hotel_id: "beihai-hotel".into(),
+            room_type_id: "twin".into(),
+            rooms: 1,
+            nights: 1,
+        }),
+        shuttles: vec![ShuttleSeat {
+            line_id: "tangkou-yungu".into(),
+            departure: time("06:00"),
+        }],
+        ..combo(DAY)
+    }
+}
+
+/// An order as the platform returns it once confirmed: the combo priced by the booking
+/// rules, one sub-order per provider (ids `{order}{1,2,3}`), passes as the platform
+/// issues them (one entry pass per traveller, one per ride, rental and seat).
+fn confirmed(id: i64, combo: Combo) -> Order {
+    let catalog = huangshan();
+    let party = [
+        Traveller {
+            birth_date: "1986-05-01".parse().unwrap(),
+            statuses: vec![],
+        },
+        Traveller {
+            birth_date: "2016-01-01".parse().unwrap(),
+            statuses: vec![],
+        },
+    ];
+    let quote = crate::booking::quote(&catalog, &combo, &party, at("2026-07-01 09:00")).unwrap();
+    let sub_id =
+        |p: Provider| id * 10 + 1 + Provider::ALL.iter().position(|x| *x == p).unwrap() as i64;
+    let sub_orders: Vec<SubOrder> = Provider::ALL
+        .iter()
+        .filter_map(|p| {
+            let lines: Vec<_> = quote
+                .lines
+                .iter()
+                .filter(|l| Provider::of(l.kind) == *p)
+                .cloned()
+                .collect();
+            (!lines.is_empty()).then(|| SubOrder {
+                id: sub_id(*p),
+                provider: *p,
+                state: SubOrderState::Confirmed,
+                amount: Fen(lines.iter().map(|l| l.pay.0).sum()),
+                lines,
+                refunded: Fen(0),
+                note: None,
+                vehicle: None,
+            })
+        })
+        .collect();
+    let mut passes = Vec::new();
+    let mut pass = |product: &str, provider: Provider, slot, holder: Option<&str>| {
+        passes.push(IssuedPass {
+            pass_id: format!("{id}-{product}-{}", passes.len()),
+            sub_order_id: sub_id(provider),
+            product_id: product.into(),
+            name: Text::new(product, product),
+            holder: holder.map(Into::into),
+            date: combo.date.clone(),
+            slot,
+            code: String::new(),
+            state: PassState::Valid,
+        });
+    };
+    if let Some(slot) = &combo.slot_id {
+        let s = catalog.slots.iter().find(|s| &s.id == slot).unwrap();
+        for holder in ["张*", "张*"] {
+            pass(
+                "entry",
+                Provider::Scenic,
+                Some((s.start, s.end)),
+                Some(holder),
+            );
+        }
+    }
+    for add_on in &combo.add_ons {
+        pass(add_on, Provider::Scenic, None, None);
+    }
+    for seat in &combo.shuttles {
+        let line = catalog
+            .shuttles
+            .iter()
+            .find(|l| l.id == seat.line_id)
+            .unwrap();
+        let slot = Some((
+            seat.departure,
+            seat.departure.plus(line.ride_minutes).unwrap(),
+        ));
+        pass(&seat.line_id, Provider::Transport, slot, None);
+    }
+    Order {
+        id,
+        region_id: combo.region_id.clone(),
+        date: combo.date.clone(),
+        state: OrderState::Confirmed,
+        created_at: "2026-07-01T01:00:00Z".into(),
+        holds_expire_at: None,
+        payment: Payment {
+            id: format!("pay-{id}"),
+            method: PaymentMethod::Wallet,
+            state: PaymentState::Paid,
+            amount: quote.total,
+            refunded: Fen(0),
+            redirect_url: None,
+        },
+        quote,
+        combo: Some(combo),
+        sub_orders,
+        passes,
+        problem: None,
+    }
+}
+
+fn with_state(mut order: Order, state: OrderState) -> Order {
+    order.state = state;
+    order
+}
+
+/// Moves a booked shuttle departure, as the transport module would on a delay: the
+/// combo, the line and the pass all say the new time.
+fn move_shuttle(order: &mut Order, from: &str, to: &str) {
+    let (from, to) = (time(from), time(to));
+    for seat in &mut order.combo.as_mut().unwrap().shuttles {
+        if seat.departure == from {
+            seat.departure = to;
+        }
+    }
+    for line in order.sub_orders.iter_mut().flat_map(|s| &mut s.lines) {
+        line.product_id = line
+            .product_id
+            .replace(&format!("@{from}"), &format!("@{to}"));
+    }
+    for pass in &mut order.passes {
+        if let Some((start, end)) = pass.slot.filter(|(s, _)| *s == from) {
+            let ride = end.minutes() - start.minutes();
+            pass.slot = Some((to, to.plus(ride).unwrap()));
+        }
+    }
+}
+
+fn sub_mut(order: &mut Order, provider: Provider) -> &mut SubOrder {
+    order
+        .sub_orders
+        .iter_mut()
+        .find(|s| s.provider == provider)
+        .unwrap()
+}
+
+fn item<'a>(t: &'a Timeline, id: &str) -> &'a TimelineItem {
+    t.items.iter().find(|i| i.id == id).unwrap()
+}
+
+fn family_timeline() -> Timeline {
+    timeline(&[confirmed(4, family_combo())], &huangshan())
+}
+
+/// One line per item: time, estimate mark, id, status, place, passes; then the legs.
+fn render(t: &Timeline) -> String {
+    let mut out = String::new();
+    for i in &t.items {
+        let end = i.end.map(|e| format!("–{}", e.format("%H:%M")));
+        out += &format!(
+            "{}{}{} {:<28} {:<9} {} / {} passes={}\n",
+            i.start.format("%m-%d %H:%M"),
+            end.unwrap_or_default(),
+            if i.estimated { "~" } else { "" },
+            i.id,
+            format!("{:?}", i.status),
+            i.place.zh,
+            i.place.en,
+            i.passes.len(),
+        );
+    }
+    for l in &t.legs {
+        out += &format!(
+            "walk {} -> {}: {} m straight, {} m on foot, +{} -{} m, {} min\n",
+            l.from_item, l.to_item, l.straight_m, l.walk_m, l.climb_m, l.descent_m, l.minutes
+        );
+    }
+    out
+}
+
+// Trips.
+
+#[test]
+fn one_order_is_one_trip() {
+    let trips = trips(&[confirmed(7, family_combo())]);
+    assert_eq!(trips.len(), 1);
+    let t = &trips[0];
+    assert_eq!(t.id, "huangshan-7");
+    assert_eq!(t.region_id, "huangshan");
+    assert_eq!(t.first_day.to_string(), DAY);
+    // The stay's check-out day is part of the trip.
+    assert_eq!(t.last_day.to_string(), "2026-07-16");
+    assert_eq!(t.order_ids, [7]);
+}
+
+#[rstest]
+#[case::next_day_after_check_out("2026-07-17", 1)]
+#[case::the_check_out_day("2026-07-16", 1)]
+#[case::a_day_apart("2026-07-18", 2)]
+fn orders_whose_days_touch_make_one_trip(#[case] visit: &str, #[case] expected: usize) {
+    let stay = confirmed(1, family_combo());
+    let visit = confirmed(
+        2,
+        Combo {
+            slot_id: Some("morning".into()),
+            ..combo(visit)
+        },
+    );
+    let trips = trips(&[visit, stay]);
+    assert_eq!(trips.len(), expected, "{trips:?}");
+    assert_eq!(trips[0].id, "huangshan-1");
+    if expected == 1 {
+        assert_eq!(trips[0].order_ids, [1, 2]);
+        assert_eq!(trips[0].first_day.to_string(), DAY);
+    }
+}
+
+#[test]
+fn separate_dates_and_regions_are_separate_trips() {
+    let mut elsewhere = confirmed(
+        3,
+        Combo {
+            slot_id: Some("early".into()),
+            ..combo(DAY)
+        },
+    );
+    elsewhere.region_id = "lushan".into();
+    let orders = [
+        confirmed(
+            5,
+            Combo {
+                slot_id: Some("early".into()),
+                ..combo("2026-07-25")
+            },
+        ),
+        confirmed(4, family_combo()),
+        elsewhere,
+    ];
+    let trips = trips(&orders);
+    let ids: Vec<&str> = trips.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["huangshan-4", "lushan-3", "huangshan-5"]);
+    assert_eq!(trips[2].orders_of(&orders)[0].id, 5);
+}
+
+#[test]
+fn failed_and_cancelled_orders_do_not_make_trips() {
+    let visit = |id, date: &str| {
+        confirmed(
+            id,
+            Combo {
+                slot_id: Some("early".into()),
+                ..combo(date)
+            },
+        )
+    };
+    let orders = [
+        with_state(visit(1, "2026-07-15"), OrderState::Failed),
+        with_state(visit(2, "2026-07-20"), OrderState::Expired),
+        with_state(visit(3, "2026-07-25"), OrderState::Cancelled),
+    ];
+    assert!(trips(&orders).is_empty());
+}
+
+#[test]
+fn a_cancelled_order_shows_in_the_trip_it_touches_but_never_joins_two() {
+    let visit = |id, date: &str| {
+        confirmed(
+            id,
+            Combo {
+                slot_id: Some("early".into()),
+                ..combo(date)
+            },
+        )
+    };
+    let orders = [
+        visit(10, "2026-07-15"),
+        visit(11, "2026-07-17"),
+        // Would bridge the two; cancelled, it only shows in the first.
+        with_state(visit(12, "2026-07-16"), OrderState::Cancelled),
+        with_state(visit(13, "2026-07-15"), OrderState::AwaitingPayment),
+    ];
+    let trips = trips(&orders);
+    assert_eq!(trips.len(), 2);
+    assert_eq!(trips[0].order_ids, [10, 12, 13]);
+    assert_eq!(trips[0].last_day.to_string(), "2026-07-15");
+    assert_eq!(trips[1].order_ids, [11]);
+}
+
+#[test]
+fn a_trip_keeps_its_id_when_an_order_is_added() {
+    let first = confirmed(20, family_combo());
+    let before = trips(std::slice::from_ref(&first));
+    let later = confirmed(
+        21,
+        Combo {
+            slot_id: Some("morning".into()),
+            ..combo("2026-07-16")
+        },
+    );
+    let after = trips(&[later, first]);
+    assert_eq!(before[0].id, after[0].id);
+    assert_eq!(after[0].order_ids, [20, 21]);
+}
+
+// The timeline.
+
+#[test]
+fn the_family_day_in_time_order() {
+    let t = family_timeline();
+    insta::assert_snapshot!(render(&t));
+    let kinds: Vec<&str> = t
+        .items
+        .iter()
+        .map(|i| match i.kind {
+            ItemKind::Shuttle { .. } => "shuttle",
+            ItemKind::Entry { .. } => "entry",
+            ItemKind::Rental { .. } => "rental",
+            ItemKind::Ride { .. } => "ride",
+            ItemKind::HotelCheckIn { .. } => "check-in",
+            ItemKind::HotelCheckOut { .. } => "check-out",
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "shuttle",
+            "entry",
+            "rental",
+            "ride",
+            "check-in",
+            "check-out"
+        ]
+    );
+    let starts: Vec<NaiveDateTime> = t.items.iter().map(|i| i.start).collect();
+    assert!(starts.is_sorted());
+    assert!(t.items.iter().all(|i| i.status == ItemStatus::Confirmed));
+}
+
+#[test]
+fn each_kind_carries_what_its_screen_shows() {
+    let t = family_timeline();
+
+    let shuttle = item(&t, "4-43-shuttle-tangkou-yungu");
+    assert_eq!(shuttle.start, at("2026-07-15 06:00"));
+    assert_eq!(shuttle.end, Some(at("2026-07-15 06:25")));
+    assert_eq!(shuttle.place.zh, "汤口换乘中心");
+    let ItemKind::Shuttle {
+        boarding,
+        destination,
+        seats,
+        vehicle,
+        ..
+    } = &shuttle.kind
+    else {
+        panic!("{shuttle:?}")
+    };
+    assert_eq!(boarding.zh, "汤口换乘中心上车口");
+    assert_eq!(destination.en, "Yungu Temple");
+    assert_eq!((*seats, vehicle), (2, &None));
+    assert_eq!(shuttle.passes, ["4-tangkou-yungu-4"]);
+
+    // Three gates open the ticket; the party comes by the Yungu shuttle.
+    let entry = item(&t, "4-41-entry");
+    let ItemKind::Entry { slot_id, gates } = &entry.kind else {
+        panic!("{entry:?}")
+    };
+    assert_eq!(slot_id, "early");
+    assert_eq!(gates.len(), 3);
+    assert_eq!(entry.place.en, "Yungu Temple Entrance");
+    assert!(entry.location.is_some());
+    assert_eq!(entry.passes.len(), 2);
+    assert!(entry.what_to_bring.iter().any(|b| b.zh.contains("身份证")));
+
+    // Picked up at the gate as the party gets off the shuttle.
+    let rental = item(&t, "4-41-rental-audio-guide");
+    assert!(rental.estimated);
+    assert_eq!(rental.start, at("2026-07-15 06:25"));
+    assert_eq!(rental.place.en, "Yungu Temple Entrance");
+
+    // Up as the cable car opens (07:00 in the peak season).
+    let ride = item(&t, "4-41-ride-yungu");
+    let ItemKind::Ride {
+        lower,
+        upper,
+        direction,
+        ..
+    } = &ride.kind
+    else {
+        panic!("{ride:?}")
+    };
+    assert_eq!(
+        (lower.zh.as_str(), upper.zh.as_str()),
+        ("云谷寺站", "白鹅岭站")
+    );
+    assert_eq!(*direction, RideDirection::Up);
+    assert!(ride.estimated);
+    assert_eq!(ride.start, at("2026-07-15 07:00"));
+    assert_eq!(ride.end, Some(at("2026-07-15 07:10")));
+    assert_eq!(ride.place.zh, "云谷寺站");
+    assert_eq!(ride.elevation_m, Some(890));
+
+    let check_in = item(&t, "4-42-hotel-in");
+    assert_eq!(check_in.start, at("2026-07-15 14:00"));
+    let ItemKind::HotelCheckIn {
+        address,
+        room_type,
+        nights,
+        ..
+    } = &check_in.kind
+    else {
+        panic!("{check_in:?}")
+    };
+    assert!(address.zh.starts_with("黄山风景区山上，近"), "{address:?}");
+    assert_eq!(room_type.as_ref().unwrap().en, "Twin room");
+    assert_eq!(*nights, 1);
+    assert!(check_in.passes.is_empty());
+    assert_eq!(item(&t, "4-42-hotel-out").start, at("2026-07-16 11:00"));
+}
+
+#[test]
+fn walking_legs_join_places_of_the_same_day() {
+    let t = family_timeline();
+    // Shuttle stop, gate and lower station are within a few dozen metres: no walks
+    // there. From the top station to the hotel is a walk; the check-out is the next day.
+    assert_eq!(t.legs.len(), 1, "{:?}", t.legs);
+    let leg = &t.legs[0];
+    assert_eq!(
+        (leg.from_item.as_str(), leg.to_item.as_str()),
+        ("4-41-ride-yungu", "4-42-hotel-in")
+    );
+    // White Goose Ridge (1670 m) to the Beihai Hotel (1630 m): about a kilometre.
+    assert!((950..1050).contains(&leg.straight_m), "{leg:?}");
+    assert_eq!(
+        leg.walk_m,
+        (f64::from(leg.straight_m) * TRAIL_FACTOR).round() as u32
+    );
+    assert_eq!((leg.climb_m, leg.descent_m), (0, 40));
+    let expected = walk_minutes(f64::from(leg.walk_m), -40.0).ceil() as u16;
+    assert!(leg.minutes.abs_diff(expected) <= 1, "{leg:?} vs {expected}");
+    assert!((14..=17).contains(&leg.minutes));
+}
+
+#[rstest]
+// Fastest on a gentle descent, 6 km/h.
+#[case(-0.05, 6.0)]
+// About 5 km/h on the level.
+#[case(0.0, 5.036)]
+// 10 % up and 20 % down are equally slow: symmetric about −5 %.
+#[case(0.10, 3.549)]
+#[case(-0.20, 3.549)]
+// A steep 30 % climb, stairs: about 2 km/h.
+#[case(0.30, 1.763)]
+fn toblers_hiking_function(#[case] slope: f64, #[case] kmh: f64) {
+    assert!(
+        (tobler_kmh(slope) - kmh).abs() < 0.001,
+        "{}",
+        tobler_kmh(slope)
+    );
+}
+
+#[rstest]
+#[case(1000.0, 0.0, 11.91)]
+#[case(1000.0, 100.0, 16.91)]
+#[case(1000.0, -50.0, 10.0)]
+#[case(0.0, 0.0, 0.0)]
+fn walking_minutes(#[case] run_m: f64, #[case] rise_m: f64, #[case] minutes: f64) {
+    assert!(
+        (walk_minutes(run_m, rise_m) - minutes).abs() < 0.01,
+        "{}",
+        walk_minutes(run_m, rise_m)
+    );
+}
+
+#[test]
+fn ids_are_stable_across_rebuilds_and_input_order() {
+    let catalog = huangshan();
+    let a = confirmed(4, family_combo());
+    let b = confirmed(
+        5,
+        Combo {
+            add_ons: vec!["taiping".into()],
+            ..combo("2026-07-16")
+        },
+    );
+    let ids = |orders: &[Order]| -> Vec<(String, NaiveDateTime)> {
+        let mut ids: Vec<(String, NaiveDateTime)> = timeline(orders, &catalog)
+            .items
+            .into_iter()
+            .map(|i| (i.id, i.start))
+            .collect();
+        ids.sort();
+        ids
+    };
+    let once = ids(&[a.clone(), b.clone()]);
+    assert_eq!(once, ids(&[b.clone(), a.clone()]));
+    // Ids name what an item is, not where it is in a list.
+    let mut reordered = a.clone();
+    reordered.combo.as_mut().unwrap().add_ons.reverse();
+    assert_eq!(once, ids(&[reordered, b]));
+    let unique: std::collections::BTreeSet<&String> = once.iter().map(|(id, _)| id).collect();
+    assert_eq!(unique.len(), once.len());
+}
+
+#[test]
+fn after_a_night_on_top_the_next_ride_goes_down_late() {
+    let catalog = huangshan();
+    let day_two = confirmed(
+        5,
+        Combo {
+            add_ons: vec!["taiping".into()],
+            ..combo("2026-07-16")
+        },
+    );
+    let t = timeline(&[confirmed(4, family_combo()), day_two], &catalog);
+    let down = item(&t, "5-51-ride-taiping");
+    let ItemKind::Ride { direction, .. } = down.kind else {
+        panic!()
+    };
+    assert_eq!(direction, RideDirection::Down);
+    // The Taiping car closes 16:30; 12 minutes down; an hour of margin.
+    assert_eq!(down.start, at("2026-07-16 15:18"));
+    assert_eq!(down.place.en, "Danxia Station");
+    // From the hotel at check-out to the top station.
+    assert!(
+        t.legs
+            .iter()
+            .any(|l| l.from_item == "4-42-hotel-out" && l.to_item == "5-51-ride-taiping")
+    );
+}
+
+#[test]
+fn two_rides_in_a_day_go_up_then_down() {
+    let mut c = family_combo();
+    c.add_ons = vec!["yuping".into(), "yungu".into()];
+    c.hotel = None;
+    let t = timeline(&[confirmed(4, c)], &huangshan());
+    let up = item(&t, "4-41-ride-yuping");
+    let down = item(&t, "4-41-ride-yungu");
+    assert!(matches!(
+        up.kind,
+        ItemKind::Ride {
+            direction: RideDirection::Up,
+            ..
+        }
+    ));
+    assert!(matches!(
+        down.kind,
+        ItemKind::Ride {
+            direction: RideDirection::Down,
+            ..
+        }
+    ));
+    assert!(up.start >= at("2026-07-15 07:00"));
+    assert_eq!(down.start, at("2026-07-15 15:20"));
+}
+
+#[test]
+fn a_ticket_alone_names_every_gate() {
+    let t = timeline(
+        &[confirmed(
+            8,
+            Combo {
+                slot_id: Some("morning".into()),
+                ..combo(DAY)
+            },
+        )],
+        &huangshan(),
+    );
+    let entry = &t.items[0];
+    assert_eq!(entry.location, None);
+    assert_eq!(
+        entry.place.en,
+        "South Gate (Tangkou), Yungu Temple Entrance or Ciguang Pavilion Entrance"
+    );
+    assert_eq!(entry.place.zh, "南大门（汤口）、云谷寺入口或慈光阁入口");
+    assert!(t.legs.is_empty());
+}
+
+#[rstest]
+#[case::held(OrderState::AwaitingPayment, SubOrderState::Held, ItemStatus::Held)]
+#[case::confirmed(OrderState::Confirmed, SubOrderState::Confirmed, ItemStatus::Confirmed)]
+#[case::adjusted(OrderState::Confirmed, SubOrderState::Adjusted, ItemStatus::Adjusted)]
+#[case::failed(OrderState::PartlyConfirmed, SubOrderState::Failed, ItemStatus::Failed)]
+#[case::released(
+    OrderState::AwaitingPayment,
+    SubOrderState::Released,
+    ItemStatus::Failed
+)]
+#[case::sub_cancelled(OrderState::Confirmed, SubOrderState::Cancelled, ItemStatus::Cancelled)]
+#[case::order_cancelled(OrderState::Cancelled, SubOrderState::Confirmed, ItemStatus::Cancelled)]
+#[case::order_expired(OrderState::Expired, SubOrderState::Held, ItemStatus::Failed)]
+fn status_follows_the_sub_order(
+    #[case] order: OrderState,
+    #[case] sub: SubOrderState,
+    #[case] expected: ItemStatus,
+) {
+    let mut o = with_state(confirmed(4, family_combo()), order);
+    sub_mut(&mut o, Provider::Hotel).state = sub;
+    let t = timeline(&[o], &huangshan());
+    assert_eq!(item(&t, "4-42-hotel-in").status, expected);
+    assert_eq!(item(&t, "4-42-hotel-out").status, expected);
+}
+
+#[test]
+fn a_used_pass_marks_its_item_used_and_a_revoked_one_is_not_offered() {
+    let mut o = confirmed(4, family_combo());
+    o.passes[0].state = PassState::Used;
+    o.passes[1].state = PassState::Revoked;
+    let note = Text::new("已改订", "Rebooked");
+    sub_mut(&mut o, Provider::Hotel).state = SubOrderState::Adjusted;
+    sub_mut(&mut o, Provider::Hotel).note = Some(note.clone());
+    let t = timeline(&[o], &huangshan());
+    let entry = item(&t, "4-41-entry");
+    assert_eq!(entry.status, ItemStatus::Used);
+    assert_eq!(entry.passes, ["4-entry-0"]);
+    assert_eq!(item(&t, "4-41-ride-yungu").status, ItemStatus::Confirmed);
+    assert_eq!(item(&t, "4-42-hotel-in").note, Some(note));
+}
+
+#[test]
+fn the_assigned_vehicle_shows_on_the_shuttle() {
+    let mut o = confirmed(4, family_combo());
+    let vehicle = Vehicle {
+        plate: "皖J·12345".into(),
+        driver: "王师傅".into(),
+        driver_phone: "13800138000".into(),
+    };
+    sub_mut(&mut o, Provider::Transport).vehicle = Some(vehicle.clone());
+    let t = timeline(&[o], &huangshan());
+    let ItemKind::Shuttle { vehicle: got, .. } = &item(&t, "4-43-shuttle-tangkou-yungu").kind
+    else {
+        panic!()
+    };
+    assert_eq!(got.as_ref(), Some(&vehicle));
+}
+
+#[test]
+fn a_replacement_hotel_on_the_sub_order_line_wins() {
+    let mut o = confirmed(4, family_combo());
+    sub_mut(&mut o, Provider::Hotel).lines[0].product_id = "xihai-hotel/twin".into();
+    let t = timeline(&[o], &huangshan());
+    assert_eq!(item(&t, "4-42-hotel-in").place.en, "Xihai Hotel");
+}
+
+#[test]
+fn an_order_without_its_combo_is_rebuilt_from_lines_and_passes() {
+    let mut o = confirmed(4, family_combo());
+    o.combo = None;
+    let t = timeline(&[o], &huangshan());
+    let ids: Vec<&str> = t.items.iter().map(|i| i.id.as_str()).collect();
+    // The hotel's nights are not on its line: the stay is left off.
+    assert_eq!(
+        ids,
+        [
+            "4-43-shuttle-tangkou-yungu",
+            "4-41-entry",
+            "4-41-rental-audio-guide",
+            "4-41-ride-yungu"
+        ]
+    );
+}
+
+#[test]
+fn a_second_seat_on_the_same_line_has_its_own_id() {
+    let mut c = family_combo();
+    c.shuttles.push(ShuttleSeat {
+        line_id: "tangkou-yungu".into(),
+        departure: time("08:00"),
+    });
+    let t = timeline(&[confirmed(4, c)], &huangshan());
+    let later = item(&t, "4-43-shuttle-tangkou-yungu-2");
+    assert_eq!(later.start, at("2026-07-15 08:00"));
+    assert_eq!(later.passes, ["4-tangkou-yungu-5"]);
+    assert_eq!(
+        item(&t, "4-43-shuttle-tangkou-yungu").passes,
+        ["4-tangkou-yungu-4"]
+    );
+}
+
+#[test]
+fn serialized_times_are_local_minutes() {
+    let t = family_timeline();
+    let json = serde_json::to_value(&t.items[0]).unwrap();
+    assert_eq!(json["start"], "2026-07-15T06:00");
+    assert_eq!(json["end"], "2026-07-15T06:25");
+    assert_eq!(json["kind"]["type"], "shuttle");
+    assert_eq!(json["status"], "confirmed");
+    let back: TimelineItem = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back, t.items[0]);
+    let mut bad = json;
+    bad["start"] = "2026-07-15T06:00:00".into();
+    assert!(serde_json::from_value::<TimelineItem>(bad).is_err());
+
+    let trip = &trips(&[confirmed(4, family_combo())])[0];
+    let view = t.view(trip, Some(at("2026-07-15 06:10")));
+    let json = serde_json::to_value(&view).unwrap();
+    assert_eq!(json["as_of"], "2026-07-15T06:10");
+    assert_eq!(json["now_next"]["phase"], "under_way");
+    assert_eq!(json["first_day"], DAY);
+    let back: TripView = serde_json::from_value(json).unwrap();
+    assert_eq!(back, view);
+}
+
+// Now and next.
+
+#[rstest]
+#[case::the_day_before("2026-07-14 20:00", TripPhase::NotStarted, None, Some(("4-43-shuttle-tangkou-yungu", 600)))]
+#[case::on_the_shuttle("2026-07-15 06:10", TripPhase::UnderWay, Some("4-43-shuttle-tangkou-yungu"), Some(("4-41-rental-audio-guide", 15)))]
+#[case::inside_the_slot("2026-07-15 06:30", TripPhase::UnderWay, Some("4-41-entry"), Some(("4-41-ride-yungu", 30)))]
+#[case::on_the_ride("2026-07-15 07:05", TripPhase::UnderWay, Some("4-41-ride-yungu"), Some(("4-42-hotel-in", 415)))]
+#[case::between_items("2026-07-15 10:00", TripPhase::UnderWay, None, Some(("4-42-hotel-in", 240)))]
+#[case::seconds_round_up("2026-07-15 13:59", TripPhase::UnderWay, None, Some(("4-42-hotel-in", 1)))]
+#[case::overnight("2026-07-15 23:00", TripPhase::UnderWay, None, Some(("4-42-hotel-out", 720)))]
+#[case::at_the_last_item("2026-07-16 11:00", TripPhase::Over, None, None)]
+#[case::after("2026-07-20 09:00", TripPhase::Over, None, None)]
+fn now_and_next(
+    #[case] now: &str,
+    #[case] phase: TripPhase,
+    #[case] current: Option<&str>,
+    #[case] next: Option<(&str, u32)>,
+) {
+    let n = family_timeline().now_next(at(now));
+    assert_eq!(n.phase, phase);
+    assert_eq!(n.now.as_ref().map(|i| i.id.as_str()), current);
+    assert_eq!(n.next.as_ref().map(|i| i.id.as_str()), next.map(|n| n.0));
+    assert_eq!(n.next_in_minutes, next.map(|n| n.1));
+}
+
+#[test]
+fn next_carries_the_walk_to_it() {
+    let n = family_timeline().now_next(at("2026-07-15 10:00"));
+    let walk = n.walk_to_next.unwrap();
+    assert_eq!(walk.to_item, "4-42-hotel-in");
+}
+
+#[test]
+fn a_cancelled_item_is_never_now_or_next() {
+    let mut o = confirmed(4, family_combo());
+    sub_mut(&mut o, Provider::Transport).state = SubOrderState::Cancelled;
+    let n = timeline(&[o], &huangshan()).now_next(at("2026-07-15 05:00"));
+    assert_eq!(n.next.unwrap().id, "4-41-entry");
+    assert_eq!(n.next_in_minutes, Some(60));
+
+    let all_off = with_state(confirmed(4, family_combo()), OrderState::Cancelled);
+    let n = timeline(&[all_off], &huangshan()).now_next(at("2026-07-15 05:00"));
+    assert_eq!(n.phase, TripPhase::Empty);
+    assert_eq!(n.next, None);
+}
+
+// Reminders.
+
+fn hour() -> Duration {
+    Duration::hours(1)
+}
+
+fn seven() -> NaiveTime {
+    NaiveTime::from_hms_opt(7, 0, 0).unwrap()
+}
+
+#[test]
+fn a_lead_before_each_slot_departure_and_check_in_and_each_morning() {
+    let t = family_timeline();
+    let r = reminders(&t, hour(), seven(), at("2026-07-01 09:00"));
+    let got: Vec<(String, String)> = r
+        .iter()
+        .map(|r| (r.at.format("%m-%d %H:%M").to_string(), r.id.clone()))
+        .collect();
+    let want = [
+        ("07-15 05:00", "4-41-entry/lead"),
+        ("07-15 05:00", "4-43-shuttle-tangkou-yungu/lead"),
+        ("07-15 07:00", "huangshan-2026-07-15/morning"),
+        ("07-15 13:00", "4-42-hotel-in/lead"),
+        ("07-16 07:00", "huangshan-2026-07-16/morning"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(got, want);
+
+    let shuttle = &r[1];
+    assert_eq!(shuttle.kind, ReminderKind::Lead);
+    assert_eq!(
+        shuttle.item_id.as_deref(),
+        Some("4-43-shuttle-tangkou-yungu")
+    );
+    assert!(
+        shuttle.title.zh.starts_with("06:00 "),
+        "{:?}",
+        shuttle.title
+    );
+    assert!(
+        shuttle.body.zh.contains("汤口换乘中心上车口"),
+        "{:?}",
+        shuttle.body
+    );
+    let morning = &r[2];
+    assert_eq!(morning.kind, ReminderKind::Morning);
+    assert_eq!(morning.title.zh, "7月15日行程");
+    assert!(
+        morning.body.en.contains("c. 07:00 Yungu Cable Car (up)"),
+        "{:?}",
+        morning.body
+    );
+    assert_eq!(r[4].body.en, "11:00 Check out of Beihai Hotel");
+}
+
+#[test]
+fn a_departure_after_midnight_is_reminded_the_evening_before() {
+    let mut o = confirmed(4, family_combo());
+    move_shuttle(&mut o, "06:00", "00:30");
+    let t = timeline(&[o], &huangshan());
+    let r = reminders(&t, hour(), seven(), at("2026-07-01 09:00"));
+    let lead = r
+        .iter()
+        .find(|r| r.id == "4-43-shuttle-tangkou-yungu/lead")
+        .unwrap();
+    assert_eq!(lead.at, at("2026-07-14 23:30"));
+    assert_eq!(r[0].id, lead.id);
+}
+
+#[test]
+fn a_moved_departure_moves_its_reminder_under_the_same_id() {
+    let before = reminders(&family_timeline(), hour(), seven(), at("2026-07-01 09:00"));
+    let mut o = confirmed(4, family_combo());
+    move_shuttle(&mut o, "06:00", "06:40");
+    let t = timeline(&[o], &huangshan());
+    let after = reminders(&t, hour(), seven(), at("2026-07-01 09:00"));
+    let lead = |r: &[crate::api::Reminder]| {
+        r.iter()
+            .find(|r| r.item_id.as_deref() == Some("4-43-shuttle-tangkou-yungu"))
+            .map(|r| (r.id.clone(), r.at))
+            .unwrap()
+    };
+    let (id_before, at_before) = lead(&before);
+    let (id_after, at_after) = lead(&after);
+    assert_eq!(id_before, id_after);
+    assert_eq!(at_before, at("2026-07-15 05:00"));
+    assert_eq!(at_after, at("2026-07-15 05:40"));
+    let ids = |r: &[crate::api::Reminder]| {
+        let mut ids: Vec<String> = r.iter().map(|r| r.id.clone()).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&before), ids(&after));
+}
+
+#[test]
+fn no_reminders_in_the_past_nor_for_what_is_off_or_unpaid() {
+    let t = family_timeline();
+    let r = reminders(&t, hour(), seven(), at("2026-07-15 05:30"));
+    let ids: Vec<&str> = r.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "huangshan-2026-07-15/morning",
+            "4-42-hotel-in/lead",
+            "huangshan-2026-07-16/morning"
+        ]
+    );
+
+    let mut o = confirmed(4, family_combo());
+    sub_mut(&mut o, Provider::Transport).state = SubOrderState::Cancelled;
+    sub_mut(&mut o, Provider::Hotel).state = SubOrderState::Held;
+    let t = timeline(&[o], &huangshan());
+    let r = reminders(&t, hour(), seven(), at("2026-07-01 09:00"));
+    let leads: Vec<&str> = r
+        .iter()
+        .filter(|r| r.kind == ReminderKind::Lead)
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(leads, ["4-41-entry/lead"]);
+
+    let cancelled = with_state(confirmed(4, family_combo()), OrderState::Cancelled);
+    let t = timeline(&[cancelled], &huangshan());
+    assert!(reminders(&t, hour(), seven(), at("2026-07-01 09:00")).is_empty());
+}
+
+#[test]
+fn views_show_each_trip_of_the_region() {
+    let orders = [
+        confirmed(4, family_combo()),
+        confirmed(
+            9,
+            Combo {
+                slot_id: Some("morning".into()),
+                ..combo("2026-08-01")
+            },
+        ),
+    ];
+    let views = views(&orders, &huangshan(), None);
+    assert_eq!(views.len(), 2);
+    assert_eq!(views[0].trip_id, "huangshan-4");
+    assert_eq!(views[0].items.len(), 6);
+    assert_eq!(views[1].order_ids, [9]);
+    assert_eq!(views[1].now_next, None);
+    assert_eq!(views[1].as_of, None);
+}
