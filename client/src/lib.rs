@@ -4,18 +4,26 @@
 //!
 //! A platform that cannot be reached is [`ClientError::Offline`], distinct from the
 //! platform answering with an error, because the app treats the two very differently.
+//!
+//! The account's live events come as an [`EventStream`] ([`PlatformClient::events`]),
+//! read by a small server-sent events reader of its own (`sse`).
+
+mod events;
+mod sse;
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::{ETAG, IF_NONE_MATCH};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use serde::de::DeserializeOwned;
 use tongyou_core::api::{
     API_PREFIX, ApiError, Availability, CashierAction, CatalogSnapshot, CodeRequest, CodeSent,
     CrowdForecast, ErrorCode, Fault, GateCount, GateScan, GateSession, GateSignIn, Health, Order,
     OrderRequest, Plan, PlanRequest, RegionSummary, RevocationDelta, ScanReceipt, ScanUpload,
-    SensorReading, Session, SignIn, Traveller, TravellerInput,
+    SensorReading, Session, SignIn, Traveller, TravellerInput, Vehicle,
 };
+
+pub use events::{EventMessage, EventStream, STREAM_SILENCE};
 
 /// The header that makes a write safe to retry: the same key replays the first answer.
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
@@ -45,6 +53,8 @@ impl ClientError {
 pub struct PlatformClient {
     base: String,
     http: reqwest::Client,
+    /// For event streams, which stay open: no overall time-out, only one on silence.
+    streams: reqwest::Client,
 }
 
 impl PlatformClient {
@@ -60,9 +70,15 @@ impl PlatformClient {
             .timeout(Duration::from_secs(20))
             .build()
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let streams = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .read_timeout(STREAM_SILENCE)
+            .build()
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
         Ok(PlatformClient {
             base: base.to_owned(),
             http,
+            streams,
         })
     }
 
@@ -264,6 +280,43 @@ impl PlatformClient {
         decode(request.send().await.map_err(offline)?).await
     }
 
+    /// Opens the account's live event stream. With `last_event_id` (the last event this
+    /// device applied) it first sends every kept event after it; without one, or when
+    /// those are no longer all kept, it starts with [`EventMessage::Resync`]. Then each
+    /// new event as it happens, and a heartbeat every 15 s. An account may have 8 streams
+    /// open (429 past that): keep one per device and drop it when done.
+    pub async fn events(
+        &self,
+        token: &str,
+        last_event_id: Option<i64>,
+    ) -> Result<EventStream, ClientError> {
+        let mut request = self
+            .streams
+            .get(self.url("/events"))
+            .bearer_auth(token)
+            .header(ACCEPT, "text/event-stream");
+        if let Some(id) = last_event_id {
+            request = request.header("Last-Event-ID", id.to_string());
+        }
+        let response = request.send().await.map_err(offline)?;
+        let status = response.status();
+        if !status.is_success() {
+            let body = response.bytes().await.map_err(offline)?;
+            return Err(api_error(status, &body));
+        }
+        let is_stream = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/event-stream"));
+        if !is_stream {
+            return Err(ClientError::Protocol(
+                "the event stream answered with something else than text/event-stream".into(),
+            ));
+        }
+        Ok(EventStream::new(response))
+    }
+
     /// Places left per entry slot on a date.
     pub async fn availability(
         &self,
@@ -326,6 +379,32 @@ impl PlatformClient {
             .await
             .map_err(offline)?;
         Ok(decode::<Swept>(response).await?.released)
+    }
+
+    /// Dev mode only: gives an order's shuttle booking its vehicle and driver, as the
+    /// transport company would the evening before: the transport sub-order `sub_order_id`,
+    /// or the order's one when `None`. Answers with the order.
+    pub async fn dev_assign_vehicle(
+        &self,
+        order_id: i64,
+        sub_order_id: Option<i64>,
+        vehicle: &Vehicle,
+    ) -> Result<Order, ClientError> {
+        let body = serde_json::json!({
+            "order_id": order_id,
+            "sub_order_id": sub_order_id,
+            "plate": vehicle.plate,
+            "driver": vehicle.driver,
+            "driver_phone": vehicle.driver_phone,
+        });
+        let response = self
+            .http
+            .post(self.url("/dev/vehicle"))
+            .json(&body)
+            .send()
+            .await
+            .map_err(offline)?;
+        decode(response).await
     }
 
     /// Dev mode only: places held right now per provider module (`scenic`, `hotel`,
@@ -446,19 +525,24 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, C
     if status.is_success() {
         return serde_json::from_slice(&body).map_err(|e| ClientError::Protocol(e.to_string()));
     }
-    let error = serde_json::from_slice::<ApiError>(&body).unwrap_or_else(|_| {
+    Err(api_error(status, &body))
+}
+
+/// The platform's error answer: its `ApiError`, or the start of whatever else it sent.
+fn api_error(status: StatusCode, body: &[u8]) -> ClientError {
+    let error = serde_json::from_slice::<ApiError>(body).unwrap_or_else(|_| {
         ApiError::new(
             ErrorCode::Internal,
-            String::from_utf8_lossy(&body)
+            String::from_utf8_lossy(body)
                 .chars()
                 .take(200)
                 .collect::<String>(),
         )
     });
-    Err(ClientError::Api {
+    ClientError::Api {
         status: status.as_u16(),
         error,
-    })
+    }
 }
 
 /// An answer with no body on success, else the platform's error.

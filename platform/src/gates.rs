@@ -198,8 +198,9 @@ impl Gates {
         })
     }
 
-    /// Records a gate's scan log, once per nonce, in one transaction: a crash mid-upload
-    /// records nothing and the gate simply uploads again. A gate uploads only what it
+    /// Records a gate's scan log, once per nonce, in one unit: a crash mid-upload records
+    /// nothing and the gate simply uploads again. A pass marked used writes its event
+    /// (the `pass_used_event` trigger) in the same unit. A gate uploads only what it
     /// scanned itself: its own gate, passes of its region, each admitted with the people
     /// its pass carries, so that no account marks another gate's passes used or swells
     /// the crowd counts.
@@ -217,6 +218,18 @@ impl Gates {
             .ok_or_else(|| GateError::UnknownRegion(post.region_id.clone()))?;
         let offset = Duration::minutes(i64::from(catalog.region.utc_offset_minutes));
         let now = fmt((self.clock)());
+        self.store
+            .atomically(|| self.record_now(account_id, upload, offset, &now))
+    }
+
+    /// [`Gates::record`]'s writes, inside its unit.
+    fn record_now(
+        &self,
+        account_id: i64,
+        upload: &ScanUpload,
+        offset: Duration,
+        now: &str,
+    ) -> Result<ScanReceipt, GateError> {
         let conn = self.store.conn()?;
         let tx = Savepoint::begin(&conn)?;
         let mut receipt = ScanReceipt {

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 mod crowd;
+mod events;
 mod gate;
 
 use axum::extract::rejection::JsonRejection;
@@ -19,19 +20,20 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use tongyou_core::api::{
     API_PREFIX, AccountExport, ApiError, Availability, CashierAction, CatalogSnapshot, CodeRequest,
-    CodeSent, Combo, CrowdForecast, ErrorCode, Fault, FaultStep, FaultTarget, FieldError,
-    GateCount, GateScan, GateSession, GateSignIn, Guest, Health, HotelStay, IdKind, IssuedPass,
-    OnTheDay, Order, OrderRequest, OrderState, OrderTraveller, PassState, Payment, PaymentCallback,
-    PaymentMethod, PaymentState, Plan, PlanDay, PlanKind, PlanParty, PlanRequest, PlanStep,
-    Profile, Provider, PublicKey, Quote, QuoteLine, RegionSummary, RevocationDelta, ScanReceipt,
-    ScanUpload, SensorReading, Session, ShuttleSeat, SightCrowd, SignIn, StepKind, SubOrder,
-    SubOrderState, Traveller, TravellerInput,
+    CodeSent, Combo, CrowdForecast, ErrorCode, Event, EventKind, Fault, FaultStep, FaultTarget,
+    FieldError, GateCount, GateScan, GateSession, GateSignIn, Guest, Health, HotelStay, IdKind,
+    IssuedPass, OnTheDay, Order, OrderRequest, OrderState, OrderTraveller, PassState, Payment,
+    PaymentCallback, PaymentMethod, PaymentState, Plan, PlanDay, PlanKind, PlanParty, PlanRequest,
+    PlanStep, Profile, Provider, PublicKey, Quote, QuoteLine, RegionSummary, RevocationDelta,
+    ScanReceipt, ScanUpload, SensorReading, Session, ShuttleSeat, SightCrowd, SignIn, StepKind,
+    SubOrder, SubOrderState, Traveller, TravellerInput, Vehicle,
 };
 use tongyou_core::gate::Refusal;
 use utoipa::OpenApi;
 
 use crate::accounts::{AccountError, Accounts};
 use crate::crowd::{CrowdError, Crowds};
+use crate::events::{EventError, Events};
 use crate::gates::{GateError, Gates};
 use crate::orders::{Booking, BookingError};
 use crate::payments::PaymentError;
@@ -49,6 +51,8 @@ pub struct AppState {
     pub booking: Arc<Booking>,
     pub gates: Arc<Gates>,
     pub crowds: Arc<Crowds>,
+    /// The account event log the event streams read.
+    pub events: Arc<Events>,
     /// Serves the dev-only endpoints (sign-in codes, fault switches, the sweep trigger,
     /// the simulated cashier).
     pub dev_mode: bool,
@@ -110,7 +114,8 @@ impl FromRef<AppState> for Arc<Accounts> {
         sign_out_everywhere, export_account, delete_account, list_travellers,
         add_traveller, remove_traveller, place_order, list_orders, get_order, cancel_order,
         payment_callback, cashier, public_keys, gate::sign_in, gate::revocations,
-        gate::upload_scans, gate::scans, gate::counts, crowd::forecast, crowd::plans
+        gate::upload_scans, gate::scans, gate::counts, crowd::forecast, crowd::plans,
+        events::stream
     ),
     components(schemas(
         ApiError, FieldError, AccountExport, Health, RegionSummary, CatalogSnapshot, CodeRequest, CodeSent, SignIn, Session,
@@ -120,7 +125,7 @@ impl FromRef<AppState> for Arc<Accounts> {
         CashierAction, PublicKey, Fault, FaultTarget, FaultStep, GateSignIn, GateSession,
         RevocationDelta, GateScan, ScanUpload, ScanReceipt, GateCount, Refusal, CrowdForecast,
         SightCrowd, SensorReading, PlanRequest, PlanParty, Profile, Plan, PlanKind, PlanDay,
-        PlanStep, StepKind, OnTheDay
+        PlanStep, StepKind, OnTheDay, Vehicle, Event, EventKind
     )),
     modifiers(&BearerAuth, &CommonAnswers)
 )]
@@ -227,6 +232,7 @@ pub fn router(state: AppState) -> Router {
         .route("/orders", get(list_orders).post(place_order))
         .route("/orders/{id}", get(get_order))
         .route("/orders/{id}/cancel", post(cancel_order))
+        .route("/events", get(events::stream))
         .route("/payments/callback", post(payment_callback))
         .route("/sim-pay/{id}", get(cashier_page).post(cashier))
         .route("/keys", get(public_keys))
@@ -240,6 +246,7 @@ pub fn router(state: AppState) -> Router {
         .route("/dev/faults", post(set_fault).delete(clear_faults))
         .route("/dev/sweep", post(dev_sweep))
         .route("/dev/held", get(dev_held))
+        .route("/dev/vehicle", post(dev_vehicle))
         .route("/openapi.json", get(openapi))
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
@@ -267,6 +274,9 @@ pub enum HttpError {
     TooLarge,
     #[error("this endpoint does not take that method")]
     MethodNotAllowed,
+    /// The request does not accept what the endpoint answers with.
+    #[error("{0}")]
+    NotAcceptable(String),
     #[error(
         "the platform took too long to answer; try again (a write sent with an Idempotency-Key lands once)"
     )]
@@ -283,6 +293,17 @@ pub enum HttpError {
     Gate(GateError),
     #[error(transparent)]
     Crowd(CrowdError),
+    #[error(transparent)]
+    Event(EventError),
+}
+
+impl From<EventError> for HttpError {
+    fn from(e: EventError) -> Self {
+        match e {
+            EventError::Store(s) => HttpError::Store(s),
+            other => HttpError::Event(other),
+        }
+    }
 }
 
 impl From<CrowdError> for HttpError {
@@ -344,6 +365,13 @@ impl IntoResponse for HttpError {
             }
             HttpError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::Invalid),
             HttpError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::NotFound),
+            HttpError::NotAcceptable(_) => (StatusCode::NOT_ACCEPTABLE, ErrorCode::Invalid),
+            HttpError::Event(EventError::TooManyStreams) => {
+                (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests)
+            }
+            HttpError::Event(EventError::Store(_)) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
+            }
             HttpError::TimedOut => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Internal),
             HttpError::Crowd(CrowdError::Invalid(_) | CrowdError::Blocked(_)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid)
@@ -962,6 +990,30 @@ async fn dev_held(State(state): State<AppState>) -> Result<Json<serde_json::Valu
         .map(|(m, n)| (format!("{m:?}").to_lowercase(), n.into()))
         .collect();
     Ok(Json(map.into()))
+}
+
+/// Dev mode only: what a transport company's feed would send, a shuttle's vehicle and
+/// driver for an order's transport sub-order (`sub_order_id`, or the order's one).
+#[derive(serde::Deserialize)]
+struct VehicleAssignment {
+    order_id: i64,
+    #[serde(default)]
+    sub_order_id: Option<i64>,
+    #[serde(flatten)]
+    vehicle: Vehicle,
+}
+
+/// Dev mode only: assign or change a shuttle's vehicle; answers with the order.
+async fn dev_vehicle(
+    State(state): State<AppState>,
+    Body(body): Body<VehicleAssignment>,
+) -> Result<Json<Order>, HttpError> {
+    dev_only(&state)?;
+    let booking = Arc::clone(&state.booking);
+    Ok(Json(
+        off_thread(move || booking.assign_vehicle(body.order_id, body.sub_order_id, &body.vehicle))
+            .await?,
+    ))
 }
 
 fn dev_only(state: &AppState) -> Result<(), HttpError> {

@@ -20,6 +20,8 @@
 //! - [`orders`]: the booking saga, orders and sub-orders, idempotency, the hold sweeper.
 //! - [`crowd`]: the crowd forecast with tickets sold, gate counts and live sensors, and
 //!   trip planning on it.
+//! - [`events`]: what happened to whose order, written with each change, and the
+//!   wake-ups of the live streams (`/api/v1/events`) that serve it.
 //! - [`gates`]: gate staff posts, the revocation log gates sync, uploaded scan logs and
 //!   turnstile counts.
 //! - [`sqlite`]: the embedded SQLite engine. There are no storage traits: each module
@@ -30,6 +32,7 @@
 pub mod accounts;
 pub mod config;
 pub mod crowd;
+pub mod events;
 pub mod gates;
 pub mod http;
 pub mod inventory;
@@ -201,12 +204,15 @@ pub async fn start_with(
             "these orders could not be finished and need an operator; the platform serves the rest"
         );
     }
+    let events =
+        Arc::new(events::Events::new(Arc::clone(&store)).context("reading the event log")?);
     let state = http::AppState {
         catalog: Arc::clone(&store),
         accounts: Arc::clone(&accounts),
         booking: Arc::clone(&booking),
         gates,
         crowds,
+        events: Arc::clone(&events),
         dev_mode: config.dev_mode,
         dev_texts,
         sagas: Arc::new(tokio::sync::Semaphore::new(http::SAGAS_AT_ONCE)),
@@ -218,10 +224,12 @@ pub async fn start_with(
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let sweeper = tokio::spawn(sweep_forever(booking, accounts, clock));
+    let sweeper = tokio::spawn(sweep_forever(booking, accounts, Arc::clone(&events), clock));
     let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
             let _ = stopped.await;
+            // Event streams never end on their own: the stop waits for open requests.
+            events.close();
         });
         if let Err(e) = serve.await {
             tracing::error!("server stopped: {e}");
@@ -301,25 +309,34 @@ const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 const PRUNE_EVERY_SWEEPS: u32 = 120;
 
 /// Releases expired holds and expires unpaid orders, for as long as the platform runs,
-/// and now and then drops expired codes, sessions and idempotency records.
+/// and now and then drops expired codes, sessions, idempotency records and old events.
 async fn sweep_forever(
     booking: Arc<orders::Booking>,
     accounts: Arc<accounts::Accounts>,
+    events: Arc<events::Events>,
     clock: accounts::Clock,
 ) {
     let mut tick = tokio::time::interval(SWEEP_EVERY);
     for sweep in 0u32.. {
         tick.tick().await;
         if sweep % PRUNE_EVERY_SWEEPS == 0 {
-            let (booking, accounts) = (Arc::clone(&booking), Arc::clone(&accounts));
+            let (booking, accounts, events) = (
+                Arc::clone(&booking),
+                Arc::clone(&accounts),
+                Arc::clone(&events),
+            );
             let now = clock();
             let pruned = tokio::task::spawn_blocking(move || {
-                Ok::<_, anyhow::Error>(accounts.prune()? + booking.prune_keys(now)?)
+                Ok::<_, anyhow::Error>(
+                    accounts.prune()? + booking.prune_keys(now)? + events.prune(now)?,
+                )
             })
             .await;
             match pruned {
                 Ok(Ok(0)) => {}
-                Ok(Ok(n)) => tracing::info!(rows = n, "expired codes, sessions and keys pruned"),
+                Ok(Ok(n)) => {
+                    tracing::info!(rows = n, "expired codes, sessions, keys and events pruned")
+                }
                 Ok(Err(e)) => tracing::warn!("pruning failed: {e}"),
                 Err(e) => tracing::warn!("pruning crashed: {e}"),
             }

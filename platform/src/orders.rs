@@ -15,6 +15,10 @@
 //! then one unit on the store (for a redirect payment, 2 and 3 are, and 4 and 5 come with
 //! the callback).
 //!
+//! Every change a tourist's devices should hear of is written with an event, in the same
+//! unit (`records::apply` for sub-orders and cancellations, [`Booking::assign_vehicle`];
+//! passes by triggers): see [`crate::events`].
+//!
 //! Holds not confirmed in time are released by [`Booking::sweep`], which also expires
 //! orders whose payment never came. A payment that arrives after that is refunded, so
 //! nobody is ever charged without a ticket. Every write takes an idempotency key: the same
@@ -29,6 +33,7 @@ mod place;
 mod read;
 mod records;
 mod sweep;
+mod vehicle;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -54,6 +54,11 @@ const MIGRATIONS: &[M<'static>] = &[
         "../migrations/20261204_0012_sealed_mobiles.sql"
     )),
     M::up(include_str!("../migrations/20261205_0013_refunds_owed.sql")),
+    M::up(include_str!("../migrations/20261206_0014_order_combo.sql")),
+    M::up(include_str!(
+        "../migrations/20261206_0015_transport_vehicle.sql"
+    )),
+    M::up(include_str!("../migrations/20261206_0016_events.sql")),
 ];
 
 /// A batch commits after this many units even when more are waiting, so that nobody
@@ -87,7 +92,13 @@ pub struct SqliteStore {
     arriving: AtomicUsize,
     settled: Mutex<Settled>,
     settled_changed: Condvar,
+    /// Told of every commit, on the writer with the connection still held: how the
+    /// events module learns of what units committed (see [`SqliteStore::after_commits`]).
+    committed: std::sync::OnceLock<CommitHook>,
 }
+
+/// What [`SqliteStore::after_commits`] runs after each commit.
+type CommitHook = Box<dyn Fn(&Connection) + Send + Sync>;
 
 /// The connection and the batch state, touched only by the thread holding the lock.
 struct Db {
@@ -164,7 +175,24 @@ impl SqliteStore {
                 lost: VecDeque::new(),
             }),
             settled_changed: Condvar::new(),
+            committed: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Runs `hook` after every batch of units is committed, with the connection still
+    /// held, so hooks run in commit order and see each batch's writes as committed. It
+    /// must be quick (everyone else waits for the connection meanwhile) and must not
+    /// write. One hook per store; a second is refused (`false`).
+    ///
+    /// Writes made outside a unit are not batches and do not run it: whatever a hook
+    /// watches for must be written in units.
+    pub(crate) fn after_commits(&self, hook: impl Fn(&Connection) + Send + Sync + 'static) -> bool {
+        self.committed.set(Box::new(hook)).is_ok()
+    }
+
+    /// Whether this thread is running a unit ([`SqliteStore::atomically`]) on this store.
+    pub(crate) fn in_unit(&self) -> bool {
+        self.db.is_owned_by_current_thread() && self.db.lock().depth.get() > 0
     }
 
     fn lock(&self) -> ReentrantMutexGuard<'_, Db> {
@@ -395,6 +423,11 @@ impl SqliteStore {
             if !db.conn.is_autocommit() {
                 let _ = db.conn.execute_batch("ROLLBACK");
             }
+        }
+        if committed.is_ok()
+            && let Some(hook) = self.committed.get()
+        {
+            hook(&db.conn);
         }
         // Settled while the connection is held, so batches settle in the order they ran.
         self.settle(batch, committed.is_err());
@@ -839,6 +872,37 @@ mod tests {
             kept,
             "committed, not only visible"
         );
+    }
+
+    /// The commit hook runs after each batch, with what the batch committed readable.
+    #[test]
+    fn the_commit_hook_sees_each_batch_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let hook_seen = std::sync::Arc::clone(&seen);
+        assert!(store.after_commits(move |conn| {
+            let n: i64 = conn
+                .query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
+                .unwrap();
+            hook_seen.lock().unwrap().push(n);
+        }));
+        assert!(!store.after_commits(|_| {}), "one hook per store");
+        store.atomically(|| insert(&store, 1)).unwrap();
+        store
+            .atomically(|| {
+                insert(&store, 2)?;
+                insert(&store, 3)
+            })
+            .unwrap();
+        assert_eq!(*seen.lock().unwrap(), [1, 3]);
+        assert!(!store.in_unit());
+        store
+            .atomically(|| {
+                assert!(store.in_unit());
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
     }
 
     #[test]

@@ -113,6 +113,8 @@ async fn every_endpoint_answers_each_caller_as_it_should() {
         ),
         row(M::GET, "/orders", None, [200, 200, 200, 401]),
         row(M::GET, "/me/export", None, [200, 200, 200, 401]),
+        // The event stream opens only for `Accept: text/event-stream` (`events.rs`).
+        row(M::GET, "/events", None, [406, 406, 406, 401]),
         row(
             M::GET,
             &format!("/orders/{}", a_order.id),

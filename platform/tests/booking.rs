@@ -671,3 +671,25 @@ async fn a_pass_gives_no_id_number_back() {
     assert!(!entry.code.contains(holder_id) && !entry.code.contains(holder));
     p.stop().await;
 }
+
+/// An order keeps the combo it was asked for, the timeline's source, whatever became of
+/// it, and answers with it on every read.
+#[tokio::test]
+async fn an_order_keeps_the_combo_it_was_placed_with() {
+    let (_dir, p, t) = fresh("13800138031").await;
+    let combo = full_combo();
+    let confirmed = place(&t, "k1", &request(&t, combo.clone(), PaymentMethod::Wallet)).await;
+    assert_eq!(confirmed.combo.as_ref(), Some(&combo));
+    let waiting = place(&t, "k2", &request(&t, combo.clone(), PaymentMethod::Alipay)).await;
+    assert_eq!(waiting.combo.as_ref(), Some(&combo));
+    let cancelled = t
+        .client
+        .cancel_order(&t.token, "c1", confirmed.id)
+        .await
+        .unwrap();
+    assert_eq!(cancelled.combo.as_ref(), Some(&combo));
+    for order in t.client.orders(&t.token).await.unwrap() {
+        assert_eq!(order.combo.as_ref(), Some(&combo), "order {}", order.id);
+    }
+    p.stop().await;
+}

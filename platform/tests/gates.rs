@@ -426,3 +426,62 @@ async fn staff_taken_off_the_list_lose_gate_rights() {
     assert_eq!(api_error(c.gate_scans(&token).await).0, 403);
     p.stop().await;
 }
+
+/// A pass used at a gate reaches its holder's devices once the gate's log is uploaded:
+/// one event per pass marked used, none for a replayed upload.
+#[tokio::test]
+async fn an_upload_that_uses_a_pass_is_an_event_of_its_order() {
+    use tongyou_core::api::EventKind;
+
+    use crate::events::{live, next_event};
+
+    let (_dir, p, t) = fresh("13800138110").await;
+    let c = &t.client;
+    let gate = staff(c, "south-gate").await;
+    let order = booked(&t, "k1").await;
+    let (mut stream, _) = live(c, &t.token).await;
+    let entries: Vec<_> = order
+        .passes
+        .iter()
+        .filter(|p| p.product_id == "entry")
+        .collect();
+    let at = during(&entries[0].code);
+    let first = ScanUpload {
+        scans: vec![scan(
+            nonce(1),
+            "south-gate",
+            Some(&entries[0].pass_id),
+            None,
+            at,
+        )],
+    };
+    c.upload_scans(&gate, &first).await.unwrap();
+    let used = next_event(&mut stream).await;
+    assert_eq!((used.kind, used.order_id), (EventKind::PassUsed, order.id));
+    let pass = |e: &tongyou_core::api::Event, id: &str| {
+        e.order
+            .passes
+            .iter()
+            .find(|p| p.pass_id == id)
+            .unwrap()
+            .state
+    };
+    assert_eq!(pass(&used, &entries[0].pass_id), PassState::Used);
+
+    // The same log again changes nothing; the next pass is the next event.
+    c.upload_scans(&gate, &first).await.unwrap();
+    let second = ScanUpload {
+        scans: vec![scan(
+            nonce(2),
+            "south-gate",
+            Some(&entries[1].pass_id),
+            None,
+            at + 30,
+        )],
+    };
+    c.upload_scans(&gate, &second).await.unwrap();
+    let next = next_event(&mut stream).await;
+    assert_eq!((next.id, next.kind), (used.id + 1, EventKind::PassUsed));
+    assert_eq!(pass(&next, &entries[1].pass_id), PassState::Used);
+    p.stop().await;
+}

@@ -135,9 +135,9 @@ mod binary {
     }
 
     /// What the dev conveniences answer: the code endpoint, the cashier (page and
-    /// buttons), the fault switch, and the demo gate-staff number (403 when it is not
-    /// staff; 401 for its wrong code when it is).
-    async fn dev_answers(url: &str) -> [u16; 6] {
+    /// buttons), the fault switch, the demo gate-staff number (403 when it is not staff;
+    /// 401 for its wrong code when it is), a code request, and a shuttle's vehicle.
+    async fn dev_answers(url: &str) -> [u16; 7] {
         use reqwest::Method;
         let api = format!("{url}/api/v1");
         let json = serde_json::json!({});
@@ -176,6 +176,15 @@ mod binary {
                 serde_json::json!({ "mobile": "13800138000" }),
             )
             .await,
+            status(
+                Method::POST,
+                format!("{api}/dev/vehicle"),
+                serde_json::json!({
+                    "order_id": 1, "plate": "皖J·12345", "driver": "王师傅",
+                    "driver_phone": "0559-5561234"
+                }),
+            )
+            .await,
         ]
     }
 
@@ -189,7 +198,7 @@ mod binary {
         // no text gateway set up.
         assert_eq!(
             dev_answers(&production.url).await,
-            [404, 404, 404, 404, 403, 503]
+            [404, 404, 404, 404, 403, 503, 404]
         );
         drop(production);
 
@@ -197,8 +206,9 @@ mod binary {
         let dev = start(&dir, &["--dev"]);
         let answers = dev_answers(&dev.url).await;
         // The code endpoint knows no code yet (404), the cashier no such payment (404);
-        // the fault is armed, the demo staff's wrong code refused, a code sent.
-        assert_eq!(answers, [404, 404, 404, 200, 401, 202]);
+        // the fault is armed, the demo staff's wrong code refused, a code sent, and the
+        // vehicle route has no such order (404; `events.rs` assigns one to a real order).
+        assert_eq!(answers, [404, 404, 404, 200, 401, 202, 404]);
         let code = reqwest::get(format!("{}/api/v1/dev/sign-in-code/13800138000", dev.url))
             .await
             .unwrap();

@@ -8,6 +8,7 @@ mod authorization;
 mod booking;
 mod catalog;
 mod contract;
+mod events;
 mod gates;
 mod planning;
 mod startup;

@@ -580,3 +580,71 @@ fn the_sweeper_sends_a_refund_whose_mark_was_cleared_early() {
         .unwrap();
     assert_eq!(remote.paid_back(), late_refund(&placed));
 }
+
+/// The kinds of the order's events, oldest first, as the log keeps them.
+fn event_kinds(rig: &Rig, order_id: i64) -> Vec<String> {
+    let conn = rig.booking.store.conn().unwrap();
+    let mut stmt = conn
+        .prepare("SELECT kind FROM event WHERE order_id = ?1 ORDER BY id")
+        .unwrap();
+    stmt.query_map([order_id], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// An event is kept exactly when its change is: a cancellation or a payment callback
+/// killed at any step leaves no event of it, and the retry that lands writes each of its
+/// events once.
+#[test]
+fn an_event_exists_only_if_its_change_was_kept() {
+    for step in [
+        "cancel:cancelling",
+        "cancel:refunded",
+        "cancel:revoked",
+        "cancel:cancelled",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let rig = open(dir.path());
+        let tourist = rig.tourist("13800138000");
+        let placed = rig.order(tourist, "k", PaymentMethod::Wallet);
+        assert_eq!(event_kinds(&rig, placed.id), ["sub_order_status"]);
+
+        rig.crash_at(step);
+        rig.killed(|| {
+            let _ = rig.booking.cancel(tourist.0, Some("c1"), placed.id);
+        });
+        let rig = restart(dir.path(), rig);
+        assert_eq!(event_kinds(&rig, placed.id), ["sub_order_status"], "{step}");
+
+        rig.booking
+            .cancel(tourist.0, Some("c1"), placed.id)
+            .unwrap();
+        let mut cancelled = vec!["sub_order_status"];
+        cancelled.extend(placed.passes.iter().map(|_| "pass_revoked"));
+        cancelled.extend(["sub_order_status", "order_cancelled"]);
+        assert_eq!(event_kinds(&rig, placed.id), cancelled, "{step}");
+    }
+    for step in [
+        "payment:recorded",
+        "payment:confirming",
+        "payment:confirmed",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let rig = open(dir.path());
+        let tourist = rig.tourist("13800138000");
+        let waiting = rig.order(tourist, "k", PaymentMethod::Alipay);
+        rig.crash_at(step);
+        rig.killed(|| {
+            let _ = rig.booking.cashier(&waiting.payment.id, true);
+        });
+        let rig = restart(dir.path(), rig);
+        assert!(event_kinds(&rig, waiting.id).is_empty(), "{step}");
+        rig.booking.cashier(&waiting.payment.id, true).unwrap();
+        assert_eq!(
+            event_kinds(&rig, waiting.id),
+            ["sub_order_status"],
+            "{step}"
+        );
+    }
+}

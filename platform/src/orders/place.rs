@@ -27,6 +27,8 @@ pub(super) struct Prepared {
     passes: Vec<Vec<PassRow>>,
     quote_json: String,
     travellers_json: String,
+    /// The combo as asked for, kept with the order.
+    combo_json: String,
 }
 
 /// What the unit placing an order wrote.
@@ -271,6 +273,7 @@ impl Booking {
             passes,
             quote_json: serde_json::to_string(&quote)?,
             travellers_json: serde_json::to_string(&members)?,
+            combo_json: serde_json::to_string(combo)?,
             catalog,
         })
     }
@@ -309,6 +312,7 @@ impl Booking {
             passes,
             quote_json,
             travellers_json,
+            combo_json,
         } = prepared;
         let now_s = fmt(now);
         let expires = fmt(now + HOLD_FOR);
@@ -371,6 +375,7 @@ impl Booking {
             travellers_json,
             payment_id: payment_id.clone(),
             problem_json: refused.as_ref().map(serde_json::to_string).transpose()?,
+            combo_json: Some(combo_json),
         };
         let subs = records::create_order(&self.store, &row, new_subs)?;
         if refused.is_some() {

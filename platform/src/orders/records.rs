@@ -4,13 +4,14 @@
 
 use rusqlite::{OptionalExtension, Params, params};
 use tongyou_core::api::{
-    IssuedPass, Order, OrderState, PassState, Payment, Provider as Module, Quote, SubOrder,
-    SubOrderState,
+    EventKind, IssuedPass, Order, OrderState, PassState, Payment, Provider as Module, Quote,
+    SubOrder, SubOrderState, Vehicle,
 };
 use tongyou_core::catalog::Fen;
 use tongyou_core::text::Text;
 
 use super::BookingError;
+use crate::events;
 use crate::sqlite::{Savepoint, SqliteStore};
 
 pub(super) struct OrderRow {
@@ -25,6 +26,8 @@ pub(super) struct OrderRow {
     pub travellers_json: String,
     pub payment_id: String,
     pub problem_json: Option<String>,
+    /// The combo as asked for; `None` for orders placed before it was kept.
+    pub combo_json: Option<String>,
 }
 
 pub(super) struct SubRow {
@@ -37,6 +40,8 @@ pub(super) struct SubRow {
     pub refunded: i64,
     pub hold_id: Option<i64>,
     pub note_json: Option<String>,
+    /// A shuttle's vehicle, once assigned (`transport_vehicle`).
+    pub vehicle: Option<Vehicle>,
 }
 
 pub(super) struct PassRow {
@@ -80,7 +85,9 @@ impl SubUpdate {
 pub(super) type Move<'a> = (&'a [&'a str], &'a str, Option<&'a Text>);
 
 /// Sub-order changes, new passes and the order's state change, in one transaction: a
-/// booking writes a few of these instead of a commit per step.
+/// booking writes a few of these instead of a commit per step. The events they make (one
+/// `sub_order_status` for the sub-orders changed, `order_cancelled` when the order ends so)
+/// are written with them; call it inside a unit.
 pub(super) fn apply(
     store: &SqliteStore,
     order_id: i64,
@@ -131,6 +138,12 @@ pub(super) fn apply(
                 now
             ])?;
         }
+    }
+    if !updates.is_empty() {
+        events::record(store, order_id, EventKind::SubOrderStatus, now)?;
+    }
+    if order.is_some_and(|(_, to, _)| to == "cancelled") {
+        events::record(store, order_id, EventKind::OrderCancelled, now)?;
     }
     tx.commit()?;
     Ok(true)
@@ -325,8 +338,8 @@ pub(super) fn create_order(
     let conn = store.conn()?;
     let tx = Savepoint::begin(&conn)?;
     tx.prepare_cached(
-        "INSERT INTO booking_order (id, account_id, region_id, date, state, created_at, holds_expire_at, quote_json, travellers_json, payment_id, problem_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO booking_order (id, account_id, region_id, date, state, created_at, holds_expire_at, quote_json, travellers_json, payment_id, problem_json, combo_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         o.id,
@@ -339,7 +352,8 @@ pub(super) fn create_order(
         o.quote_json,
         o.travellers_json,
         o.payment_id,
-        o.problem_json
+        o.problem_json,
+        o.combo_json
     ])?;
     let id = o.id;
     let mut rows = Vec::with_capacity(subs.len());
@@ -367,6 +381,7 @@ pub(super) fn create_order(
                 refunded: 0,
                 hold_id: s.hold,
                 note_json: None,
+                vehicle: None,
             });
         }
     }
@@ -419,7 +434,7 @@ fn move_order(
 pub(super) fn order_row(store: &SqliteStore, id: i64) -> Result<Option<OrderRow>, BookingError> {
     let conn = store.conn()?;
     let mut stmt = conn.prepare_cached(
-        "SELECT id, account_id, region_id, date, state, created_at, holds_expire_at, quote_json, travellers_json, payment_id, problem_json
+        "SELECT id, account_id, region_id, date, state, created_at, holds_expire_at, quote_json, travellers_json, payment_id, problem_json, combo_json
          FROM booking_order WHERE id = ?1",
     )?;
     Ok(stmt
@@ -436,6 +451,7 @@ pub(super) fn order_row(store: &SqliteStore, id: i64) -> Result<Option<OrderRow>
                 travellers_json: r.get(8)?,
                 payment_id: r.get(9)?,
                 problem_json: r.get(10)?,
+                combo_json: r.get(11)?,
             })
         })
         .optional()?)
@@ -444,8 +460,10 @@ pub(super) fn order_row(store: &SqliteStore, id: i64) -> Result<Option<OrderRow>
 pub(super) fn sub_orders(store: &SqliteStore, order_id: i64) -> Result<Vec<SubRow>, BookingError> {
     let conn = store.conn()?;
     let mut stmt = conn.prepare_cached(
-        "SELECT id, provider, state, items_json, lines_json, amount, refunded, hold_id, note_json
-         FROM sub_order WHERE order_id = ?1 ORDER BY id",
+        "SELECT s.id, s.provider, s.state, s.items_json, s.lines_json, s.amount, s.refunded,
+                s.hold_id, s.note_json, v.plate, v.driver, v.driver_phone
+         FROM sub_order s LEFT JOIN transport_vehicle v ON v.sub_order_id = s.id
+         WHERE s.order_id = ?1 ORDER BY s.id",
     )?;
     let rows = stmt.query_map([order_id], |r| {
         Ok(SubRow {
@@ -458,6 +476,14 @@ pub(super) fn sub_orders(store: &SqliteStore, order_id: i64) -> Result<Vec<SubRo
             refunded: r.get(6)?,
             hold_id: r.get(7)?,
             note_json: r.get(8)?,
+            vehicle: match (r.get(9)?, r.get(10)?, r.get(11)?) {
+                (Some(plate), Some(driver), Some(driver_phone)) => Some(Vehicle {
+                    plate,
+                    driver,
+                    driver_phone,
+                }),
+                _ => None,
+            },
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -516,6 +542,33 @@ pub(super) fn revoke_passes(
         params![order_id, now],
     )?;
     Ok(())
+}
+
+/// Gives a sub-order its vehicle, or another one; `false` when it already had this one.
+pub(super) fn set_vehicle(
+    store: &SqliteStore,
+    sub_order_id: i64,
+    vehicle: &Vehicle,
+    now: &str,
+) -> Result<bool, BookingError> {
+    let changed = exec(
+        store,
+        "INSERT INTO transport_vehicle (sub_order_id, plate, driver, driver_phone, assigned_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (sub_order_id) DO UPDATE SET plate = excluded.plate,
+            driver = excluded.driver, driver_phone = excluded.driver_phone,
+            assigned_at = excluded.assigned_at
+         WHERE plate <> excluded.plate OR driver <> excluded.driver
+            OR driver_phone <> excluded.driver_phone",
+        params![
+            sub_order_id,
+            vehicle.plate,
+            vehicle.driver,
+            vehicle.driver_phone,
+            now
+        ],
+    )?;
+    Ok(changed == 1)
 }
 
 /// An order as stored, read in one go; [`StoredOrder::into_order`] makes the API's view
@@ -631,7 +684,7 @@ impl StoredOrder {
                         .as_deref()
                         .map(serde_json::from_str)
                         .transpose()?,
-                    vehicle: None,
+                    vehicle: s.vehicle,
                 })
             })
             .collect::<Result<Vec<_>, BookingError>>()?;
@@ -677,7 +730,11 @@ impl StoredOrder {
             created_at: row.created_at,
             holds_expire_at: (state == OrderState::AwaitingPayment).then_some(row.holds_expire_at),
             quote,
-            combo: None,
+            combo: row
+                .combo_json
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()?,
             payment,
             sub_orders,
             passes,

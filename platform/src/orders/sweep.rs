@@ -19,8 +19,10 @@ impl Booking {
             "付款超时，预留已释放，没有扣款。请重新下单。",
             "Payment did not arrive in time; the holds were released and nothing was charged. Please order again.",
         );
+        // Each order its own unit, with the events it makes.
         for order_id in records::waiting_past(&self.store, &now_s)? {
-            self.abort(order_id, "expired", &problem)?;
+            self.store
+                .atomically(|| self.abort(order_id, "expired", &problem))?;
         }
         self.send_refunds(true);
         Ok(released)
