@@ -169,9 +169,11 @@ impl Device {
 
 /// Keeps fetched orders on the device; their passes go to the wallet in the same write.
 pub(crate) fn keep(state: &Device, account_id: i64, orders: &[Order]) -> Result<(), CommandError> {
-    Ok(state
-        .store
-        .save_orders(account_id, orders, &chrono::Utc::now().to_rfc3339())?)
+    let now = chrono::Utc::now().to_rfc3339();
+    state.store.save_orders(account_id, orders, &now)?;
+    // The copies are as of now: what the trip's "as of" says while offline. (The event
+    // cursor stays where it is: a refresh says nothing of which events it covers.)
+    Ok(state.store.caught_up(account_id, 0, &now)?)
 }
 
 /// The quote rule with the party as the UI sends it (birth dates as text, a student box).

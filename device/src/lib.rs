@@ -12,6 +12,7 @@ pub mod account;
 pub mod booking;
 pub mod catalog;
 pub mod error;
+pub mod events;
 pub mod gate;
 pub mod outbox;
 pub mod plan;
@@ -19,6 +20,7 @@ pub mod preferences;
 pub mod qr;
 pub mod station;
 pub mod tickets;
+pub mod trip;
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;

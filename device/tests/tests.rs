@@ -2,7 +2,8 @@
 //! commands call: the ticket wallet and a pass's QR code with the platform gone
 //! (`wallet`); a gate station signing in, deciding offline, and uploading its log once
 //! however often it is sent (`gate`); the tourist's own writes made offline reaching the
-//! platform once (`outbox`); trip plans live, refused and made on the device (`plan`).
+//! platform once (`outbox`); trip plans live, refused and made on the device (`plan`);
+//! the trip's timeline, read with the platform gone (`trip`).
 //!
 //! That the UI's command and argument names reach these methods is the shell's test
 //! (`src-tauri/tests/`), not this one's.
@@ -13,6 +14,7 @@
 mod gate;
 mod outbox;
 mod plan;
+mod trip;
 mod wallet;
 
 use std::fmt::Debug;

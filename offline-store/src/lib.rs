@@ -11,6 +11,7 @@
 //! - [`sync`]: catalogs from the platform.
 
 pub mod account;
+pub mod events;
 pub mod gate;
 pub mod outbox;
 mod sealed;
@@ -36,6 +37,8 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/20261122_0002_account.sql")),
     M::up(include_str!("../migrations/20261122_0003_wallet_gate.sql")),
     M::up(include_str!("../migrations/20261122_0004_outbox.sql")),
+    M::up(include_str!("../migrations/20261205_0005_events.sql")),
+    M::up(include_str!("../migrations/20261205_0006_reminders.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -210,7 +213,28 @@ impl OfflineStore {
 
     pub fn preferences(&self) -> Result<Preferences, StoreError> {
         let lang = self.setting("lang")?.map(|tag| Lang::from_tag(&tag));
-        Ok(Preferences { lang })
+        let reminder_lead_minutes = self
+            .setting("reminder.lead_minutes")?
+            .and_then(|m| m.parse().ok());
+        Ok(Preferences {
+            lang,
+            reminder_lead_minutes,
+        })
+    }
+
+    pub fn set_reminder_lead(&self, minutes: u16) -> Result<(), StoreError> {
+        self.set_setting("reminder.lead_minutes", &minutes.to_string())
+    }
+
+    /// Notes that the reminder `id` due at `at` was shown, and says whether it was new:
+    /// `false` when it had already been (so it is shown once, even across restarts). A
+    /// reminder whose time moved has a new `at`, and is shown at its new time.
+    pub fn mark_reminded(&self, id: &str, at: &str) -> Result<bool, StoreError> {
+        let added = self.conn()?.execute(
+            "INSERT OR IGNORE INTO reminder_shown (id, at) VALUES (?1, ?2)",
+            rusqlite::params![id, at],
+        )?;
+        Ok(added == 1)
     }
 
     pub fn set_language(&self, lang: Lang) -> Result<(), StoreError> {

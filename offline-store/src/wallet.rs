@@ -185,7 +185,7 @@ fn stored_pass(raw: RawPass) -> Result<StoredPass, StoreError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used)]
 
     use tongyou_core::api::{
@@ -196,7 +196,7 @@ mod tests {
 
     use crate::OfflineStore;
 
-    fn pass(id: &str, date: &str, slot: Option<(&str, &str)>) -> IssuedPass {
+    pub(crate) fn pass(id: &str, date: &str, slot: Option<(&str, &str)>) -> IssuedPass {
         IssuedPass {
             pass_id: id.into(),
             sub_order_id: 1,
@@ -210,7 +210,7 @@ mod tests {
         }
     }
 
-    fn order(id: i64, passes: Vec<IssuedPass>) -> Order {
+    pub(crate) fn order(id: i64, passes: Vec<IssuedPass>) -> Order {
         Order {
             id,
             region_id: "huangshan".into(),

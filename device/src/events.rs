@@ -1,0 +1,89 @@
+//! Following the platform's live events while the app runs: each event is applied to the
+//! device's copy of its order (`tongyou-offline-store`'s `apply_event`, once however often
+//! it comes) and the screens are told; a gap the platform cannot replay is filled by
+//! reading the orders again, never skipped. The stream is resumed after its last applied
+//! event (`Last-Event-ID`), with backoff while the platform cannot be reached.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use futures_util::StreamExt;
+use tongyou_client::EventMessage;
+
+use crate::booking::keep;
+use crate::{CommandError, Device};
+
+/// The first wait before reconnecting, doubled after each failure up to [`MOST_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_secs(1);
+const MOST_BACKOFF: Duration = Duration::from_secs(30);
+/// How often to look again for a session while signed out.
+const SIGNED_OUT_POLL: Duration = Duration::from_secs(5);
+
+impl Device {
+    /// Follows the signed-in account's events for as long as the app runs, calling
+    /// `changed` after every change to the device's orders.
+    pub async fn follow_events(&self, changed: impl Fn() + Send + Sync) {
+        let mut backoff = FIRST_BACKOFF;
+        loop {
+            match self.follow_once(&changed).await {
+                // The platform closed the stream (a restart): back at once.
+                Ok(()) => backoff = FIRST_BACKOFF,
+                Err(CommandError::SignedOut) => {
+                    tokio::time::sleep(SIGNED_OUT_POLL).await;
+                    continue;
+                }
+                Err(_) => {
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(MOST_BACKOFF);
+                    continue;
+                }
+            }
+        }
+    }
+
+    /// One connection: from the account's last applied event until the stream ends, the
+    /// session changes, or something fails.
+    pub async fn follow_once(
+        &self,
+        changed: &(impl Fn() + Send + Sync),
+    ) -> Result<(), CommandError> {
+        let session = self.signed_in()?;
+        let account = session.account_id;
+        let resume = self.store.event_cursor(account)?.map(|c| c.last_event_id);
+        let mut stream = self
+            .client
+            .events(&session.token, resume.filter(|id| *id > 0))
+            .await
+            .map_err(|e| self.on_platform_error(e.into()))?;
+        while let Some(message) = stream.next().await {
+            // Signed out, or someone else signed in, meanwhile: this stream is not theirs.
+            if self
+                .store
+                .session()?
+                .is_none_or(|s| s.token != session.token)
+            {
+                return Ok(());
+            }
+            let now = Utc::now().to_rfc3339();
+            match message.map_err(CommandError::from)? {
+                EventMessage::Event(event) => {
+                    if self.store.apply_event(account, &event, &now)? {
+                        changed();
+                    }
+                }
+                EventMessage::Heartbeat => self.store.heard_at(account, &now)?,
+                EventMessage::Resync { last_event_id } => {
+                    let orders = self
+                        .client
+                        .orders(&session.token)
+                        .await
+                        .map_err(|e| self.on_platform_error(e.into()))?;
+                    keep(self, account, &orders)?;
+                    self.store.caught_up(account, last_event_id, &now)?;
+                    changed();
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,182 @@
+//! The trip's timeline on the device: built from the device's own copies of the orders,
+//! so it reads the same with the platform gone, as of the moment passed in.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use tongyou_core::api::{Combo, HotelStay, ItemKind, ItemStatus, ShuttleSeat, TripPhase};
+
+use super::{Rig, order_for, visit_date};
+
+/// A region-local moment (Huangshan is UTC+8) on the visit day, as UTC.
+fn on_visit_day(hour: u32, minute: u32) -> chrono::DateTime<Utc> {
+    let day = NaiveDate::parse_from_str(&visit_date(), "%Y-%m-%d").unwrap();
+    let local = day.and_hms_opt(hour, minute, 0).unwrap();
+    Utc.from_utc_datetime(&(local - chrono::Duration::hours(8)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booked_combo_is_one_timeline_that_reads_offline() {
+    let mut rig = Rig::new().await;
+    rig.sync().await;
+    let signed_out = rig.device.trip().unwrap();
+    assert_eq!(signed_out.trip, None, "signed out: no trip, and no error");
+
+    let (_, traveller) = rig.tourist("13800138501").await;
+    let combo = Combo {
+        region_id: "huangshan".into(),
+        date: visit_date(),
+        slot_id: Some("morning".into()),
+        add_ons: vec!["yungu".into(), "audio-guide".into()],
+        hotel: Some(HotelStay {
+            hotel_id: "tangkou-shanshui-hotel".into(),
+            room_type_id: "family".into(),
+            rooms: 1,
+            nights: 1,
+        }),
+        shuttles: vec![ShuttleSeat {
+            line_id: "tangkou-yungu".into(),
+            departure: "07:00".parse().unwrap(),
+        }],
+    };
+    let order = rig
+        .device
+        .place_order(
+            order_for(combo, std::slice::from_ref(&traveller)),
+            "t1".into(),
+        )
+        .await
+        .unwrap();
+
+    // The evening before: everything ahead, the shuttle first.
+    let before = rig
+        .device
+        .trip_at(on_visit_day(0, 0) - chrono::Duration::hours(4))
+        .unwrap();
+    let trip = before.trip.expect("the booked combo is a trip");
+    assert_eq!(trip.order_ids, vec![order.id]);
+    let kinds: Vec<&str> = trip
+        .items
+        .iter()
+        .map(|i| match i.kind {
+            ItemKind::Entry { .. } => "entry",
+            ItemKind::Ride { .. } => "ride",
+            ItemKind::Shuttle { .. } => "shuttle",
+            ItemKind::HotelCheckIn { .. } => "check_in",
+            ItemKind::HotelCheckOut { .. } => "check_out",
+            ItemKind::Rental { .. } => "rental",
+        })
+        .collect();
+    for kind in [
+        "shuttle",
+        "entry",
+        "ride",
+        "rental",
+        "check_in",
+        "check_out",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
+    }
+    assert!(
+        trip.items.windows(2).all(|w| w[0].start <= w[1].start),
+        "in time order"
+    );
+    assert!(trip.items.iter().all(|i| i.status == ItemStatus::Confirmed));
+    let card = trip.now_next.clone().unwrap();
+    assert_eq!(card.phase, TripPhase::NotStarted);
+    assert!(matches!(
+        card.next.as_ref().map(|n| &n.kind),
+        Some(ItemKind::Shuttle { .. })
+    ));
+    let entry = trip
+        .items
+        .iter()
+        .find(|i| matches!(i.kind, ItemKind::Entry { .. }))
+        .unwrap();
+    assert!(!entry.passes.is_empty(), "the entry item opens its pass");
+
+    // The platform gone: the same timeline, with the time the device last heard of it.
+    rig.stop_platform().await;
+    let offline = rig.device.trip_at(on_visit_day(9, 30)).unwrap();
+    let heard_at = offline
+        .heard_at
+        .clone()
+        .expect("the device knows when it last heard");
+    assert!(heard_at.starts_with(&Utc::now().date_naive().to_string()[..4]));
+    let during = offline.trip.unwrap();
+    assert_eq!(during.items, trip.items);
+    assert_eq!(
+        during.now_next.unwrap().phase,
+        TripPhase::UnderWay,
+        "mid-morning of the visit day"
+    );
+}
+
+/// Polls `check` until it holds; `within` only bounds a failing test.
+async fn eventually(within: std::time::Duration, mut check: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + within;
+    while std::time::Instant::now() < deadline {
+        if check() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    check()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_on_the_platform_reaches_the_device_through_the_event_stream() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tongyou_core::api::OrderState;
+
+    let rig = Rig::new().await;
+    rig.sync().await;
+    let (_, traveller) = rig.tourist("13800138502").await;
+    let order = rig.book(&traveller, "e1").await;
+    let account = rig.account();
+    let changes = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&changes);
+    let follow = rig.device.follow_events(move || {
+        counted.fetch_add(1, Ordering::SeqCst);
+    });
+    let act = async {
+        let bound = std::time::Duration::from_secs(20);
+        // Connected: the stream told the device where it stands.
+        assert!(
+            eventually(bound, || rig
+                .device
+                .store
+                .event_cursor(account)
+                .unwrap()
+                .is_some())
+            .await
+        );
+        // Cancelled elsewhere (another device, an agent): the device's copy follows.
+        rig.client
+            .cancel_order(&rig.token(), "elsewhere", order.id)
+            .await
+            .unwrap();
+        let cancelled = eventually(bound, || {
+            rig.device
+                .store
+                .order(account, order.id)
+                .unwrap()
+                .is_some_and(|o| o.state == OrderState::Cancelled)
+        })
+        .await;
+        assert!(cancelled, "the cancellation reached the device");
+        assert!(changes.load(Ordering::SeqCst) >= 1, "the screens were told");
+        let cursor = rig.device.store.event_cursor(account).unwrap().unwrap();
+        assert!(cursor.last_event_id > 0);
+        // The trip read from the device says so.
+        let trip = rig.device.trip().unwrap();
+        assert!(
+            trip.trip
+                .is_none_or(|t| t.items.iter().all(|i| i.status == ItemStatus::Cancelled)),
+            "no item of the cancelled order is still on"
+        );
+    };
+    tokio::select! {
+        () = follow => unreachable!("following never ends on its own"),
+        () = act => {}
+    }
+}
