@@ -21,7 +21,7 @@ mod walk;
 pub use group::{Trip, order_days, trips};
 pub use items::{DEFAULT_PICK_UP, DOWN_RIDE_MARGIN_MIN};
 pub use remind::reminders;
-pub use walk::{SAME_PLACE_M, TRAIL_FACTOR, tobler_kmh, walk_minutes};
+pub use walk::{LONGEST_WALK_M, SAME_PLACE_M, TRAIL_FACTOR, tobler_kmh, walk_minutes};
 
 use items::Placed;
 

@@ -53,18 +53,7 @@ async fn a_booked_combo_is_one_timeline_that_reads_offline() {
         .unwrap();
     let trip = before.trip.expect("the booked combo is a trip");
     assert_eq!(trip.order_ids, vec![order.id]);
-    let kinds: Vec<&str> = trip
-        .items
-        .iter()
-        .map(|i| match i.kind {
-            ItemKind::Entry { .. } => "entry",
-            ItemKind::Ride { .. } => "ride",
-            ItemKind::Shuttle { .. } => "shuttle",
-            ItemKind::HotelCheckIn { .. } => "check_in",
-            ItemKind::HotelCheckOut { .. } => "check_out",
-            ItemKind::Rental { .. } => "rental",
-        })
-        .collect();
+    let kinds: Vec<&str> = trip.items.iter().map(|i| i.kind.key()).collect();
     for kind in [
         "shuttle",
         "entry",

@@ -3,10 +3,11 @@
 //! The one exception, [`first_screen_drawn`], is about the shell itself.
 
 use tauri::{AppHandle, Runtime, State};
+use tongyou_core::api::Preferences;
 use tongyou_core::api::{
     AccountExport, Availability, CatalogSnapshot, CodeSent, DiscoverView, GateResult, GateSignIn,
     GateStation, Order, OrderRequest, PassQr, PlanRequest, Quote, QuoteRequest, Session, Startup,
-    SyncStatus, Traveller, TravellerInput, TripPlans, WalletPass,
+    SyncStatus, Traveller, TravellerInput, TripPlans, TripSnapshot, WalletPass,
 };
 use tongyou_core::text::Lang;
 use tongyou_device::outbox::PendingWrite;
@@ -231,6 +232,23 @@ pub async fn gate_verify_image(
 #[tauri::command]
 pub fn gate_sign_out(device: State<'_, Device>) -> Result<(), CommandError> {
     device.gate_sign_out()
+}
+
+// The trip.
+
+#[tauri::command]
+pub fn preferences(device: State<'_, Device>) -> Result<Preferences, CommandError> {
+    device.preferences()
+}
+
+#[tauri::command]
+pub fn set_reminder_lead(device: State<'_, Device>, minutes: u16) -> Result<(), CommandError> {
+    device.set_reminder_lead(minutes)
+}
+
+#[tauri::command]
+pub fn trip(device: State<'_, Device>) -> Result<TripSnapshot, CommandError> {
+    device.trip()
 }
 
 // The shell itself.

@@ -50,22 +50,74 @@ impl LaunchOptions {
 
 /// The app, generic over the runtime so tests can build it on Tauri's mock runtime.
 pub fn builder<R: Runtime>(options: LaunchOptions) -> tauri::Builder<R> {
-    let builder = tauri::Builder::<R>::new().setup(move |app| {
-        let data_dir = match options.data_dir.clone() {
-            Some(dir) => dir,
-            None => app.path().app_data_dir()?,
-        };
-        let platform = options
-            .platform
-            .clone()
-            .or_else(|| std::env::var("TONGYOU_PLATFORM").ok())
-            .unwrap_or_else(|| DEFAULT_PLATFORM.to_owned());
-        let runtime = tauri::async_runtime::handle().inner().clone();
-        app.manage(Device::open(&data_dir, &platform)?.spawning_on(runtime));
-        app.manage(ExitWhenDrawn(options.exit_when_drawn));
-        Ok(())
-    });
+    // Notifications: the trip's reminders, shown by the system where it has a service.
+    let builder = tauri::Builder::<R>::new()
+        .plugin(tauri_plugin_notification::init())
+        .setup(move |app| {
+            let data_dir = match options.data_dir.clone() {
+                Some(dir) => dir,
+                None => app.path().app_data_dir()?,
+            };
+            let platform = options
+                .platform
+                .clone()
+                .or_else(|| std::env::var("TONGYOU_PLATFORM").ok())
+                .unwrap_or_else(|| DEFAULT_PLATFORM.to_owned());
+            let runtime = tauri::async_runtime::handle().inner().clone();
+            app.manage(Device::open(&data_dir, &platform)?.spawning_on(runtime));
+            app.manage(ExitWhenDrawn(options.exit_when_drawn));
+            tauri::async_runtime::spawn(remind(app.handle().clone()));
+            tauri::async_runtime::spawn(follow(app.handle().clone()));
+            Ok(())
+        });
     with_commands(builder)
+}
+
+/// Keeps the platform's event stream open while the app runs and tells the screens
+/// (`orders-changed`) whenever an event changed the device's orders.
+async fn follow<R: Runtime>(app: tauri::AppHandle<R>) {
+    use tauri::Emitter;
+    let device = app.state::<Device>();
+    device
+        .follow_events(|| {
+            let _ = app.emit("orders-changed", ());
+        })
+        .await;
+}
+
+/// How often the shell looks for reminders that fell due.
+const REMIND_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Shows the trip's reminders as they fall due, for as long as the app runs: as a system
+/// notification where the system has a service for them, and always as the in-app banner
+/// (the `reminder` event). Due times come from the device's own timeline, so they fire
+/// with no network.
+async fn remind<R: Runtime>(app: tauri::AppHandle<R>) {
+    use tauri::Emitter;
+    use tauri_plugin_notification::NotificationExt;
+    loop {
+        tokio::time::sleep(REMIND_EVERY).await;
+        let device = app.state::<Device>();
+        let Ok(due) = device.due_reminders(chrono::Utc::now()) else {
+            continue;
+        };
+        let lang = device
+            .store
+            .preferences()
+            .ok()
+            .and_then(|p| p.lang)
+            .unwrap_or(device.system_lang);
+        for reminder in due {
+            // No notification service (a bare desktop): the banner still shows.
+            let _ = app
+                .notification()
+                .builder()
+                .title(reminder.title.get(lang))
+                .body(reminder.body.get(lang))
+                .show();
+            let _ = app.emit("reminder", &reminder);
+        }
+    }
 }
 
 /// The command table on a given builder. Tests pass `tauri::test::mock_builder()` with an
@@ -106,10 +158,15 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::gate_verify_code,
         commands::gate_verify_image,
         commands::gate_sign_out,
+        commands::trip,
+        commands::preferences,
+        commands::set_reminder_lead,
         commands::first_screen_drawn,
     ])
 }
 
+/// The app's entry: `main` on a desktop, the mobile entry point on a phone build.
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let options = LaunchOptions::parse(std::env::args().skip(1));
     if let Err(e) = builder::<tauri::Wry>(options).run(tauri::generate_context!()) {

@@ -8,3 +8,4 @@ mod plan;
 mod platform_page;
 mod privacy;
 mod tickets;
+mod trip;

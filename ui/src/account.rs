@@ -53,6 +53,7 @@ pub fn MeScreen() -> impl IntoView {
                 </div>
                 <OutboxPanel outbox=outbox />
                 <TravellersPanel outbox=outbox />
+                <ReminderLead />
                 <MyData />
             </section>
         }
@@ -147,6 +148,49 @@ fn TravellersPanel(outbox: Outbox) -> impl IntoView {
                 }}
             </ul>
             <TravellerForm list=list outbox=outbox />
+        </section>
+    }
+}
+
+/// How long before each slot, departure and check-in the trip's reminders come.
+#[component]
+fn ReminderLead() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    let chosen = RwSignal::new(None::<u16>);
+    spawn_local(async move {
+        match ipc::preferences().await {
+            Ok(p) => chosen.set(Some(p.lead_minutes())),
+            Err(e) => ctx.fail(&e),
+        }
+    });
+    let choose = Action::new_local(move |&minutes: &u16| async move {
+        match ipc::set_reminder_lead(minutes).await {
+            Ok(()) => chosen.set(Some(minutes)),
+            Err(e) => ctx.fail(&e),
+        }
+    });
+    view! {
+        <section class="card reminders" data-test="reminders">
+            <h2>{tr(lang, Msg::RemindersTitle)}</h2>
+            <p class="hint">{tr(lang, Msg::RemindersHint)}</p>
+            <div class="segmented">
+                {[30u16, 60, 120, 180]
+                    .into_iter()
+                    .map(|m| view! {
+                        <button
+                            type="button"
+                            data-test="reminder-lead"
+                            data-minutes=m.to_string()
+                            class:active=move || chosen.get() == Some(m)
+                            aria-pressed=move || (chosen.get() == Some(m)).to_string()
+                            on:click=move |_| { choose.dispatch_local(m); }
+                        >
+                            {move || i18n::lead(lang.get(), m)}
+                        </button>
+                    })
+                    .collect_view()}
+            </div>
         </section>
     }
 }

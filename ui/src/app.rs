@@ -22,6 +22,7 @@ use crate::ipc;
 use crate::orders::OrdersScreen;
 use crate::plan::{PlanForm, PlanScreen};
 use crate::tickets::TicketsScreen;
+use crate::trip::TripScreen;
 
 /// How often the app retries the platform (and refreshes time-dependent cards).
 const SYNC_EVERY_MS: u32 = 15_000;
@@ -69,6 +70,9 @@ fn Frame() -> impl IntoView {
         open_order: Memo::new(move |_| place.with(|p| p.order)),
         open_pass: Memo::new(move |_| place.with(|p| p.pass.clone())),
         open_plan: Memo::new(move |_| place.with(|p| p.plan)),
+        open_item: Memo::new(move |_| place.with(|p| p.item.clone())),
+        orders_changed: RwSignal::new(0),
+        reminder: RwSignal::new(None),
         plan_request: Memo::new(move |_| plan_request_of(&location.search.get())),
         plan_tab_at: StoredValue::new(Tab::Plan.path().to_owned()),
         station: RwSignal::new(None),
@@ -105,6 +109,26 @@ fn Frame() -> impl IntoView {
     spawn_local(async move {
         if let Ok(session) = ipc::session().await {
             ctx.session.set(session);
+        }
+        // The shell says when the orders changed (a live event, a refresh): the trip is
+        // read again wherever it shows.
+        spawn_local(ipc::listen("orders-changed", move |()| {
+            ctx.orders_changed.update(|n| *n += 1);
+        }));
+        spawn_local(ipc::listen("reminder", move |reminder| {
+            ctx.reminder.set(Some(reminder));
+        }));
+        // While a trip is under way, the app opens on its timeline.
+        if ctx.session.with_untracked(Option::is_some)
+            && location.pathname.with_untracked(|p| p == "/")
+            && let Ok(snapshot) = ipc::trip().await
+            && snapshot
+                .trip
+                .as_ref()
+                .and_then(|t| t.now_next.as_ref())
+                .is_some_and(|n| n.phase == tongyou_core::api::TripPhase::UnderWay)
+        {
+            ctx.close_to(Tab::Trip);
         }
         // A device signed in as a gate opens on the gate: that is what it is for.
         if let Ok(Some(station)) = ipc::gate_station().await {
@@ -155,10 +179,12 @@ fn Frame() -> impl IntoView {
                         }
                     })
             }}
+            <ReminderBanner />
             <NavBar />
             <main data-tab=move || format!("{:?}", ctx.tab.get()).to_lowercase()>
                 {move || match ctx.tab.get() {
                     Tab::Discover => view! { <DiscoverScreen /> }.into_any(),
+                    Tab::Trip => view! { <TripScreen /> }.into_any(),
                     Tab::Plan => view! { <PlanScreen /> }.into_any(),
                     Tab::Book => view! { <BookScreen /> }.into_any(),
                     Tab::Tickets => view! { <TicketsScreen /> }.into_any(),
@@ -168,6 +194,35 @@ fn Frame() -> impl IntoView {
                 }}
             </main>
         </div>
+    }
+}
+
+/// The trip's reminder, in the app: shown whether or not the system showed a notification
+/// (a desktop may have no notification service). A tap opens its item on the timeline.
+#[component]
+fn ReminderBanner() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    move || {
+        let reminder = ctx.reminder.get()?;
+        let lang = ctx.lang.get();
+        let item = reminder.item_id.clone();
+        let open = move |_| {
+            ctx.reminder.set(None);
+            match &item {
+                Some(id) => ctx.show_item(id),
+                None => ctx.open(Tab::Trip),
+            }
+        };
+        Some(view! {
+            <div class="toast reminder" role="status" data-test="reminder-banner" data-id=reminder.id.clone()>
+                <button class="link" on:click=open>
+                    <strong>{reminder.title.get(lang).to_owned()}</strong>
+                    " "
+                    <span>{reminder.body.get(lang).to_owned()}</span>
+                </button>
+                <button aria-label=t(lang, Msg::Dismiss) on:click=move |_| ctx.reminder.set(None)>"×"</button>
+            </div>
+        })
     }
 }
 
@@ -250,6 +305,7 @@ fn NavBar() -> impl IntoView {
     view! {
         <nav class="tabs" data-test="nav">
             {item(Tab::Discover, Msg::NavDiscover, "nav-discover")}
+            {item(Tab::Trip, Msg::NavTrip, "nav-trip")}
             {item(Tab::Plan, Msg::NavPlan, "nav-plan")}
             {item(Tab::Book, Msg::NavBook, "nav-book")}
             {item(Tab::Tickets, Msg::NavTickets, "nav-tickets")}

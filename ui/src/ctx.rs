@@ -7,7 +7,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use tongyou_core::api::{
     ApiError, DiscoverView, ErrorCode, GateStation, Lang, PlanKind, PlanParty, PlanRequest,
-    Profile, Session, SyncStatus,
+    Profile, Reminder, Session, SyncStatus,
 };
 
 use crate::i18n::{Msg, t};
@@ -16,6 +16,8 @@ use crate::ipc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Discover,
+    /// The trip's timeline: the home screen while a trip is under way.
+    Trip,
     Plan,
     Book,
     Tickets,
@@ -30,6 +32,7 @@ impl Tab {
     pub fn path(self) -> &'static str {
         match self {
             Tab::Discover => "/",
+            Tab::Trip => "/trip",
             Tab::Plan => "/plan",
             Tab::Book => "/book",
             Tab::Tickets => "/tickets",
@@ -49,6 +52,8 @@ pub struct Place {
     pub order: Option<i64>,
     pub pass: Option<String>,
     pub plan: Option<PlanKind>,
+    /// On Trip, one timeline item (`/trip/{item id}`).
+    pub item: Option<String>,
 }
 
 impl Place {
@@ -58,6 +63,7 @@ impl Place {
         let first = parts.next().unwrap_or_default();
         let rest = parts.next().filter(|r| !r.is_empty() && !r.contains('/'));
         let tab = match first {
+            "trip" => Tab::Trip,
             "plan" => Tab::Plan,
             "book" => Tab::Book,
             "tickets" => Tab::Tickets,
@@ -73,6 +79,7 @@ impl Place {
                 .and_then(|id| id.parse().ok()),
             pass: rest.filter(|_| tab == Tab::Tickets).map(str::to_owned),
             plan: rest.filter(|_| tab == Tab::Plan).and_then(plan_kind_of),
+            item: rest.filter(|_| tab == Tab::Trip).map(str::to_owned),
         }
     }
 }
@@ -191,6 +198,13 @@ pub struct Ctx {
     pub open_order: Memo<Option<i64>>,
     /// The pass open full screen on the Tickets tab (`/tickets/{pass id}`).
     pub open_pass: Memo<Option<String>>,
+    /// The timeline item open on the Trip tab (`/trip/{item id}`).
+    pub open_item: Memo<Option<String>>,
+    /// Bumped whenever the shell says the orders changed (a live event, a refresh): what
+    /// shows the trip reads again.
+    pub orders_changed: RwSignal<u64>,
+    /// The trip's reminder the shell last showed, as the in-app banner.
+    pub reminder: RwSignal<Option<Reminder>>,
     /// The plan open on the Plan tab (`/plan/{kind}`).
     pub open_plan: Memo<Option<PlanKind>>,
     /// The trip request the URL's query asks plans for (`/plan?region=…`).
@@ -242,6 +256,11 @@ impl Ctx {
         };
         self.navigate
             .with_value(|navigate| navigate(&path, replace));
+    }
+
+    /// Opens one timeline item.
+    pub fn show_item(self, item_id: &str) {
+        self.go(&format!("/trip/{item_id}"));
     }
 
     /// Opens one pass full screen.
@@ -319,6 +338,7 @@ mod tests {
     fn every_screen_order_and_pass_has_a_url() {
         for tab in [
             Tab::Discover,
+            Tab::Trip,
             Tab::Plan,
             Tab::Book,
             Tab::Tickets,
@@ -342,6 +362,12 @@ mod tests {
         assert_eq!((plan.tab, plan.plan), (Tab::Plan, Some(PlanKind::Comfort)));
         assert_eq!(Place::of("/plan/luxury").plan, None);
         assert_eq!(Place::of("/orders/comfort").plan, None);
+        let item = Place::of("/trip/41-7-entry");
+        assert_eq!(
+            (item.tab, item.item.as_deref()),
+            (Tab::Trip, Some("41-7-entry"))
+        );
+        assert_eq!(Place::of("/orders/41-7-entry").item, None);
     }
 
     #[test]

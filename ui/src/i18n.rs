@@ -7,7 +7,8 @@
 
 use leptos::prelude::{Get, RwSignal};
 use tongyou_core::api::{
-    OrderState, PassState, PaymentState, PlanParty, Profile, Provider, StepKind, SubOrderState,
+    ItemStatus, OrderState, PassState, PaymentState, PlanParty, Profile, Provider, StepKind,
+    SubOrderState,
 };
 use tongyou_core::catalog::{Fen, HotelArea, LiftKind, SightKind};
 use tongyou_core::clock::ClockTime;
@@ -49,6 +50,29 @@ pub enum Msg {
     NavDiscover,
     NavBook,
     NavOrders,
+    RemindersTitle,
+    RemindersHint,
+    NavTrip,
+    TripTitle,
+    NoTrip,
+    NoTripHint,
+    NowLabel,
+    NextLabel,
+    TripOver,
+    TripNotStarted,
+    Bring,
+    AsOf,
+    ShowPass,
+    Plate,
+    Driver,
+    NotAssigned,
+    CheckInLabel,
+    CheckOutLabel,
+    EntryLabel,
+    RideLabel,
+    ShuttleLabel,
+    RentalLabel,
+    TripEmptyNow,
     NavMe,
     SignInTitle,
     SignInHint,
@@ -321,6 +345,60 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (NavDiscover, Lang::En) => "Discover",
         (NavBook, Lang::Zh) => "预订",
         (NavBook, Lang::En) => "Book",
+        (NavTrip, Lang::Zh) => "行程",
+        (NavTrip, Lang::En) => "Trip",
+        (TripTitle, Lang::Zh) => "我的行程",
+        (TripTitle, Lang::En) => "My trip",
+        (NoTrip, Lang::Zh) => "还没有行程",
+        (NoTrip, Lang::En) => "No trip yet",
+        (NoTripHint, Lang::Zh) => {
+            "预订门票、索道、酒店或接驳车后，整趟行程会按时间排在这里，离线也能看。"
+        }
+        (NoTripHint, Lang::En) => {
+            "Book a ticket, a ride, a hotel or a shuttle and the whole trip appears here in time order, readable offline."
+        }
+        (NowLabel, Lang::Zh) => "正在进行",
+        (NowLabel, Lang::En) => "Now",
+        (NextLabel, Lang::Zh) => "接下来",
+        (NextLabel, Lang::En) => "Next",
+        (TripOver, Lang::Zh) => "行程已结束",
+        (TripOver, Lang::En) => "This trip is over",
+        (TripNotStarted, Lang::Zh) => "行程尚未开始",
+        (TripNotStarted, Lang::En) => "The trip has not started",
+        (Bring, Lang::Zh) => "请带上",
+        (Bring, Lang::En) => "Bring",
+        (AsOf, Lang::Zh) => "离线：数据截至",
+        (AsOf, Lang::En) => "Offline: as of",
+        (ShowPass, Lang::Zh) => "出示票码",
+        (ShowPass, Lang::En) => "Show pass",
+        (Plate, Lang::Zh) => "车牌",
+        (Plate, Lang::En) => "Plate",
+        (Driver, Lang::Zh) => "司机",
+        (Driver, Lang::En) => "Driver",
+        (NotAssigned, Lang::Zh) => "车辆将于出发前一晚安排",
+        (NotAssigned, Lang::En) => "Vehicle assigned the evening before",
+        (CheckInLabel, Lang::Zh) => "入住",
+        (CheckInLabel, Lang::En) => "Check-in",
+        (CheckOutLabel, Lang::Zh) => "退房",
+        (CheckOutLabel, Lang::En) => "Check-out",
+        (EntryLabel, Lang::Zh) => "入园",
+        (EntryLabel, Lang::En) => "Entry",
+        (RideLabel, Lang::Zh) => "乘坐",
+        (RideLabel, Lang::En) => "Ride",
+        (ShuttleLabel, Lang::Zh) => "接驳车",
+        (ShuttleLabel, Lang::En) => "Shuttle",
+        (RentalLabel, Lang::Zh) => "领取",
+        (RentalLabel, Lang::En) => "Pick up",
+        (TripEmptyNow, Lang::Zh) => "行程中没有待进行的项目",
+        (TripEmptyNow, Lang::En) => "Nothing left to do on this trip",
+        (RemindersTitle, Lang::Zh) => "行程提醒",
+        (RemindersTitle, Lang::En) => "Trip reminders",
+        (RemindersHint, Lang::Zh) => {
+            "入园时段、班车出发和酒店入住前提醒你，每天早上还有当天行程概要；离线也会提醒。"
+        }
+        (RemindersHint, Lang::En) => {
+            "Before each entry slot, shuttle departure and hotel check-in, and each morning the day's plan; they come offline too."
+        }
         (NavOrders, Lang::Zh) => "订单",
         (NavOrders, Lang::En) => "Orders",
         (NavMe, Lang::Zh) => "我的",
@@ -1182,5 +1260,60 @@ pub fn export_summary(lang: Lang, mobile: &str, travellers: usize, orders: usize
                 plural(orders, "order")
             )
         }
+    }
+}
+
+pub fn item_status(lang: Lang, status: ItemStatus) -> &'static str {
+    use ItemStatus::*;
+    match (status, lang) {
+        (Held, Lang::Zh) => "已预留",
+        (Held, Lang::En) => "Held",
+        (Confirmed, Lang::Zh) => "已确认",
+        (Confirmed, Lang::En) => "Confirmed",
+        (Failed, Lang::Zh) => "未成功",
+        (Failed, Lang::En) => "Not booked",
+        (Adjusted, Lang::Zh) => "已调整",
+        (Adjusted, Lang::En) => "Adjusted",
+        (Cancelled, Lang::Zh) => "已取消",
+        (Cancelled, Lang::En) => "Cancelled",
+        (Used, Lang::Zh) => "已使用",
+        (Used, Lang::En) => "Used",
+    }
+}
+
+/// "in 25 min", "in 3 h 5 min".
+pub fn in_minutes(lang: Lang, minutes: u32) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (lang, h) {
+        (Lang::Zh, 0) => format!("{m} 分钟后"),
+        (Lang::Zh, _) => format!("{h} 小时 {m} 分钟后"),
+        (Lang::En, 0) => format!("in {m} min"),
+        (Lang::En, _) => format!("in {h} h {m} min"),
+    }
+}
+
+/// A walk between two items of a trip: its length and climb, and the minutes it takes.
+pub fn walk_leg(lang: Lang, metres: u32, climbed: u32, minutes: u16) -> String {
+    match lang {
+        Lang::Zh => format!("步行 {} · 约 {minutes} 分钟", walk(lang, metres, climbed)),
+        Lang::En => format!("Walk {} · about {minutes} min", walk(lang, metres, climbed)),
+    }
+}
+
+/// A reminder's lead: "提前 1 小时", "1 h before".
+pub fn lead(lang: Lang, minutes: u16) -> String {
+    match (lang, minutes % 60) {
+        (Lang::Zh, 0) => format!("提前 {} 小时", minutes / 60),
+        (Lang::Zh, _) => format!("提前 {minutes} 分钟"),
+        (Lang::En, 0) => format!("{} h before", minutes / 60),
+        (Lang::En, _) => format!("{minutes} min before"),
+    }
+}
+
+/// "请带上：…", "Bring: …".
+pub fn labelled(lang: Lang, label: &str, text: &str) -> String {
+    match lang {
+        Lang::Zh => format!("{label}：{text}"),
+        Lang::En => format!("{label}: {text}"),
     }
 }

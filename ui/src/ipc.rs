@@ -6,8 +6,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tongyou_core::api::{
     AccountExport, ApiError, Availability, CatalogSnapshot, CodeSent, DiscoverView, ErrorCode,
-    GateResult, GateSignIn, GateStation, Lang, Order, OrderRequest, PassQr, PlanRequest, Quote,
-    QuoteRequest, Session, Startup, SyncStatus, Traveller, TravellerInput, TripPlans, WalletPass,
+    GateResult, GateSignIn, GateStation, Lang, Order, OrderRequest, PassQr, PlanRequest,
+    Preferences, Quote, QuoteRequest, Session, Startup, SyncStatus, Traveller, TravellerInput,
+    TripPlans, TripSnapshot, WalletPass,
 };
 use wasm_bindgen::prelude::*;
 
@@ -15,6 +16,35 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(catch, js_namespace = ["window", "__TAURI__", "core"], js_name = invoke)]
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = ["window", "__TAURI__", "event"], js_name = listen)]
+    async fn tauri_listen(
+        event: &str,
+        handler: &Closure<dyn FnMut(JsValue)>,
+    ) -> Result<JsValue, JsValue>;
+}
+
+/// Calls `handler` with each payload of the shell's `event`, for as long as the app runs
+/// (the listener is set up once, at start).
+pub async fn listen<T: DeserializeOwned + 'static>(
+    event: &str,
+    mut handler: impl FnMut(T) + 'static,
+) {
+    if !shell_present() {
+        return;
+    }
+    let closure = Closure::<dyn FnMut(JsValue)>::new(move |message: JsValue| {
+        let payload = js_sys::Reflect::get(&message, &JsValue::from_str("payload"))
+            .ok()
+            .and_then(|p| serde_wasm_bindgen::from_value(p).ok());
+        if let Some(payload) = payload {
+            handler(payload);
+        }
+    });
+    if tauri_listen(event, &closure).await.is_ok() {
+        // The listener lives as long as the page.
+        closure.forget();
+    }
 }
 
 fn shell_present() -> bool {
@@ -55,6 +85,24 @@ struct RegionArg<'a> {
 #[derive(Serialize)]
 struct LangArg {
     lang: Lang,
+}
+
+pub async fn preferences() -> Result<Preferences, ApiError> {
+    invoke("preferences", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct MinutesArg {
+    minutes: u16,
+}
+
+pub async fn set_reminder_lead(minutes: u16) -> Result<(), ApiError> {
+    invoke("set_reminder_lead", &MinutesArg { minutes }).await
+}
+
+/// The trip under way or next, as the device knows it (no network needed).
+pub async fn trip() -> Result<TripSnapshot, ApiError> {
+    invoke("trip", &NoArgs {}).await
 }
 
 pub async fn startup() -> Result<Startup, ApiError> {

@@ -16,6 +16,7 @@ mod plan;
 mod signin;
 mod tickets;
 mod time;
+mod trip;
 
 fn main() {
     time::mark_started();

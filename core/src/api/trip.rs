@@ -139,6 +139,20 @@ pub enum ItemKind {
     Rental { product_id: String },
 }
 
+impl ItemKind {
+    /// The kind as its `type` tag spells it (`entry`, `hotel_check_in`…), for tests and CSS.
+    pub fn key(&self) -> &'static str {
+        match self {
+            ItemKind::Entry { .. } => "entry",
+            ItemKind::Ride { .. } => "ride",
+            ItemKind::Shuttle { .. } => "shuttle",
+            ItemKind::HotelCheckIn { .. } => "hotel_check_in",
+            ItemKind::HotelCheckOut { .. } => "hotel_check_out",
+            ItemKind::Rental { .. } => "rental",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GateRef {

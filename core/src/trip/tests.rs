@@ -359,18 +359,7 @@ fn a_trip_keeps_its_id_when_an_order_is_added() {
 fn the_family_day_in_time_order() {
     let t = family_timeline();
     insta::assert_snapshot!(render(&t));
-    let kinds: Vec<&str> = t
-        .items
-        .iter()
-        .map(|i| match i.kind {
-            ItemKind::Shuttle { .. } => "shuttle",
-            ItemKind::Entry { .. } => "entry",
-            ItemKind::Rental { .. } => "rental",
-            ItemKind::Ride { .. } => "ride",
-            ItemKind::HotelCheckIn { .. } => "check-in",
-            ItemKind::HotelCheckOut { .. } => "check-out",
-        })
-        .collect();
+    let kinds: Vec<&str> = t.items.iter().map(|i| i.kind.key()).collect();
     assert_eq!(
         kinds,
         [
@@ -378,8 +367,8 @@ fn the_family_day_in_time_order() {
             "entry",
             "rental",
             "ride",
-            "check-in",
-            "check-out"
+            "hotel_check_in",
+            "hotel_check_out"
         ]
     );
     let starts: Vec<NaiveDateTime> = t.items.iter().map(|i| i.start).collect();

@@ -11,6 +11,10 @@ pub const TRAIL_FACTOR: f64 = 1.4;
 /// Places closer than this are one place: no walk between them.
 pub const SAME_PLACE_M: f64 = 50.0;
 
+/// Places farther apart than this (straight line) are not walked between on a trip day:
+/// the party rides (a cable car, a shuttle) and the timeline shows no walk for it.
+pub const LONGEST_WALK_M: f64 = 3_000.0;
+
 /// Tobler's hiking function (1993): walking speed in km/h on a path of `slope` (rise over
 /// run; negative downhill), `6 · e^(−3.5 · |slope + 0.05|)`. Fastest, 6 km/h, on a gentle
 /// 5 % descent; about 5.04 km/h on the level; slower both ways from there, so a steep
@@ -35,10 +39,11 @@ pub(super) struct Spot {
     pub elevation_m: Option<u32>,
 }
 
-/// A walk from one spot to another; `None` when they are the same place.
+/// A walk from one spot to another; `None` when they are the same place, or too far apart
+/// to walk ([`LONGEST_WALK_M`]).
 pub(super) fn walk(from: Spot, to: Spot) -> Option<Walk> {
     let straight = distance_m(from.at, to.at);
-    if straight < SAME_PLACE_M {
+    if !(SAME_PLACE_M..=LONGEST_WALK_M).contains(&straight) {
         return None;
     }
     let trail = straight * TRAIL_FACTOR;
@@ -96,4 +101,23 @@ pub(super) fn legs(placed: &[Placed]) -> Vec<WalkingLeg> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod far {
+    use super::*;
+
+    fn spot(lat: f64, lon: f64) -> Spot {
+        Spot {
+            at: GeoPoint { lat, lon },
+            elevation_m: None,
+        }
+    }
+
+    #[test]
+    fn places_a_ride_apart_have_no_walk_between_them() {
+        // About 1.1 km apart: a walk. About 8.9 km apart (0.08° of latitude): a ride.
+        assert!(walk(spot(30.10, 118.16), spot(30.11, 118.16)).is_some());
+        assert!(walk(spot(30.10, 118.16), spot(30.18, 118.16)).is_none());
+    }
 }

@@ -1,0 +1,108 @@
+//! The trip's timeline in the app window: a booked combo as one timeline with each item's
+//! state, a change made on the platform showing on the open timeline without a restart,
+//! and the timeline still there, "as of" the last word, with the platform gone.
+
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Instant;
+
+use tongyou_client::PlatformClient;
+use tongyou_core::api::Vehicle;
+use tongyou_e2e::{Env, click, resize, screenshot, scroll_to, texts, wait_for_attr, wait_for_text};
+
+use crate::booking::{find, pick_tangkou_combo, ready_to_book, see_a_confirmed_combo};
+
+const KINDS: [&str; 5] = [
+    "shuttle",
+    "entry",
+    "ride",
+    "hotel_check_in",
+    "hotel_check_out",
+];
+
+#[tokio::test]
+async fn the_timeline_follows_the_platform_and_reads_offline() {
+    let env = Env::from_env();
+    let dir = tempfile::tempdir().unwrap();
+    let (platform, app) = ready_to_book(&env, dir.path(), "王五").await;
+    pick_tangkou_combo(&app).await;
+    wait_for_text(&app, "[data-test=quote-total]", |t| t.starts_with('¥')).await;
+    click(&app, "[data-test=pay]").await;
+    see_a_confirmed_combo(&app).await;
+    let order_id: i64 = find(&app, "[data-test=order]")
+        .await
+        .attr("data-id")
+        .await
+        .unwrap()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // One timeline: every booked thing, each confirmed, the shuttle without a vehicle yet.
+    click(&app, "[data-test=nav-trip]").await;
+    for kind in KINDS {
+        wait_for_attr(
+            &app,
+            &format!("[data-test=trip-item][data-kind={kind}]"),
+            "data-status",
+            "confirmed",
+        )
+        .await;
+    }
+    wait_for_attr(&app, "[data-test=now-next]", "data-phase", "not_started").await;
+    let shuttle = "[data-test=trip-item][data-kind=shuttle] [data-test=item-detail-line]";
+    let lines = texts(&app, shuttle).await;
+    assert!(
+        lines.iter().any(|l| l.contains("出发前一晚")),
+        "no vehicle yet: {lines:?}"
+    );
+    assert!(!texts(&app, "[data-test=walk-leg]").await.is_empty());
+    screenshot(&env, &app, "trip-zh-phone").await;
+    resize(&app, 1280, 800).await;
+    screenshot(&env, &app, "trip-zh-desktop").await;
+    click(&app, "[data-test=lang-en]").await;
+    wait_for_text(&app, "[data-test=trip] h1", |t| t == "My trip").await;
+    screenshot(&env, &app, "trip-en-desktop").await;
+    resize(&app, 390, 844).await;
+    screenshot(&env, &app, "trip-en-phone").await;
+    click(&app, "[data-test=lang-zh]").await;
+
+    // The transport module assigns the vehicle: the open timeline shows it, live.
+    let vehicle = Vehicle {
+        plate: "皖J·12345".into(),
+        driver: "王师傅".into(),
+        driver_phone: "13900001111".into(),
+    };
+    let assigned = Instant::now();
+    PlatformClient::new(&platform.url)
+        .unwrap()
+        .dev_assign_vehicle(order_id, None, &vehicle)
+        .await
+        .unwrap();
+    wait_for_text(&app, "[data-test=vehicle-assigned]", |_| true).await;
+    eprintln!(
+        "a vehicle assigned on the platform showed on the open timeline after {:?}",
+        assigned.elapsed()
+    );
+    let lines = texts(&app, shuttle).await;
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("皖J·12345") && l.contains("13900001111")),
+        "{lines:?}"
+    );
+    scroll_to(&app, "[data-test=vehicle-assigned]").await;
+    screenshot(&env, &app, "trip-vehicle-zh-phone").await;
+
+    // The platform gone: the same timeline, as of when the device last heard.
+    platform.stop();
+    wait_for_attr(&app, "[data-test=net-badge]", "data-state", "offline").await;
+    wait_for_text(&app, "[data-test=trip-as-of]", |t| t.contains("截至")).await;
+    for kind in KINDS {
+        find(&app, &format!("[data-test=trip-item][data-kind={kind}]")).await;
+    }
+    scroll_to(&app, "body").await;
+    screenshot(&env, &app, "trip-offline-zh-phone").await;
+    app.close().await.unwrap();
+}
