@@ -80,7 +80,8 @@ async fn the_timeline_follows_the_platform_and_reads_offline() {
         .dev_assign_vehicle(order_id, None, &vehicle)
         .await
         .unwrap();
-    wait_for_text(&app, "[data-test=vehicle-assigned]", |_| true).await;
+    let assigned_css = "[data-test=trip-item][data-kind=shuttle] [data-vehicle=assigned]";
+    wait_for_text(&app, assigned_css, |_| true).await;
     eprintln!(
         "a vehicle assigned on the platform showed on the open timeline after {:?}",
         assigned.elapsed()
@@ -92,7 +93,7 @@ async fn the_timeline_follows_the_platform_and_reads_offline() {
             .any(|l| l.contains("皖J·12345") && l.contains("13900001111")),
         "{lines:?}"
     );
-    scroll_to(&app, "[data-test=vehicle-assigned]").await;
+    scroll_to(&app, assigned_css).await;
     screenshot(&env, &app, "trip-vehicle-zh-phone").await;
 
     // The platform gone: the same timeline, as of when the device last heard.

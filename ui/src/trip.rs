@@ -310,13 +310,12 @@ fn item_body(ctx: Ctx, lang: Lang, item: &TimelineItem) -> impl IntoView + use<>
     let note = item.note.as_ref().map(|n| n.get(lang).to_owned());
     let passes = item.passes.clone();
     view! {
-        <div class="item-body">
+        <div class="item-body" data-vehicle=vehicle.then_some("assigned")>
             <p class="place">{place}</p>
             {details
                 .into_iter()
                 .map(|d| view! { <p class="detail" data-test="item-detail-line">{d}</p> })
                 .collect_view()}
-            {vehicle.then(|| view! { <span class="tag" data-test="vehicle-assigned">"🚌"</span> })}
             {note.map(|n| view! { <p class="note">{n}</p> })}
             {(!passes.is_empty()).then(|| {
                 let first = passes[0].clone();
