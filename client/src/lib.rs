@@ -17,10 +17,11 @@ use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use serde::de::DeserializeOwned;
 use tongyou_core::api::{
-    API_PREFIX, ApiError, Availability, CashierAction, CatalogSnapshot, CodeRequest, CodeSent,
-    CrowdForecast, ErrorCode, Fault, GateCount, GateScan, GateSession, GateSignIn, Health, Order,
-    OrderRequest, Plan, PlanRequest, RegionSummary, RevocationDelta, ScanReceipt, ScanUpload,
-    SensorReading, Session, SignIn, Traveller, TravellerInput, Vehicle,
+    API_PREFIX, ApiError, Availability, CalendarFeed, CalendarFeedRequest, CashierAction,
+    CatalogSnapshot, CodeRequest, CodeSent, CrowdForecast, ErrorCode, Fault, GateCount, GateScan,
+    GateSession, GateSignIn, Health, Lang, Order, OrderRequest, Plan, PlanRequest, RegionSummary,
+    RevocationDelta, ScanReceipt, ScanUpload, SensorReading, Session, SignIn, Traveller,
+    TravellerInput, Vehicle,
 };
 
 pub use events::{EventMessage, EventStream, STREAM_SILENCE};
@@ -280,6 +281,54 @@ impl PlatformClient {
         decode(request.send().await.map_err(offline)?).await
     }
 
+    /// Opens a subscribable calendar of one of the account's trips, in `lang`. The feed's
+    /// address ([`PlatformClient::feed_url`]) is known only from this answer; an earlier
+    /// feed of the trip stops working.
+    pub async fn open_calendar(
+        &self,
+        token: &str,
+        trip_id: &str,
+        lang: Lang,
+    ) -> Result<CalendarFeed, ClientError> {
+        let request = self
+            .http
+            .post(self.url(&format!("/trips/{trip_id}/calendar")))
+            .bearer_auth(token)
+            .json(&CalendarFeedRequest { lang });
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    /// Ends the trip's calendar feed.
+    pub async fn revoke_calendar(&self, token: &str, trip_id: &str) -> Result<(), ClientError> {
+        let request = self
+            .http
+            .delete(self.url(&format!("/trips/{trip_id}/calendar")))
+            .bearer_auth(token);
+        no_content(request.send().await.map_err(offline)?).await
+    }
+
+    /// The address a calendar app subscribes to, as `https://…` (or `http://` for a
+    /// platform on plain HTTP); [`webcal`] makes the link that opens a calendar app.
+    pub fn feed_url(&self, feed: &CalendarFeed) -> String {
+        format!("{}{}", self.base, feed.path)
+    }
+
+    /// What a calendar app reads at a feed's path: the iCalendar text.
+    pub async fn calendar(&self, path: &str) -> Result<String, ClientError> {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .map_err(offline)?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(offline)?;
+        if !status.is_success() {
+            return Err(api_error(status, &body));
+        }
+        String::from_utf8(body.to_vec()).map_err(|e| ClientError::Protocol(e.to_string()))
+    }
+
     /// Opens the account's live event stream. With `last_event_id` (the last event this
     /// device applied) it first sends every kept event after it; without one, or when
     /// those are no longer all kept, it starts with [`EventMessage::Resync`]. Then each
@@ -517,6 +566,15 @@ impl PlatformClient {
 
 fn offline(e: reqwest::Error) -> ClientError {
     ClientError::Offline(e.to_string())
+}
+
+/// A feed address as the `webcal://` link that calendar apps open to subscribe.
+pub fn webcal(url: &str) -> String {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    format!("webcal://{rest}")
 }
 
 async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {

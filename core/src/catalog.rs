@@ -87,6 +87,10 @@ pub struct Region {
     pub demo: bool,
     /// Minutes east of UTC; all clock times in the file are local to the region.
     pub utc_offset_minutes: i32,
+    /// The zone's IANA name (`Asia/Shanghai`), which calendars show. The offset above is
+    /// what every rule uses: a region is in a zone without daylight saving.
+    #[serde(default)]
+    pub time_zone: Option<String>,
     pub center: GeoPoint,
     /// Most visitors admitted in one day (the region's approved carrying capacity).
     pub daily_capacity: u32,

@@ -38,3 +38,31 @@ mod tests {
         assert_eq!(resident_id("11010519491231002"), "11010519491231002X");
     }
 }
+
+/// The events of an iCalendar text as an independent parser (the `ical` crate) reads them:
+/// each event's properties by name (`UID`, `SEQUENCE`, `DTSTART`…), and each parameter as
+/// `NAME;PARAM` (`DTSTART;TZID`). Panics when the text is not exactly one calendar, or
+/// when it does not define exactly one time zone.
+pub fn calendar_events(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut parser = ical::IcalParser::new(text.as_bytes());
+    let calendar = parser
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_else(|| panic!("not an iCalendar text:\n{text}"));
+    assert!(parser.next().is_none(), "more than one calendar");
+    assert_eq!(calendar.timezones.len(), 1, "one VTIMEZONE");
+    calendar
+        .events
+        .iter()
+        .map(|event| {
+            let mut properties = std::collections::BTreeMap::new();
+            for p in &event.properties {
+                for (param, values) in p.params.iter().flatten() {
+                    properties.insert(format!("{};{param}", p.name), values.join(","));
+                }
+                properties.insert(p.name.clone(), p.value.clone().unwrap_or_default());
+            }
+            properties
+        })
+        .collect()
+}

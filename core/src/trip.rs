@@ -13,6 +13,8 @@ use crate::api::{NowNext, Order, TimelineItem, TripPhase, TripView, WalkingLeg};
 use crate::catalog::Catalog;
 
 mod booked;
+#[cfg(feature = "calendar")]
+pub mod calendar;
 mod group;
 mod items;
 mod remind;
@@ -115,6 +117,41 @@ pub fn views(orders: &[Order], catalog: &Catalog, as_of: Option<NaiveDateTime>) 
         .filter(|t| t.region_id == catalog.region.id)
         .map(|t| timeline(&t.orders_of(orders), catalog).view(t, as_of))
         .collect()
+}
+
+/// The view of the trip `trip_id` among an account's orders. A trip whose every order was
+/// cancelled no longer groups ([`trips`]); it is then the order its id names, every item
+/// called off, so that a calendar that had the trip marks its events cancelled.
+pub fn view_by_id(
+    orders: &[Order],
+    catalog: &Catalog,
+    trip_id: &str,
+    as_of: Option<NaiveDateTime>,
+) -> Option<TripView> {
+    if let Some(view) = views(orders, catalog, as_of)
+        .into_iter()
+        .find(|v| v.trip_id == trip_id)
+    {
+        return Some(view);
+    }
+    let region = &catalog.region.id;
+    let named: i64 = trip_id
+        .strip_prefix(region.as_str())?
+        .strip_prefix('-')?
+        .parse()
+        .ok()?;
+    let order = orders
+        .iter()
+        .find(|o| o.id == named && &o.region_id == region)?;
+    let (first_day, last_day) = order_days(order)?;
+    let trip = Trip {
+        id: trip_id.to_owned(),
+        region_id: region.clone(),
+        first_day,
+        last_day,
+        order_ids: vec![named],
+    };
+    Some(timeline(std::slice::from_ref(order), catalog).view(&trip, as_of))
 }
 
 #[cfg(test)]

@@ -34,6 +34,9 @@ pub enum CommandError {
     Protocol(String),
     #[error(transparent)]
     Qr(#[from] crate::qr::QrError),
+    /// A file the tourist asked for could not be written (disk full, no permission).
+    #[error("could not write {0}")]
+    Export(String),
     /// The system would not give random bytes (for a scan's nonce).
     #[error("no randomness from the system: {0}")]
     Random(String),
@@ -57,7 +60,8 @@ impl CommandError {
             | CommandError::NotReady
             | CommandError::Protocol(_)
             | CommandError::Qr(_)
-            | CommandError::Random(_) => ErrorCode::Internal,
+            | CommandError::Random(_)
+            | CommandError::Export(_) => ErrorCode::Internal,
             CommandError::Offline(_) => ErrorCode::Offline,
             CommandError::SignedOut | CommandError::NotAGate => ErrorCode::Unauthorized,
             CommandError::Invalid(_) => ErrorCode::Invalid,

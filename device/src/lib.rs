@@ -10,6 +10,7 @@
 
 pub mod account;
 pub mod booking;
+pub mod calendar;
 pub mod catalog;
 pub mod error;
 pub mod events;

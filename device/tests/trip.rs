@@ -4,6 +4,8 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use tongyou_core::api::{Combo, HotelStay, ItemKind, ItemStatus, ShuttleSeat, TripPhase};
 
+use tongyou_device::CommandError;
+
 use super::{Rig, order_for, visit_date};
 
 /// A region-local moment (Huangshan is UTC+8) on the visit day, as UTC.
@@ -59,8 +61,8 @@ async fn a_booked_combo_is_one_timeline_that_reads_offline() {
         "entry",
         "ride",
         "rental",
-        "check_in",
-        "check_out",
+        "hotel_check_in",
+        "hotel_check_out",
     ] {
         assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
     }
@@ -168,4 +170,133 @@ async fn a_change_on_the_platform_reaches_the_device_through_the_event_stream() 
         () = follow => unreachable!("following never ends on its own"),
         () = act => {}
     }
+}
+
+/// Each event's `SEQUENCE` by `UID` in an exported file, as an independent parser reads it.
+fn exported(path: &str) -> std::collections::BTreeMap<String, String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    tongyou_core::testing::calendar_events(&text)
+        .into_iter()
+        .map(|e| (e["UID"].clone(), e["SEQUENCE"].clone()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_trip_exports_as_a_calendar_offline_and_a_change_bumps_its_sequence() {
+    let mut rig = Rig::new().await;
+    rig.sync().await;
+    let (_, traveller) = rig.tourist("13800138503").await;
+    let combo = Combo {
+        region_id: "huangshan".into(),
+        date: visit_date(),
+        slot_id: Some("morning".into()),
+        add_ons: vec![],
+        hotel: None,
+        shuttles: vec![ShuttleSeat {
+            line_id: "tangkou-yungu".into(),
+            departure: "07:00".parse().unwrap(),
+        }],
+    };
+    let order = rig
+        .device
+        .place_order(
+            order_for(combo, std::slice::from_ref(&traveller)),
+            "c1".into(),
+        )
+        .await
+        .unwrap();
+    let trip_id = format!("huangshan-{}", order.id);
+    let out = tempfile::tempdir().unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 7, 1, 1, 0, 0).unwrap();
+
+    let first = rig
+        .device
+        .export_calendar(&trip_id, out.path(), now)
+        .unwrap();
+    assert!(first.path.ends_with(&format!("tongyou-{trip_id}.ics")));
+    let events = exported(&first.path);
+    assert_eq!(events.len(), first.events as usize);
+    assert_eq!(
+        events.len(),
+        2,
+        "the shuttle and the entry slot: {events:?}"
+    );
+    assert!(events.values().all(|s| s == "0"));
+
+    // The bus is assigned on the platform; the device hears of it, and the next export
+    // says so with a higher sequence for that event only.
+    rig.client
+        .dev_assign_vehicle(
+            order.id,
+            None,
+            &tongyou_core::api::Vehicle {
+                plate: "皖J·12345".into(),
+                driver: "王师傅".into(),
+                driver_phone: "0559-5561234".into(),
+            },
+        )
+        .await
+        .unwrap();
+    rig.device.orders().await.unwrap();
+    rig.stop_platform().await;
+    let second = rig
+        .device
+        .export_calendar(&trip_id, out.path(), now)
+        .unwrap();
+    assert_eq!(second.path, first.path, "the same file, replaced");
+    let events = exported(&second.path);
+    let bumped: Vec<&String> = events
+        .iter()
+        .filter(|(_, s)| *s == "1")
+        .map(|(uid, _)| uid)
+        .collect();
+    assert_eq!(bumped.len(), 1, "{events:?}");
+    assert!(bumped[0].contains("shuttle"));
+    let text = std::fs::read_to_string(&second.path).unwrap();
+    assert!(text.contains("皖J·12345") && !text.contains("0559-5561234"));
+    assert!(
+        std::fs::read_dir(out.path()).unwrap().count() == 1,
+        "no partial file left behind"
+    );
+
+    // Offline, the platform's feed cannot be opened: said so, nothing else changes.
+    assert!(matches!(
+        rig.device.open_calendar_feed(&trip_id).await,
+        Err(CommandError::Offline(_))
+    ));
+    // A trip the device does not know.
+    assert!(matches!(
+        rig.device
+            .export_calendar("huangshan-999999", out.path(), now),
+        Err(CommandError::NotFound(_))
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_calendar_feed_opens_and_ends_from_the_device() {
+    let rig = Rig::new().await;
+    rig.sync().await;
+    let (_, traveller) = rig.tourist("13800138504").await;
+    let order = rig.book(&traveller, "f1").await;
+    let trip_id = format!("huangshan-{}", order.id);
+    let link = rig.device.open_calendar_feed(&trip_id).await.unwrap();
+    assert!(link.webcal.starts_with("webcal://127.0.0.1:"));
+    let path = link
+        .url
+        .split_once("/api/")
+        .map(|(_, p)| format!("/api/{p}"))
+        .unwrap();
+    assert!(
+        rig.client
+            .calendar(&path)
+            .await
+            .unwrap()
+            .contains("BEGIN:VEVENT")
+    );
+    rig.device.end_calendar_feed(&trip_id).await.unwrap();
+    assert!(rig.client.calendar(&path).await.is_err());
+    assert!(matches!(
+        rig.device.end_calendar_feed(&trip_id).await,
+        Err(CommandError::Platform(_))
+    ));
 }

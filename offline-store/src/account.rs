@@ -63,6 +63,7 @@ impl OfflineStore {
             "DELETE FROM outbox WHERE account_id = ?1 AND done_at IS NOT NULL",
             [account_id],
         )?;
+        tx.execute("DELETE FROM calendar_sequence", [])?;
         tx.commit()?;
         Ok(())
     }

@@ -39,6 +39,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/20261122_0004_outbox.sql")),
     M::up(include_str!("../migrations/20261205_0005_events.sql")),
     M::up(include_str!("../migrations/20261205_0006_reminders.sql")),
+    M::up(include_str!("../migrations/20261207_0007_calendar.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -235,6 +236,42 @@ impl OfflineStore {
             rusqlite::params![id, at],
         )?;
         Ok(added == 1)
+    }
+
+    /// Each exported event's `SEQUENCE`, given its `UID` and fingerprint: the kept one
+    /// while the fingerprint is the same, one more (kept from now on) when it changed, 0
+    /// for an event never exported.
+    pub fn calendar_sequences(
+        &self,
+        shown: &[(String, String)],
+    ) -> Result<std::collections::HashMap<String, u32>, StoreError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let mut out = std::collections::HashMap::with_capacity(shown.len());
+        {
+            let mut read =
+                tx.prepare("SELECT fingerprint, sequence FROM calendar_sequence WHERE uid = ?1")?;
+            let mut write = tx.prepare(
+                "INSERT INTO calendar_sequence (uid, fingerprint, sequence) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (uid) DO UPDATE SET
+                    fingerprint = excluded.fingerprint, sequence = excluded.sequence",
+            )?;
+            for (uid, fingerprint) in shown {
+                let prior: Option<(String, u32)> = read
+                    .query_row([uid], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                let sequence = tongyou_core::trip::calendar::sequence_after(
+                    prior.as_ref().map(|(f, s)| (f.as_str(), *s)),
+                    fingerprint,
+                );
+                if prior.as_ref().is_none_or(|(f, _)| f != fingerprint) {
+                    write.execute(rusqlite::params![uid, fingerprint, sequence])?;
+                }
+                out.insert(uid.clone(), sequence);
+            }
+        }
+        tx.commit()?;
+        Ok(out)
     }
 
     pub fn set_language(&self, lang: Lang) -> Result<(), StoreError> {

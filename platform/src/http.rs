@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+mod calendar;
 mod crowd;
 mod events;
 mod gate;
@@ -19,19 +20,21 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use tongyou_core::api::{
-    API_PREFIX, AccountExport, ApiError, Availability, CashierAction, CatalogSnapshot, CodeRequest,
-    CodeSent, Combo, CrowdForecast, ErrorCode, Event, EventKind, Fault, FaultStep, FaultTarget,
-    FieldError, GateCount, GateScan, GateSession, GateSignIn, Guest, Health, HotelStay, IdKind,
-    IssuedPass, OnTheDay, Order, OrderRequest, OrderState, OrderTraveller, PassState, Payment,
-    PaymentCallback, PaymentMethod, PaymentState, Plan, PlanDay, PlanKind, PlanParty, PlanRequest,
-    PlanStep, Profile, Provider, PublicKey, Quote, QuoteLine, RegionSummary, RevocationDelta,
-    ScanReceipt, ScanUpload, SensorReading, Session, ShuttleSeat, SightCrowd, SignIn, StepKind,
-    SubOrder, SubOrderState, Traveller, TravellerInput, Vehicle,
+    API_PREFIX, AccountExport, ApiError, Availability, CalendarFeed, CalendarFeedRequest,
+    CashierAction, CatalogSnapshot, CodeRequest, CodeSent, Combo, CrowdForecast, ErrorCode, Event,
+    EventKind, Fault, FaultStep, FaultTarget, FieldError, GateCount, GateScan, GateSession,
+    GateSignIn, Guest, Health, HotelStay, IdKind, IssuedPass, OnTheDay, Order, OrderRequest,
+    OrderState, OrderTraveller, PassState, Payment, PaymentCallback, PaymentMethod, PaymentState,
+    Plan, PlanDay, PlanKind, PlanParty, PlanRequest, PlanStep, Profile, Provider, PublicKey, Quote,
+    QuoteLine, RegionSummary, RevocationDelta, ScanReceipt, ScanUpload, SensorReading, Session,
+    ShuttleSeat, SightCrowd, SignIn, StepKind, SubOrder, SubOrderState, Traveller, TravellerInput,
+    Vehicle,
 };
 use tongyou_core::gate::Refusal;
 use utoipa::OpenApi;
 
 use crate::accounts::{AccountError, Accounts};
+use crate::calendars::Calendars;
 use crate::crowd::{CrowdError, Crowds};
 use crate::events::{EventError, Events};
 use crate::gates::{GateError, Gates};
@@ -53,6 +56,7 @@ pub struct AppState {
     pub crowds: Arc<Crowds>,
     /// The account event log the event streams read.
     pub events: Arc<Events>,
+    pub calendars: Arc<Calendars>,
     /// Serves the dev-only endpoints (sign-in codes, fault switches, the sweep trigger,
     /// the simulated cashier).
     pub dev_mode: bool,
@@ -76,6 +80,12 @@ impl FromRef<AppState> for Arc<tokio::sync::Semaphore> {
 impl FromRef<AppState> for Arc<Booking> {
     fn from_ref(state: &AppState) -> Arc<Booking> {
         Arc::clone(&state.booking)
+    }
+}
+
+impl FromRef<AppState> for Arc<Calendars> {
+    fn from_ref(state: &AppState) -> Arc<Calendars> {
+        Arc::clone(&state.calendars)
     }
 }
 
@@ -115,7 +125,7 @@ impl FromRef<AppState> for Arc<Accounts> {
         add_traveller, remove_traveller, place_order, list_orders, get_order, cancel_order,
         payment_callback, cashier, public_keys, gate::sign_in, gate::revocations,
         gate::upload_scans, gate::scans, gate::counts, crowd::forecast, crowd::plans,
-        events::stream
+        events::stream, calendar::open, calendar::revoke, calendar::feed
     ),
     components(schemas(
         ApiError, FieldError, AccountExport, Health, RegionSummary, CatalogSnapshot, CodeRequest, CodeSent, SignIn, Session,
@@ -125,7 +135,7 @@ impl FromRef<AppState> for Arc<Accounts> {
         CashierAction, PublicKey, Fault, FaultTarget, FaultStep, GateSignIn, GateSession,
         RevocationDelta, GateScan, ScanUpload, ScanReceipt, GateCount, Refusal, CrowdForecast,
         SightCrowd, SensorReading, PlanRequest, PlanParty, Profile, Plan, PlanKind, PlanDay,
-        PlanStep, StepKind, OnTheDay, Vehicle, Event, EventKind
+        PlanStep, StepKind, OnTheDay, Vehicle, Event, EventKind, CalendarFeed, CalendarFeedRequest
     )),
     modifiers(&BearerAuth, &CommonAnswers)
 )]
@@ -233,6 +243,11 @@ pub fn router(state: AppState) -> Router {
         .route("/orders/{id}", get(get_order))
         .route("/orders/{id}/cancel", post(cancel_order))
         .route("/events", get(events::stream))
+        .route(
+            "/trips/{trip_id}/calendar",
+            post(calendar::open).delete(calendar::revoke),
+        )
+        .route("/calendar/{feed}", get(calendar::feed))
         .route("/payments/callback", post(payment_callback))
         .route("/sim-pay/{id}", get(cashier_page).post(cashier))
         .route("/keys", get(public_keys))

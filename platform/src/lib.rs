@@ -30,6 +30,7 @@
 //! - [`http`]: routes, and the one place errors become HTTP statuses.
 
 pub mod accounts;
+pub mod calendars;
 pub mod config;
 pub mod crowd;
 pub mod events;
@@ -206,6 +207,12 @@ pub async fn start_with(
     }
     let events =
         Arc::new(events::Events::new(Arc::clone(&store)).context("reading the event log")?);
+    let calendars = Arc::new(calendars::Calendars::new(
+        Arc::clone(&store),
+        Arc::clone(&booking),
+        &catalogs,
+        Arc::clone(&clock),
+    ));
     let state = http::AppState {
         catalog: Arc::clone(&store),
         accounts: Arc::clone(&accounts),
@@ -213,6 +220,7 @@ pub async fn start_with(
         gates,
         crowds,
         events: Arc::clone(&events),
+        calendars,
         dev_mode: config.dev_mode,
         dev_texts,
         sagas: Arc::new(tokio::sync::Semaphore::new(http::SAGAS_AT_ONCE)),

@@ -59,6 +59,9 @@ const MIGRATIONS: &[M<'static>] = &[
         "../migrations/20261206_0015_transport_vehicle.sql"
     )),
     M::up(include_str!("../migrations/20261206_0016_events.sql")),
+    M::up(include_str!(
+        "../migrations/20261207_0017_calendar_feeds.sql"
+    )),
 ];
 
 /// A batch commits after this many units even when more are waiting, so that nobody

@@ -6,6 +6,7 @@
 mod accounts;
 mod authorization;
 mod booking;
+mod calendar;
 mod catalog;
 mod contract;
 mod events;

@@ -7,7 +7,7 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::Vehicle;
+use super::{Lang, Vehicle};
 use crate::catalog::{GeoPoint, LiftKind};
 use crate::text::Text;
 
@@ -270,6 +270,48 @@ pub struct Reminder {
     pub at: NaiveDateTime,
     pub title: Text,
     pub body: Text,
+}
+
+/// What a subscribable calendar of a trip is written in; the body of opening one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalendarFeedRequest {
+    #[serde(default)]
+    pub lang: Lang,
+}
+
+/// A trip's calendar feed: an address calendar apps subscribe to and poll. Whoever holds
+/// it reads the trip's times and places (never names or ID numbers), so it is shown once,
+/// when made; opening a new one for the trip, or revoking it, ends the old address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalendarFeed {
+    pub trip_id: String,
+    /// The feed's path on the platform, its token included (`/api/v1/calendar/{token}.ics`).
+    pub path: String,
+    pub lang: Lang,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// A trip written as an `.ics` file on the device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarExport {
+    /// Where the file is, to show the tourist.
+    pub path: String,
+    /// Events in it, one per timeline item.
+    pub events: u32,
+}
+
+/// A calendar feed as the app shows it once made: the address to copy and the link that
+/// opens a calendar app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarFeedLink {
+    pub trip_id: String,
+    /// `https://…` (or `http://` on a dev platform).
+    pub url: String,
+    /// The same as `webcal://…`.
+    pub webcal: String,
 }
 
 /// The wire form of a region-local moment.

@@ -929,10 +929,227 @@ fn views_show_each_trip_of_the_region() {
         ),
     ];
     let views = views(&orders, &huangshan(), None);
+    assert_eq!(
+        view_by_id(&orders, &huangshan(), "huangshan-9", None).as_ref(),
+        Some(&views[1])
+    );
+    assert_eq!(
+        view_by_id(&orders, &huangshan(), "huangshan-10", None),
+        None
+    );
     assert_eq!(views.len(), 2);
     assert_eq!(views[0].trip_id, "huangshan-4");
     assert_eq!(views[0].items.len(), 6);
     assert_eq!(views[1].order_ids, [9]);
     assert_eq!(views[1].now_next, None);
     assert_eq!(views[1].as_of, None);
+}
+
+// The calendar.
+
+#[cfg(feature = "calendar")]
+mod calendar {
+    use std::collections::HashMap;
+
+    use chrono::{DateTime, Utc};
+    use ical::parser::ical::component::IcalEvent;
+
+    use super::*;
+    use crate::text::Lang;
+    use crate::trip::calendar::{fingerprint, ics, sequence_after, uid};
+
+    fn stamp() -> DateTime<Utc> {
+        "2026-07-01T01:00:00Z".parse().unwrap()
+    }
+
+    fn family_view() -> TripView {
+        views(&[confirmed(4, family_combo())], &huangshan(), None).remove(0)
+    }
+
+    /// Read by another crate's parser, which knows nothing of how the file was written.
+    fn parse(text: &str) -> ical::parser::ical::component::IcalCalendar {
+        let mut parser = ical::IcalParser::new(text.as_bytes());
+        let calendar = parser.next().expect("one calendar").expect("it parses");
+        assert!(parser.next().is_none(), "exactly one calendar");
+        calendar
+    }
+
+    fn property<'a>(event: &'a IcalEvent, name: &str) -> Option<&'a ical::property::Property> {
+        event.properties.iter().find(|p| p.name == name)
+    }
+
+    fn value<'a>(event: &'a IcalEvent, name: &str) -> &'a str {
+        property(event, name)
+            .and_then(|p| p.value.as_deref())
+            .unwrap_or_else(|| panic!("{name} missing"))
+    }
+
+    fn tzid(event: &IcalEvent, name: &str) -> String {
+        let params = property(event, name).unwrap().params.clone().unwrap();
+        let (_, values) = params.into_iter().find(|(k, _)| k == "TZID").unwrap();
+        values.join(",")
+    }
+
+    #[test]
+    fn every_item_is_one_event_in_the_regions_zone() {
+        let view = family_view();
+        let text = ics(&view, &huangshan().region, Lang::En, |_| 0, stamp());
+        let calendar = parse(&text);
+
+        assert_eq!(calendar.timezones.len(), 1);
+        let zone = &calendar.timezones[0];
+        assert!(
+            zone.properties
+                .iter()
+                .any(|p| p.name == "TZID" && p.value.as_deref() == Some("Asia/Shanghai"))
+        );
+        let standard = &zone.transitions[0];
+        assert!(
+            standard
+                .properties
+                .iter()
+                .any(|p| p.name == "TZOFFSETTO" && p.value.as_deref() == Some("+0800"))
+        );
+
+        assert_eq!(calendar.events.len(), view.items.len());
+        for (event, item) in calendar.events.iter().zip(&view.items) {
+            assert_eq!(value(event, "UID"), format!("{}@tongyou.app", item.id));
+            assert_eq!(value(event, "UID"), uid(item));
+            assert_eq!(
+                value(event, "DTSTART"),
+                item.start.format("%Y%m%dT%H%M%S").to_string()
+            );
+            assert_eq!(tzid(event, "DTSTART"), "Asia/Shanghai");
+            if let Some(end) = item.end {
+                assert_eq!(
+                    value(event, "DTEND"),
+                    end.format("%Y%m%dT%H%M%S").to_string()
+                );
+            }
+            assert_eq!(value(event, "SUMMARY"), item.title.en);
+            assert_eq!(value(event, "LOCATION"), item.place.en);
+            assert_eq!(value(event, "SEQUENCE"), "0");
+            assert_eq!(value(event, "STATUS"), "CONFIRMED");
+            assert_eq!(value(event, "DTSTAMP"), "20260701T010000Z");
+            match item.location {
+                Some(p) => assert_eq!(value(event, "GEO"), format!("{:.6};{:.6}", p.lat, p.lon)),
+                None => assert!(property(event, "GEO").is_none()),
+            }
+        }
+        // The morning's first thing: the 06:00 shuttle up, boarding in Tangkou.
+        let shuttle = &calendar.events[0];
+        assert_eq!(value(shuttle, "DTSTART"), "20260715T060000");
+        assert!(value(shuttle, "DESCRIPTION").contains("Board at"));
+    }
+
+    #[test]
+    fn the_calendar_speaks_the_language_asked() {
+        let view = family_view();
+        let zh = parse(&ics(&view, &huangshan().region, Lang::Zh, |_| 0, stamp()));
+        for (event, item) in zh.events.iter().zip(&view.items) {
+            assert_eq!(value(event, "SUMMARY"), item.title.zh);
+            assert_eq!(value(event, "LOCATION"), item.place.zh);
+        }
+    }
+
+    #[test]
+    fn the_sequence_grows_only_when_the_event_changed() {
+        assert_eq!(sequence_after(None, "a"), 0);
+        assert_eq!(sequence_after(Some(("a", 3)), "a"), 3);
+        assert_eq!(sequence_after(Some(("a", 3)), "b"), 4);
+
+        let before = family_view();
+        let again = family_view();
+        for (a, b) in before.items.iter().zip(&again.items) {
+            assert_eq!(fingerprint(a), fingerprint(b), "a rebuild changes nothing");
+        }
+
+        // A vehicle assigned, and the shuttle moved a quarter of an hour.
+        let mut order = confirmed(4, family_combo());
+        sub_mut(&mut order, Provider::Transport).vehicle = Some(Vehicle {
+            plate: "皖J·12345".into(),
+            driver: "王师傅".into(),
+            driver_phone: "13800138000".into(),
+        });
+        let assigned = views(&[order.clone()], &huangshan(), None).remove(0);
+        move_shuttle(&mut order, "06:00", "06:15");
+        let moved = views(&[order], &huangshan(), None).remove(0);
+
+        let sequences = |view: &TripView, known: &HashMap<String, (String, u32)>| {
+            view.items
+                .iter()
+                .map(|i| {
+                    let prior = known.get(&uid(i)).map(|(f, s)| (f.as_str(), *s));
+                    (
+                        uid(i),
+                        (fingerprint(i), sequence_after(prior, &fingerprint(i))),
+                    )
+                })
+                .collect::<HashMap<_, _>>()
+        };
+        let first = sequences(&before, &HashMap::new());
+        let second = sequences(&assigned, &first);
+        let third = sequences(&moved, &second);
+        let shuttle = uid(item_of(&before, "shuttle"));
+        let entry = uid(item_of(&before, "entry"));
+        assert_eq!(
+            [first[&shuttle].1, second[&shuttle].1, third[&shuttle].1],
+            [0, 1, 2]
+        );
+        assert_eq!(
+            [first[&entry].1, second[&entry].1, third[&entry].1],
+            [0, 0, 0]
+        );
+
+        let text = ics(
+            &moved,
+            &huangshan().region,
+            Lang::En,
+            |u| third[u].1,
+            stamp(),
+        );
+        let calendar = parse(&text);
+        let event = calendar
+            .events
+            .iter()
+            .find(|e| value(e, "UID") == shuttle)
+            .unwrap();
+        assert_eq!(value(event, "SEQUENCE"), "2");
+        assert_eq!(value(event, "DTSTART"), "20260715T061500");
+        // The plate, so the tourist finds the bus; never the driver's name or phone.
+        assert!(value(event, "DESCRIPTION").contains("皖J·12345"));
+        assert!(!text.contains("13800138000") && !text.contains("王师傅"));
+    }
+
+    fn item_of<'a>(view: &'a TripView, kind: &str) -> &'a TimelineItem {
+        view.items.iter().find(|i| i.kind.key() == kind).unwrap()
+    }
+
+    #[test]
+    fn a_cancelled_order_stays_in_as_cancelled_events() {
+        let cancelled = [with_state(
+            confirmed(4, family_combo()),
+            OrderState::Cancelled,
+        )];
+        assert!(views(&cancelled, &huangshan(), None).is_empty());
+        assert!(view_by_id(&cancelled, &huangshan(), "huangshan-5", None).is_none());
+        let view = view_by_id(&cancelled, &huangshan(), "huangshan-4", None).unwrap();
+        let calendar = parse(&ics(&view, &huangshan().region, Lang::En, |_| 1, stamp()));
+        assert!(!calendar.events.is_empty());
+        for event in &calendar.events {
+            assert_eq!(value(event, "STATUS"), "CANCELLED");
+            assert!(value(event, "SUMMARY").starts_with("[Cancelled] "));
+        }
+    }
+
+    #[test]
+    fn a_region_without_a_zone_name_gets_one_from_its_offset() {
+        let mut region = huangshan().region;
+        region.time_zone = None;
+        let calendar = parse(&ics(&family_view(), &region, Lang::En, |_| 0, stamp()));
+        assert_eq!(tzid(&calendar.events[0], "DTSTART"), "UTC+08:00");
+        region.time_zone = Some("Asia/Shanghai\r\nX-EVIL:1".into());
+        let text = ics(&family_view(), &region, Lang::En, |_| 0, stamp());
+        assert!(!text.contains("X-EVIL"));
+    }
 }

@@ -208,7 +208,14 @@ impl SqliteStore {
             "DELETE FROM sign_in_code WHERE mobile = (SELECT mobile_lookup FROM account WHERE id = ?1)",
             [account_id],
         )?;
-        for table in ["traveller", "session", "consent", "gate_post"] {
+        for table in [
+            "traveller",
+            "session",
+            "consent",
+            "gate_post",
+            "calendar_feed",
+            "calendar_sequence",
+        ] {
             tx.execute(
                 &format!("DELETE FROM {table} WHERE account_id = ?1"),
                 [account_id],

@@ -1,0 +1,92 @@
+//! The trip in the tourist's own calendar: an `.ics` file written on the device (no
+//! network needed), and the platform's subscribable feed, opened and ended from here.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use tongyou_core::api::{CalendarExport, CalendarFeedLink};
+use tongyou_core::trip::{calendar, view_by_id};
+
+use crate::{CommandError, Device};
+
+impl Device {
+    /// Writes the trip `trip_id` as `tongyou-{trip_id}.ics` in `dir`, in the app's
+    /// language, from what the device holds. Written whole then renamed into place, so a
+    /// calendar app never reads half a file. An event changed since the last export gets a
+    /// higher `SEQUENCE`, so importing the new file updates it.
+    pub fn export_calendar(
+        &self,
+        trip_id: &str,
+        dir: &Path,
+        now: DateTime<Utc>,
+    ) -> Result<CalendarExport, CommandError> {
+        let session = self.signed_in()?;
+        let orders = self.store.orders(session.account_id)?;
+        let region = trip_id
+            .rsplit_once('-')
+            .map(|(region, _)| region)
+            .ok_or_else(|| CommandError::NotFound(format!("trip {trip_id}")))?;
+        let stored = self
+            .store
+            .catalog(region)?
+            .ok_or_else(|| CommandError::NotFound(format!("the catalog of {region}")))?;
+        let view = view_by_id(&orders, &stored.catalog, trip_id, None)
+            .ok_or_else(|| CommandError::NotFound(format!("trip {trip_id}")))?;
+        let shown: Vec<(String, String)> = view
+            .items
+            .iter()
+            .map(|i| (calendar::uid(i), calendar::fingerprint(i)))
+            .collect();
+        let sequences = self.store.calendar_sequences(&shown)?;
+        let lang = self.store.preferences()?.lang.unwrap_or(self.system_lang);
+        let text = calendar::ics(
+            &view,
+            &stored.catalog.region,
+            lang,
+            |uid| sequences.get(uid).copied().unwrap_or(0),
+            now,
+        );
+        let path = dir.join(format!("tongyou-{trip_id}.ics"));
+        let partial = dir.join(format!(".tongyou-{trip_id}.ics.partial"));
+        let written = std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(&partial, text))
+            .and_then(|()| std::fs::rename(&partial, &path));
+        if let Err(e) = written {
+            return Err(CommandError::Export(format!("{}: {e}", path.display())));
+        }
+        Ok(CalendarExport {
+            path: path.display().to_string(),
+            events: u32::try_from(view.items.len()).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// Opens the platform's calendar feed of the trip, in the app's language. An earlier
+    /// feed of the trip stops working; the address is shown only now.
+    pub async fn open_calendar_feed(
+        &self,
+        trip_id: &str,
+    ) -> Result<CalendarFeedLink, CommandError> {
+        let session = self.signed_in()?;
+        let lang = self.store.preferences()?.lang.unwrap_or(self.system_lang);
+        let feed = self
+            .client
+            .open_calendar(&session.token, trip_id, lang)
+            .await
+            .map_err(|e| self.on_platform_error(e.into()))?;
+        let url = self.client.feed_url(&feed);
+        Ok(CalendarFeedLink {
+            trip_id: feed.trip_id,
+            webcal: tongyou_client::webcal(&url),
+            url,
+        })
+    }
+
+    /// Ends the trip's calendar feed on the platform.
+    pub async fn end_calendar_feed(&self, trip_id: &str) -> Result<(), CommandError> {
+        let session = self.signed_in()?;
+        self.client
+            .revoke_calendar(&session.token, trip_id)
+            .await
+            .map_err(|e| self.on_platform_error(e.into()))
+    }
+}
