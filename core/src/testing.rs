@@ -28,17 +28,6 @@ pub fn resident_id(first17: &str) -> String {
     format!("{first17}{}", check_character(first17.chars()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_made_id_number_ends_in_its_check_character() {
-        assert_eq!(resident_id("11010519891231002"), "110105198912310028");
-        assert_eq!(resident_id("11010519491231002"), "11010519491231002X");
-    }
-}
-
 /// The events of an iCalendar text as an independent parser (the `ical` crate) reads them:
 /// each event's properties by name (`UID`, `SEQUENCE`, `DTSTART`…), and each parameter as
 /// `NAME;PARAM` (`DTSTART;TZID`). Panics when the text is not exactly one calendar, or
@@ -65,4 +54,15 @@ pub fn calendar_events(text: &str) -> Vec<std::collections::BTreeMap<String, Str
             properties
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_made_id_number_ends_in_its_check_character() {
+        assert_eq!(resident_id("11010519891231002"), "110105198912310028");
+        assert_eq!(resident_id("11010519491231002"), "11010519491231002X");
+    }
 }
