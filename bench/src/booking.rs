@@ -18,14 +18,14 @@ use tongyou_platform::Config;
 use tongyou_platform::limits::Limit;
 
 /// Enough that no demo wallet runs dry during the rush.
-const TOURISTS: usize = 256;
+pub(crate) const TOURISTS: usize = 256;
 /// Suites at the Beihai Hotel: the contested resource.
 const SUITES: u64 = 12;
 
 pub fn run(orders: usize, concurrency: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("platform.db");
-    let (server, platform) = start_platform(&db)?;
+    let (server, platform) = start_platform(&db, TOURISTS)?;
     let url = platform.url();
     let load = tokio::runtime::Builder::new_multi_thread()
         .thread_name("load")
@@ -192,9 +192,10 @@ async fn rush(url: &str, orders: usize, concurrency: usize) -> anyhow::Result<Ou
 }
 
 /// The embedded platform on loopback with the shipped regions, in its own runtime as if
-/// in its own process.
+/// in its own process, letting `tourists` sign in from the one loopback address.
 pub(crate) fn start_platform(
     db: &std::path::Path,
+    tourists: usize,
 ) -> anyhow::Result<(tokio::runtime::Runtime, tongyou_platform::RunningPlatform)> {
     let server = tokio::runtime::Builder::new_multi_thread()
         .thread_name("platform")
@@ -205,10 +206,10 @@ pub(crate) fn start_platform(
         database: db.to_owned(),
         regions_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/regions"),
         dev_mode: true,
-        // Every tourist of the rush signs in from this one loopback address.
+        // Every tourist signs in from this one loopback address.
         limits: tongyou_platform::limits::Limits {
-            codes_per_address: Limit::new(10 * TOURISTS as u32, chrono::Duration::hours(1)),
-            sign_ins_per_address: Limit::new(10 * TOURISTS as u32, chrono::Duration::hours(1)),
+            codes_per_address: Limit::new(10 * tourists as u32, chrono::Duration::hours(1)),
+            sign_ins_per_address: Limit::new(10 * tourists as u32, chrono::Duration::hours(1)),
             ..Default::default()
         },
         ..Config::default()
@@ -321,7 +322,7 @@ fn oversold(db: &std::path::Path, suites_sold: u64) -> anyhow::Result<u64> {
 }
 
 /// User and system CPU time of this process so far, from `/proc/self/stat` (Linux).
-fn process_cpu() -> Option<Duration> {
+pub(crate) fn process_cpu() -> Option<Duration> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // The fields after the command name, which is in parentheses and may hold spaces.
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();

@@ -78,7 +78,8 @@ pub fn station_round(
 /// A real order's passes cached on the device, then opened as QR images offline.
 pub fn open_pass_round(opens: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let (server, platform) = start_platform(&dir.path().join("platform.db"))?;
+    let (server, platform) =
+        start_platform(&dir.path().join("platform.db"), crate::booking::TOURISTS)?;
     let url = platform.url();
     let state =
         Device::open(&dir.path().join("device"), &url).map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -5,9 +5,10 @@
 use tauri::{AppHandle, Runtime, State};
 use tongyou_core::api::Preferences;
 use tongyou_core::api::{
-    AccountExport, Availability, CatalogSnapshot, CodeSent, DiscoverView, GateResult, GateSignIn,
-    GateStation, Order, OrderRequest, PassQr, PlanRequest, Quote, QuoteRequest, Session, Startup,
-    SyncStatus, Traveller, TravellerInput, TripPlans, TripSnapshot, WalletPass,
+    AccountExport, Availability, CalendarExport, CalendarFeedLink, CatalogSnapshot, CodeSent,
+    DiscoverView, GateResult, GateSignIn, GateStation, Order, OrderRequest, PassQr, PlanRequest,
+    Quote, QuoteRequest, Session, Startup, SyncStatus, Traveller, TravellerInput, TripPlans,
+    TripSnapshot, WalletPass,
 };
 use tongyou_core::text::Lang;
 use tongyou_device::outbox::PendingWrite;
@@ -249,6 +250,31 @@ pub fn set_reminder_lead(device: State<'_, Device>, minutes: u16) -> Result<(), 
 #[tauri::command]
 pub fn trip(device: State<'_, Device>) -> Result<TripSnapshot, CommandError> {
     device.trip()
+}
+
+#[tauri::command]
+pub fn export_calendar(
+    device: State<'_, Device>,
+    dir: State<'_, crate::ExportDir>,
+    trip_id: String,
+) -> Result<CalendarExport, CommandError> {
+    device.export_calendar(&trip_id, &dir.0, chrono::Utc::now())
+}
+
+#[tauri::command]
+pub async fn open_calendar_feed(
+    device: State<'_, Device>,
+    trip_id: String,
+) -> Result<CalendarFeedLink, CommandError> {
+    device.open_calendar_feed(&trip_id).await
+}
+
+#[tauri::command]
+pub async fn end_calendar_feed(
+    device: State<'_, Device>,
+    trip_id: String,
+) -> Result<(), CommandError> {
+    device.end_calendar_feed(&trip_id).await
 }
 
 // The shell itself.

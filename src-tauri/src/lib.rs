@@ -27,6 +27,10 @@ pub struct LaunchOptions {
     pub exit_when_drawn: bool,
 }
 
+/// Where the app writes files the tourist asks for (a trip's `.ics`): the system's
+/// Downloads folder; with `--data-dir` (tests, a portable copy), `exports` inside it.
+pub struct ExportDir(pub PathBuf);
+
 /// Whether the app quits once its first screen is drawn (the start benchmark).
 pub struct ExitWhenDrawn(pub bool);
 
@@ -58,6 +62,13 @@ pub fn builder<R: Runtime>(options: LaunchOptions) -> tauri::Builder<R> {
                 Some(dir) => dir,
                 None => app.path().app_data_dir()?,
             };
+            let exports = if options.data_dir.is_some() {
+                data_dir.join("exports")
+            } else {
+                app.path()
+                    .download_dir()
+                    .unwrap_or_else(|_| data_dir.join("exports"))
+            };
             let platform = options
                 .platform
                 .clone()
@@ -66,6 +77,7 @@ pub fn builder<R: Runtime>(options: LaunchOptions) -> tauri::Builder<R> {
             let runtime = tauri::async_runtime::handle().inner().clone();
             app.manage(Device::open(&data_dir, &platform)?.spawning_on(runtime));
             app.manage(ExitWhenDrawn(options.exit_when_drawn));
+            app.manage(ExportDir(exports));
             tauri::async_runtime::spawn(remind(app.handle().clone()));
             tauri::async_runtime::spawn(follow(app.handle().clone()));
             Ok(())
@@ -161,6 +173,9 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::trip,
         commands::preferences,
         commands::set_reminder_lead,
+        commands::export_calendar,
+        commands::open_calendar_feed,
+        commands::end_calendar_feed,
         commands::first_screen_drawn,
     ])
 }

@@ -21,6 +21,22 @@ const KINDS: [&str; 5] = [
     "hotel_check_out",
 ];
 
+/// The value of the input `css` once it has one.
+async fn wait_for_value(app: &fantoccini::Client, css: &str) -> String {
+    let deadline = Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let value = match find(app, css).await.prop("value").await {
+            Ok(Some(v)) => v,
+            _ => String::new(),
+        };
+        if !value.is_empty() {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "`{css}` stayed empty");
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+}
+
 #[tokio::test]
 async fn the_timeline_follows_the_platform_and_reads_offline() {
     let env = Env::from_env();
@@ -96,6 +112,24 @@ async fn the_timeline_follows_the_platform_and_reads_offline() {
     scroll_to(&app, assigned_css).await;
     screenshot(&env, &app, "trip-vehicle-zh-phone").await;
 
+    // A subscription link: what a calendar app reads there is the trip, and a stopped
+    // link reads nothing.
+    click(&app, "[data-test=subscribe-feed]").await;
+    let url = wait_for_value(&app, "[data-test=feed-url]").await;
+    let path = format!("/api/{}", url.split_once("/api/").unwrap().1);
+    let platform_client = PlatformClient::new(&platform.url).unwrap();
+    let feed =
+        tongyou_core::testing::calendar_events(&platform_client.calendar(&path).await.unwrap());
+    assert!(feed.len() >= KINDS.len(), "{feed:?}");
+    scroll_to(&app, "[data-test=calendar]").await;
+    screenshot(&env, &app, "trip-calendar-zh-phone").await;
+    click(&app, "[data-test=end-feed]").await;
+    wait_for_text(&app, "[data-test=feed-said]", |t| t.contains("已停止")).await;
+    assert!(
+        platform_client.calendar(&path).await.is_err(),
+        "a stopped link reads nothing"
+    );
+
     // The platform gone: the same timeline, as of when the device last heard.
     platform.stop();
     wait_for_attr(&app, "[data-test=net-badge]", "data-state", "offline").await;
@@ -105,5 +139,25 @@ async fn the_timeline_follows_the_platform_and_reads_offline() {
     }
     scroll_to(&app, "body").await;
     screenshot(&env, &app, "trip-offline-zh-phone").await;
+
+    // Offline, the trip still goes into a calendar: the file is written on the device.
+    click(&app, "[data-test=export-ics]").await;
+    let saved = find(&app, "[data-test=ics-saved]").await;
+    let file = saved.attr("data-path").await.unwrap().unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let events = tongyou_core::testing::calendar_events(&text);
+    assert_eq!(
+        events.len(),
+        feed.len(),
+        "the file and the feed hold the same events"
+    );
+    for part in ["-shuttle-", "-entry", "-ride-", "-hotel-in", "-hotel-out"] {
+        assert!(
+            events.iter().any(|e| e["UID"].contains(part)),
+            "no {part} event in {events:?}"
+        );
+    }
+    assert!(events.iter().all(|e| e["DTSTART;TZID"] == "Asia/Shanghai"));
+    assert!(text.contains("皖J·12345") && !text.contains("13900001111"));
     app.close().await.unwrap();
 }

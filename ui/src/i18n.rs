@@ -62,6 +62,15 @@ pub enum Msg {
     TripNotStarted,
     Bring,
     AsOf,
+    CalendarTitle,
+    CalendarHint,
+    ExportIcs,
+    SavedTo,
+    SubscribeFeed,
+    FeedHint,
+    EndFeed,
+    FeedEnded,
+    NoFeed,
     ShowPass,
     Plate,
     Driver,
@@ -369,6 +378,30 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Bring, Lang::En) => "Bring",
         (AsOf, Lang::Zh) => "离线：数据截至",
         (AsOf, Lang::En) => "Offline: as of",
+        (CalendarTitle, Lang::Zh) => "加入日历",
+        (CalendarTitle, Lang::En) => "Add to calendar",
+        (CalendarHint, Lang::Zh) => "导出的文件不需要网络；订阅链接会随行程变动自动更新。",
+        (CalendarHint, Lang::En) => {
+            "The file needs no network; a subscription follows every change to the trip."
+        }
+        (ExportIcs, Lang::Zh) => "导出日历文件 (.ics)",
+        (ExportIcs, Lang::En) => "Export calendar file (.ics)",
+        (SavedTo, Lang::Zh) => "已保存",
+        (SavedTo, Lang::En) => "Saved",
+        (SubscribeFeed, Lang::Zh) => "生成订阅链接",
+        (SubscribeFeed, Lang::En) => "Make a subscription link",
+        (FeedHint, Lang::Zh) => {
+            "在日历应用中选择“通过网址订阅”并粘贴此链接。此链接只显示这一次。持有链接的人可以看到行程的时间和地点（不含姓名和证件号）。再次生成或停止后，旧链接失效。"
+        }
+        (FeedHint, Lang::En) => {
+            "In your calendar app, choose \"subscribe by URL\" and paste this link. It is shown only now. Whoever has it sees the trip's times and places (no names or ID numbers). Making a new one, or stopping it, ends the old link."
+        }
+        (EndFeed, Lang::Zh) => "停止订阅链接",
+        (EndFeed, Lang::En) => "Stop the subscription link",
+        (FeedEnded, Lang::Zh) => "订阅链接已停止，旧链接不再可用。",
+        (FeedEnded, Lang::En) => "The subscription link is stopped; it no longer works.",
+        (NoFeed, Lang::Zh) => "这个行程没有正在使用的订阅链接。",
+        (NoFeed, Lang::En) => "This trip has no subscription link in use.",
         (ShowPass, Lang::Zh) => "出示票码",
         (ShowPass, Lang::En) => "Show pass",
         (Plate, Lang::Zh) => "车牌",

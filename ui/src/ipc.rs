@@ -5,10 +5,10 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tongyou_core::api::{
-    AccountExport, ApiError, Availability, CatalogSnapshot, CodeSent, DiscoverView, ErrorCode,
-    GateResult, GateSignIn, GateStation, Lang, Order, OrderRequest, PassQr, PlanRequest,
-    Preferences, Quote, QuoteRequest, Session, Startup, SyncStatus, Traveller, TravellerInput,
-    TripPlans, TripSnapshot, WalletPass,
+    AccountExport, ApiError, Availability, CalendarExport, CalendarFeedLink, CatalogSnapshot,
+    CodeSent, DiscoverView, ErrorCode, GateResult, GateSignIn, GateStation, Lang, Order,
+    OrderRequest, PassQr, PlanRequest, Preferences, Quote, QuoteRequest, Session, Startup,
+    SyncStatus, Traveller, TravellerInput, TripPlans, TripSnapshot, WalletPass,
 };
 use wasm_bindgen::prelude::*;
 
@@ -103,6 +103,26 @@ pub async fn set_reminder_lead(minutes: u16) -> Result<(), ApiError> {
 /// The trip under way or next, as the device knows it (no network needed).
 pub async fn trip() -> Result<TripSnapshot, ApiError> {
     invoke("trip", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TripIdArg<'a> {
+    trip_id: &'a str,
+}
+
+/// Writes the trip as an `.ics` file on the device (no network needed).
+pub async fn export_calendar(trip_id: &str) -> Result<CalendarExport, ApiError> {
+    invoke("export_calendar", &TripIdArg { trip_id }).await
+}
+
+/// Makes the trip's subscription link on the platform; an earlier one stops working.
+pub async fn open_calendar_feed(trip_id: &str) -> Result<CalendarFeedLink, ApiError> {
+    invoke("open_calendar_feed", &TripIdArg { trip_id }).await
+}
+
+pub async fn end_calendar_feed(trip_id: &str) -> Result<(), ApiError> {
+    invoke("end_calendar_feed", &TripIdArg { trip_id }).await
 }
 
 pub async fn startup() -> Result<Startup, ApiError> {

@@ -8,8 +8,8 @@
 
 use leptos::prelude::*;
 use tongyou_core::api::{
-    ItemKind, ItemStatus, Lang, NowNext, TimelineItem, TripPhase, TripSnapshot, TripView,
-    WalkingLeg,
+    CalendarExport, CalendarFeedLink, ErrorCode, ItemKind, ItemStatus, Lang, NowNext, TimelineItem,
+    TripPhase, TripSnapshot, TripView, WalkingLeg,
 };
 
 use crate::ctx::{Ctx, Tab};
@@ -125,6 +125,7 @@ fn trip_view(ctx: Ctx, lang: Lang, trip: TripView, heard_at: Option<String>) -> 
                         {item_body(ctx, lang, &item)}
                     </section>
                 })}
+                <CalendarCard trip_id=trip.trip_id.clone() />
             </aside>
             <ol class="timeline" data-test="timeline">
                 {days
@@ -368,6 +369,97 @@ fn status_key(status: ItemStatus) -> &'static str {
         ItemStatus::Adjusted => "adjusted",
         ItemStatus::Cancelled => "cancelled",
         ItemStatus::Used => "used",
+    }
+}
+
+/// The trip in the tourist's own calendar: an `.ics` file written on the device, and a
+/// subscription link on the platform (shown once, stoppable).
+#[component]
+fn CalendarCard(trip_id: String) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    let trip_id = StoredValue::new(trip_id);
+    let saved = RwSignal::new(None::<CalendarExport>);
+    let link = RwSignal::new(None::<CalendarFeedLink>);
+    let said = RwSignal::new(None::<Msg>);
+    let error = RwSignal::new(None::<String>);
+    let export = Action::new_local(move |_: &()| async move {
+        error.set(None);
+        match ipc::export_calendar(&trip_id.get_value()).await {
+            Ok(file) => saved.set(Some(file)),
+            Err(e) => ctx.fail_into(error, &e),
+        }
+    });
+    let subscribe = Action::new_local(move |_: &()| async move {
+        error.set(None);
+        said.set(None);
+        match ipc::open_calendar_feed(&trip_id.get_value()).await {
+            Ok(feed) => link.set(Some(feed)),
+            Err(e) => ctx.fail_into(error, &e),
+        }
+    });
+    let end = Action::new_local(move |_: &()| async move {
+        error.set(None);
+        match ipc::end_calendar_feed(&trip_id.get_value()).await {
+            Ok(()) => {
+                link.set(None);
+                said.set(Some(Msg::FeedEnded));
+            }
+            Err(e) if e.code == ErrorCode::NotFound => {
+                link.set(None);
+                said.set(Some(Msg::NoFeed));
+            }
+            Err(e) => ctx.fail_into(error, &e),
+        }
+    });
+    view! {
+        <section class="card calendar" data-test="calendar">
+            <h2>{tr(lang, Msg::CalendarTitle)}</h2>
+            <p class="hint">{tr(lang, Msg::CalendarHint)}</p>
+            <div class="actions">
+                <button
+                    type="button"
+                    class="secondary"
+                    data-test="export-ics"
+                    disabled=move || export.pending().get()
+                    on:click=move |_| { export.dispatch_local(()); }
+                >
+                    {tr(lang, Msg::ExportIcs)}
+                </button>
+                <button
+                    type="button"
+                    class="secondary"
+                    data-test="subscribe-feed"
+                    disabled=move || subscribe.pending().get()
+                    on:click=move |_| { subscribe.dispatch_local(()); }
+                >
+                    {tr(lang, Msg::SubscribeFeed)}
+                </button>
+            </div>
+            {move || saved.get().map(|file| view! {
+                <p class="saved" role="status" data-test="ics-saved" data-path=file.path.clone()>
+                    {format!("{} · {} ({})", t(lang.get(), Msg::SavedTo), file.path, file.events)}
+                </p>
+            })}
+            {move || link.get().map(|feed| view! {
+                <div class="feed" data-test="feed">
+                    <input type="text" readonly data-test="feed-url" prop:value=feed.url.clone()
+                        aria-label=move || t(lang.get(), Msg::SubscribeFeed) />
+                    <p class="hint">{tr(lang, Msg::FeedHint)}</p>
+                </div>
+            })}
+            <button
+                type="button"
+                class="link"
+                data-test="end-feed"
+                disabled=move || end.pending().get()
+                on:click=move |_| { end.dispatch_local(()); }
+            >
+                {tr(lang, Msg::EndFeed)}
+            </button>
+            {move || said.get().map(|m| view! { <p role="status" data-test="feed-said">{t(lang.get(), m)}</p> })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert" data-test="calendar-error">{e}</p> })}
+        </section>
     }
 }
 
