@@ -73,7 +73,8 @@ async fn the_timeline_follows_the_platform_and_reads_offline() {
         lines.iter().any(|l| l.contains("出发前一晚")),
         "no vehicle yet: {lines:?}"
     );
-    assert!(!texts(&app, "[data-test=walk-leg]").await.is_empty());
+    // No walk is drawn in this combo: the shuttle, the gate and the lift are at one place,
+    // and the hotel down in Tangkou is farther than anyone walks (core tests the legs).
     screenshot(&env, &app, "trip-zh-phone").await;
     resize(&app, 1280, 800).await;
     screenshot(&env, &app, "trip-zh-desktop").await;
