@@ -76,12 +76,17 @@ struct Outcome {
 
 impl Outcome {
     fn percentile(&self, p: f64) -> f64 {
-        if self.latencies_ms.is_empty() {
-            return 0.0;
-        }
-        let rank = ((p / 100.0) * (self.latencies_ms.len() - 1) as f64).round() as usize;
-        self.latencies_ms[rank.min(self.latencies_ms.len() - 1)]
+        percentile(&self.latencies_ms, p)
     }
+}
+
+/// The `p`th percentile (nearest rank) of `sorted`, ascending; 0 for none.
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
 }
 
 pub(crate) struct Tourist {

@@ -87,11 +87,7 @@ struct Outcome {
 
 impl Outcome {
     fn percentile(&self, p: f64) -> f64 {
-        if self.latencies_ms.is_empty() {
-            return 0.0;
-        }
-        let rank = ((p / 100.0) * (self.latencies_ms.len() - 1) as f64).round() as usize;
-        self.latencies_ms[rank.min(self.latencies_ms.len() - 1)]
+        crate::booking::percentile(&self.latencies_ms, p)
     }
 }
 

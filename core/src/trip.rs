@@ -119,6 +119,12 @@ pub fn views(orders: &[Order], catalog: &Catalog, as_of: Option<NaiveDateTime>) 
         .collect()
 }
 
+/// A trip id's region and the order it is named after (`huangshan-41` → `("huangshan", 41)`).
+pub fn parse_trip_id(trip_id: &str) -> Option<(&str, i64)> {
+    let (region, order) = trip_id.rsplit_once('-')?;
+    Some((region, order.parse().ok()?))
+}
+
 /// The view of the trip `trip_id` among an account's orders. A trip whose every order was
 /// cancelled no longer groups ([`trips`]); it is then the order its id names, every item
 /// called off, so that a calendar that had the trip marks its events cancelled.
@@ -135,11 +141,10 @@ pub fn view_by_id(
         return Some(view);
     }
     let region = &catalog.region.id;
-    let named: i64 = trip_id
-        .strip_prefix(region.as_str())?
-        .strip_prefix('-')?
-        .parse()
-        .ok()?;
+    let named = match parse_trip_id(trip_id) {
+        Some((r, order)) if r == region => order,
+        _ => return None,
+    };
     let order = orders
         .iter()
         .find(|o| o.id == named && &o.region_id == region)?;

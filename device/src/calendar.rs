@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use tongyou_core::api::{CalendarExport, CalendarFeedLink};
-use tongyou_core::trip::{calendar, view_by_id};
+use tongyou_core::trip::{calendar, parse_trip_id, view_by_id};
 
 use crate::{CommandError, Device};
 
@@ -22,9 +22,7 @@ impl Device {
     ) -> Result<CalendarExport, CommandError> {
         let session = self.signed_in()?;
         let orders = self.store.orders(session.account_id)?;
-        let region = trip_id
-            .rsplit_once('-')
-            .map(|(region, _)| region)
+        let (region, _) = parse_trip_id(trip_id)
             .ok_or_else(|| CommandError::NotFound(format!("trip {trip_id}")))?;
         let stored = self
             .store
@@ -38,7 +36,7 @@ impl Device {
             .map(|i| (calendar::uid(i), calendar::fingerprint(i)))
             .collect();
         let sequences = self.store.calendar_sequences(&shown)?;
-        let lang = self.store.preferences()?.lang.unwrap_or(self.system_lang);
+        let lang = self.lang()?;
         let text = calendar::ics(
             &view,
             &stored.catalog.region,
@@ -67,7 +65,7 @@ impl Device {
         trip_id: &str,
     ) -> Result<CalendarFeedLink, CommandError> {
         let session = self.signed_in()?;
-        let lang = self.store.preferences()?.lang.unwrap_or(self.system_lang);
+        let lang = self.lang()?;
         let feed = self
             .client
             .open_calendar(&session.token, trip_id, lang)

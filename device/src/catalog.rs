@@ -12,7 +12,7 @@ use crate::outbox;
 impl Device {
     /// Everything the first screen needs, from the device alone: no network on this path.
     pub fn startup(&self) -> Result<Startup, CommandError> {
-        let lang = self.store.preferences()?.lang.unwrap_or(self.system_lang);
+        let lang = self.lang()?;
         Ok(Startup {
             lang,
             discover: discover_view(self, None)?,

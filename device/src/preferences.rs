@@ -14,6 +14,11 @@ impl Device {
         Ok(self.store.set_language(lang)?)
     }
 
+    /// The language the app speaks: the tourist's choice, else the system's.
+    pub fn lang(&self) -> Result<Lang, CommandError> {
+        Ok(self.store.preferences()?.lang.unwrap_or(self.system_lang))
+    }
+
     pub fn preferences(&self) -> Result<Preferences, CommandError> {
         Ok(self.store.preferences()?)
     }

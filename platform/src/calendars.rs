@@ -128,10 +128,27 @@ impl Calendars {
             .iter()
             .map(|i| (calendar::uid(i), calendar::fingerprint(i)))
             .collect();
-        let sequences = self.store.atomically(|| {
+        // A calendar app polls: read what was kept, and write only when an event changed.
+        let kept = self.store.reading(|| {
             let conn = self.store.conn()?;
-            records::sequences(&conn, account, &shown)
+            records::known(&conn, account, shown.iter().map(|(uid, _)| uid))
         })?;
+        let mut sequences = HashMap::with_capacity(shown.len());
+        let mut changed = Vec::new();
+        for (uid, fingerprint) in &shown {
+            let prior = kept.get(uid).map(|(f, s)| (f.as_str(), *s));
+            let sequence = calendar::sequence_after(prior, fingerprint);
+            if prior.is_none_or(|(f, _)| f != fingerprint) {
+                changed.push((uid.as_str(), fingerprint.as_str(), sequence));
+            }
+            sequences.insert(uid.as_str(), sequence);
+        }
+        if !changed.is_empty() {
+            self.store.atomically(|| {
+                let conn = self.store.conn()?;
+                records::keep(&conn, account, &changed)
+            })?;
+        }
         Ok(calendar::ics(
             &view,
             &catalog.region,
@@ -147,8 +164,7 @@ impl Calendars {
         account: i64,
         trip_id: &str,
     ) -> Result<(tongyou_core::api::TripView, Arc<Catalog>), CalendarError> {
-        let catalog = trip_id
-            .rsplit_once('-')
+        let catalog = trip::parse_trip_id(trip_id)
             .and_then(|(region, _)| self.catalogs.get(region))
             .ok_or(CalendarError::NotFound)?;
         let orders = self.booking.orders(account)?;

@@ -113,12 +113,7 @@ async fn remind<R: Runtime>(app: tauri::AppHandle<R>) {
         let Ok(due) = device.due_reminders(chrono::Utc::now()) else {
             continue;
         };
-        let lang = device
-            .store
-            .preferences()
-            .ok()
-            .and_then(|p| p.lang)
-            .unwrap_or(device.system_lang);
+        let lang = device.lang().unwrap_or(device.system_lang);
         for reminder in due {
             // No notification service (a bare desktop): the banner still shows.
             let _ = app

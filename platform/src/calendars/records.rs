@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use tongyou_core::api::Lang;
-use tongyou_core::trip::calendar::sequence_after;
 
 use crate::store::StoreError;
 
@@ -59,32 +58,42 @@ pub(super) fn live(
         .optional()?)
 }
 
-/// Each shown event's `SEQUENCE`, given its `UID` and fingerprint: the kept one while the
-/// fingerprint is the same, one more (kept from now on) when it changed, 0 for a new one.
-pub(super) fn sequences(
+/// What each of the account's events `uids` last showed: its fingerprint and sequence.
+pub(super) fn known(
     conn: &Connection,
     account: i64,
-    shown: &[(String, String)],
-) -> Result<HashMap<String, u32>, StoreError> {
+    uids: impl IntoIterator<Item = impl AsRef<str>>,
+) -> Result<HashMap<String, (String, u32)>, StoreError> {
     let mut read = conn.prepare_cached(
         "SELECT fingerprint, sequence FROM calendar_sequence WHERE account_id = ?1 AND uid = ?2",
     )?;
+    let mut out = HashMap::new();
+    for uid in uids {
+        let uid = uid.as_ref();
+        if let Some(kept) = read
+            .query_row(params![account, uid], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+        {
+            out.insert(uid.to_owned(), kept);
+        }
+    }
+    Ok(out)
+}
+
+/// Keeps what each event now shows and its sequence.
+pub(super) fn keep(
+    conn: &Connection,
+    account: i64,
+    changed: &[(&str, &str, u32)],
+) -> Result<(), StoreError> {
     let mut write = conn.prepare_cached(
         "INSERT INTO calendar_sequence (account_id, uid, fingerprint, sequence)
          VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (account_id, uid) DO UPDATE SET
             fingerprint = excluded.fingerprint, sequence = excluded.sequence",
     )?;
-    let mut out = HashMap::with_capacity(shown.len());
-    for (uid, fingerprint) in shown {
-        let prior: Option<(String, u32)> = read
-            .query_row(params![account, uid], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let sequence = sequence_after(prior.as_ref().map(|(f, s)| (f.as_str(), *s)), fingerprint);
-        if prior.as_ref().is_none_or(|(f, _)| f != fingerprint) {
-            write.execute(params![account, uid, fingerprint, sequence])?;
-        }
-        out.insert(uid.clone(), sequence);
+    for (uid, fingerprint, sequence) in changed {
+        write.execute(params![account, uid, fingerprint, sequence])?;
     }
-    Ok(out)
+    Ok(())
 }
