@@ -67,6 +67,30 @@ pub struct Device {
     /// Where background work (the scan log's upload) runs: the runtime the device was
     /// opened in, or the one the shell hands over.
     runtime: Option<tokio::runtime::Handle>,
+    /// What the device takes "now" to be for the trip: its now / next card and the
+    /// reminders due. The system clock unless a developer set it; what the platform
+    /// checks (booking, planning, passes) stays on the system clock, as the platform does.
+    clock: Clock,
+}
+
+/// The device's clock: the system's, or (a developer's switch, for end-to-end tests of
+/// the trip day) one that started at a given instant and runs on from there.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Clock {
+    ahead: chrono::TimeDelta,
+}
+
+impl Clock {
+    /// A clock that reads `start` now and runs at the system clock's pace.
+    pub fn starting_at(start: chrono::DateTime<chrono::Utc>) -> Clock {
+        Clock {
+            ahead: start - chrono::Utc::now(),
+        }
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + self.ahead
+    }
 }
 
 impl Device {
@@ -84,7 +108,18 @@ impl Device {
             uploading: Arc::new(AtomicBool::new(false)),
             draining: tokio::sync::Mutex::new(()),
             runtime: tokio::runtime::Handle::try_current().ok(),
+            clock: Clock::default(),
         })
+    }
+
+    /// The device with its clock set (see [`Clock`]).
+    pub fn with_clock(self, clock: Clock) -> Device {
+        Device { clock, ..self }
+    }
+
+    /// "Now" for the tourist's day on this device.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// Runs background work on `runtime` (the shell's).
@@ -137,5 +172,19 @@ pub(crate) fn demo_catalog() -> tongyou_core::catalog::Catalog {
     match tongyou_core::catalog::Catalog::from_toml("huangshan.toml", toml) {
         Ok(catalog) => catalog,
         Err(e) => panic!("the demo region's data file is invalid: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod clock_tests {
+    use super::*;
+
+    #[test]
+    fn a_set_clock_runs_on_from_its_start() {
+        let start: chrono::DateTime<chrono::Utc> = "2026-07-15T05:05:00Z".parse().unwrap_or_default();
+        let now = Clock::starting_at(start).now();
+        assert!(now >= start && now - start < chrono::TimeDelta::minutes(1), "{now}");
+        let system = Clock::default().now();
+        assert!((system - chrono::Utc::now()).abs() < chrono::TimeDelta::minutes(1));
     }
 }

@@ -22,7 +22,7 @@ const STILL_WORTH_MINUTES: i64 = 30;
 impl Device {
     /// The trip under way, else the next to start, else the last one, as of now.
     pub fn trip(&self) -> Result<TripSnapshot, CommandError> {
-        self.trip_at(Utc::now())
+        self.trip_at(self.now())
     }
 
     /// [`Device::trip`] at a given moment (tests pass the clock in).

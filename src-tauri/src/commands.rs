@@ -1,6 +1,7 @@
 //! IPC commands: each is one line, calling the [`Device`] method of the same name, so the
 //! argument names here are the ones the UI sends and the logic is `tongyou-device`'s.
-//! The one exception, [`first_screen_drawn`], is about the shell itself.
+//! The two exceptions, [`first_screen_drawn`] and [`listening_for_reminders`], are about
+//! the shell itself.
 
 use tauri::{AppHandle, Runtime, State};
 use tongyou_core::api::Preferences;
@@ -293,4 +294,11 @@ pub fn first_screen_drawn<R: Runtime>(
         println!("drawn {started_ms:.0} {drawn_ms:.0}");
         app.exit(0);
     }
+}
+
+/// The screens listen for the `reminder` event now: the shell starts looking for reminders
+/// that fell due (see `remind` in the crate root).
+#[tauri::command]
+pub fn listening_for_reminders(listening: State<'_, crate::ScreensListening>) {
+    listening.0.notify_one();
 }

@@ -5,9 +5,11 @@
 //! `tongyou-core`; the screens live in `ui/`.
 //!
 //! Command line (used by `cargo xtask run` and the end-to-end tests):
-//! `tongyou-app [--platform URL] [--data-dir DIR] [--exit-when-drawn]`; `TONGYOU_PLATFORM`
-//! also sets the URL. `--exit-when-drawn` is for `cargo xtask bench app`: the app prints
-//! `drawn` and quits once the first Discover screen is drawn with data.
+//! `tongyou-app [--platform URL] [--data-dir DIR] [--exit-when-drawn] [--dev-clock TIME]`;
+//! `TONGYOU_PLATFORM` also sets the URL. `--exit-when-drawn` is for `cargo xtask bench
+//! app`: the app prints `drawn` and quits once the first Discover screen is drawn with
+//! data. `--dev-clock 2026-07-15T13:05:00+08:00` (debug builds only: a developer's switch)
+//! starts the trip's clock at that instant, so a test sees the trip day and its reminders.
 
 pub mod commands;
 
@@ -25,6 +27,8 @@ pub struct LaunchOptions {
     pub platform: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub exit_when_drawn: bool,
+    /// Debug builds only; a release build ignores `--dev-clock`.
+    pub dev_clock: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Where the app writes files the tourist asks for (a trip's `.ics`): the system's
@@ -34,9 +38,14 @@ pub struct ExportDir(pub PathBuf);
 /// Whether the app quits once its first screen is drawn (the start benchmark).
 pub struct ExitWhenDrawn(pub bool);
 
+/// Told once the screens listen for the `reminder` event, so no reminder is marked shown
+/// before there is a banner to show it in.
+#[derive(Default)]
+pub struct ScreensListening(pub tokio::sync::Notify);
+
 impl LaunchOptions {
-    /// Reads `--platform URL`, `--data-dir DIR` and `--exit-when-drawn`; other arguments
-    /// are left to the OS.
+    /// Reads `--platform URL`, `--data-dir DIR`, `--exit-when-drawn` and (debug builds)
+    /// `--dev-clock TIME`; other arguments are left to the OS.
     pub fn parse(args: impl IntoIterator<Item = String>) -> LaunchOptions {
         let mut options = LaunchOptions::default();
         let mut args = args.into_iter();
@@ -45,10 +54,27 @@ impl LaunchOptions {
                 "--platform" => options.platform = args.next(),
                 "--data-dir" => options.data_dir = args.next().map(PathBuf::from),
                 "--exit-when-drawn" => options.exit_when_drawn = true,
+                "--dev-clock" => options.dev_clock = dev_clock(args.next()),
                 _ => {}
             }
         }
         options
+    }
+}
+
+/// `--dev-clock`'s instant (RFC 3339), in a debug build; a release build says it ignores it.
+fn dev_clock(value: Option<String>) -> Option<chrono::DateTime<chrono::Utc>> {
+    if !cfg!(debug_assertions) {
+        eprintln!("tongyou: --dev-clock is a developer's switch, ignored in a release build");
+        return None;
+    }
+    let value = value?;
+    match chrono::DateTime::parse_from_rfc3339(&value) {
+        Ok(at) => Some(at.to_utc()),
+        Err(e) => {
+            eprintln!("tongyou: --dev-clock {value}: {e}; the system clock is used");
+            None
+        }
     }
 }
 
@@ -75,9 +101,17 @@ pub fn builder<R: Runtime>(options: LaunchOptions) -> tauri::Builder<R> {
                 .or_else(|| std::env::var("TONGYOU_PLATFORM").ok())
                 .unwrap_or_else(|| DEFAULT_PLATFORM.to_owned());
             let runtime = tauri::async_runtime::handle().inner().clone();
-            app.manage(Device::open(&data_dir, &platform)?.spawning_on(runtime));
+            let clock = options
+                .dev_clock
+                .map(tongyou_device::Clock::starting_at)
+                .unwrap_or_default();
+            let device = Device::open(&data_dir, &platform)?
+                .spawning_on(runtime)
+                .with_clock(clock);
+            app.manage(device);
             app.manage(ExitWhenDrawn(options.exit_when_drawn));
             app.manage(ExportDir(exports));
+            app.manage(ScreensListening::default());
             tauri::async_runtime::spawn(remind(app.handle().clone()));
             tauri::async_runtime::spawn(follow(app.handle().clone()));
             Ok(())
@@ -103,14 +137,16 @@ const REMIND_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 /// Shows the trip's reminders as they fall due, for as long as the app runs: as a system
 /// notification where the system has a service for them, and always as the in-app banner
 /// (the `reminder` event). Due times come from the device's own timeline, so they fire
-/// with no network.
+/// with no network. The first look is as soon as the screens listen (one that fell due
+/// while the app was closed shows at once), then every [`REMIND_EVERY`].
 async fn remind<R: Runtime>(app: tauri::AppHandle<R>) {
     use tauri::Emitter;
     use tauri_plugin_notification::NotificationExt;
+    app.state::<ScreensListening>().0.notified().await;
     loop {
-        tokio::time::sleep(REMIND_EVERY).await;
         let device = app.state::<Device>();
-        let Ok(due) = device.due_reminders(chrono::Utc::now()) else {
+        let Ok(due) = device.due_reminders(device.now()) else {
+            tokio::time::sleep(REMIND_EVERY).await;
             continue;
         };
         let lang = device.lang().unwrap_or(device.system_lang);
@@ -124,6 +160,7 @@ async fn remind<R: Runtime>(app: tauri::AppHandle<R>) {
                 .show();
             let _ = app.emit("reminder", &reminder);
         }
+        tokio::time::sleep(REMIND_EVERY).await;
     }
 }
 
@@ -172,6 +209,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::open_calendar_feed,
         commands::end_calendar_feed,
         commands::first_screen_drawn,
+        commands::listening_for_reminders,
     ])
 }
 
@@ -205,5 +243,17 @@ mod tests {
         assert!(!o.exit_when_drawn);
         let o = LaunchOptions::parse(["--exit-when-drawn".to_owned()]);
         assert!(o.exit_when_drawn);
+        assert_eq!(o.dev_clock, None);
+    }
+
+    #[test]
+    fn the_dev_clock_is_read_in_a_debug_build_only() {
+        let args = ["--dev-clock", "2026-07-15T13:05:00+08:00"].map(String::from);
+        let o = LaunchOptions::parse(args);
+        let expected = cfg!(debug_assertions).then(|| "2026-07-15T05:05:00Z".parse().unwrap());
+        assert_eq!(o.dev_clock, expected);
+        // Not a time: the system clock, not a crash.
+        let o = LaunchOptions::parse(["--dev-clock", "tomorrow"].map(String::from));
+        assert_eq!(o.dev_clock, None);
     }
 }

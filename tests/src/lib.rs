@@ -151,12 +151,21 @@ impl Drop for Platform {
 
 /// Opens the real app window pointed at `platform` with its device data in `data_dir`.
 pub async fn open_app(env: &Env, platform: &str, data_dir: &Path) -> Client {
+    open_app_with(env, platform, data_dir, &[]).await
+}
+
+/// [`open_app`] with more command-line arguments (`--dev-clock TIME`).
+pub async fn open_app_with(env: &Env, platform: &str, data_dir: &Path, more: &[&str]) -> Client {
+    let mut args = vec![
+        serde_json::json!("--platform"),
+        serde_json::json!(platform),
+        serde_json::json!("--data-dir"),
+        serde_json::json!(data_dir),
+    ];
+    args.extend(more.iter().map(|a| serde_json::json!(a)));
     let capabilities = serde_json::json!({
         "browserName": "wry",
-        "tauri:options": {
-            "application": env.app,
-            "args": ["--platform", platform, "--data-dir", data_dir],
-        }
+        "tauri:options": { "application": env.app, "args": args }
     });
     connect(&env.webdriver, capabilities).await
 }

@@ -1,6 +1,7 @@
 //! The trip's timeline in the app window: a booked combo as one timeline with each item's
 //! state, a change made on the platform showing on the open timeline without a restart,
-//! and the timeline still there, "as of" the last word, with the platform gone.
+//! the timeline still there, "as of" the last word, with the platform gone, and, on the
+//! trip day itself (the app's clock set by `--dev-clock`), a reminder with no network.
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -9,7 +10,9 @@ use std::time::Instant;
 
 use tongyou_client::PlatformClient;
 use tongyou_core::api::Vehicle;
-use tongyou_e2e::{Env, click, resize, screenshot, scroll_to, texts, wait_for_attr, wait_for_text};
+use tongyou_e2e::{
+    Env, click, open_app_with, resize, screenshot, scroll_to, texts, wait_for_attr, wait_for_text,
+};
 
 use crate::booking::{find, pick_tangkou_combo, ready_to_book, see_a_confirmed_combo};
 
@@ -160,5 +163,41 @@ async fn the_timeline_follows_the_platform_and_reads_offline() {
     }
     assert!(events.iter().all(|e| e["DTSTART;TZID"] == "Asia/Shanghai"));
     assert!(text.contains("皖J·12345") && !text.contains("13900001111"));
+    app.close().await.unwrap();
+
+    // The trip day, 55 minutes before check-in, still with no network: the app opens on the
+    // trip under way, and the check-in reminder (due an hour before) shows as the banner.
+    let check_in = events
+        .iter()
+        .find(|e| e["UID"].contains("-hotel-in"))
+        .map(|e| e["DTSTART"].clone())
+        .unwrap();
+    let check_in = chrono::NaiveDateTime::parse_from_str(&check_in, "%Y%m%dT%H%M%S").unwrap();
+    let clock = (check_in - chrono::Duration::minutes(55))
+        .and_local_timezone(chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .unwrap()
+        .to_rfc3339();
+    let app = open_app_with(
+        &env,
+        "http://127.0.0.1:9",
+        &dir.path().join("device"),
+        &["--dev-clock", &clock],
+    )
+    .await;
+    resize(&app, 390, 844).await;
+    wait_for_attr(&app, "[data-test=now-next]", "data-phase", "under_way").await;
+    let banner = find(&app, "[data-test=reminder-banner]").await;
+    let id = banner.attr("data-id").await.unwrap().unwrap();
+    assert!(id.contains("-hotel-in"), "the check-in reminder, not {id}");
+    let said = banner.text().await.unwrap();
+    let item = banner.attr("data-item").await.unwrap().unwrap();
+    assert!(said.contains("入住"), "{said}");
+    screenshot(&env, &app, "trip-reminder-zh-phone").await;
+    // A tap on the banner opens its item on the timeline, and the banner goes.
+    click(&app, "[data-test=reminder-banner] button.link").await;
+    tongyou_e2e::wait_gone(&app, "[data-test=reminder-banner]").await;
+    find(&app, &format!("[data-test=trip-item].open[data-id='{item}']")).await;
+    resize(&app, 1280, 800).await;
+    screenshot(&env, &app, "trip-under-way-zh-desktop").await;
     app.close().await.unwrap();
 }

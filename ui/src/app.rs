@@ -115,9 +115,12 @@ fn Frame() -> impl IntoView {
         spawn_local(ipc::listen("orders-changed", move |()| {
             ctx.orders_changed.update(|n| *n += 1);
         }));
-        spawn_local(ipc::listen("reminder", move |reminder| {
+        // Listening first, then telling the shell: a reminder due at start has a banner.
+        ipc::listen("reminder", move |reminder| {
             ctx.reminder.set(Some(reminder));
-        }));
+        })
+        .await;
+        let _ = ipc::listening_for_reminders().await;
         // While a trip is under way, the app opens on its timeline.
         if ctx.session.with_untracked(Option::is_some)
             && location.pathname.with_untracked(|p| p == "/")
@@ -214,7 +217,13 @@ fn ReminderBanner() -> impl IntoView {
             }
         };
         Some(view! {
-            <div class="toast reminder" role="status" data-test="reminder-banner" data-id=reminder.id.clone()>
+            <div
+                class="toast reminder"
+                role="status"
+                data-test="reminder-banner"
+                data-id=reminder.id.clone()
+                data-item=reminder.item_id.clone()
+            >
                 <button class="link" on:click=open>
                     <strong>{reminder.title.get(lang).to_owned()}</strong>
                     " "

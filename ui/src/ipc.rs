@@ -372,6 +372,11 @@ pub async fn first_screen_drawn(started_ms: f64, drawn_ms: f64) -> Result<(), Ap
     .await
 }
 
+/// Tells the shell the screens listen for reminders: it starts showing those due.
+pub async fn listening_for_reminders() -> Result<(), ApiError> {
+    invoke("listening_for_reminders", &NoArgs {}).await
+}
+
 // Offline writes: cancelling an order goes through the shell's outbox like the traveller
 // writes above, so it works with no network and lands on the platform once.
 
