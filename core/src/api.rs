@@ -9,11 +9,13 @@ use crate::clock::ClockTime;
 pub use crate::text::{Lang, Text};
 
 mod booking;
+mod disruption;
 mod events;
 mod gate;
 mod plan;
 mod trip;
 pub use booking::*;
+pub use disruption::*;
 pub use events::*;
 pub use gate::*;
 pub use plan::*;

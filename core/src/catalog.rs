@@ -411,6 +411,28 @@ pub struct RefundRule {
 }
 
 impl Catalog {
+    /// A lift's opening and closing on a date, by season (its first hours when no season
+    /// matches; all day when it lists none).
+    pub fn lift_hours(
+        &self,
+        lift: &CableCar,
+        date: chrono::NaiveDate,
+    ) -> (chrono::NaiveDateTime, chrono::NaiveDateTime) {
+        let season = self.season_on(date).map(|s| s.id.as_str());
+        let hours = lift
+            .hours
+            .iter()
+            .find(|h| Some(h.season.as_str()) == season)
+            .or_else(|| lift.hours.first());
+        let (open, close) = hours.map_or((ClockTime::MIDNIGHT, ClockTime::END_OF_DAY), |h| {
+            (h.open, h.close)
+        });
+        (
+            date.and_time(open.to_naive()),
+            date.and_time(close.to_naive()),
+        )
+    }
+
     pub fn refund_rule(&self, kind: ProductKind) -> Option<&RefundRule> {
         self.refund_rules
             .iter()

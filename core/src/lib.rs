@@ -17,6 +17,8 @@
 //! - [`planner`]: three crowd-aware, feasible trip plans from dates, party and taste.
 //! - [`pricing`]: ticket prices by season, age on the visit date and status.
 //! - [`booking`]: combo checks and quotes, linked offers, refunds, replacement hotels.
+//! - [`disruption`]: checking a closure, delay or unavailable hotel, what it hits in an
+//!   order, and the ways out (delay one day, swap, refund) with their money.
 //! - [`trip`]: orders grouped into trips, each trip's timeline with walks, now/next
 //!   and reminders.
 //! - [`api`]: every type that crosses a process boundary (HTTP, IPC). Contracts.
@@ -31,6 +33,7 @@ pub mod catalog;
 pub mod clock;
 pub mod crowd;
 pub mod discover;
+pub mod disruption;
 pub mod gate;
 pub mod identity;
 pub mod pass;

@@ -468,7 +468,7 @@ fn ride_times<'a, 'o, 'c>(
             at: board.location,
             elevation_m: Some(board.elevation_m),
         };
-        let (open, close) = lift_hours(day.catalog, lift, date);
+        let (open, close) = day.catalog.lift_hours(lift, date);
         let ride = Duration::minutes(i64::from(lift.ride_minutes));
         let reach = here.map(|(t, spot)| {
             t + Duration::minutes(i64::from(minutes_between(spot, Some(board_spot))))
@@ -501,27 +501,6 @@ fn pick_up_time(day: &Day<'_, '_, '_>, date: NaiveDate) -> NaiveDateTime {
     let (h, m) = DEFAULT_PICK_UP;
     let default = date.and_hms_opt(h, m, 0).unwrap_or_default();
     day.at_gate(date).map_or(default, |(t, _)| t)
-}
-
-/// A lift's opening and closing on a date, by season.
-fn lift_hours(
-    catalog: &Catalog,
-    lift: &CableCar,
-    date: NaiveDate,
-) -> (NaiveDateTime, NaiveDateTime) {
-    let season = catalog.season_on(date).map(|s| s.id.as_str());
-    let hours = lift
-        .hours
-        .iter()
-        .find(|h| Some(h.season.as_str()) == season)
-        .or_else(|| lift.hours.first());
-    match hours {
-        Some(h) => (at(date, h.open), at(date, h.close)),
-        None => (
-            at(date, ClockTime::MIDNIGHT),
-            at(date, ClockTime::END_OF_DAY),
-        ),
-    }
 }
 
 /// Puts an item at its chosen gate, or names every gate when which one is not known.

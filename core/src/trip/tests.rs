@@ -6,14 +6,11 @@ use rstest::rstest;
 
 use super::*;
 use crate::api::{
-    Combo, HotelStay, IssuedPass, ItemKind, ItemStatus, OrderState, PassState, Payment,
-    PaymentMethod, PaymentState, Provider, ReminderKind, RideDirection, ShuttleSeat, SubOrder,
-    SubOrderState, TripPhase, Vehicle,
+    Combo, HotelStay, ItemKind, ItemStatus, OrderState, PassState, Provider, ReminderKind,
+    RideDirection, ShuttleSeat, SubOrder, SubOrderState, TripPhase, Vehicle,
 };
-use crate::catalog::Fen;
 use crate::catalog::tests::huangshan;
 use crate::clock::ClockTime;
-use crate::pricing::Traveller;
 use crate::text::Text;
 
 /// A Wednesday in the peak season.
@@ -58,106 +55,8 @@ fn family_combo() -> Combo {
     }
 }
 
-/// An order as the platform returns it once confirmed: the combo priced by the booking
-/// rules, one sub-order per provider (ids `{order}{1,2,3}`), passes as the platform
-/// issues them (one entry pass per traveller, one per ride, rental and seat).
 fn confirmed(id: i64, combo: Combo) -> Order {
-    let catalog = huangshan();
-    let party = [
-        Traveller {
-            birth_date: "1986-05-01".parse().unwrap(),
-            statuses: vec![],
-        },
-        Traveller {
-            birth_date: "2016-01-01".parse().unwrap(),
-            statuses: vec![],
-        },
-    ];
-    let quote = crate::booking::quote(&catalog, &combo, &party, at("2026-07-01 09:00")).unwrap();
-    let sub_id =
-        |p: Provider| id * 10 + 1 + Provider::ALL.iter().position(|x| *x == p).unwrap() as i64;
-    let sub_orders: Vec<SubOrder> = Provider::ALL
-        .iter()
-        .filter_map(|p| {
-            let lines: Vec<_> = quote
-                .lines
-                .iter()
-                .filter(|l| Provider::of(l.kind) == *p)
-                .cloned()
-                .collect();
-            (!lines.is_empty()).then(|| SubOrder {
-                id: sub_id(*p),
-                provider: *p,
-                state: SubOrderState::Confirmed,
-                amount: Fen(lines.iter().map(|l| l.pay.0).sum()),
-                lines,
-                refunded: Fen(0),
-                note: None,
-                vehicle: None,
-            })
-        })
-        .collect();
-    let mut passes = Vec::new();
-    let mut pass = |product: &str, provider: Provider, slot, holder: Option<&str>| {
-        passes.push(IssuedPass {
-            pass_id: format!("{id}-{product}-{}", passes.len()),
-            sub_order_id: sub_id(provider),
-            product_id: product.into(),
-            name: Text::new(product, product),
-            holder: holder.map(Into::into),
-            date: combo.date.clone(),
-            slot,
-            code: String::new(),
-            state: PassState::Valid,
-        });
-    };
-    if let Some(slot) = &combo.slot_id {
-        let s = catalog.slots.iter().find(|s| &s.id == slot).unwrap();
-        for holder in ["张*", "张*"] {
-            pass(
-                "entry",
-                Provider::Scenic,
-                Some((s.start, s.end)),
-                Some(holder),
-            );
-        }
-    }
-    for add_on in &combo.add_ons {
-        pass(add_on, Provider::Scenic, None, None);
-    }
-    for seat in &combo.shuttles {
-        let line = catalog
-            .shuttles
-            .iter()
-            .find(|l| l.id == seat.line_id)
-            .unwrap();
-        let slot = Some((
-            seat.departure,
-            seat.departure.plus(line.ride_minutes).unwrap(),
-        ));
-        pass(&seat.line_id, Provider::Transport, slot, None);
-    }
-    Order {
-        id,
-        region_id: combo.region_id.clone(),
-        date: combo.date.clone(),
-        state: OrderState::Confirmed,
-        created_at: "2026-07-01T01:00:00Z".into(),
-        holds_expire_at: None,
-        payment: Payment {
-            id: format!("pay-{id}"),
-            method: PaymentMethod::Wallet,
-            state: PaymentState::Paid,
-            amount: quote.total,
-            refunded: Fen(0),
-            redirect_url: None,
-        },
-        quote,
-        combo: Some(combo),
-        sub_orders,
-        passes,
-        problem: None,
-    }
+    crate::testing::confirmed_order(&huangshan(), id, combo)
 }
 
 fn with_state(mut order: Order, state: OrderState) -> Order {
