@@ -23,6 +23,7 @@ use tongyou_core::api::{
     RevocationDelta, ScanReceipt, ScanUpload, SensorReading, Session, SignIn, Traveller,
     TravellerInput, Vehicle,
 };
+use tongyou_core::api::{Affected, ApplyWayOut, AuditEntry, Disruption, DisruptionRequest};
 
 pub use events::{EventMessage, EventStream, STREAM_SILENCE};
 
@@ -281,6 +282,85 @@ impl PlatformClient {
         decode(request.send().await.map_err(offline)?).await
     }
 
+    /// The account's orders an active disruption hits, each with its ways out.
+    pub async fn disruptions(&self, token: &str) -> Result<Vec<Affected>, ClientError> {
+        let request = self.http.get(self.url("/disruptions")).bearer_auth(token);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    /// Applies one way out of a disruption to an order; the same key replays it.
+    pub async fn apply_way_out(
+        &self,
+        token: &str,
+        idempotency_key: &str,
+        order_id: i64,
+        way: &ApplyWayOut,
+    ) -> Result<Order, ClientError> {
+        let request = self
+            .http
+            .post(self.url(&format!("/orders/{order_id}/disruption")))
+            .bearer_auth(token)
+            .header(IDEMPOTENCY_KEY, idempotency_key)
+            .json(way);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    /// Operators: posts a disruption.
+    pub async fn post_disruption(
+        &self,
+        token: &str,
+        request: &DisruptionRequest,
+    ) -> Result<Disruption, ClientError> {
+        let request = self
+            .http
+            .post(self.url("/operator/disruptions"))
+            .bearer_auth(token)
+            .json(request);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    /// Operators: changes an active disruption.
+    pub async fn update_disruption(
+        &self,
+        token: &str,
+        id: i64,
+        request: &DisruptionRequest,
+    ) -> Result<Disruption, ClientError> {
+        let request = self
+            .http
+            .put(self.url(&format!("/operator/disruptions/{id}")))
+            .bearer_auth(token)
+            .json(request);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    /// Operators: lifts a disruption.
+    pub async fn lift_disruption(&self, token: &str, id: i64) -> Result<Disruption, ClientError> {
+        let request = self
+            .http
+            .delete(self.url(&format!("/operator/disruptions/{id}")))
+            .bearer_auth(token);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    /// Operators: the newest disruptions.
+    pub async fn operator_disruptions(&self, token: &str) -> Result<Vec<Disruption>, ClientError> {
+        let request = self
+            .http
+            .get(self.url("/operator/disruptions"))
+            .bearer_auth(token);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
+    /// Operators: the newest lines of the audit log.
+    pub async fn operator_audit(&self, token: &str) -> Result<Vec<AuditEntry>, ClientError> {
+        let request = self
+            .http
+            .get(self.url("/operator/audit"))
+            .bearer_auth(token);
+        decode(request.send().await.map_err(offline)?).await
+    }
+
     /// Opens a subscribable calendar of one of the account's trips, in `lang`. The feed's
     /// address ([`PlatformClient::feed_url`]) is known only from this answer; an earlier
     /// feed of the trip stops working.
@@ -416,9 +496,17 @@ impl PlatformClient {
     /// Dev mode only: run the hold-expiry sweeper as if it were `at` (RFC 3339); returns
     /// how many holds it released.
     pub async fn dev_sweep(&self, at: &str) -> Result<usize, ClientError> {
+        Ok(self.dev_sweep_all(at).await?.0)
+    }
+
+    /// Dev mode only: [`PlatformClient::dev_sweep`], also refunding the disruption cases
+    /// whose ways out closed by `at`: (holds released, cases refunded).
+    pub async fn dev_sweep_all(&self, at: &str) -> Result<(usize, usize), ClientError> {
         #[derive(serde::Deserialize)]
         struct Swept {
             released: usize,
+            #[serde(default)]
+            expired: usize,
         }
         let response = self
             .http
@@ -427,7 +515,8 @@ impl PlatformClient {
             .send()
             .await
             .map_err(offline)?;
-        Ok(decode::<Swept>(response).await?.released)
+        let swept = decode::<Swept>(response).await?;
+        Ok((swept.released, swept.expired))
     }
 
     /// Dev mode only: gives an order's shuttle booking its vehicle and driver, as the

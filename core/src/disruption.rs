@@ -646,7 +646,8 @@ pub fn ways_out(
                             .iter()
                             .filter(|r| old_room.is_none_or(|o| r.sleeps >= o.sleeps))
                             .collect();
-                        rooms.sort_by_key(|r| (r.sleeps, r.id.clone()));
+                        // The same room type where the other hotel has one, else the smallest.
+                        rooms.sort_by_key(|r| (r.id != stay.room_type_id, r.sleeps, r.id.clone()));
                         let Some(room) = rooms.first() else { continue };
                         let mut new = combo.clone();
                         if let Some(s) = &mut new.hotel {

@@ -181,9 +181,13 @@ mod clock_tests {
 
     #[test]
     fn a_set_clock_runs_on_from_its_start() {
-        let start: chrono::DateTime<chrono::Utc> = "2026-07-15T05:05:00Z".parse().unwrap_or_default();
+        let start: chrono::DateTime<chrono::Utc> =
+            "2026-07-15T05:05:00Z".parse().unwrap_or_default();
         let now = Clock::starting_at(start).now();
-        assert!(now >= start && now - start < chrono::TimeDelta::minutes(1), "{now}");
+        assert!(
+            now >= start && now - start < chrono::TimeDelta::minutes(1),
+            "{now}"
+        );
         let system = Clock::default().now();
         assert!((system - chrono::Utc::now()).abs() < chrono::TimeDelta::minutes(1));
     }

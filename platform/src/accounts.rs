@@ -404,6 +404,22 @@ impl Accounts {
         )
     }
 
+    /// Whether the account signed in with one of `mobiles` (a staff list such as the
+    /// operators'). Compares keyed hashes: no number is read back.
+    pub(crate) fn signed_in_with_one_of(
+        &self,
+        account: i64,
+        mobiles: &[String],
+    ) -> Result<bool, AccountError> {
+        let lookup = self.store.mobile_lookup(account)?;
+        Ok(lookup.is_some_and(|lookup| {
+            mobiles
+                .iter()
+                .filter_map(|m| Mobile::parse(m).ok())
+                .any(|m| self.mobile_key(&m) == lookup)
+        }))
+    }
+
     /// `mobile` as an account keeps it, `lookup` being its [`Accounts::mobile_key`].
     fn sealed_mobile(&self, mobile: &Mobile, lookup: String) -> Result<SealedMobile, AccountError> {
         Ok(SealedMobile {

@@ -22,12 +22,17 @@ pub struct Config {
     /// Mobile numbers allowed to sign in as gate staff (`--gate-staff`, repeatable). Dev
     /// mode adds [`DEMO_GATE_STAFF`].
     pub gate_staff: Vec<String>,
+    /// Mobile numbers whose accounts may post disruptions (`--operator`, repeatable). Dev
+    /// mode adds [`DEMO_OPERATOR`].
+    pub operators: Vec<String>,
     /// Request limits on sign-in ([`crate::limits`]).
     pub limits: crate::limits::Limits,
 }
 
 /// The gate-staff number dev mode accepts, so a demo gate can be signed in.
 pub const DEMO_GATE_STAFF: &str = "13900139000";
+/// The operator number dev mode accepts, so the operator page can be tried.
+pub const DEMO_OPERATOR: &str = "13900139001";
 
 impl Default for Config {
     fn default() -> Self {
@@ -38,6 +43,7 @@ impl Default for Config {
             secret_key: None,
             dev_mode: false,
             gate_staff: Vec::new(),
+            operators: Vec::new(),
             limits: crate::limits::Limits::default(),
         }
     }
@@ -50,7 +56,7 @@ pub enum ConfigError {
     #[error("`{value}` is not a valid address for --bind")]
     BadAddress { value: String },
     #[error(
-        "unknown option `{0}` (options: --bind ADDR, --db PATH, --regions DIR, --secret-key PATH, --gate-staff MOBILE, --dev; command: rotate-secret)"
+        "unknown option `{0}` (options: --bind ADDR, --db PATH, --regions DIR, --secret-key PATH, --gate-staff MOBILE, --operator MOBILE, --dev; command: rotate-secret)"
     )]
     Unknown(String),
     #[error(
@@ -76,6 +82,16 @@ impl Config {
             staff.push(DEMO_GATE_STAFF.to_owned());
         }
         staff
+    }
+
+    /// Everyone who may post disruptions: the configured numbers, plus the demo one in dev
+    /// mode.
+    pub fn operators(&self) -> Vec<String> {
+        let mut operators = self.operators.clone();
+        if self.dev_mode {
+            operators.push(DEMO_OPERATOR.to_owned());
+        }
+        operators
     }
 
     /// Refuses settings that would be unsafe: dev conveniences reachable from another
@@ -131,6 +147,7 @@ impl Config {
                 "--regions" => config.regions_dir = value()?.into(),
                 "--secret-key" => config.secret_key = Some(value()?.into()),
                 "--gate-staff" => config.gate_staff.push(value()?),
+                "--operator" => config.operators.push(value()?),
                 "--dev" => config.dev_mode = true,
                 _ => return Err(ConfigError::Unknown(flag)),
             }

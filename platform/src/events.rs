@@ -88,6 +88,7 @@ pub fn kind_name(kind: EventKind) -> &'static str {
         EventKind::PassUsed => "pass_used",
         EventKind::PassRevoked => "pass_revoked",
         EventKind::OrderCancelled => "order_cancelled",
+        EventKind::Disruption => "disruption",
     }
 }
 
@@ -98,6 +99,7 @@ fn kind_of(name: &str) -> Option<EventKind> {
         EventKind::PassUsed,
         EventKind::PassRevoked,
         EventKind::OrderCancelled,
+        EventKind::Disruption,
     ]
     .into_iter()
     .find(|k| kind_name(*k) == name)

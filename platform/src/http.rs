@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 mod calendar;
 mod crowd;
+mod disruptions;
 mod events;
 mod gate;
 
@@ -17,7 +18,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use tongyou_core::api::{
     API_PREFIX, AccountExport, ApiError, Availability, CalendarFeed, CalendarFeedRequest,
@@ -30,12 +31,17 @@ use tongyou_core::api::{
     ShuttleSeat, SightCrowd, SignIn, StepKind, SubOrder, SubOrderState, Traveller, TravellerInput,
     Vehicle,
 };
+use tongyou_core::api::{
+    Affected, ApplyWayOut, AuditEntry, Disruption, DisruptionKind, DisruptionRequest,
+    DisruptionState, WayOut, WayOutKind,
+};
 use tongyou_core::gate::Refusal;
 use utoipa::OpenApi;
 
 use crate::accounts::{AccountError, Accounts};
 use crate::calendars::Calendars;
 use crate::crowd::{CrowdError, Crowds};
+use crate::disruptions::Disruptions;
 use crate::events::{EventError, Events};
 use crate::gates::{GateError, Gates};
 use crate::orders::{Booking, BookingError};
@@ -57,6 +63,7 @@ pub struct AppState {
     /// The account event log the event streams read.
     pub events: Arc<Events>,
     pub calendars: Arc<Calendars>,
+    pub disruptions: Arc<Disruptions>,
     /// Serves the dev-only endpoints (sign-in codes, fault switches, the sweep trigger,
     /// the simulated cashier).
     pub dev_mode: bool,
@@ -86,6 +93,12 @@ impl FromRef<AppState> for Arc<Booking> {
 impl FromRef<AppState> for Arc<Calendars> {
     fn from_ref(state: &AppState) -> Arc<Calendars> {
         Arc::clone(&state.calendars)
+    }
+}
+
+impl FromRef<AppState> for Arc<Disruptions> {
+    fn from_ref(state: &AppState) -> Arc<Disruptions> {
+        Arc::clone(&state.disruptions)
     }
 }
 
@@ -125,7 +138,9 @@ impl FromRef<AppState> for Arc<Accounts> {
         add_traveller, remove_traveller, place_order, list_orders, get_order, cancel_order,
         payment_callback, cashier, public_keys, gate::sign_in, gate::revocations,
         gate::upload_scans, gate::scans, gate::counts, crowd::forecast, crowd::plans,
-        events::stream, calendar::open, calendar::revoke, calendar::feed
+        events::stream, calendar::open, calendar::revoke, calendar::feed, disruptions::post,
+        disruptions::update, disruptions::lift, disruptions::list, disruptions::audit,
+        disruptions::mine, disruptions::apply
     ),
     components(schemas(
         ApiError, FieldError, AccountExport, Health, RegionSummary, CatalogSnapshot, CodeRequest, CodeSent, SignIn, Session,
@@ -135,7 +150,9 @@ impl FromRef<AppState> for Arc<Accounts> {
         CashierAction, PublicKey, Fault, FaultTarget, FaultStep, GateSignIn, GateSession,
         RevocationDelta, GateScan, ScanUpload, ScanReceipt, GateCount, Refusal, CrowdForecast,
         SightCrowd, SensorReading, PlanRequest, PlanParty, Profile, Plan, PlanKind, PlanDay,
-        PlanStep, StepKind, OnTheDay, Vehicle, Event, EventKind, CalendarFeed, CalendarFeedRequest
+        PlanStep, StepKind, OnTheDay, Vehicle, Event, EventKind, CalendarFeed, CalendarFeedRequest,
+        DisruptionKind, DisruptionRequest, Disruption, DisruptionState, WayOut, WayOutKind,
+        Affected, ApplyWayOut, AuditEntry
     )),
     modifiers(&BearerAuth, &CommonAnswers)
 )]
@@ -242,6 +259,17 @@ pub fn router(state: AppState) -> Router {
         .route("/orders", get(list_orders).post(place_order))
         .route("/orders/{id}", get(get_order))
         .route("/orders/{id}/cancel", post(cancel_order))
+        .route("/orders/{id}/disruption", post(disruptions::apply))
+        .route("/disruptions", get(disruptions::mine))
+        .route(
+            "/operator/disruptions",
+            get(disruptions::list).post(disruptions::post),
+        )
+        .route(
+            "/operator/disruptions/{id}",
+            put(disruptions::update).delete(disruptions::lift),
+        )
+        .route("/operator/audit", get(disruptions::audit))
         .route("/events", get(events::stream))
         .route(
             "/trips/{trip_id}/calendar",
@@ -280,6 +308,9 @@ pub fn router(state: AppState) -> Router {
 pub enum HttpError {
     #[error("{0}")]
     NotFound(String),
+    /// Signed in, but not someone this endpoint serves (an operator's, for a tourist).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("the request body is not what this endpoint takes: {0}")]
     BadBody(String),
     /// A path parameter, query parameter or header that is not what the endpoint takes.
@@ -372,6 +403,7 @@ impl IntoResponse for HttpError {
             HttpError::NotFound(_) | HttpError::Account(A::NotFound) => {
                 (StatusCode::NOT_FOUND, ErrorCode::NotFound)
             }
+            HttpError::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Unauthorized),
             HttpError::Account(A::Invalid(_)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid)
             }
@@ -992,7 +1024,11 @@ async fn dev_sweep(
         .to_utc();
     let booking = Arc::clone(&state.booking);
     let released = off_thread(move || booking.sweep(at)).await?;
-    Ok(Json(serde_json::json!({ "released": released })))
+    let disruptions = Arc::clone(&state.disruptions);
+    let expired = off_thread(move || disruptions.expire(at)).await?;
+    Ok(Json(
+        serde_json::json!({ "released": released, "expired": expired }),
+    ))
 }
 
 /// Dev mode only: places held right now per provider module.

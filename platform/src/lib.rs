@@ -33,6 +33,7 @@ pub mod accounts;
 pub mod calendars;
 pub mod config;
 pub mod crowd;
+pub mod disruptions;
 pub mod events;
 pub mod gates;
 pub mod http;
@@ -213,6 +214,12 @@ pub async fn start_with(
         &catalogs,
         Arc::clone(&clock),
     ));
+    let disruptions = Arc::new(disruptions::Disruptions::new(
+        Arc::clone(&store),
+        Arc::clone(&booking),
+        Arc::clone(&accounts),
+        &config.operators(),
+    ));
     let state = http::AppState {
         catalog: Arc::clone(&store),
         accounts: Arc::clone(&accounts),
@@ -221,6 +228,7 @@ pub async fn start_with(
         crowds,
         events: Arc::clone(&events),
         calendars,
+        disruptions: Arc::clone(&disruptions),
         dev_mode: config.dev_mode,
         dev_texts,
         sagas: Arc::new(tokio::sync::Semaphore::new(http::SAGAS_AT_ONCE)),
@@ -232,7 +240,13 @@ pub async fn start_with(
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let sweeper = tokio::spawn(sweep_forever(booking, accounts, Arc::clone(&events), clock));
+    let sweeper = tokio::spawn(sweep_forever(
+        booking,
+        disruptions,
+        accounts,
+        Arc::clone(&events),
+        clock,
+    ));
     let task = tokio::spawn(async move {
         let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
             let _ = stopped.await;
@@ -320,6 +334,7 @@ const PRUNE_EVERY_SWEEPS: u32 = 120;
 /// and now and then drops expired codes, sessions, idempotency records and old events.
 async fn sweep_forever(
     booking: Arc<orders::Booking>,
+    disruptions: Arc<disruptions::Disruptions>,
     accounts: Arc<accounts::Accounts>,
     events: Arc<events::Events>,
     clock: accounts::Clock,
@@ -356,6 +371,13 @@ async fn sweep_forever(
             Ok(Ok(n)) => tracing::info!(released = n, "expired holds released"),
             Ok(Err(e)) => tracing::warn!("sweeping expired holds failed: {e}"),
             Err(e) => tracing::warn!("the sweeper crashed: {e}"),
+        }
+        let disruptions = Arc::clone(&disruptions);
+        match tokio::task::spawn_blocking(move || disruptions.expire(now)).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(cases = n, "disruption cases refunded at their expiry"),
+            Ok(Err(e)) => tracing::warn!("refunding expired disruption cases failed: {e}"),
+            Err(e) => tracing::warn!("the disruption sweep crashed: {e}"),
         }
     }
 }

@@ -31,6 +31,7 @@ mod confirm;
 mod crash_tests;
 mod place;
 mod read;
+mod rebook;
 mod records;
 mod sweep;
 mod vehicle;
@@ -59,6 +60,7 @@ use crate::signer::{Signer, SignerError};
 use crate::sqlite::SqliteStore;
 use crate::store::StoreError;
 
+pub use rebook::OrderForRules;
 use records::{Begin, NewSub, OrderRow, PassRow, StoredOrder, SubRow, SubUpdate};
 
 /// What every pass of an order shares.

@@ -62,6 +62,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../migrations/20261207_0017_calendar_feeds.sql"
     )),
+    M::up(include_str!("../migrations/20261208_0018_disruptions.sql")),
 ];
 
 /// A batch commits after this many units even when more are waiting, so that nobody
@@ -632,6 +633,33 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(Migrations::from_slice(MIGRATIONS).validate().is_ok());
+    }
+
+    /// Migration 18 makes the event table again: its ids must keep growing past every id
+    /// ever handed out, also when the newest events were pruned (a stream's Last-Event-ID
+    /// must never name a later event than the one it saw).
+    #[test]
+    fn event_ids_keep_growing_across_the_event_table_made_again() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let migrations = Migrations::from_slice(MIGRATIONS);
+        migrations.to_version(&mut conn, 17).unwrap();
+        // Events of an order that is not there: only the ids are the point here.
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        for _ in 0..3 {
+            conn.execute(
+                "INSERT INTO event (account_id, order_id, kind, at) VALUES (1, 5, 'pass_used', 't')",
+                [],
+            )
+            .unwrap();
+        }
+        conn.execute("DELETE FROM event", []).unwrap();
+        migrations.to_latest(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO event (account_id, order_id, kind, at) VALUES (1, 5, 'disruption', 't')",
+            [],
+        )
+        .unwrap();
+        assert_eq!(conn.last_insert_rowid(), 4);
     }
 
     fn open(dir: &Path) -> SqliteStore {

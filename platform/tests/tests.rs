@@ -9,6 +9,7 @@ mod booking;
 mod calendar;
 mod catalog;
 mod contract;
+mod disruptions;
 mod events;
 mod gates;
 mod planning;

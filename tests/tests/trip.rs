@@ -196,7 +196,11 @@ async fn the_timeline_follows_the_platform_and_reads_offline() {
     // A tap on the banner opens its item on the timeline, and the banner goes.
     click(&app, "[data-test=reminder-banner] button.link").await;
     tongyou_e2e::wait_gone(&app, "[data-test=reminder-banner]").await;
-    find(&app, &format!("[data-test=trip-item].open[data-id='{item}']")).await;
+    find(
+        &app,
+        &format!("[data-test=trip-item].open[data-id='{item}']"),
+    )
+    .await;
     resize(&app, 1280, 800).await;
     screenshot(&env, &app, "trip-under-way-zh-desktop").await;
     app.close().await.unwrap();

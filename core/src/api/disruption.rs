@@ -139,3 +139,20 @@ pub struct ApplyWayOut {
     pub disruption_id: i64,
     pub way_out: String,
 }
+
+/// One line of the operators' audit log: who did what, when, to which disruption.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: i64,
+    /// RFC 3339.
+    pub at: String,
+    /// The operator's account.
+    pub account_id: i64,
+    /// `post`, `update`, `lift`.
+    pub action: String,
+    #[serde(default)]
+    pub disruption_id: Option<i64>,
+    /// What was sent, as JSON.
+    pub detail: String,
+}

@@ -23,6 +23,9 @@ pub enum EventKind {
     PassRevoked,
     /// The order was cancelled.
     OrderCancelled,
+    /// A disruption hits the order (posted, changed or lifted): its ways out are at
+    /// `GET /api/v1/disruptions`.
+    Disruption,
 }
 
 /// One event on an account's stream. `id` grows with every event the platform records

@@ -182,6 +182,19 @@ impl SqliteStore {
             .optional()?)
     }
 
+    /// The keyed hash the account's mobile number is found by.
+    pub fn mobile_lookup(&self, account_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()?
+            .query_row(
+                "SELECT mobile_lookup FROM account WHERE id = ?1",
+                [account_id],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
     pub fn session_count(&self, account_id: i64) -> Result<u32, StoreError> {
         Ok(self.conn()?.query_row(
             "SELECT COUNT(*) FROM session WHERE account_id = ?1",
@@ -215,6 +228,7 @@ impl SqliteStore {
             "gate_post",
             "calendar_feed",
             "calendar_sequence",
+            "disruption_case",
         ] {
             tx.execute(
                 &format!("DELETE FROM {table} WHERE account_id = ?1"),

@@ -67,6 +67,15 @@ pub(super) fn line_start(
     date.and_time(at.unwrap_or(ClockTime::MIDNIGHT).to_naive())
 }
 
+/// How a cancellation refunds.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Basis<'a> {
+    /// By each product's refund rule, as of when the cancellation was asked.
+    Rules,
+    /// Everything not used, in full: the tourist did nothing wrong (a disruption), and why.
+    InFull(&'a Text),
+}
+
 impl Booking {
     /// Cancels an order: before payment it releases the holds; after, every confirmed
     /// sub-order is cancelled and refunded by its product's rule as of now (a line whose
@@ -114,9 +123,9 @@ impl Booking {
                     ));
                 }
                 self.crash_point("cancel:cancelling");
-                self.finish_cancel(&row)
+                self.finish_cancel(&row, Basis::Rules)
             }
-            "cancelling" => self.finish_cancel(&row),
+            "cancelling" => self.finish_cancel(&row, Basis::Rules),
             other => Err(BookingError::Conflict(format!(
                 "an order that is {other} cannot be cancelled"
             ))),
@@ -124,9 +133,14 @@ impl Booking {
     }
 
     /// Cancels and refunds every sub-order still confirmed of an order in `cancelling`,
-    /// by the refund rules as of when the cancellation was asked, revokes its passes and
-    /// marks it cancelled. Run inside a unit; safe to run again.
-    pub(super) fn finish_cancel(&self, row: &OrderRow) -> Result<(), BookingError> {
+    /// by the refund rules as of when the cancellation was asked (or in full, under a
+    /// disruption), revokes its passes and marks it cancelled. Run inside a unit; safe to
+    /// run again.
+    pub(super) fn finish_cancel(
+        &self,
+        row: &OrderRow,
+        basis: Basis<'_>,
+    ) -> Result<(), BookingError> {
         let order_id = row.id;
         let catalog = self.catalog(&row.region_id).ok_or(BookingError::NotFound)?;
         let date: NaiveDate = row.date.parse().map_err(|_| BookingError::NotFound)?;
@@ -148,9 +162,12 @@ impl Booking {
                 .iter()
                 .zip(&used)
                 .filter(|(_, used)| !**used)
-                .map(|(l, _)| {
-                    let starts = line_start(&catalog, date, l, slot_start);
-                    refund_due(catalog.refund_rule(l.kind), l.pay, starts, asked_local).0
+                .map(|(l, _)| match basis {
+                    Basis::Rules => {
+                        let starts = line_start(&catalog, date, l, slot_start);
+                        refund_due(catalog.refund_rule(l.kind), l.pay, starts, asked_local).0
+                    }
+                    Basis::InFull(_) => l.pay.0,
                 })
                 .sum();
             let due = Fen(due.min(sub.amount - sub.refunded).max(0));
@@ -173,16 +190,30 @@ impl Booking {
         }
         records::revoke_passes(&self.store, order_id, &self.now_s())?;
         self.crash_point("cancel:revoked");
-        let problem = Text::new(
-            format!(
-                "订单已取消，按退改规则退款{}。",
-                refunded_total.display_yuan()
+        let problem = match basis {
+            Basis::Rules => Text::new(
+                format!(
+                    "订单已取消，按退改规则退款{}。",
+                    refunded_total.display_yuan()
+                ),
+                format!(
+                    "The order was cancelled; {} was refunded under the refund rules.",
+                    refunded_total.display_yuan()
+                ),
             ),
-            format!(
-                "The order was cancelled; {} was refunded under the refund rules.",
-                refunded_total.display_yuan()
+            Basis::InFull(why) => Text::new(
+                format!(
+                    "{}订单已取消，全额退款{}。",
+                    why.zh,
+                    refunded_total.display_yuan()
+                ),
+                format!(
+                    "{} The order was cancelled and {} refunded in full.",
+                    why.en,
+                    refunded_total.display_yuan()
+                ),
             ),
-        );
+        };
         records::apply(
             &self.store,
             order_id,

@@ -99,6 +99,66 @@ pub(super) fn mask_name(name: &str) -> String {
     first + &"*".repeat(chars.count().max(1))
 }
 
+/// What each provider module holds of a combo for `people`, with the quote lines it
+/// covers, in `Module::ALL` order (modules with nothing to hold left out).
+pub(super) fn modules_of(
+    combo: &tongyou_core::api::Combo,
+    people: u32,
+    quote: &tongyou_core::api::Quote,
+) -> Vec<(Module, Vec<Item>, Vec<QuoteLine>)> {
+    let mut subs: Vec<(Module, Vec<Item>, Vec<QuoteLine>)> = Vec::new();
+    let mut scenic = Vec::new();
+    if let Some(slot_id) = &combo.slot_id {
+        scenic.push(Item::Entry {
+            slot_id: slot_id.clone(),
+            people,
+        });
+    }
+    for id in &combo.add_ons {
+        scenic.push(Item::AddOn {
+            product_id: id.clone(),
+            people,
+        });
+    }
+    let lines_of = |kinds: &[ProductKind]| -> Vec<QuoteLine> {
+        quote
+            .lines
+            .iter()
+            .filter(|l| kinds.contains(&l.kind))
+            .cloned()
+            .collect()
+    };
+    if !scenic.is_empty() {
+        subs.push((
+            Module::Scenic,
+            scenic,
+            lines_of(&[ProductKind::Ticket, ProductKind::Lift]),
+        ));
+    }
+    if let Some(stay) = &combo.hotel {
+        let item = Item::Room {
+            hotel_id: stay.hotel_id.clone(),
+            room_type_id: stay.room_type_id.clone(),
+            rooms: u32::from(stay.rooms),
+            nights: stay.nights,
+        };
+        subs.push((Module::Hotel, vec![item], lines_of(&[ProductKind::Hotel])));
+    }
+    if !combo.shuttles.is_empty() {
+        let seats = combo
+            .shuttles
+            .iter()
+            .map(|s| Item::Seat {
+                line_id: s.line_id.clone(),
+                departure: s.departure,
+                seats: people,
+            })
+            .collect();
+        subs.push((Module::Transport, seats, lines_of(&[ProductKind::Shuttle])));
+    }
+    subs
+}
+
 impl Booking {
     /// `POST /orders`: runs the saga as far as it can go now and answers with the order.
     ///
@@ -167,17 +227,8 @@ impl Booking {
             .catalog(&combo.region_id)
             .ok_or_else(|| invalid("combo.region_id", "没有这个景区", "There is no such region"))?;
         let members = self.members(account, request)?;
-        let party: Vec<pricing::Traveller> = members
-            .iter()
-            .map(|m| pricing::Traveller {
-                birth_date: m.birth_date,
-                statuses: if m.student {
-                    vec!["student".into()]
-                } else {
-                    vec![]
-                },
-            })
-            .collect();
+        let party: Vec<pricing::Traveller> =
+            members.iter().map(super::rebook::party_member).collect();
         let now = (self.clock)();
         let quote =
             quote(&catalog, combo, &party, local(&catalog, now)).map_err(BookingError::Invalid)?;
@@ -187,56 +238,7 @@ impl Booking {
             .map_err(|_| invalid("date", "日期无效", "Invalid date"))?;
         let people = u32::try_from(members.len()).unwrap_or(u32::MAX);
 
-        let mut subs: Vec<(Module, Vec<Item>, Vec<QuoteLine>)> = Vec::new();
-        let mut scenic = Vec::new();
-        if let Some(slot_id) = &combo.slot_id {
-            scenic.push(Item::Entry {
-                slot_id: slot_id.clone(),
-                people,
-            });
-        }
-        for id in &combo.add_ons {
-            scenic.push(Item::AddOn {
-                product_id: id.clone(),
-                people,
-            });
-        }
-        let lines_of = |kinds: &[ProductKind]| -> Vec<QuoteLine> {
-            quote
-                .lines
-                .iter()
-                .filter(|l| kinds.contains(&l.kind))
-                .cloned()
-                .collect()
-        };
-        if !scenic.is_empty() {
-            subs.push((
-                Module::Scenic,
-                scenic,
-                lines_of(&[ProductKind::Ticket, ProductKind::Lift]),
-            ));
-        }
-        if let Some(stay) = &combo.hotel {
-            let item = Item::Room {
-                hotel_id: stay.hotel_id.clone(),
-                room_type_id: stay.room_type_id.clone(),
-                rooms: u32::from(stay.rooms),
-                nights: stay.nights,
-            };
-            subs.push((Module::Hotel, vec![item], lines_of(&[ProductKind::Hotel])));
-        }
-        if !combo.shuttles.is_empty() {
-            let seats = combo
-                .shuttles
-                .iter()
-                .map(|s| Item::Seat {
-                    line_id: s.line_id.clone(),
-                    departure: s.departure,
-                    seats: people,
-                })
-                .collect();
-            subs.push((Module::Transport, seats, lines_of(&[ProductKind::Shuttle])));
-        }
+        let subs = modules_of(combo, people, &quote);
 
         let order_id = self.next_order_id()?;
         let scope = PassScope {

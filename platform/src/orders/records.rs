@@ -774,3 +774,104 @@ fn module_of(s: &str) -> Module {
         _ => Module::Scenic,
     }
 }
+
+/// Adds sub-orders to an order that exists (a re-booking's new ones).
+pub(super) fn add_subs(
+    store: &SqliteStore,
+    order_id: i64,
+    subs: Vec<NewSub>,
+) -> Result<Vec<SubRow>, BookingError> {
+    let conn = store.conn()?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO sub_order (order_id, provider, state, items_json, lines_json, amount, hold_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut rows = Vec::with_capacity(subs.len());
+    for s in subs {
+        insert.execute(params![
+            order_id,
+            module_str(s.module),
+            s.state,
+            s.items_json,
+            s.lines_json,
+            s.amount,
+            s.hold
+        ])?;
+        rows.push(SubRow {
+            id: conn.last_insert_rowid(),
+            module: s.module,
+            state: s.state.to_owned(),
+            items_json: s.items_json,
+            lines_json: s.lines_json,
+            amount: s.amount,
+            refunded: 0,
+            hold_id: s.hold,
+            note_json: None,
+            vehicle: None,
+        });
+    }
+    Ok(rows)
+}
+
+/// Revokes the valid passes of a sub-order; with `products`, only those of these products.
+pub(super) fn revoke_sub_passes(
+    store: &SqliteStore,
+    sub_order_id: i64,
+    products: Option<&[String]>,
+    now: &str,
+) -> Result<(), BookingError> {
+    let conn = store.conn()?;
+    let mut revoke = conn.prepare_cached(
+        "UPDATE pass SET state = 'revoked', changed_at = ?2
+         WHERE sub_order_id = ?1 AND state = 'valid' AND (?3 IS NULL OR product_id = ?3)",
+    )?;
+    match products {
+        None => {
+            revoke.execute(params![sub_order_id, now, None::<String>])?;
+        }
+        Some(products) => {
+            for product in products {
+                revoke.execute(params![sub_order_id, now, product])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An order re-booked under a disruption: its new date, combo and price, and what
+/// happened, said on the order.
+pub(super) fn rebooked(
+    store: &SqliteStore,
+    order_id: i64,
+    date: &str,
+    combo_json: &str,
+    quote_json: &str,
+    problem: &Text,
+) -> Result<(), BookingError> {
+    exec(
+        store,
+        "UPDATE booking_order SET date = ?2, combo_json = ?3, quote_json = ?4, problem_json = ?5
+         WHERE id = ?1",
+        params![
+            order_id,
+            date,
+            combo_json,
+            quote_json,
+            serde_json::to_string(problem)?
+        ],
+    )?;
+    Ok(())
+}
+
+/// Puts a note on an order (what a disruption's refund did) without changing its state.
+pub(super) fn note_order(
+    store: &SqliteStore,
+    order_id: i64,
+    problem: &Text,
+) -> Result<(), BookingError> {
+    exec(
+        store,
+        "UPDATE booking_order SET problem_json = ?2 WHERE id = ?1",
+        params![order_id, serde_json::to_string(problem)?],
+    )?;
+    Ok(())
+}

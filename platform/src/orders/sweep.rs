@@ -65,7 +65,7 @@ impl Booking {
         };
         match state {
             "confirming" => self.confirm_stored(&row),
-            "cancelling" => self.finish_cancel(&row),
+            "cancelling" => self.finish_cancel(&row, cancel::Basis::Rules),
             _ if self.payments.payment(&row.payment_id)?.state == PaymentState::Paid => {
                 self.after_payment(order_id)
             }
