@@ -9,6 +9,8 @@ use std::time::Duration;
 use chrono::Utc;
 use futures_util::StreamExt;
 use tongyou_client::EventMessage;
+use tongyou_core::api::{Affected, EventKind};
+use tongyou_core::text::Text;
 
 use crate::booking::keep;
 use crate::{CommandError, Device};
@@ -21,8 +23,9 @@ const SIGNED_OUT_POLL: Duration = Duration::from_secs(5);
 
 impl Device {
     /// Follows the signed-in account's events for as long as the app runs, calling
-    /// `changed` after every change to the device's orders.
-    pub async fn follow_events(&self, changed: impl Fn() + Send + Sync) {
+    /// `changed` after every change to the device's orders or to the disruptions that hit
+    /// them (with `Some(notice)` for a disruption, to tell the tourist).
+    pub async fn follow_events(&self, changed: impl Fn(Option<Notice>) + Send + Sync) {
         let mut backoff = FIRST_BACKOFF;
         loop {
             match self.follow_once(&changed).await {
@@ -45,7 +48,7 @@ impl Device {
     /// session changes, or something fails.
     pub async fn follow_once(
         &self,
-        changed: &(impl Fn() + Send + Sync),
+        changed: &(impl Fn(Option<Notice>) + Send + Sync),
     ) -> Result<(), CommandError> {
         let session = self.signed_in()?;
         let account = session.account_id;
@@ -67,8 +70,17 @@ impl Device {
             let now = Utc::now().to_rfc3339();
             match message.map_err(CommandError::from)? {
                 EventMessage::Event(event) => {
-                    if self.store.apply_event(account, &event, &now)? {
-                        changed();
+                    let kept = self.store.apply_event(account, &event, &now)?;
+                    if event.kind == EventKind::Disruption {
+                        let hit = self
+                            .client
+                            .disruptions(&session.token)
+                            .await
+                            .map_err(|e| self.on_platform_error(e.into()))?;
+                        self.store.save_disruptions(account, &hit)?;
+                        changed(notice(&hit, event.order_id));
+                    } else if kept {
+                        changed(None);
                     }
                 }
                 EventMessage::Heartbeat => self.store.heard_at(account, &now)?,
@@ -80,10 +92,36 @@ impl Device {
                         .map_err(|e| self.on_platform_error(e.into()))?;
                     keep(self, account, &orders)?;
                     self.store.caught_up(account, last_event_id, &now)?;
-                    changed();
+                    if let Ok(hit) = self.client.disruptions(&session.token).await {
+                        self.store.save_disruptions(account, &hit)?;
+                    }
+                    changed(None);
                 }
             }
         }
         Ok(())
     }
+}
+
+/// What to tell the tourist of a disruption that hits one of their orders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub title: Text,
+    pub body: Text,
+}
+
+/// The notice for `order_id`'s disruption, when one still hits it (a lifted one says
+/// nothing: the trip simply shows no disruption any more).
+fn notice(hit: &[Affected], order_id: i64) -> Option<Notice> {
+    let affected = hit.iter().find(|a| a.order_id == order_id)?;
+    Some(Notice {
+        title: Text::new("行程受影响", "Your trip is affected"),
+        body: Text::new(
+            format!("{}。打开行程选择处理方式。", affected.why.zh),
+            format!(
+                "{}. Open your trip to choose what happens.",
+                affected.why.en
+            ),
+        ),
+    })
 }

@@ -12,6 +12,7 @@ pub mod account;
 pub mod booking;
 pub mod calendar;
 pub mod catalog;
+pub mod disruption;
 pub mod error;
 pub mod events;
 pub mod gate;

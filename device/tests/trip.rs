@@ -126,7 +126,7 @@ async fn a_change_on_the_platform_reaches_the_device_through_the_event_stream() 
     let account = rig.account();
     let changes = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&changes);
-    let follow = rig.device.follow_events(move || {
+    let follow = rig.device.follow_events(move |_| {
         counted.fetch_add(1, Ordering::SeqCst);
     });
     let act = async {

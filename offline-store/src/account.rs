@@ -6,7 +6,7 @@
 //! travellers when they are read.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use tongyou_core::api::{Order, Session, Traveller};
+use tongyou_core::api::{Affected, Order, Session, Traveller};
 
 use crate::outbox::{OutboxWrite, pending_entries};
 use crate::{OfflineStore, StoreError};
@@ -56,8 +56,8 @@ impl OfflineStore {
         )?;
         tx.execute("DELETE FROM order_copy WHERE account_id = ?1", [account_id])?;
         tx.execute(
-            "DELETE FROM setting WHERE key = ?1",
-            [travellers_key(account_id)],
+            "DELETE FROM setting WHERE key IN (?1, ?2)",
+            [travellers_key(account_id), disruptions_key(account_id)],
         )?;
         tx.execute(
             "DELETE FROM outbox WHERE account_id = ?1 AND done_at IS NOT NULL",
@@ -66,6 +66,20 @@ impl OfflineStore {
         tx.execute("DELETE FROM calendar_sequence", [])?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Keeps the disruptions that hit `account_id`'s orders, with their ways out, as the
+    /// platform last said them: the trip still shows them with no network.
+    pub fn save_disruptions(&self, account_id: i64, hit: &[Affected]) -> Result<(), StoreError> {
+        self.set_setting(&disruptions_key(account_id), &serde_json::to_string(hit)?)
+    }
+
+    /// The disruptions last heard of; none before the first word.
+    pub fn disruptions(&self, account_id: i64) -> Result<Vec<Affected>, StoreError> {
+        match self.setting(&disruptions_key(account_id))? {
+            Some(json) => Ok(serde_json::from_str(&json)?),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// Keeps `account_id`'s saved travellers as the platform listed them (masked ID
@@ -197,6 +211,10 @@ pub(crate) fn write_travellers(
         ],
     )?;
     Ok(())
+}
+
+fn disruptions_key(account_id: i64) -> String {
+    format!("disruptions.{account_id}")
 }
 
 fn travellers_key(account_id: i64) -> String {

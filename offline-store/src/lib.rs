@@ -308,7 +308,7 @@ impl OfflineStore {
         Ok(())
     }
 
-    fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+    pub(crate) fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn()?
             .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
@@ -317,7 +317,7 @@ impl OfflineStore {
             .optional()?)
     }
 
-    fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+    pub(crate) fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
         self.conn()?.execute(
             "INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)",
             [key, value],

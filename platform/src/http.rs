@@ -294,6 +294,9 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
         .route("/", get(home))
+        .route("/operator", get(disruptions::page))
+        .route("/operator.js", get(disruptions::script))
+        .route("/operator.css", get(disruptions::style))
         .nest(API_PREFIX, api)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -1108,7 +1111,8 @@ async fn home(State(store): State<Store>) -> Result<Html<String>, HttpError> {
          h1{{color:#1f6f5c}}li{{margin:.4rem 0}}small{{color:#5b6b70}}</style>\
          <h1>通游 Tongyou platform</h1><h2>Regions · 景区</h2><ul id=\"regions\">{items}</ul>\
          <p><a href=\"{API_PREFIX}/regions\">{API_PREFIX}/regions</a> · \
-         <a href=\"{API_PREFIX}/openapi.json\">{API_PREFIX}/openapi.json</a></p></html>"
+         <a href=\"{API_PREFIX}/openapi.json\">{API_PREFIX}/openapi.json</a> · \
+         <a href=\"/operator\">运营 Operator</a></p></html>"
     )))
 }
 

@@ -4,13 +4,13 @@
 //! the shell itself.
 
 use tauri::{AppHandle, Runtime, State};
-use tongyou_core::api::Preferences;
 use tongyou_core::api::{
     AccountExport, Availability, CalendarExport, CalendarFeedLink, CatalogSnapshot, CodeSent,
     DiscoverView, GateResult, GateSignIn, GateStation, Order, OrderRequest, PassQr, PlanRequest,
     Quote, QuoteRequest, Session, Startup, SyncStatus, Traveller, TravellerInput, TripPlans,
     TripSnapshot, WalletPass,
 };
+use tongyou_core::api::{Affected, Preferences};
 use tongyou_core::text::Lang;
 use tongyou_device::outbox::PendingWrite;
 use tongyou_device::{CommandError, Device};
@@ -246,6 +246,21 @@ pub fn preferences(device: State<'_, Device>) -> Result<Preferences, CommandErro
 #[tauri::command]
 pub fn set_reminder_lead(device: State<'_, Device>, minutes: u16) -> Result<(), CommandError> {
     device.set_reminder_lead(minutes)
+}
+
+#[tauri::command]
+pub async fn disruptions(device: State<'_, Device>) -> Result<Vec<Affected>, CommandError> {
+    device.disruptions().await
+}
+
+#[tauri::command]
+pub async fn apply_way_out(
+    device: State<'_, Device>,
+    order_id: i64,
+    disruption_id: i64,
+    way_out: String,
+) -> Result<Order, CommandError> {
+    device.apply_way_out(order_id, disruption_id, way_out).await
 }
 
 #[tauri::command]

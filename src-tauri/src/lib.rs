@@ -120,12 +120,23 @@ pub fn builder<R: Runtime>(options: LaunchOptions) -> tauri::Builder<R> {
 }
 
 /// Keeps the platform's event stream open while the app runs and tells the screens
-/// (`orders-changed`) whenever an event changed the device's orders.
+/// (`orders-changed`) whenever an event changed the device's orders or disruptions; a
+/// disruption that hits the trip is also a system notification.
 async fn follow<R: Runtime>(app: tauri::AppHandle<R>) {
     use tauri::Emitter;
     let device = app.state::<Device>();
+    use tauri_plugin_notification::NotificationExt;
     device
-        .follow_events(|| {
+        .follow_events(|notice| {
+            if let Some(notice) = notice {
+                let lang = device.lang().unwrap_or(device.system_lang);
+                let _ = app
+                    .notification()
+                    .builder()
+                    .title(notice.title.get(lang))
+                    .body(notice.body.get(lang))
+                    .show();
+            }
             let _ = app.emit("orders-changed", ());
         })
         .await;
@@ -203,6 +214,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::gate_verify_image,
         commands::gate_sign_out,
         commands::trip,
+        commands::disruptions,
+        commands::apply_way_out,
         commands::preferences,
         commands::set_reminder_lead,
         commands::export_calendar,

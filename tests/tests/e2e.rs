@@ -3,6 +3,7 @@
 
 mod booking;
 mod discover;
+mod disruption;
 mod outbox;
 mod plan;
 mod platform_page;

@@ -5,9 +5,9 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tongyou_core::api::{
-    AccountExport, ApiError, Availability, CalendarExport, CalendarFeedLink, CatalogSnapshot,
-    CodeSent, DiscoverView, ErrorCode, GateResult, GateSignIn, GateStation, Lang, Order,
-    OrderRequest, PassQr, PlanRequest, Preferences, Quote, QuoteRequest, Session, Startup,
+    AccountExport, Affected, ApiError, Availability, CalendarExport, CalendarFeedLink,
+    CatalogSnapshot, CodeSent, DiscoverView, ErrorCode, GateResult, GateSignIn, GateStation, Lang,
+    Order, OrderRequest, PassQr, PlanRequest, Preferences, Quote, QuoteRequest, Session, Startup,
     SyncStatus, Traveller, TravellerInput, TripPlans, TripSnapshot, WalletPass,
 };
 use wasm_bindgen::prelude::*;
@@ -103,6 +103,36 @@ pub async fn set_reminder_lead(minutes: u16) -> Result<(), ApiError> {
 /// The trip under way or next, as the device knows it (no network needed).
 pub async fn trip() -> Result<TripSnapshot, ApiError> {
     invoke("trip", &NoArgs {}).await
+}
+
+/// The disruptions that hit the tourist's orders, with their ways out.
+pub async fn disruptions() -> Result<Vec<Affected>, ApiError> {
+    invoke("disruptions", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WayOutArgs<'a> {
+    order_id: i64,
+    disruption_id: i64,
+    way_out: &'a str,
+}
+
+/// Applies one way out of a disruption: the order as it now stands.
+pub async fn apply_way_out(
+    order_id: i64,
+    disruption_id: i64,
+    way_out: &str,
+) -> Result<Order, ApiError> {
+    invoke(
+        "apply_way_out",
+        &WayOutArgs {
+            order_id,
+            disruption_id,
+            way_out,
+        },
+    )
+    .await
 }
 
 #[derive(Serialize)]

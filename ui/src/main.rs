@@ -6,6 +6,7 @@ mod app;
 mod book;
 mod ctx;
 mod discover;
+mod disruption;
 mod form;
 mod gate;
 mod i18n;

@@ -13,6 +13,7 @@ use tongyou_core::api::{
 };
 
 use crate::ctx::{Ctx, Tab};
+use crate::disruption::Disruptions;
 use crate::i18n::{self, Msg, t, tr};
 use crate::ipc;
 use crate::time::short_time;
@@ -119,6 +120,7 @@ fn trip_view(ctx: Ctx, lang: Lang, trip: TripView, heard_at: Option<String>) -> 
         {as_of}
         <div class="trip-grid">
             <aside class="trip-side">
+                <Disruptions />
                 {trip.now_next.map(|n| now_next_card(ctx, lang, n))}
                 {detail.map(|item| view! {
                     <section class="card item-detail" data-test="item-detail">

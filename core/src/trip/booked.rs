@@ -223,11 +223,13 @@ fn booked_combo(order: &Order, catalog: &Catalog) -> Combo {
     }
 }
 
-/// The `hotel/room` product of the order's hotel sub-order, if it lists one.
+/// The `hotel/room` product of the order's hotel sub-order, if it lists one (the newest:
+/// a re-booked stay's).
 fn hotel_line(order: &Order) -> Option<String> {
     order
         .sub_orders
         .iter()
+        .rev()
         .filter(|s| s.provider == Provider::Hotel)
         .flat_map(|s| &s.lines)
         .find(|l| l.kind == ProductKind::Hotel)
@@ -252,8 +254,9 @@ fn stayed_at<'c>(
     Some((hotel, room))
 }
 
-/// The sub-order covering a product (its line, else the provider's sub-order), its passes
-/// (`pass_product`; a shuttle's by departure) and the status that follows.
+/// The sub-order covering a product (its line, else the provider's sub-order; the newest,
+/// which is the re-booked one after a disruption), its passes (`pass_product`; a
+/// shuttle's by departure) and the status that follows.
 fn standing<'o>(
     order: &'o Order,
     provider: Provider,
@@ -264,8 +267,15 @@ fn standing<'o>(
     let sub = order
         .sub_orders
         .iter()
+        .rev()
         .find(|s| s.lines.iter().any(|l| l.product_id == line_product))
-        .or_else(|| order.sub_orders.iter().find(|s| s.provider == provider));
+        .or_else(|| {
+            order
+                .sub_orders
+                .iter()
+                .rev()
+                .find(|s| s.provider == provider)
+        });
     let passes: Vec<&IssuedPass> = match pass_product {
         Some(product) => order
             .passes

@@ -1052,3 +1052,26 @@ mod calendar {
         assert!(!text.contains("X-EVIL"));
     }
 }
+
+/// After a disruption's re-booking an order holds its old sub-orders (cancelled) and the
+/// new ones (confirmed): the timeline shows the new ones.
+#[test]
+fn a_rebooked_order_shows_its_new_sub_orders() {
+    let mut order = confirmed(4, family_combo());
+    let old: Vec<SubOrder> = order
+        .sub_orders
+        .iter()
+        .map(|s| SubOrder {
+            id: s.id - 30,
+            state: SubOrderState::Cancelled,
+            ..s.clone()
+        })
+        .collect();
+    order.sub_orders.splice(0..0, old);
+    let t = timeline(&[order], &huangshan());
+    assert!(!t.items.is_empty());
+    for item in &t.items {
+        assert_eq!(item.status, ItemStatus::Confirmed, "{}", item.id);
+        assert!(item.sub_order_id.is_some_and(|id| id > 40), "{}", item.id);
+    }
+}

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use tongyou_core::api::{
     Affected, ApiError, ApplyWayOut, AuditEntry, Disruption, DisruptionRequest, Order,
 };
@@ -133,4 +134,49 @@ pub(super) async fn apply(
     Ok(Json(
         off_thread(move || disruptions.apply(account, key.as_deref(), id, &request)).await?,
     ))
+}
+
+/// The operators' page: sign in, post a disruption (each wrong field marked, nothing typed
+/// lost), see and lift them. Static: its script talks to the API above. Only the page's
+/// own files run on it.
+pub(super) async fn page() -> Response {
+    asset(
+        "text/html; charset=utf-8",
+        include_str!("../../assets/operator.html"),
+    )
+}
+
+pub(super) async fn script() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/operator.js"),
+    )
+}
+
+pub(super) async fn style() -> Response {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../assets/operator.css"),
+    )
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(
+                    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+                ),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+        ],
+        body,
+    )
+        .into_response()
 }
