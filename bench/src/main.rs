@@ -4,11 +4,15 @@
 //!   platform on loopback: throughput, latency percentiles and the oversold count.
 //! - `events [STREAMS]`: one open event stream per tourist, one change each: delivery
 //!   rate, change-to-event latency percentiles and memory per open stream.
+//! - `disruption [TRIPS] [APPLIES]`: a closure over a day of booked trips: the time until
+//!   every hit order has its ways out, then "delay one day" applied at once by many:
+//!   applied per second, latency percentiles and the oversold count.
 //! - `gate [PASSES]`: offline pass verification on one thread, accept and refuse paths.
 //! - `planner [RUNS]`: the time to make three plans for a 3-day trip.
 
 mod booking;
 mod device;
+mod disruption;
 mod events;
 mod gate;
 mod planner;
@@ -24,10 +28,11 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("booking") => booking::run(number(1, 4_000)?, number(2, 32)?),
         Some("events") => events::run(number(1, 1_000)?),
+        Some("disruption") => disruption::run(number(1, 10_000)?, number(2, 1_000)?),
         Some("gate") => gate::run(number(1, 50_000)?),
         Some("planner") => planner::run(number(1, 200)?),
         _ => anyhow::bail!(
-            "usage: tongyou-bench <booking [ORDERS] [CONCURRENCY] | events [STREAMS] | gate [PASSES] | planner [RUNS]>"
+            "usage: tongyou-bench <booking [ORDERS] [CONCURRENCY] | events [STREAMS] | disruption [TRIPS] [APPLIES] | gate [PASSES] | planner [RUNS]>"
         ),
     }
 }

@@ -271,7 +271,7 @@ pub fn hit(catalog: &Catalog, posted: &Posted, order: &Order) -> Option<Hit> {
             Some(Hit {
                 lines: visit_lines(order),
                 why: Text::new(
-                    format!("您入园的 {} 风景区关闭", booked.combo.date),
+                    format!("风景区在您游览的 {} 关闭", booked.combo.date),
                     format!(
                         "The scenic area is closed on {}, your visit day",
                         booked.combo.date

@@ -54,6 +54,8 @@ async fn a_storm_closure_moves_the_whole_trip_a_day_later_in_one_tap() {
     later.date = day_after(&visit_date(), 2);
     place(&other, "k1", &request(&other, later, PaymentMethod::Wallet)).await;
 
+    let gate = crate::gates::staff(&t.client, "south-gate").await;
+    let seen = t.client.revocations(&gate, 0).await.unwrap().cursor;
     let (op, op_token) = operator(&p.url()).await;
     let posted = op
         .post_disruption(&op_token, &storm(&visit_date()))
@@ -133,6 +135,15 @@ async fn a_storm_closure_moves_the_whole_trip_a_day_later_in_one_tap() {
         order.passes.len()
     );
     assert_eq!(moved.payment.refunded, delay.refund);
+    // The gates' next revocation delta carries every old pass, so an offline gate
+    // refuses them once it has synced.
+    let delta = t.client.revocations(&gate, seen).await.unwrap();
+    for old in &old_ids {
+        assert!(
+            delta.revoked.iter().any(|r| r == old),
+            "{old} not revoked at the gates"
+        );
+    }
     // Nothing left held, the case settled, and the same key answers the same order.
     assert!(t.client.dev_held().await.unwrap().values().all(|n| *n == 0));
     assert!(t.client.disruptions(&t.token).await.unwrap().is_empty());
@@ -441,4 +452,84 @@ async fn bad_postings_name_their_field_and_only_operators_may_post() {
             .await,
     );
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn two_tourists_racing_for_the_last_seats_one_gets_them_the_other_keeps_the_refund() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = crate::platform(&dir).await;
+    let seat = |departure: &str| {
+        let mut combo = full_combo();
+        combo.hotel = None;
+        combo.add_ons.clear();
+        combo.shuttles[0].departure = departure.parse().unwrap();
+        combo
+    };
+    // The 07:15 shuttle has 45 seats: 14 parties of three leave three.
+    let filler = tourist(&p.url(), "13800138561").await;
+    for n in 0..14 {
+        place(
+            &filler,
+            &format!("f{n}"),
+            &request(&filler, seat("07:15"), PaymentMethod::Wallet),
+        )
+        .await;
+    }
+    let a = tourist(&p.url(), "13800138562").await;
+    let b = tourist(&p.url(), "13800138563").await;
+    let a_order = place(&a, "k1", &request(&a, seat("07:00"), PaymentMethod::Wallet)).await;
+    let b_order = place(&b, "k1", &request(&b, seat("07:00"), PaymentMethod::Wallet)).await;
+
+    let (op, op_token) = operator(&p.url()).await;
+    let date = visit_date();
+    let cancelled = DisruptionRequest {
+        kind: DisruptionKind::ShuttleCancelled {
+            line_id: "tangkou-yungu".into(),
+            departure: "07:00".parse().unwrap(),
+        },
+        reason: Text::new("车辆故障", "A breakdown"),
+        ..storm(&date)
+    };
+    let posted = op.post_disruption(&op_token, &cancelled).await.unwrap();
+    assert_eq!(posted.affected_orders, 2);
+    for t in [&a, &b] {
+        let ways = &t.client.disruptions(&t.token).await.unwrap()[0].ways_out;
+        assert_eq!(
+            ways[0].kind,
+            WayOutKind::Swap,
+            "three seats left: both are offered them"
+        );
+    }
+    let swap = ApplyWayOut {
+        disruption_id: posted.id,
+        way_out: "swap".into(),
+    };
+    let (first, second) = tokio::join!(
+        a.client.apply_way_out(&a.token, "s", a_order.id, &swap),
+        b.client.apply_way_out(&b.token, "s", b_order.id, &swap),
+    );
+    let (winner, loser, lost) = match (first, second) {
+        (Ok(_), Err(e)) => (&a, &b, e),
+        (Err(e), Ok(_)) => (&b, &a, e),
+        other => panic!("exactly one should get the seats: {other:?}"),
+    };
+    let (status, _) = api_error(Err::<(), _>(lost));
+    assert_eq!(status, 409);
+    assert!(
+        winner
+            .client
+            .disruptions(&winner.token)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The other is left with what the inventory still allows: the refund.
+    let left = loser.client.disruptions(&loser.token).await.unwrap();
+    let kinds: Vec<WayOutKind> = left[0].ways_out.iter().map(|w| w.kind).collect();
+    assert_eq!(kinds, [WayOutKind::Refund]);
+    assert!(p_held_nothing(&a).await);
+}
+
+async fn p_held_nothing(t: &crate::booking::Tourist) -> bool {
+    t.client.dev_held().await.unwrap().values().all(|n| *n == 0)
 }

@@ -27,7 +27,7 @@ fn gate_sign_in(code: &str, gate_id: &str) -> GateSignIn {
 }
 
 /// The demo gate staff signed in at `gate_id`; the session token.
-async fn staff(client: &PlatformClient, gate_id: &str) -> String {
+pub(crate) async fn staff(client: &PlatformClient, gate_id: &str) -> String {
     client.request_code(DEMO_GATE_STAFF).await.unwrap();
     let code = client.dev_sign_in_code(DEMO_GATE_STAFF).await.unwrap();
     let session = client

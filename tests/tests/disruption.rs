@@ -67,11 +67,16 @@ async fn a_storm_closure_reaches_the_open_trip_and_one_tap_moves_it_a_day() {
         .unwrap();
     type_into(&browser, "[data-test=mobile]", OPERATOR).await;
     click(&browser, "[data-test=send-code]").await;
-    let code = PlatformClient::new(&platform.url)
-        .unwrap()
-        .dev_sign_in_code(OPERATOR)
-        .await
-        .unwrap();
+    // The page asks for the code on its own time: wait until the platform has sent it.
+    let client = PlatformClient::new(&platform.url).unwrap();
+    let deadline = Instant::now() + std::time::Duration::from_secs(20);
+    let code = loop {
+        match client.dev_sign_in_code(OPERATOR).await {
+            Ok(code) => break code,
+            Err(e) => assert!(Instant::now() < deadline, "no code was sent: {e:?}"),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
     type_into(&browser, "[data-test=code]", &code).await;
     click(&browser, "[data-test=do-sign-in]").await;
     find(&browser, "[data-test=disruption-form]").await;
@@ -124,13 +129,16 @@ async fn a_storm_closure_reaches_the_open_trip_and_one_tap_moves_it_a_day() {
     let kinds = texts(&app, "[data-test=way-out] h3").await;
     assert_eq!(kinds, ["整体推迟一天", "全额退款"], "{kinds:?}");
     find(&app, "[data-test=way-out][data-kind=delay]").await;
+    scroll_to(&app, "body").await;
     screenshot(&env, &app, "disruption-zh-phone").await;
     resize(&app, 1280, 800).await;
+    scroll_to(&app, "body").await;
     screenshot(&env, &app, "disruption-zh-desktop").await;
     click(&app, "[data-test=lang-en]").await;
     wait_for_text(&app, "[data-test=way-out] h3", |t| t == "Delay one day").await;
     screenshot(&env, &app, "disruption-en-desktop").await;
     resize(&app, 390, 844).await;
+    scroll_to(&app, "body").await;
     screenshot(&env, &app, "disruption-en-phone").await;
     click(&app, "[data-test=lang-zh]").await;
 
@@ -156,11 +164,12 @@ async fn a_storm_closure_reaches_the_open_trip_and_one_tap_moves_it_a_day() {
     scroll_to(&app, "body").await;
     screenshot(&env, &app, "disruption-moved-zh-phone").await;
     resize(&app, 1280, 800).await;
+    scroll_to(&app, "body").await;
     screenshot(&env, &app, "disruption-moved-zh-desktop").await;
 
     // New passes for the new day; the old ones void.
     click(&app, "[data-test=nav-tickets]").await;
-    wait_for_attr(&app, "[data-test=wallet-pass]", "data-state", "valid").await;
+    find(&app, "[data-test=wallet-pass][data-state=valid]").await;
     let valid = texts(
         &app,
         "[data-test=wallet-pass][data-state=valid] [data-test=pass-when]",

@@ -12,34 +12,45 @@ use crate::i18n::{Msg, t, tr};
 use crate::ipc;
 use crate::time::short_time;
 
+/// What taking a way out needs and leaves: made once per Trip screen, so it outlives the
+/// timeline, which is drawn again when the order it changed comes back.
+#[derive(Clone, Copy)]
+pub struct WayOuts {
+    apply: Action<(i64, i64, String), ()>,
+    done: RwSignal<Option<Order>>,
+    error: RwSignal<Option<String>>,
+}
+
+impl WayOuts {
+    pub fn new(ctx: Ctx) -> WayOuts {
+        let done = RwSignal::new(None::<Order>);
+        let error = RwSignal::new(None::<String>);
+        let apply = Action::new_local(move |(order, disruption, way): &(i64, i64, String)| {
+            let (order, disruption, way) = (*order, *disruption, way.clone());
+            async move {
+                error.set(None);
+                match ipc::apply_way_out(order, disruption, &way).await {
+                    Ok(after) => done.set(Some(after)),
+                    Err(e) => ctx.fail_into(error, &e),
+                }
+                // The trip and the ways out (worked out again after a refusal) are read again.
+                ctx.orders_changed.update(|n| *n += 1);
+            }
+        });
+        WayOuts { apply, done, error }
+    }
+}
+
 /// The disruptions that hit the tourist's orders, and what the last way out taken did.
 #[component]
-pub fn Disruptions() -> impl IntoView {
+pub fn Disruptions(ways: WayOuts) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
     let hit = LocalResource::new(move || {
         ctx.orders_changed.track();
         ipc::disruptions()
     });
-    let done = RwSignal::new(None::<Order>);
-    let error = RwSignal::new(None::<String>);
-    let apply = Action::new_local(move |(order, disruption, way): &(i64, i64, String)| {
-        let (order, disruption, way) = (*order, *disruption, way.clone());
-        async move {
-            error.set(None);
-            match ipc::apply_way_out(order, disruption, &way).await {
-                Ok(after) => {
-                    done.set(Some(after));
-                    ctx.orders_changed.update(|n| *n += 1);
-                }
-                Err(e) => {
-                    ctx.fail_into(error, &e);
-                    // The ways out are worked out again on the platform: read them again.
-                    ctx.orders_changed.update(|n| *n += 1);
-                }
-            }
-        }
-    });
+    let WayOuts { apply, done, error } = ways;
     view! {
         {move || {
             let lang = lang.get();
@@ -122,6 +133,7 @@ fn way_card(
             </dl>
             <button
                 type="button"
+                class="primary"
                 data-test="choose-way"
                 disabled=move || apply.pending().get()
                 on:click=move |_| { apply.dispatch_local((order, disruption, id.clone())); }

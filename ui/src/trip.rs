@@ -13,7 +13,7 @@ use tongyou_core::api::{
 };
 
 use crate::ctx::{Ctx, Tab};
-use crate::disruption::Disruptions;
+use crate::disruption::{Disruptions, WayOuts};
 use crate::i18n::{self, Msg, t, tr};
 use crate::ipc;
 use crate::time::short_time;
@@ -38,6 +38,7 @@ pub fn TripScreen() -> impl IntoView {
         tick.track();
         ipc::trip()
     });
+    let ways = WayOuts::new(ctx);
     Effect::new(move |_| {
         if let Some(Err(e)) = snapshot.get() {
             ctx.fail(&e);
@@ -68,7 +69,7 @@ pub fn TripScreen() -> impl IntoView {
                     let lang = lang.get();
                     match snapshot.get() {
                         Some(Ok(TripSnapshot { trip: Some(trip), heard_at })) => {
-                            trip_view(ctx, lang, trip, heard_at).into_any()
+                            trip_view(ctx, lang, trip, heard_at, ways).into_any()
                         }
                         Some(Ok(_)) => no_trip(ctx, lang).into_any(),
                         _ => ().into_any(),
@@ -92,7 +93,13 @@ fn no_trip(ctx: Ctx, lang: Lang) -> impl IntoView {
     }
 }
 
-fn trip_view(ctx: Ctx, lang: Lang, trip: TripView, heard_at: Option<String>) -> impl IntoView {
+fn trip_view(
+    ctx: Ctx,
+    lang: Lang,
+    trip: TripView,
+    heard_at: Option<String>,
+    ways: WayOuts,
+) -> impl IntoView {
     // Said while the platform cannot be reached: the timeline is the last one heard.
     let as_of = move || {
         let offline = ctx.status.with(|s| s.online == Some(false));
@@ -120,7 +127,7 @@ fn trip_view(ctx: Ctx, lang: Lang, trip: TripView, heard_at: Option<String>) -> 
         {as_of}
         <div class="trip-grid">
             <aside class="trip-side">
-                <Disruptions />
+                <Disruptions ways=ways />
                 {trip.now_next.map(|n| now_next_card(ctx, lang, n))}
                 {detail.map(|item| view! {
                     <section class="card item-detail" data-test="item-detail">

@@ -5,6 +5,9 @@
 //!   platform on loopback: orders/s, p50/p99 latency, and the oversold count (must be 0).
 //! - `events [STREAMS]`: STREAMS (default 1,000) tourists each hold an event stream and
 //!   get one change: events/s, change-to-event p50/p99, memory per open stream.
+//! - `disruption [TRIPS] [APPLIES]`: TRIPS (default 10,000) trips booked on one day, the
+//!   scenic area closed for it: the time until every hit order has its ways out, then
+//!   APPLIES (1,000) tourists apply "delay one day" at once: applied/s, p50/p99, oversold.
 //! - `gate [PASSES]`: offline verifications per second on one thread, including the
 //!   revocation check and the double-entry lookup.
 //! - `planner [RUNS]`: median time for three plans for a 3-day trip over the demo data.
@@ -23,11 +26,11 @@ use anyhow::{Context, bail};
 
 use crate::{build, service, step};
 
-const USAGE: &str = "usage: cargo xtask bench <booking [ORDERS] [CONCURRENCY] | events [STREAMS] | gate [PASSES] | planner [RUNS] | app [RUNS]>";
+const USAGE: &str = "usage: cargo xtask bench <booking [ORDERS] [CONCURRENCY] | events [STREAMS] | disruption [TRIPS] [APPLIES] | gate [PASSES] | planner [RUNS] | app [RUNS]>";
 
 pub fn bench(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
-        Some(name @ ("booking" | "events" | "gate" | "planner")) => {
+        Some(name @ ("booking" | "events" | "disruption" | "gate" | "planner")) => {
             step(&format!("{name} benchmark (release build)"));
             let mut cargo = vec!["run", "--release", "--quiet", "-p", "tongyou-bench", "--"];
             cargo.extend(args.iter().map(String::as_str));

@@ -23,7 +23,7 @@ mod test;
 
 use std::path::{Path, PathBuf};
 
-const USAGE: &str = "usage: cargo xtask <run | test | e2e [FILTER] | contract | bench booking|gate|planner|app | setup>";
+const USAGE: &str = "usage: cargo xtask <run | test | e2e [FILTER] | contract | bench booking|events|disruption|gate|planner|app | setup>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
