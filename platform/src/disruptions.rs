@@ -6,8 +6,10 @@
 //! Applying a way out is one unit with the tourist's Idempotency-Key: the re-booking or
 //! refund (`Booking::rebook_in_unit` / `refund_in_unit`), the case settled and the event,
 //! all kept or none, so a provider refusing a step leaves the order as it was and the
-//! ways out are worked out again on the next read. Nothing is held while a tourist
-//! decides: a storm does not freeze the inventory. A case left open past its expiry gets
+//! ways out are worked out again on the next read. The new items of a way out are held
+//! only once its tourist is shown it (for `orders::HOLD_FOR`, and again when shown
+//! again), so a storm does not freeze the inventory and what was shown can be taken; the
+//! other ways' holds are given back when one is taken. A case left open past its expiry gets
 //! the refund ([`Disruptions::expire`], run by the sweeper).
 //!
 //! Every operator action is written to `operator_audit` (append-only, by trigger) in the
@@ -191,6 +193,8 @@ impl Disruptions {
             }
             records::audit(&self.store, operator, "lift", Some(id), "{}", &now)?;
             for order in records::close_cases_except(&self.store, id, &[])? {
+                self.booking
+                    .release_holds(&records::take_holds(&self.store, id, order, None)?);
                 events::record(&self.store, order, EventKind::Disruption, &now)?;
             }
             Ok(())
@@ -255,6 +259,8 @@ impl Disruptions {
             hit.push(order_id);
         }
         for order in records::close_cases_except(&self.store, id, &hit)? {
+            self.booking
+                .release_holds(&records::take_holds(&self.store, id, order, None)?);
             events::record(&self.store, order, EventKind::Disruption, now)?;
         }
         records::set_affected(&self.store, id, hit.len())?;
@@ -262,7 +268,8 @@ impl Disruptions {
     }
 
     /// `GET /disruptions`: the account's orders hit by an active disruption, each with its
-    /// ways out as the live inventory allows now.
+    /// ways out as the live inventory allows now, each held for the tourist a while
+    /// ([`crate::orders::HOLD_FOR`]) from when it is shown (so a unit per case).
     pub fn mine(&self, account: i64) -> Result<Vec<Affected>, DisruptionError> {
         let cases = self
             .store
@@ -271,7 +278,7 @@ impl Disruptions {
         for case in cases {
             if let Some(affected) = self
                 .store
-                .reading(|| self.affected(case.disruption_id, case.order_id, &case.expires_at))?
+                .atomically(|| self.affected(case.disruption_id, case.order_id, &case.expires_at))?
             {
                 all.push(affected);
             }
@@ -290,7 +297,7 @@ impl Disruptions {
         else {
             return Ok(None);
         };
-        let ways = self.ways(&catalog, &posted, &found, &hit);
+        let ways = self.ways(disruption_id, &catalog, &posted, &found, &hit);
         let reason: Text = serde_json::from_str(&row.reason_json)?;
         Ok(Some(Affected {
             why: why(&reason, &hit),
@@ -328,23 +335,53 @@ impl Disruptions {
         Ok(Some((row, catalog, posted, found, hit)))
     }
 
+    /// The ways out of a hit order; one that books something new is offered only when its
+    /// new items are held for the tourist (already, or now): nothing is held for an order
+    /// whose tourist has not looked, and what is shown can be taken. Inside a unit.
     fn ways(
         &self,
+        disruption_id: i64,
         catalog: &Catalog,
         posted: &Posted,
         found: &OrderForRules,
         hit: &Hit,
     ) -> Vec<WayOut> {
         let people = u32::try_from(found.party.len()).unwrap_or(u32::MAX);
-        let fits =
-            |combo: &tongyou_core::api::Combo| self.booking.can_take(&found.order, combo, people);
+        let now = self.booking.now();
+        let (now_s, until) = (
+            crate::orders::fmt(now),
+            crate::orders::fmt(now + crate::orders::HOLD_FOR),
+        );
+        let order_id = found.order.id;
+        let fits = |combo: &tongyou_core::api::Combo| {
+            let hash = combo_hash(combo);
+            match records::live_holds(&self.store, disruption_id, order_id, &hash, &now_s) {
+                Ok(Some(_)) => true,
+                Ok(None) => match self
+                    .booking
+                    .hold_changes(&found.order, combo, people, &until)
+                {
+                    Ok(holds) => records::put_holds(
+                        &self.store,
+                        disruption_id,
+                        order_id,
+                        &hash,
+                        &holds,
+                        &until,
+                    )
+                    .is_ok(),
+                    Err(_) => false,
+                },
+                Err(_) => false,
+            }
+        };
         rules::ways_out(
             catalog,
             posted,
             &found.order,
             hit,
             &found.party,
-            local(catalog, self.booking.now()),
+            local(catalog, now),
             &fits,
         )
     }
@@ -394,7 +431,7 @@ impl Disruptions {
                 "this order is no longer hit by the disruption".into(),
             ));
         };
-        let ways = self.ways(&catalog, &posted, &found, &hit);
+        let ways = self.ways(case.disruption_id, &catalog, &posted, &found, &hit);
         let way = ways.iter().find(|w| w.id == way_id).ok_or_else(|| {
             DisruptionError::Conflict(
                 "that way out can no longer be offered; look at the ways out again".into(),
@@ -405,19 +442,22 @@ impl Disruptions {
             format!("因{}：{}。", reason.zh, way.summary.zh),
             format!("Because of {}: {}.", reason.en, way.summary.en),
         );
+        let (d, o) = (case.disruption_id, case.order_id);
         match (way.kind, &way.combo) {
             (WayOutKind::Refund, _) | (_, None) => {
-                self.booking.refund_in_unit(
-                    case.order_id,
-                    &way.replaces,
-                    hit.whole_order,
-                    &said,
-                )?;
+                self.booking
+                    .release_holds(&records::take_holds(&self.store, d, o, None)?);
+                self.booking
+                    .refund_in_unit(o, &way.replaces, hit.whole_order, &said)?;
             }
             (_, Some(combo)) => {
-                let back = Fen(way.refund.0 + way.compensation.0);
+                let hash = combo_hash(combo);
+                let held = records::live_holds(&self.store, d, o, &hash, &self.now_s())?
+                    .unwrap_or_default();
                 self.booking
-                    .rebook_in_unit(case.order_id, combo, back, &said)?;
+                    .release_holds(&records::take_holds(&self.store, d, o, Some(&hash))?);
+                let back = Fen(way.refund.0 + way.compensation.0);
+                self.booking.rebook_in_unit(o, combo, &held, back, &said)?;
             }
         }
         if !records::settle(
@@ -484,6 +524,13 @@ impl Disruptions {
         }
         Ok(done)
     }
+}
+
+/// A way out's combo, named for its holds.
+fn combo_hash(combo: &tongyou_core::api::Combo) -> String {
+    hex::encode(Sha256::digest(
+        serde_json::to_vec(combo).unwrap_or_default(),
+    ))
 }
 
 fn posting<'a>(

@@ -63,6 +63,9 @@ const MIGRATIONS: &[M<'static>] = &[
         "../migrations/20261207_0017_calendar_feeds.sql"
     )),
     M::up(include_str!("../migrations/20261208_0018_disruptions.sql")),
+    M::up(include_str!(
+        "../migrations/20261208_0019_disruption_holds.sql"
+    )),
 ];
 
 /// A batch commits after this many units even when more are waiting, so that nobody

@@ -84,6 +84,9 @@ async fn a_storm_closure_moves_the_whole_trip_a_day_later_in_one_tap() {
     assert_eq!(kinds, [WayOutKind::DelayOneDay, WayOutKind::Refund]);
     let delay = &affected.ways_out[0];
     assert_eq!(delay.refund.0, (-delay.price_difference.0).max(0));
+    // What the tourist was shown is held for them: the next day's places and room.
+    let held = t.client.dev_held().await.unwrap();
+    assert!(held.values().all(|n| *n > 0), "{held:?}");
 
     let apply = ApplyWayOut {
         disruption_id: posted.id,
@@ -199,16 +202,18 @@ async fn a_provider_failing_at_any_step_leaves_the_order_as_it_was() {
                 t.client.dev_held().await.unwrap().values().all(|n| *n == 0),
                 "{target:?} {step:?} leaked a hold"
             );
-            // The ways out are still there, worked out again.
-            assert_eq!(t.client.disruptions(&t.token).await.unwrap().len(), 1);
         }
     }
+    // The ways out are still there, worked out again (and now held for the tourist).
+    let mine = t.client.disruptions(&t.token).await.unwrap();
+    assert_eq!(mine[0].ways_out[0].kind, WayOutKind::DelayOneDay);
     let moved = t
         .client
         .apply_way_out(&t.token, "ok", order.id, &apply)
         .await
         .unwrap();
     assert_eq!(moved.date, day_after(&visit_date(), 1));
+    assert!(t.client.dev_held().await.unwrap().values().all(|n| *n == 0));
 }
 
 #[tokio::test]
@@ -383,6 +388,8 @@ async fn ways_out_left_untouched_fall_back_to_the_refund_and_lifting_closes_them
     );
     op.lift_disruption(&op_token, posted.id).await.unwrap();
     assert!(t.client.disruptions(&t.token).await.unwrap().is_empty());
+    // What was held for the ways out shown went back with the lift.
+    assert!(t.client.dev_held().await.unwrap().values().all(|n| *n == 0));
     let (_, expired) = t.client.dev_sweep_all(&far).await.unwrap();
     assert_eq!(expired, 0);
     assert_eq!(
@@ -455,7 +462,7 @@ async fn bad_postings_name_their_field_and_only_operators_may_post() {
 }
 
 #[tokio::test]
-async fn two_tourists_racing_for_the_last_seats_one_gets_them_the_other_keeps_the_refund() {
+async fn two_tourists_racing_for_the_last_seats_the_first_to_look_gets_them() {
     let dir = tempfile::tempdir().unwrap();
     let p = crate::platform(&dir).await;
     let seat = |departure: &str| {
@@ -492,14 +499,19 @@ async fn two_tourists_racing_for_the_last_seats_one_gets_them_the_other_keeps_th
     };
     let posted = op.post_disruption(&op_token, &cancelled).await.unwrap();
     assert_eq!(posted.affected_orders, 2);
-    for t in [&a, &b] {
-        let ways = &t.client.disruptions(&t.token).await.unwrap()[0].ways_out;
-        assert_eq!(
-            ways[0].kind,
-            WayOutKind::Swap,
-            "three seats left: both are offered them"
-        );
-    }
+    // The first to look is offered the three seats, held for them; the second is not.
+    let kinds = |t: &crate::booking::Tourist| {
+        let (client, token) = (t.client.clone(), t.token.clone());
+        async move {
+            client.disruptions(&token).await.unwrap()[0]
+                .ways_out
+                .iter()
+                .map(|w| w.kind)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(kinds(&a).await, [WayOutKind::Swap, WayOutKind::Refund]);
+    assert_eq!(kinds(&b).await, [WayOutKind::Refund]);
     let swap = ApplyWayOut {
         disruption_id: posted.id,
         way_out: "swap".into(),
@@ -510,8 +522,7 @@ async fn two_tourists_racing_for_the_last_seats_one_gets_them_the_other_keeps_th
     );
     let (winner, loser, lost) = match (first, second) {
         (Ok(_), Err(e)) => (&a, &b, e),
-        (Err(e), Ok(_)) => (&b, &a, e),
-        other => panic!("exactly one should get the seats: {other:?}"),
+        other => panic!("the one the seats were held for gets them: {other:?}"),
     };
     let (status, _) = api_error(Err::<(), _>(lost));
     assert_eq!(status, 409);

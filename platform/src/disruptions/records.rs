@@ -299,3 +299,100 @@ pub(super) fn due(store: &SqliteStore, now: &str) -> Result<Vec<CaseRow>, StoreE
     let rows = stmt.query_map([now], case_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+fn module_name(module: Module) -> &'static str {
+    match module {
+        Module::Scenic => "scenic",
+        Module::Hotel => "hotel",
+        Module::Transport => "transport",
+    }
+}
+
+fn module_of(name: &str) -> Module {
+    match name {
+        "hotel" => Module::Hotel,
+        "transport" => Module::Transport,
+        _ => Module::Scenic,
+    }
+}
+
+/// The holds kept for one way out (its combo's hash) of a case, live after `now`; none
+/// when any of them lapsed (the way out is then held again, or not offered).
+pub(super) fn live_holds(
+    store: &SqliteStore,
+    disruption: i64,
+    order: i64,
+    combo_hash: &str,
+    now: &str,
+) -> Result<Option<Vec<(Module, i64)>>, StoreError> {
+    let conn = store.conn()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT module, hold_id, expires_at FROM disruption_hold
+         WHERE disruption_id = ?1 AND order_id = ?2 AND combo_hash = ?3",
+    )?;
+    let rows: Vec<(String, i64, String)> = stmt
+        .query_map(params![disruption, order, combo_hash], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    if rows.is_empty() || rows.iter().any(|(_, _, expires)| expires.as_str() <= now) {
+        return Ok(None);
+    }
+    Ok(Some(
+        rows.into_iter()
+            .map(|(module, hold, _)| (module_of(&module), hold))
+            .collect(),
+    ))
+}
+
+pub(super) fn put_holds(
+    store: &SqliteStore,
+    disruption: i64,
+    order: i64,
+    combo_hash: &str,
+    holds: &[(Module, i64)],
+    expires_at: &str,
+) -> Result<(), StoreError> {
+    let conn = store.conn()?;
+    let mut put = conn.prepare_cached(
+        "INSERT OR REPLACE INTO disruption_hold (disruption_id, order_id, combo_hash, module, hold_id, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (module, hold) in holds {
+        put.execute(params![
+            disruption,
+            order,
+            combo_hash,
+            module_name(*module),
+            hold,
+            expires_at
+        ])?;
+    }
+    Ok(())
+}
+
+/// Forgets the holds kept for a case (all of its ways out, or all but `keep`), returning
+/// them so the caller gives them back.
+pub(super) fn take_holds(
+    store: &SqliteStore,
+    disruption: i64,
+    order: i64,
+    keep: Option<&str>,
+) -> Result<Vec<(Module, i64)>, StoreError> {
+    let conn = store.conn()?;
+    let rows: Vec<(String, i64)> = conn
+        .prepare_cached(
+            "SELECT module, hold_id FROM disruption_hold
+             WHERE disruption_id = ?1 AND order_id = ?2 AND combo_hash IS NOT ?3",
+        )?
+        .query_map(params![disruption, order, keep], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    conn.prepare_cached("DELETE FROM disruption_hold WHERE disruption_id = ?1 AND order_id = ?2")?
+        .execute(params![disruption, order])?;
+    Ok(rows
+        .into_iter()
+        .map(|(module, hold)| (module_of(&module), hold))
+        .collect())
+}

@@ -50,43 +50,67 @@ impl Booking {
         }))
     }
 
-    /// Whether the live inventory can take what `new` books that `old` does not hold
-    /// already (a module whose items and day are unchanged needs nothing new).
-    pub fn can_take(&self, old: &Order, new: &Combo, people: u32) -> bool {
-        let (Some(catalog), Some(old_combo)) = (self.catalog(&new.region_id), &old.combo) else {
-            return false;
+    /// Holds, until `expires_at`, what `new` books that `old` does not hold already (the
+    /// modules whose items or day change): all of it or none. For a way out a tourist is
+    /// looking at, so it is still there when they take it.
+    pub fn hold_changes(
+        &self,
+        old: &Order,
+        new: &Combo,
+        people: u32,
+        expires_at: &str,
+    ) -> Result<Vec<(Module, i64)>, BookingError> {
+        let (catalog, old_combo) = match (self.catalog(&new.region_id), &old.combo) {
+            (Some(c), Some(o)) => (c, o),
+            _ => return Err(BookingError::NotFound),
         };
-        let Some(date) = tongyou_core::clock::parse_date(&new.date) else {
-            return false;
-        };
+        let date: NaiveDate = new
+            .date
+            .parse()
+            .map_err(|_| invalid("date", "日期无效", "Invalid date"))?;
         let before = modules_of(old_combo, people, &old.quote);
-        modules_of(new, people, &old.quote)
-            .into_iter()
-            .filter(|(module, items, _)| {
-                old_combo.date != new.date
-                    || !before.iter().any(|(m, i, _)| m == module && i == items)
-            })
-            .all(|(module, items, _)| {
-                items.iter().all(|item| {
-                    let wanted = match item {
-                        Item::Entry { people, .. } | Item::AddOn { people, .. } => *people,
-                        Item::Room { rooms, .. } => *rooms,
-                        Item::Seat { seats, .. } => *seats,
-                    };
-                    self.provider(module)
-                        .remaining(&catalog, date, item)
-                        .is_ok_and(|left| left >= wanted)
-                })
-            })
+        let mut taken = Vec::new();
+        for (module, items, _) in modules_of(new, people, &old.quote) {
+            if old_combo.date == new.date
+                && before.iter().any(|(m, i, _)| *m == module && *i == items)
+            {
+                continue;
+            }
+            match self
+                .provider(module)
+                .hold(&catalog, date, &items, expires_at)
+            {
+                Ok(hold) => taken.push((module, hold)),
+                Err(e) => {
+                    self.release_holds(&taken);
+                    return Err(BookingError::Conflict(hold_problem(module, &e).en));
+                }
+            }
+        }
+        Ok(taken)
+    }
+
+    /// Gives holds back, leaving any the module does not take back to lapse.
+    pub fn release_holds(&self, holds: &[(Module, i64)]) {
+        for (module, hold) in holds {
+            if let Err(e) = self.provider(*module).release(*hold) {
+                tracing::warn!(
+                    hold,
+                    "a way out's hold was not given back, it will lapse: {e}"
+                );
+            }
+        }
     }
 
     /// Moves a confirmed order onto `new` (another day, lift, departure, slot or hotel),
-    /// refunding `back`, and says `why` on the order. Inside the caller's unit: any
-    /// provider refusing a step fails the whole change.
+    /// refunding `back`, and says `why` on the order, using the holds in `held` (taken
+    /// when the way out was offered) and holding what they do not cover. Inside the
+    /// caller's unit: any provider refusing a step fails the whole change.
     pub fn rebook_in_unit(
         &self,
         order_id: i64,
         new: &Combo,
+        held: &[(Module, i64)],
         back: Fen,
         why: &Text,
     ) -> Result<(), BookingError> {
@@ -125,14 +149,18 @@ impl Booking {
             changing.push((module, items, items_json, lines, old));
         }
 
-        // 1. Hold every new item; the first refusal fails the change.
+        // 1. Hold every new item (or take the holds made when it was offered); the first
+        //    refusal fails the change.
         let expires = fmt(now + HOLD_FOR);
         let mut fresh = Vec::new();
         for (module, items, items_json, lines, _) in &changing {
-            let hold = self
-                .provider(*module)
-                .hold(&catalog, date, items, &expires)
-                .map_err(|e| BookingError::Conflict(hold_problem(*module, &e).en))?;
+            let hold = match held.iter().find(|(m, _)| m == module) {
+                Some((_, hold)) => *hold,
+                None => self
+                    .provider(*module)
+                    .hold(&catalog, date, items, &expires)
+                    .map_err(|e| BookingError::Conflict(hold_problem(*module, &e).en))?,
+            };
             fresh.push(NewSub {
                 module: *module,
                 items_json: items_json.clone(),
