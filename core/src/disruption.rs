@@ -541,18 +541,39 @@ pub fn ways_out(
         };
         match kind {
             DisruptionKind::AreaClosed | DisruptionKind::GateClosed { .. } if hit.whole_order => {
-                if let Some(new) = delayed(catalog, combo, window) {
+                // The same slot a day later, else the nearest one the inventory takes.
+                for new in delayed(catalog, combo, window) {
                     let day = new.date.clone();
-                    ways.extend(offer(
+                    let moved_slot = new.slot_id != combo.slot_id;
+                    let slot = new
+                        .slot_id
+                        .as_deref()
+                        .and_then(|id| catalog.slots.iter().find(|s| s.id == id))
+                        .map(|s| format!(" {}–{}", s.start, s.end))
+                        .unwrap_or_default();
+                    let (zh_slot, en_slot) = if moved_slot {
+                        (format!("，入园改为{slot}"), format!(", entering at{slot}"))
+                    } else {
+                        (String::new(), String::new())
+                    };
+                    let way = offer(
                         "delay",
                         WayOutKind::DelayOneDay,
                         Text::new(
-                            format!("整个行程推迟一天到 {day}：门票、索道、酒店和班车一起改"),
-                            format!("Move the whole trip one day to {day}: ticket, rides, hotel and shuttle together"),
+                            format!(
+                                "整个行程推迟一天到 {day}{zh_slot}：门票、索道、酒店和班车一起改"
+                            ),
+                            format!(
+                                "Move the whole trip one day to {day}{en_slot}: ticket, rides, hotel and shuttle together"
+                            ),
                         ),
                         new,
                         None,
-                    ));
+                    );
+                    if let Some(way) = way {
+                        ways.push(way);
+                        break;
+                    }
                 }
             }
             DisruptionKind::LiftStopped { lift_id }
@@ -706,21 +727,42 @@ pub fn ways_out(
     ways
 }
 
-/// The combo one day later, when that day is outside the window (else none).
-fn delayed(catalog: &Catalog, combo: &Combo, window: Window) -> Option<Combo> {
-    let date = parse_date(&combo.date)?.checked_add_days(Days::new(1))?;
-    let slot = combo
+/// The combo one day later in each slot of that day outside the window: the booked slot
+/// first, then the nearest.
+fn delayed(catalog: &Catalog, combo: &Combo, window: Window) -> Vec<Combo> {
+    let Some(date) = parse_date(&combo.date).and_then(|d| d.checked_add_days(Days::new(1))) else {
+        return Vec::new();
+    };
+    let booked = combo
         .slot_id
         .as_deref()
         .and_then(|id| catalog.slots.iter().find(|s| s.id == id));
-    if let Some(slot) = slot
-        && window.overlaps(at(date, slot.start), at(date, slot.end))
-    {
-        return None;
-    }
-    let mut new = combo.clone();
-    new.date = date.to_string();
-    Some(new)
+    let Some(booked) = booked else {
+        // No entry slot: the day moves, nothing else to choose.
+        let mut new = combo.clone();
+        new.date = date.to_string();
+        return vec![new];
+    };
+    let mut slots: Vec<&EntrySlot> = catalog
+        .slots
+        .iter()
+        .filter(|s| !window.overlaps(at(date, s.start), at(date, s.end)))
+        .collect();
+    slots.sort_by_key(|s| {
+        (
+            s.id != booked.id,
+            (i32::from(s.start.minutes()) - i32::from(booked.start.minutes())).abs(),
+        )
+    });
+    slots
+        .into_iter()
+        .map(|slot| {
+            let mut new = combo.clone();
+            new.date = date.to_string();
+            new.slot_id = Some(slot.id.clone());
+            new
+        })
+        .collect()
 }
 
 /// Another lift open on the day: of the same kind if there is one, nearest first.

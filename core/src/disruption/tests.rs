@@ -433,3 +433,28 @@ fn ways_out_close_an_hour_before_the_first_hit_thing_but_never_at_once() {
         at("2026-07-15 05:20")
     );
 }
+
+#[test]
+fn a_delay_takes_the_nearest_slot_when_the_booked_one_is_full() {
+    let order = family_order();
+    // The next day's early slot (the booked one) is full: the morning slot is next nearest.
+    let full_early = |c: &Combo| c.slot_id.as_deref() != Some("early");
+    let ways = ways_fitting(
+        &DisruptionKind::AreaClosed,
+        whole_day(),
+        &order,
+        &full_early,
+    );
+    let delay = &ways[0];
+    assert_eq!(delay.kind, WayOutKind::DelayOneDay);
+    let moved = delay.combo.as_ref().unwrap();
+    assert_eq!(
+        (moved.date.as_str(), moved.slot_id.as_deref()),
+        ("2026-07-16", Some("morning"))
+    );
+    assert!(
+        delay.summary.en.contains("entering at 09:00–12:00"),
+        "{:?}",
+        delay.summary
+    );
+}
