@@ -167,7 +167,10 @@ async fn a_storm_closure_reaches_the_open_trip_and_one_tap_moves_it_a_day() {
     scroll_to(&app, "body").await;
     screenshot(&env, &app, "disruption-moved-zh-desktop").await;
     click(&app, "[data-test=lang-en]").await;
-    wait_for_text(&app, "[data-test=way-applied] h2", |t| t == "Done as you chose").await;
+    wait_for_text(&app, "[data-test=way-applied] h2", |t| {
+        t == "Done as you chose"
+    })
+    .await;
     screenshot(&env, &app, "disruption-moved-en-desktop").await;
     resize(&app, 390, 844).await;
     scroll_to(&app, "body").await;
