@@ -557,7 +557,7 @@ pub fn ways_out(
                         (String::new(), String::new())
                     };
                     let way = offer(
-                        "delay",
+                        &delay_id(&new, combo),
                         WayOutKind::DelayOneDay,
                         Text::new(
                             format!(
@@ -593,7 +593,7 @@ pub fn ways_out(
                         }
                     }
                     ways.extend(offer(
-                        "swap",
+                        &format!("swap-{}", other.id),
                         WayOutKind::Swap,
                         Text::new(
                             format!("改乘{}", other.name.zh),
@@ -620,10 +620,9 @@ pub fn ways_out(
                         .slots
                         .iter()
                         .find(|s| s.id == slot)
-                        .map(|s| format!("{}–{}", s.start, s.end))
-                        .unwrap_or(slot);
+                        .map_or_else(|| slot.clone(), |s| format!("{}–{}", s.start, s.end));
                     ways.extend(offer(
-                        "swap",
+                        &format!("swap-{slot}"),
                         WayOutKind::Swap,
                         Text::new(
                             format!("改到 {name} 入园，班车照常乘坐"),
@@ -643,7 +642,7 @@ pub fn ways_out(
                         .map(|s| s.departure.to_string())
                         .unwrap_or_default();
                     ways.extend(offer(
-                        "swap",
+                        &format!("swap-{}", seat.replace(':', "")),
                         WayOutKind::Swap,
                         Text::new(
                             format!("改乘 {seat} 的班车"),
@@ -677,7 +676,7 @@ pub fn ways_out(
                         }
                         let before = ways.len();
                         ways.extend(offer(
-                            "swap",
+                            &format!("swap-{}", hotel.id),
                             WayOutKind::Swap,
                             Text::new(
                                 format!("改住同级的{}（{}），另补偿房费的 {HOTEL_COMPENSATION_PERCENT}%", hotel.name.zh, room.name.zh),
@@ -725,6 +724,15 @@ pub fn ways_out(
         },
     });
     ways
+}
+
+/// A delay's id: `delay` into the booked slot, `delay-{slot}` into another, so a tourist
+/// who chose one never gets the other.
+fn delay_id(new: &Combo, old: &Combo) -> String {
+    match &new.slot_id {
+        Some(slot) if new.slot_id != old.slot_id => format!("delay-{slot}"),
+        _ => "delay".to_owned(),
+    }
 }
 
 /// The combo one day later in each slot of that day outside the window: the booked slot

@@ -320,7 +320,7 @@ async fn a_hotel_that_cannot_honour_the_night_swaps_to_the_same_grade_with_compe
             order.id,
             &ApplyWayOut {
                 disruption_id: posted.id,
-                way_out: "swap".into(),
+                way_out: swap.id.clone(),
             },
         )
         .await
@@ -512,9 +512,10 @@ async fn two_tourists_racing_for_the_last_seats_the_first_to_look_gets_them() {
     };
     assert_eq!(kinds(&a).await, [WayOutKind::Swap, WayOutKind::Refund]);
     assert_eq!(kinds(&b).await, [WayOutKind::Refund]);
+    // The next departure, 07:15, by the id the first tourist was shown.
     let swap = ApplyWayOut {
         disruption_id: posted.id,
-        way_out: "swap".into(),
+        way_out: "swap-0715".into(),
     };
     let (first, second) = tokio::join!(
         a.client.apply_way_out(&a.token, "s", a_order.id, &swap),

@@ -99,7 +99,9 @@ pub enum WayOutKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WayOut {
-    /// Stable within the order's disruption: `delay`, `swap`, `refund`.
+    /// Names what it books, so the one a tourist chose is the one applied: `delay`
+    /// (`delay-{slot}` into another slot), `swap-{lift, hotel, slot or HHMM departure}`,
+    /// `refund`.
     pub id: String,
     pub kind: WayOutKind,
     /// What changes, in a sentence.
