@@ -335,3 +335,50 @@ pub(crate) fn process_cpu() -> Option<Duration> {
     let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
     Some(Duration::from_millis(ticks * 10))
 }
+
+/// Tourist `n` signed in on `mobile` with one saved traveller, and that traveller's
+/// confirmed order of `combo` (wallet, under `key`): the session token and the order id.
+pub(crate) async fn booked_tourist(
+    client: &tongyou_client::PlatformClient,
+    mobile: &str,
+    n: usize,
+    combo: tongyou_core::api::Combo,
+    key: &str,
+) -> anyhow::Result<(String, i64)> {
+    use tongyou_core::api::{IdKind, OrderState, OrderTraveller, PaymentMethod, TravellerInput};
+    client.request_code(mobile).await?;
+    let code = client.dev_sign_in_code(mobile).await?;
+    let token = client.sign_in(mobile, &code).await?.token;
+    let traveller = client
+        .add_traveller(
+            &token,
+            &TravellerInput {
+                name: format!("旅客{n}"),
+                id_kind: IdKind::ResidentId,
+                id_number: resident_id(n),
+                birth_date: None,
+                consent: Some(tongyou_core::privacy::NOTICE_VERSION.into()),
+            },
+        )
+        .await?;
+    let request = OrderRequest {
+        combo,
+        travellers: vec![OrderTraveller {
+            traveller_id: traveller.id,
+            student: false,
+        }],
+        payment: PaymentMethod::Wallet,
+    };
+    let order = client
+        .place_order(&token, key, &request)
+        .await
+        .map_err(|e| anyhow::anyhow!("tourist {n}'s order: {e:?}"))?;
+    if order.state != OrderState::Confirmed {
+        anyhow::bail!(
+            "order of tourist {n}: {:?} {:?}",
+            order.state,
+            order.problem
+        );
+    }
+    Ok((token, order.id))
+}

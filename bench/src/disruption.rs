@@ -12,12 +12,9 @@ use anyhow::{Context, bail};
 use chrono::{Days, Utc};
 use tokio::sync::Semaphore;
 use tongyou_client::PlatformClient;
-use tongyou_core::api::{
-    ApplyWayOut, Combo, DisruptionKind, DisruptionRequest, IdKind, OrderRequest, OrderState,
-    OrderTraveller, PaymentMethod, Text, TravellerInput,
-};
+use tongyou_core::api::{ApplyWayOut, Combo, DisruptionKind, DisruptionRequest, Text};
 
-use crate::booking::{percentile, resident_id, start_platform};
+use crate::booking::{booked_tourist, percentile, start_platform};
 
 /// Requests in flight while setting up the tourists.
 const IN_FLIGHT: usize = 16;
@@ -200,48 +197,21 @@ async fn setup(client: &PlatformClient, trips: usize, day: &str) -> anyhow::Resu
 
 /// Tourist `n`: one traveller, an entry ticket for `day` in slot `n mod 3`.
 async fn tourist(client: &PlatformClient, n: usize, day: &str) -> anyhow::Result<Tourist> {
-    let mobile = format!("136{n:08}");
-    let token = signed_in(client, &mobile).await?;
-    let traveller = client
-        .add_traveller(
-            &token,
-            &TravellerInput {
-                name: format!("旅客{n}"),
-                id_kind: IdKind::ResidentId,
-                id_number: resident_id(n),
-                birth_date: None,
-                consent: Some(tongyou_core::privacy::NOTICE_VERSION.into()),
-            },
-        )
-        .await?;
-    let request = OrderRequest {
-        combo: Combo {
-            region_id: "huangshan".into(),
-            date: day.to_owned(),
-            slot_id: Some(SLOTS[n % SLOTS.len()].into()),
-            add_ons: Vec::new(),
-            hotel: None,
-            shuttles: Vec::new(),
-        },
-        travellers: vec![OrderTraveller {
-            traveller_id: traveller.id,
-            student: false,
-        }],
-        payment: PaymentMethod::Wallet,
+    let combo = Combo {
+        region_id: "huangshan".into(),
+        date: day.to_owned(),
+        slot_id: Some(SLOTS[n % SLOTS.len()].into()),
+        add_ons: Vec::new(),
+        hotel: None,
+        shuttles: Vec::new(),
     };
-    let order = client
-        .place_order(&token, &format!("storm-{n}"), &request)
-        .await
-        .map_err(|e| anyhow::anyhow!("tourist {n}'s order: {e:?}"))?;
-    if order.state != OrderState::Confirmed {
-        bail!(
-            "order of tourist {n}: {:?} {:?}",
-            order.state,
-            order.problem
-        );
-    }
-    Ok(Tourist {
-        token,
-        order_id: order.id,
-    })
+    let (token, order_id) = booked_tourist(
+        client,
+        &format!("136{n:08}"),
+        n,
+        combo,
+        &format!("storm-{n}"),
+    )
+    .await?;
+    Ok(Tourist { token, order_id })
 }

@@ -16,12 +16,9 @@ use chrono::{Days, Utc};
 use futures_util::StreamExt;
 use tokio::sync::{Semaphore, oneshot};
 use tongyou_client::{EventMessage, PlatformClient};
-use tongyou_core::api::{
-    Combo, EventKind, IdKind, OrderRequest, OrderState, OrderTraveller, PaymentMethod, ShuttleSeat,
-    TravellerInput, Vehicle,
-};
+use tongyou_core::api::{Combo, EventKind, ShuttleSeat, Vehicle};
 
-use crate::booking::{resident_id, start_platform};
+use crate::booking::{booked_tourist, start_platform};
 
 /// Requests in flight while setting up tourists and while publishing the changes.
 const IN_FLIGHT: usize = 16;
@@ -211,62 +208,33 @@ async fn setup(client: &PlatformClient, streams: usize) -> anyhow::Result<Vec<Su
 }
 
 async fn subscriber(client: &PlatformClient, n: usize) -> anyhow::Result<Subscriber> {
-    let mobile = format!("137{n:08}");
-    client.request_code(&mobile).await?;
-    let code = client.dev_sign_in_code(&mobile).await?;
-    let token = client.sign_in(&mobile, &code).await?.token;
-    let traveller = client
-        .add_traveller(
-            &token,
-            &TravellerInput {
-                name: format!("旅客{n}"),
-                id_kind: IdKind::ResidentId,
-                id_number: resident_id(n),
-                birth_date: None,
-                consent: Some(tongyou_core::privacy::NOTICE_VERSION.into()),
-            },
-        )
-        .await?;
     let departures = [
         "06:00", "06:15", "06:30", "06:45", "07:00", "07:15", "07:30",
     ];
     // From the day after tomorrow: tomorrow in UTC may already be today on the mountain.
     let date = Utc::now().date_naive() + Days::new(2 + (n % 45) as u64);
-    let request = OrderRequest {
-        combo: Combo {
-            region_id: "huangshan".into(),
-            date: date.to_string(),
-            slot_id: Some("morning".into()),
-            add_ons: Vec::new(),
-            hotel: None,
-            shuttles: vec![ShuttleSeat {
-                line_id: "tangkou-yungu".into(),
-                departure: departures[n % departures.len()]
-                    .parse()
-                    .map_err(|e: String| anyhow::anyhow!(e))?,
-            }],
-        },
-        travellers: vec![OrderTraveller {
-            traveller_id: traveller.id,
-            student: false,
+    let combo = Combo {
+        region_id: "huangshan".into(),
+        date: date.to_string(),
+        slot_id: Some("morning".into()),
+        add_ons: Vec::new(),
+        hotel: None,
+        shuttles: vec![ShuttleSeat {
+            line_id: "tangkou-yungu".into(),
+            departure: departures[n % departures.len()]
+                .parse()
+                .map_err(|e: String| anyhow::anyhow!(e))?,
         }],
-        payment: PaymentMethod::Wallet,
     };
-    let order = client
-        .place_order(&token, &format!("fan-out-{n}"), &request)
-        .await
-        .map_err(|e| anyhow::anyhow!("tourist {n}'s order: {e:?}"))?;
-    if order.state != OrderState::Confirmed {
-        bail!(
-            "order of tourist {n}: {:?} {:?}",
-            order.state,
-            order.problem
-        );
-    }
-    Ok(Subscriber {
-        token,
-        order_id: order.id,
-    })
+    let (token, order_id) = booked_tourist(
+        client,
+        &format!("137{n:08}"),
+        n,
+        combo,
+        &format!("fan-out-{n}"),
+    )
+    .await?;
+    Ok(Subscriber { token, order_id })
 }
 
 /// This process's resident memory, from `/proc/self/status` (Linux).

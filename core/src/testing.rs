@@ -4,10 +4,11 @@
 //! turn on from their dev-dependencies alone: nothing here ships.
 
 use crate::api::{
-    Combo, IssuedPass, Order, OrderState, PassState, Payment, PaymentMethod, PaymentState,
-    PlanParty, PlanRequest, Profile, Provider, SubOrder, SubOrderState,
+    Combo, HotelStay, IssuedPass, Order, OrderState, PassState, Payment, PaymentMethod,
+    PaymentState, PlanParty, PlanRequest, Profile, Provider, ShuttleSeat, SubOrder, SubOrderState,
 };
 use crate::catalog::{Catalog, Fen};
+use crate::clock::ClockTime;
 use crate::identity::check_character;
 use crate::pricing::Traveller;
 use crate::text::Text;
@@ -26,6 +27,28 @@ pub fn family_trip(start: &str) -> PlanRequest {
         },
         profile: Profile::Family,
         budget_yuan: None,
+    }
+}
+
+/// The family's day on `date`: the 06:00 shuttle up to Yungu Temple, the early slot
+/// (06:00–09:00), the Yungu cable car and an audio guide, and a night at the Beihai Hotel
+/// on the summit.
+pub fn family_combo(date: &str) -> Combo {
+    Combo {
+        region_id: "huangshan".into(),
+        date: date.into(),
+        slot_id: Some("early".into()),
+        add_ons: vec!["yungu".into(), "audio-guide".into()],
+        hotel: Some(HotelStay {
+            hotel_id: "beihai-hotel".into(),
+            room_type_id: "twin".into(),
+            rooms: 1,
+            nights: 1,
+        }),
+        shuttles: vec![ShuttleSeat {
+            line_id: "tangkou-yungu".into(),
+            departure: ClockTime::from_hm(6, 0).unwrap_or(ClockTime::MIDNIGHT),
+        }],
     }
 }
 

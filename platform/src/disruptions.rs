@@ -27,6 +27,7 @@ use tongyou_core::api::{
     DisruptionState, EventKind, FieldError, Order, Provider as Module, WayOut, WayOutKind,
 };
 use tongyou_core::catalog::{Catalog, Fen};
+use tongyou_core::discover::local_now;
 use tongyou_core::disruption::{self as rules, Hit, Posted, Window};
 use tongyou_core::text::Text;
 
@@ -109,7 +110,7 @@ impl Disruptions {
                 "There is no such region",
             )])
         })?;
-        let window = rules::check(&catalog, request, local(&catalog, self.booking.now()))
+        let window = rules::check(&catalog, request, local_now(&catalog, self.booking.now()))
             .map_err(DisruptionError::Invalid)?;
         Ok((
             catalog,
@@ -127,29 +128,7 @@ impl Disruptions {
         operator: i64,
         request: &DisruptionRequest,
     ) -> Result<Disruption, DisruptionError> {
-        self.operator(operator)?;
-        let (catalog, posted) = self.checked(request)?;
-        let kind_json = serde_json::to_string(&request.kind)?;
-        let reason_json = serde_json::to_string(&request.reason)?;
-        let id = self.store.atomically(|| {
-            let now = self.now_s();
-            let id = records::insert(
-                &self.store,
-                &posting(request, &kind_json, &reason_json),
-                &now,
-            )?;
-            records::audit(
-                &self.store,
-                operator,
-                "post",
-                Some(id),
-                &serde_json::to_string(request)?,
-                &now,
-            )?;
-            self.reopen(id, &catalog, &posted, &request.reason, &now)?;
-            Ok::<_, DisruptionError>(id)
-        })?;
-        self.disruption(id)
+        self.write(operator, None, request)
     }
 
     /// `PUT /operator/disruptions/{id}`: changes an active disruption; the orders it hits
@@ -160,24 +139,39 @@ impl Disruptions {
         id: i64,
         request: &DisruptionRequest,
     ) -> Result<Disruption, DisruptionError> {
+        self.write(operator, Some(id), request)
+    }
+
+    /// Posts (`existing` none) or changes a disruption, audited, and finds its orders
+    /// again, in one unit.
+    fn write(
+        &self,
+        operator: i64,
+        existing: Option<i64>,
+        request: &DisruptionRequest,
+    ) -> Result<Disruption, DisruptionError> {
         self.operator(operator)?;
         let (catalog, posted) = self.checked(request)?;
         let kind_json = serde_json::to_string(&request.kind)?;
         let reason_json = serde_json::to_string(&request.reason)?;
-        self.store.atomically(|| {
+        let id = self.store.atomically(|| {
             let now = self.now_s();
-            if !records::update(&self.store, id, &posting(request, &kind_json, &reason_json))? {
-                return Err(DisruptionError::NotFound);
-            }
+            let posting = posting(request, &kind_json, &reason_json);
+            let (id, action) = match existing {
+                None => (records::insert(&self.store, &posting, &now)?, "post"),
+                Some(id) if records::update(&self.store, id, &posting)? => (id, "update"),
+                Some(_) => return Err(DisruptionError::NotFound),
+            };
             records::audit(
                 &self.store,
                 operator,
-                "update",
+                action,
                 Some(id),
                 &serde_json::to_string(request)?,
                 &now,
             )?;
-            self.reopen(id, &catalog, &posted, &request.reason, &now)
+            self.reopen(id, &catalog, &posted, &request.reason, &now)?;
+            Ok(id)
         })?;
         self.disruption(id)
     }
@@ -237,7 +231,7 @@ impl Disruptions {
         reason: &Text,
         now: &str,
     ) -> Result<(), DisruptionError> {
-        let now_local = local(catalog, self.booking.now());
+        let now_local = local_now(catalog, self.booking.now());
         let mut hit = Vec::new();
         for order_id in candidates(&self.store, catalog, posted)? {
             let Some(found) = self.booking.for_rules(order_id)? else {
@@ -381,7 +375,7 @@ impl Disruptions {
             &found.order,
             hit,
             &found.party,
-            local(catalog, now),
+            local_now(catalog, now),
             &fits,
         )
     }
@@ -587,10 +581,6 @@ fn why(reason: &Text, hit: &Hit) -> Text {
         format!("{}：{}", reason.zh, hit.why.zh),
         format!("{}: {}", reason.en, hit.why.en),
     )
-}
-
-fn local(catalog: &Catalog, now: DateTime<Utc>) -> NaiveDateTime {
-    now.naive_utc() + Duration::minutes(i64::from(catalog.region.utc_offset_minutes))
 }
 
 fn utc(catalog: &Catalog, local: NaiveDateTime) -> DateTime<Utc> {

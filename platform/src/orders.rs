@@ -62,6 +62,7 @@ use crate::store::StoreError;
 
 pub use rebook::OrderForRules;
 use records::{Begin, NewSub, OrderRow, PassRow, StoredOrder, SubRow, SubUpdate};
+pub(crate) use records::{module_of, module_str};
 
 /// What every pass of an order shares.
 struct PassScope<'a> {

@@ -148,6 +148,15 @@ pub(crate) async fn pick_tangkou_combo(app: &Client) {
     click(app, "[data-test=pay-wallet]").await;
 }
 
+/// Books the Tangkou combo from the Book screen, paid from the wallet, and waits until the
+/// order shows confirmed.
+pub(crate) async fn book_tangkou_combo(app: &Client) {
+    pick_tangkou_combo(app).await;
+    wait_for_text(app, "[data-test=quote-total]", |t| t.starts_with('¥')).await;
+    click(app, "[data-test=pay]").await;
+    see_a_confirmed_combo(app).await;
+}
+
 #[tokio::test]
 async fn sign_in_and_a_bad_id_number_keeps_the_form() {
     let env = Env::from_env();

@@ -14,7 +14,7 @@ use tongyou_e2e::{
     Env, click, open_browser, resize, screenshot, scroll_to, texts, wait_for_attr, wait_for_text,
 };
 
-use crate::booking::{find, pick_tangkou_combo, ready_to_book, see_a_confirmed_combo, type_into};
+use crate::booking::{book_tangkou_combo, find, ready_to_book, type_into};
 
 /// The operator number dev mode accepts.
 const OPERATOR: &str = "13900139001";
@@ -50,10 +50,7 @@ async fn a_storm_closure_reaches_the_open_trip_and_one_tap_moves_it_a_day() {
     let env = Env::from_env();
     let dir = tempfile::tempdir().unwrap();
     let (platform, app) = ready_to_book(&env, dir.path(), "赵六").await;
-    pick_tangkou_combo(&app).await;
-    wait_for_text(&app, "[data-test=quote-total]", |t| t.starts_with('¥')).await;
-    click(&app, "[data-test=pay]").await;
-    see_a_confirmed_combo(&app).await;
+    book_tangkou_combo(&app).await;
     click(&app, "[data-test=nav-trip]").await;
     let dates = wait_for_text(&app, "[data-test=trip-dates]", |t| t.len() >= 10).await;
     let day = dates.text().await.unwrap()[..10].to_owned();

@@ -14,7 +14,7 @@ use tongyou_e2e::{
     Env, click, open_app_with, resize, screenshot, scroll_to, texts, wait_for_attr, wait_for_text,
 };
 
-use crate::booking::{find, pick_tangkou_combo, ready_to_book, see_a_confirmed_combo};
+use crate::booking::{book_tangkou_combo, find, ready_to_book};
 
 const KINDS: [&str; 5] = [
     "shuttle",
@@ -45,10 +45,7 @@ async fn the_timeline_follows_the_platform_and_reads_offline() {
     let env = Env::from_env();
     let dir = tempfile::tempdir().unwrap();
     let (platform, app) = ready_to_book(&env, dir.path(), "王五").await;
-    pick_tangkou_combo(&app).await;
-    wait_for_text(&app, "[data-test=quote-total]", |t| t.starts_with('¥')).await;
-    click(&app, "[data-test=pay]").await;
-    see_a_confirmed_combo(&app).await;
+    book_tangkou_combo(&app).await;
     let order_id: i64 = find(&app, "[data-test=order]")
         .await
         .attr("data-id")

@@ -12,10 +12,12 @@ use crate::i18n::{Msg, t, tr};
 use crate::ipc;
 use crate::time::short_time;
 
-/// What taking a way out needs and leaves: made once per Trip screen, so it outlives the
-/// timeline, which is drawn again when the order it changed comes back.
+/// The disruptions, and what taking a way out needs and leaves: made once per Trip
+/// screen, so they outlive the timeline (drawn again on every tick and when the order a
+/// way out changed comes back) and are read again only when the orders change.
 #[derive(Clone, Copy)]
 pub struct WayOuts {
+    hit: LocalResource<Result<Vec<Affected>, tongyou_core::api::ApiError>>,
     apply: Action<(i64, i64, String), ()>,
     done: RwSignal<Option<Order>>,
     error: RwSignal<Option<String>>,
@@ -37,7 +39,16 @@ impl WayOuts {
                 ctx.orders_changed.update(|n| *n += 1);
             }
         });
-        WayOuts { apply, done, error }
+        let hit = LocalResource::new(move || {
+            ctx.orders_changed.track();
+            ipc::disruptions()
+        });
+        WayOuts {
+            hit,
+            apply,
+            done,
+            error,
+        }
     }
 }
 
@@ -46,11 +57,12 @@ impl WayOuts {
 pub fn Disruptions(ways: WayOuts) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
-    let hit = LocalResource::new(move || {
-        ctx.orders_changed.track();
-        ipc::disruptions()
-    });
-    let WayOuts { apply, done, error } = ways;
+    let WayOuts {
+        hit,
+        apply,
+        done,
+        error,
+    } = ways;
     view! {
         {move || {
             let lang = lang.get();

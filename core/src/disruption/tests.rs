@@ -2,9 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::*;
-use crate::api::{HotelStay, Provider};
+use crate::api::Provider;
 use crate::catalog::tests::huangshan;
-use crate::testing::{confirmed_order, pair};
+use crate::testing::{confirmed_order, family_combo, pair};
 
 /// A Wednesday in the peak season; the next day is a Thursday at the same prices.
 const DAY: &str = "2026-07-15";
@@ -17,29 +17,10 @@ fn time(s: &str) -> ClockTime {
     s.parse().unwrap()
 }
 
-/// The family's day: the 06:00 shuttle up to Yungu Temple, the early slot (06:00–09:00),
-/// the Yungu cable car and an audio guide, and a night at the Beihai Hotel.
+/// The family's day (`testing::family_combo`): the 06:00 shuttle, the early slot
+/// (06:00–09:00), the Yungu cable car, an audio guide and a night at the Beihai Hotel.
 fn family_order() -> Order {
-    confirmed_order(
-        &huangshan(),
-        7,
-        Combo {
-            region_id: "huangshan".into(),
-            date: DAY.into(),
-            slot_id: Some("early".into()),
-            add_ons: vec!["yungu".into(), "audio-guide".into()],
-            hotel: Some(HotelStay {
-                hotel_id: "beihai-hotel".into(),
-                room_type_id: "twin".into(),
-                rooms: 1,
-                nights: 1,
-            }),
-            shuttles: vec![ShuttleSeat {
-                line_id: "tangkou-yungu".into(),
-                departure: time("06:00"),
-            }],
-        },
-    )
+    confirmed_order(&huangshan(), 7, family_combo(DAY))
 }
 
 /// The evening before the trip: when a storm warning comes.

@@ -6,8 +6,8 @@ use rstest::rstest;
 
 use super::*;
 use crate::api::{
-    Combo, HotelStay, ItemKind, ItemStatus, OrderState, PassState, Provider, ReminderKind,
-    RideDirection, ShuttleSeat, SubOrder, SubOrderState, TripPhase, Vehicle,
+    Combo, ItemKind, ItemStatus, OrderState, PassState, Provider, ReminderKind, RideDirection,
+    ShuttleSeat, SubOrder, SubOrderState, TripPhase, Vehicle,
 };
 use crate::catalog::tests::huangshan;
 use crate::clock::ClockTime;
@@ -35,24 +35,9 @@ fn combo(date: &str) -> Combo {
     }
 }
 
-/// The family's day: the 06:00 shuttle up to Yungu Temple, the early slot, the Yungu
-/// cable car and an audio guide, and a night at the Beihai Hotel on the summit.
+/// The family's day on [`DAY`] (see [`crate::testing::family_combo`]).
 fn family_combo() -> Combo {
-    Combo {
-        slot_id: Some("early".into()),
-        add_ons: vec!["yungu".into(), "audio-guide".into()],
-        hotel: Some(HotelStay {
-            hotel_id: "beihai-hotel".into(),
-            room_type_id: "twin".into(),
-            rooms: 1,
-            nights: 1,
-        }),
-        shuttles: vec![ShuttleSeat {
-            line_id: "tangkou-yungu".into(),
-            departure: time("06:00"),
-        }],
-        ..combo(DAY)
-    }
+    crate::testing::family_combo(DAY)
 }
 
 fn confirmed(id: i64, combo: Combo) -> Order {

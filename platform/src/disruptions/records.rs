@@ -4,6 +4,7 @@
 use rusqlite::{OptionalExtension, params};
 use tongyou_core::api::{AuditEntry, Provider as Module};
 
+use crate::orders::{module_of, module_str};
 use crate::sqlite::SqliteStore;
 use crate::store::StoreError;
 
@@ -171,11 +172,7 @@ pub(super) fn holders(
     from: &str,
     to: &str,
 ) -> Result<Vec<i64>, StoreError> {
-    let (table, provider) = match module {
-        Module::Scenic => ("scenic", "scenic"),
-        Module::Hotel => ("hotel", "hotel"),
-        Module::Transport => ("transport", "transport"),
-    };
+    let table = module_str(module);
     let conn = store.conn()?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT DISTINCT s.order_id FROM {table}_hold_line l
@@ -183,7 +180,7 @@ pub(super) fn holders(
          JOIN sub_order s ON s.provider = ?3 AND s.hold_id = h.id
          WHERE l.resource >= ?1 AND l.resource < ?2"
     ))?;
-    let rows = stmt.query_map(params![from, to, provider], |r| r.get(0))?;
+    let rows = stmt.query_map(params![from, to, table], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -300,22 +297,6 @@ pub(super) fn due(store: &SqliteStore, now: &str) -> Result<Vec<CaseRow>, StoreE
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn module_name(module: Module) -> &'static str {
-    match module {
-        Module::Scenic => "scenic",
-        Module::Hotel => "hotel",
-        Module::Transport => "transport",
-    }
-}
-
-fn module_of(name: &str) -> Module {
-    match name {
-        "hotel" => Module::Hotel,
-        "transport" => Module::Transport,
-        _ => Module::Scenic,
-    }
-}
-
 /// The holds kept for one way out (its combo's hash) of a case, live after `now`; none
 /// when any of them lapsed (the way out is then held again, or not offered).
 pub(super) fn live_holds(
@@ -363,7 +344,7 @@ pub(super) fn put_holds(
             disruption,
             order,
             combo_hash,
-            module_name(*module),
+            module_str(*module),
             hold,
             expires_at
         ])?;

@@ -355,36 +355,7 @@ pub(super) fn create_order(
         o.problem_json,
         o.combo_json
     ])?;
-    let id = o.id;
-    let mut rows = Vec::with_capacity(subs.len());
-    {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO sub_order (order_id, provider, state, items_json, lines_json, amount, hold_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        for s in subs {
-            insert.execute(params![
-                id,
-                module_str(s.module),
-                s.state,
-                s.items_json,
-                s.lines_json,
-                s.amount,
-                s.hold
-            ])?;
-            rows.push(SubRow {
-                id: tx.last_insert_rowid(),
-                module: s.module,
-                state: s.state.to_owned(),
-                items_json: s.items_json,
-                lines_json: s.lines_json,
-                amount: s.amount,
-                refunded: 0,
-                hold_id: s.hold,
-                note_json: None,
-                vehicle: None,
-            });
-        }
-    }
+    let rows = add_subs(store, o.id, subs)?;
     tx.commit()?;
     Ok(rows)
 }
@@ -759,7 +730,8 @@ pub(super) fn sub_state(s: &str) -> SubOrderState {
     }
 }
 
-fn module_str(m: Module) -> &'static str {
+/// A module's name in the store (`sub_order.provider`, and each module's table prefix).
+pub(crate) fn module_str(m: Module) -> &'static str {
     match m {
         Module::Scenic => "scenic",
         Module::Hotel => "hotel",
@@ -767,7 +739,7 @@ fn module_str(m: Module) -> &'static str {
     }
 }
 
-fn module_of(s: &str) -> Module {
+pub(crate) fn module_of(s: &str) -> Module {
     match s {
         "hotel" => Module::Hotel,
         "transport" => Module::Transport,
