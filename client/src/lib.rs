@@ -6,10 +6,12 @@
 //! platform answering with an error, because the app treats the two very differently.
 //!
 //! The account's live events come as an [`EventStream`] ([`PlatformClient::events`]),
-//! read by a small server-sent events reader of its own (`sse`).
+//! read by a small server-sent events reader of its own (`sse`). The agents' console API
+//! has its own [`ConsoleClient`], which keeps a cookie session as a browser does.
 
 mod events;
 mod sse;
+mod support;
 
 use std::time::Duration;
 
@@ -26,6 +28,7 @@ use tongyou_core::api::{
 use tongyou_core::api::{Affected, ApplyWayOut, AuditEntry, Disruption, DisruptionRequest};
 
 pub use events::{EventMessage, EventStream, STREAM_SILENCE};
+pub use support::{CSRF_HEADER, ConsoleClient, SESSION_COOKIE};
 
 /// The header that makes a write safe to retry: the same key replays the first answer.
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";

@@ -13,12 +13,14 @@ mod disruption;
 mod events;
 mod gate;
 mod plan;
+mod support;
 mod trip;
 pub use booking::*;
 pub use disruption::*;
 pub use events::*;
 pub use gate::*;
 pub use plan::*;
+pub use support::*;
 pub use trip::*;
 
 /// The path prefix of the current API version.

@@ -19,6 +19,8 @@
 //! - [`booking`]: combo checks and quotes, linked offers, refunds, replacement hotels.
 //! - [`disruption`]: checking a closure, delay or unavailable hotel, what it hits in an
 //!   order, and the ways out (delay one day, swap, refund) with their money.
+//! - [`support`]: what a support message and a trip share may be, and which cases go
+//!   first in the agents' queue.
 //! - [`trip`]: orders grouped into trips, each trip's timeline with walks, now/next
 //!   and reminders.
 //! - [`api`]: every type that crosses a process boundary (HTTP, IPC). Contracts.
@@ -40,6 +42,7 @@ pub mod pass;
 pub mod planner;
 pub mod pricing;
 pub mod privacy;
+pub mod support;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod text;

@@ -9,6 +9,7 @@ mod crowd;
 mod disruptions;
 mod events;
 mod gate;
+mod support;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{
@@ -35,6 +36,12 @@ use tongyou_core::api::{
     Affected, ApplyWayOut, AuditEntry, Disruption, DisruptionKind, DisruptionRequest,
     DisruptionState, WayOut, WayOutKind,
 };
+use tongyou_core::api::{
+    AgentMe, AgentRole, AgentSignIn, Author, Case, CaseCategory, CaseDetail, CaseRequest,
+    CaseState, GateRef, HandOver, ItemKind, ItemStatus, Message, MessageRequest, NowNext,
+    QueueEntry, RideDirection, Share, ShareAccess, ShareRequest, SharedPass, SharedTrip,
+    SupportAudit, TimelineItem, TripPhase, TripView, WalkingLeg,
+};
 use tongyou_core::gate::Refusal;
 use utoipa::OpenApi;
 
@@ -48,6 +55,7 @@ use crate::orders::{Booking, BookingError};
 use crate::payments::PaymentError;
 use crate::sqlite::SqliteStore;
 use crate::store::StoreError;
+use crate::support::Support;
 use crate::texts::DevTexts;
 
 type Store = Arc<SqliteStore>;
@@ -64,6 +72,7 @@ pub struct AppState {
     pub events: Arc<Events>,
     pub calendars: Arc<Calendars>,
     pub disruptions: Arc<Disruptions>,
+    pub support: Arc<Support>,
     /// Serves the dev-only endpoints (sign-in codes, fault switches, the sweep trigger,
     /// the simulated cashier).
     pub dev_mode: bool,
@@ -99,6 +108,18 @@ impl FromRef<AppState> for Arc<Calendars> {
 impl FromRef<AppState> for Arc<Disruptions> {
     fn from_ref(state: &AppState) -> Arc<Disruptions> {
         Arc::clone(&state.disruptions)
+    }
+}
+
+impl FromRef<AppState> for Arc<Support> {
+    fn from_ref(state: &AppState) -> Arc<Support> {
+        Arc::clone(&state.support)
+    }
+}
+
+impl FromRef<AppState> for support::DevMode {
+    fn from_ref(state: &AppState) -> support::DevMode {
+        support::DevMode(state.dev_mode)
     }
 }
 
@@ -140,7 +161,11 @@ impl FromRef<AppState> for Arc<Accounts> {
         gate::upload_scans, gate::scans, gate::counts, crowd::forecast, crowd::plans,
         events::stream, calendar::open, calendar::revoke, calendar::feed, disruptions::post,
         disruptions::update, disruptions::lift, disruptions::list, disruptions::audit,
-        disruptions::mine, disruptions::apply
+        disruptions::mine, disruptions::apply, support::share, support::shares,
+        support::end_share, support::shared, support::open_case, support::cases, support::case,
+        support::tourist_says, support::tourist_read, support::console_sign_in, support::console_sign_out,
+        support::me, support::queue, support::claim, support::hand_over, support::case_detail,
+        support::agent_says, support::close, support::console_audit
     ),
     components(schemas(
         ApiError, FieldError, AccountExport, Health, RegionSummary, CatalogSnapshot, CodeRequest, CodeSent, SignIn, Session,
@@ -152,7 +177,10 @@ impl FromRef<AppState> for Arc<Accounts> {
         SightCrowd, SensorReading, PlanRequest, PlanParty, Profile, Plan, PlanKind, PlanDay,
         PlanStep, StepKind, OnTheDay, Vehicle, Event, EventKind, CalendarFeed, CalendarFeedRequest,
         DisruptionKind, DisruptionRequest, Disruption, DisruptionState, WayOut, WayOutKind,
-        Affected, ApplyWayOut, AuditEntry
+        Affected, ApplyWayOut, AuditEntry, ShareRequest, Share, ShareAccess, SharedTrip,
+        SharedPass, CaseCategory, CaseRequest, CaseState, Author, Message, MessageRequest, Case,
+        AgentSignIn, AgentRole, AgentMe, QueueEntry, CaseDetail, HandOver, SupportAudit, TripView,
+        TimelineItem, ItemKind, GateRef, RideDirection, ItemStatus, WalkingLeg, NowNext, TripPhase
     )),
     modifiers(&BearerAuth, &CommonAnswers)
 )]
@@ -230,6 +258,13 @@ impl utoipa::Modify for BearerAuth {
             "session",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        // The agents' console: the cookie `POST /console/session` sets.
+        components.add_security_scheme(
+            "console",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(
+                utoipa::openapi::security::ApiKeyValue::new(support::SESSION_COOKIE),
+            )),
+        );
     }
 }
 
@@ -270,6 +305,25 @@ pub fn router(state: AppState) -> Router {
             put(disruptions::update).delete(disruptions::lift),
         )
         .route("/operator/audit", get(disruptions::audit))
+        .route("/shares", get(support::shares).post(support::share))
+        .route("/shares/{id}", delete(support::end_share))
+        .route("/shared/{token}", get(support::shared))
+        .route("/cases", get(support::cases).post(support::open_case))
+        .route("/cases/{id}", get(support::case))
+        .route("/cases/{id}/messages", post(support::tourist_says))
+        .route("/cases/{id}/read", post(support::tourist_read))
+        .route(
+            "/console/session",
+            post(support::console_sign_in).delete(support::console_sign_out),
+        )
+        .route("/console/me", get(support::me))
+        .route("/console/queue", get(support::queue))
+        .route("/console/cases/{id}", get(support::case_detail))
+        .route("/console/cases/{id}/claim", post(support::claim))
+        .route("/console/cases/{id}/hand-over", post(support::hand_over))
+        .route("/console/cases/{id}/messages", post(support::agent_says))
+        .route("/console/cases/{id}/close", post(support::close))
+        .route("/console/audit", get(support::console_audit))
         .route("/events", get(events::stream))
         .route(
             "/trips/{trip_id}/calendar",
@@ -294,6 +348,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
         .route("/", get(home))
+        .route("/s/{token}", get(support::page))
         .route("/operator", get(disruptions::page))
         .route("/operator.js", get(disruptions::script))
         .route("/operator.css", get(disruptions::style))

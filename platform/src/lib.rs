@@ -24,6 +24,8 @@
 //!   wake-ups of the live streams (`/api/v1/events`) that serve it.
 //! - [`gates`]: gate staff posts, the revocation log gates sync, uploaded scan logs and
 //!   turnstile counts.
+//! - [`support`]: trip shares, support cases with their chat, the console's agents
+//!   (Argon2id, cookie sessions, CSRF) and the support audit log.
 //! - [`sqlite`]: the embedded SQLite engine. There are no storage traits: each module
 //!   writes its own SQL against [`sqlite::SqliteStore`]. [`store`]: the error they share
 //!   and the rows accounts keep.
@@ -47,6 +49,7 @@ pub mod secret;
 pub mod signer;
 pub mod sqlite;
 pub mod store;
+pub mod support;
 pub mod texts;
 
 use std::net::SocketAddr;
@@ -54,6 +57,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use tokio::sync::oneshot;
+use tongyou_core::api::AgentRole;
 
 pub use config::Config;
 
@@ -220,6 +224,14 @@ pub async fn start_with(
         Arc::clone(&accounts),
         &config.operators(),
     ));
+    let support = Arc::new(
+        support::Support::new(Arc::clone(&store), Arc::clone(&booking))
+            .context("setting up support")?,
+    );
+    if config.dev_mode {
+        add_demo_agents(&store, clock())?;
+        tracing::warn!("dev mode: the console's demo agents `agent` and `supervisor` can sign in");
+    }
     let state = http::AppState {
         catalog: Arc::clone(&store),
         accounts: Arc::clone(&accounts),
@@ -229,6 +241,7 @@ pub async fn start_with(
         events: Arc::clone(&events),
         calendars,
         disruptions: Arc::clone(&disruptions),
+        support,
         dev_mode: config.dev_mode,
         dev_texts,
         sagas: Arc::new(tokio::sync::Semaphore::new(http::SAGAS_AT_ONCE)),
@@ -277,6 +290,54 @@ pub struct Rotation {
 /// the database admits one writer. The old keys stay in the file to open anything sealed
 /// before; a stop between the two steps is finished by the next start, which seals again
 /// what is not yet under the current key.
+/// The console's demo accounts in dev mode (login, name, role, password), so the console
+/// can be tried. Never made without `--dev`.
+pub const DEMO_AGENTS: [(&str, &str, AgentRole, &str); 2] = [
+    ("agent", "小林 Lin", AgentRole::Agent, "demo-agent-password"),
+    (
+        "supervisor",
+        "王主管 Wang",
+        AgentRole::Supervisor,
+        "demo-supervisor-password",
+    ),
+];
+
+fn add_demo_agents(
+    store: &sqlite::SqliteStore,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    for (login, name, role, password) in DEMO_AGENTS {
+        support::add_agent(store, now, login, name, role, password)
+            .with_context(|| format!("adding the demo agent {login}"))?;
+    }
+    Ok(())
+}
+
+/// `tongyou-platform agent add`: makes an agent account in the database, with the platform
+/// stopped. `false` when the login is taken (it is left as it is).
+pub fn add_agent(
+    config: &Config,
+    login: &str,
+    name: &str,
+    role: AgentRole,
+    password: &str,
+) -> anyhow::Result<bool> {
+    let store = sqlite::SqliteStore::open(&config.database)
+        .context("opening the database (stop the platform first: it admits one writer)")?;
+    support::add_agent(&store, chrono::Utc::now(), login, name, role, password).map_err(|e| match e
+    {
+        support::SupportError::Invalid(fields) => anyhow::anyhow!(
+            "{}",
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message.en))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow::Error::new(other),
+    })
+}
+
 pub fn rotate_secret(config: &Config) -> anyhow::Result<Rotation> {
     let store = Arc::new(
         sqlite::SqliteStore::open(&config.database)

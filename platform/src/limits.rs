@@ -95,6 +95,20 @@ impl Limiter {
         }
     }
 
+    /// `Err(wait)` when `key`'s window is full, without counting anything: for limits that
+    /// count only failures (then [`Limiter::take`] after each).
+    pub fn full(&self, key: &str, now: DateTime<Utc>) -> Result<(), Duration> {
+        let Ok(windows) = self.windows.lock() else {
+            return Ok(());
+        };
+        match windows.by_key.get(key) {
+            Some((start, count)) if *start + self.limit.per > now && *count >= self.limit.max => {
+                Err(*start + self.limit.per - now)
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Counts one request for `key`; `Err(wait)` when the window is full, with how long
     /// until it ends.
     pub fn take(&self, key: &str, now: DateTime<Utc>) -> Result<(), Duration> {
@@ -128,6 +142,21 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    #[test]
+    fn full_looks_without_counting() {
+        let limiter = Limiter::new(Limit::new(1, Duration::hours(1)));
+        let t0 = at("2026-12-01T08:00:00Z");
+        for _ in 0..3 {
+            assert!(limiter.full("a", t0).is_ok());
+        }
+        assert!(limiter.take("a", t0).is_ok());
+        assert_eq!(
+            limiter.full("a", t0 + Duration::minutes(20)),
+            Err(Duration::minutes(40))
+        );
+        assert!(limiter.full("a", t0 + Duration::hours(1)).is_ok());
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //! tongyou-platform [--bind 127.0.0.1:8787] [--db PATH] [--regions DIR]
 //!                  [--secret-key PATH] [--gate-staff MOBILE]... [--dev]
 //! tongyou-platform rotate-secret --db PATH --secret-key PATH
+//! tongyou-platform agent add --db PATH LOGIN NAME agent|supervisor   (password on stdin)
 //! ```
+//! `agent add` makes a console account; the password is read from the first line of
+//! standard input, so that it appears in no command line or shell history.
 //! `rotate-secret` adds a new data key and seals everything again under it, with the
 //! platform stopped.
 //! It prints `listening on http://ADDR` once it accepts connections, so scripts can start
@@ -34,6 +37,9 @@ async fn main() -> anyhow::Result<()> {
         );
         return Ok(());
     }
+    if args.first().is_some_and(|a| a == "agent") {
+        return add_agent(&args[1..]);
+    }
     let config = Config::from_args(args).context("bad command line")?;
     let running = tongyou_platform::start(config).await?;
     // Printed on stdout (logs go to stderr) for whoever started us to read.
@@ -43,4 +49,50 @@ async fn main() -> anyhow::Result<()> {
         .context("waiting for Ctrl-C")?;
     running.stop().await;
     Ok(())
+}
+
+/// `agent add [--db PATH] LOGIN NAME ROLE`, the password on stdin.
+fn add_agent(args: &[String]) -> anyhow::Result<()> {
+    const USAGE: &str = "usage: tongyou-platform agent add [--db PATH] LOGIN NAME agent|supervisor  (password on stdin)";
+    let (Some("add"), rest) = (
+        args.first().map(String::as_str),
+        args.get(1..).unwrap_or_default(),
+    ) else {
+        anyhow::bail!(USAGE);
+    };
+    let (options, names): (Vec<&String>, Vec<&String>) = {
+        let mut options = Vec::new();
+        let mut names = Vec::new();
+        let mut it = rest.iter();
+        while let Some(a) = it.next() {
+            if a.starts_with("--") {
+                options.push(a);
+                options.push(it.next().context(USAGE)?);
+            } else {
+                names.push(a);
+            }
+        }
+        (options, names)
+    };
+    let [login, name, role] = names.as_slice() else {
+        anyhow::bail!(USAGE);
+    };
+    let role = match role.as_str() {
+        "agent" => tongyou_core::api::AgentRole::Agent,
+        "supervisor" => tongyou_core::api::AgentRole::Supervisor,
+        _ => anyhow::bail!(USAGE),
+    };
+    let config =
+        Config::from_args(options.into_iter().cloned().collect::<Vec<String>>()).context(USAGE)?;
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    if tongyou_platform::add_agent(&config, login, name, role, password)? {
+        println!("agent {login} added");
+        Ok(())
+    } else {
+        anyhow::bail!("an agent with the login {login} already exists; it was left as it is")
+    }
 }

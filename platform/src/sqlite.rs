@@ -66,6 +66,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../migrations/20261208_0019_disruption_holds.sql"
     )),
+    M::up(include_str!("../migrations/20261209_0020_support.sql")),
 ];
 
 /// A batch commits after this many units even when more are waiting, so that nobody

@@ -14,6 +14,7 @@ mod events;
 mod gates;
 mod planning;
 mod startup;
+mod support;
 
 use tongyou_platform::{Config, RunningPlatform};
 

@@ -235,6 +235,7 @@ impl SqliteStore {
                 [account_id],
             )?;
         }
+        crate::support::delete_account(&tx, account_id)?;
         // The number is gone; the row stays for the orders that point at it.
         tx.execute(
             "UPDATE account SET mobile = 'deleted:' || id, mobile_lookup = NULL,

@@ -1,0 +1,1029 @@
+//! Support: trip shares, support cases with their chat, and the agents who answer them.
+//!
+//! **Shares.** A tourist shares one trip until a time of their choosing (at most 30 days):
+//! read-only, nothing personal beyond masked holder names. The address carries a 256-bit
+//! random token of which only the SHA-256 is kept, so it is shown once. An ended or
+//! expired share answers exactly like one that never was. Every read through a share is a
+//! line of the audit log, which the tourist sees beside the share.
+//!
+//! **Cases.** One tap opens a case (category, an optional message, the trip shared for
+//! [`DEFAULT_SHARE`], the item the help button was on, the last known position), keyed by
+//! the app's Idempotency-Key so an outbox that sends it twice lands one case. The case is
+//! a chat; each side marks what it has read.
+//!
+//! **Agents** are made by `tongyou-platform agent add` (Argon2id password hashes) and sign
+//! in to the console with a cookie session and a CSRF token for writes; tries are limited
+//! per login and per address. An agent reaches a trip only through the share of a case they
+//! hold (a supervisor: of any open case), and only while that share is live. Every view and
+//! action is audited in the unit that does it; `support_audit` refuses updates by trigger.
+
+mod records;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, Duration, Utc};
+use tongyou_core::api::{
+    AgentMe, AgentRole, AgentSignIn, Author, Case, CaseDetail, CaseRequest, CaseState, FieldError,
+    HandOver, MessageRequest, QueueEntry, Share, ShareAccess, ShareRequest, SharedPass, SharedTrip,
+    SupportAudit,
+};
+use tongyou_core::catalog::GeoPoint;
+use tongyou_core::discover::local_now;
+use tongyou_core::support::{self as rules, DEFAULT_SHARE};
+use tongyou_core::text::Text;
+use tongyou_core::trip;
+
+use crate::accounts::token_hash;
+use crate::limits::{Limit, Limiter, address_key};
+use crate::orders::{Booking, BookingError, fmt};
+use crate::sqlite::SqliteStore;
+use crate::store::StoreError;
+
+pub(crate) use records::delete_account;
+
+/// Where a share opens in a browser; the token follows.
+pub const SHARE_PATH: &str = "/s/";
+/// How long a console session lasts: one long shift.
+pub const AGENT_SESSION: Duration = Duration::hours(12);
+/// Wrong passwords per login: five, then a wait.
+pub const TRIES_PER_LOGIN: Limit = Limit::new(5, Duration::minutes(15));
+/// Sign-in tries per client address, across logins.
+pub const TRIES_PER_ADDRESS: Limit = Limit::new(30, Duration::hours(1));
+/// Audit lines a supervisor reads at once.
+pub const AUDIT_PAGE: i64 = 200;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SupportError {
+    #[error("some fields are not right")]
+    Invalid(Vec<FieldError>),
+    /// Unknown, another account's, ended or expired: one answer for all, so that ids and
+    /// tokens reveal nothing.
+    #[error("not found")]
+    NotFound,
+    /// An agent without the right to this case or this action.
+    #[error("not allowed")]
+    Forbidden,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("wrong login or password, or the session has ended")]
+    Unauthorized,
+    #[error("too many sign-in tries; try again in {wait_s} s")]
+    Limited { wait_s: i64 },
+    #[error(transparent)]
+    Booking(#[from] BookingError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Crypto(String),
+}
+
+impl From<rusqlite::Error> for SupportError {
+    fn from(e: rusqlite::Error) -> Self {
+        SupportError::Store(StoreError::Database(e))
+    }
+}
+
+/// A signed-in agent, as the console's routes know them.
+#[derive(Debug, Clone)]
+pub struct Agent {
+    pub id: i64,
+    pub login: String,
+    pub name: String,
+    pub role: AgentRole,
+    csrf_hash: String,
+}
+
+impl Agent {
+    /// Whether `csrf` is this session's CSRF token.
+    pub fn csrf_matches(&self, csrf: &str) -> bool {
+        token_hash(csrf) == self.csrf_hash
+    }
+
+    fn supervises(&self) -> bool {
+        self.role == AgentRole::Supervisor
+    }
+}
+
+pub struct Support {
+    store: Arc<SqliteStore>,
+    booking: Arc<Booking>,
+    tries_per_login: Limiter,
+    tries_per_address: Limiter,
+    /// A hash to check passwords against for logins that do not exist, so that a wrong
+    /// login takes as long as a wrong password.
+    decoy: String,
+}
+
+impl Support {
+    pub fn new(store: Arc<SqliteStore>, booking: Arc<Booking>) -> Result<Support, SupportError> {
+        Ok(Support {
+            store,
+            booking,
+            tries_per_login: Limiter::new(TRIES_PER_LOGIN),
+            tries_per_address: Limiter::new(TRIES_PER_ADDRESS),
+            decoy: hash_password("not a password of anyone")?,
+        })
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.booking.now()
+    }
+
+    // --- shares
+
+    /// Shares the account's trip until the time asked for.
+    pub fn share(&self, account: i64, request: &ShareRequest) -> Result<Share, SupportError> {
+        let now = self.now();
+        let expires = rules::check_expiry(&request.expires_at, now)
+            .map_err(|e| SupportError::Invalid(vec![e]))?;
+        self.trip_of(account, &request.trip_id)
+            .map_err(|e| match e {
+                SupportError::NotFound => SupportError::Invalid(vec![FieldError::new(
+                    "trip_id",
+                    "没有这个行程",
+                    "There is no such trip",
+                )]),
+                other => other,
+            })?;
+        let (token, id) = self.store.atomically(|| -> Result<_, SupportError> {
+            let conn = self.store.conn()?;
+            let token = random_token()?;
+            let id = records::insert_share(
+                &conn,
+                account,
+                &request.trip_id,
+                &token_hash(&token),
+                &fmt(now),
+                &fmt(expires),
+            )?;
+            Ok((token, id))
+        })?;
+        let mut share = self.own_share(account, id)?;
+        share.path = Some(format!("{SHARE_PATH}{token}"));
+        Ok(share)
+    }
+
+    /// The account's shares, newest first, each with who reached it.
+    pub fn shares(&self, account: i64) -> Result<Vec<Share>, SupportError> {
+        let now = self.now();
+        self.store.reading(|| {
+            let conn = self.store.conn()?;
+            records::shares_of(&conn, account)?
+                .into_iter()
+                .map(|row| share_out(&conn, row, now))
+                .collect()
+        })
+    }
+
+    /// Ends one of the account's shares at once: every reader loses it.
+    pub fn end_share(&self, account: i64, id: i64) -> Result<Share, SupportError> {
+        let now = fmt(self.now());
+        self.store.atomically(|| -> Result<(), SupportError> {
+            let conn = self.store.conn()?;
+            match records::share(&conn, id)? {
+                Some(row) if row.account_id == account => {
+                    records::end_share(&conn, id, &now)?;
+                    Ok(())
+                }
+                _ => Err(SupportError::NotFound),
+            }
+        })?;
+        self.own_share(account, id)
+    }
+
+    fn own_share(&self, account: i64, id: i64) -> Result<Share, SupportError> {
+        let now = self.now();
+        self.store.reading(|| {
+            let conn = self.store.conn()?;
+            match records::share(&conn, id)? {
+                Some(row) if row.account_id == account => share_out(&conn, row, now),
+                _ => Err(SupportError::NotFound),
+            }
+        })
+    }
+
+    /// The trip behind a share's token, as it is now, for whoever has the address. The
+    /// read is audited as the link's.
+    pub fn shared(&self, token: &str) -> Result<SharedTrip, SupportError> {
+        let now = self.now();
+        let row = self
+            .store
+            .reading(|| -> Result<_, SupportError> {
+                let conn = self.store.conn()?;
+                Ok(records::share_by_token(&conn, &token_hash(token))?)
+            })?
+            .filter(|row| live(row, now))
+            .ok_or(SupportError::NotFound)?;
+        let trip = self.shared_trip(&row)?;
+        self.audit(None, "viewed", None, Some(row.id), None)?;
+        Ok(trip)
+    }
+
+    fn shared_trip(&self, share: &records::ShareRow) -> Result<SharedTrip, SupportError> {
+        let (orders, catalog) = self.trip_of(share.account_id, &share.trip_id)?;
+        let view = trip::view_by_id(
+            &orders,
+            &catalog,
+            &share.trip_id,
+            Some(local_now(&catalog, self.now())),
+        )
+        .ok_or(SupportError::NotFound)?;
+        let passes = self.store.reading(|| -> Result<_, SupportError> {
+            let conn = self.store.conn()?;
+            let mut passes = Vec::new();
+            for order in orders.iter().filter(|o| view.order_ids.contains(&o.id)) {
+                for pass in &order.passes {
+                    let used = records::first_use(&conn, &pass.pass_id)?;
+                    passes.push(SharedPass {
+                        pass_id: pass.pass_id.clone(),
+                        order_id: order.id,
+                        sub_order_id: pass.sub_order_id,
+                        name: pass.name.clone(),
+                        holder: pass.holder.clone(),
+                        date: pass.date.clone(),
+                        state: pass.state,
+                        used_gate: used.as_ref().map(|(gate, _)| gate.clone()),
+                        used_at: used.map(|(_, at)| at),
+                    });
+                }
+            }
+            Ok(passes)
+        })?;
+        Ok(SharedTrip {
+            trip: view,
+            passes,
+            expires_at: share.expires_at.clone(),
+        })
+    }
+
+    /// The account's orders and the trip's region, when the account has that trip.
+    fn trip_of(
+        &self,
+        account: i64,
+        trip_id: &str,
+    ) -> Result<
+        (
+            Vec<tongyou_core::api::Order>,
+            Arc<tongyou_core::catalog::Catalog>,
+        ),
+        SupportError,
+    > {
+        let catalog = trip::parse_trip_id(trip_id)
+            .and_then(|(region, _)| self.booking.region(region))
+            .ok_or(SupportError::NotFound)?;
+        let orders = self.booking.orders(account)?;
+        if trip::view_by_id(&orders, &catalog, trip_id, None).is_none() {
+            return Err(SupportError::NotFound);
+        }
+        Ok((orders, catalog))
+    }
+
+    // --- cases, the tourist's side
+
+    /// Opens a case; the same key answers with the same case.
+    pub fn open_case(
+        &self,
+        account: i64,
+        key: &str,
+        request: &CaseRequest,
+    ) -> Result<Case, SupportError> {
+        let mut problems = Vec::new();
+        let message = rules::check_message(&request.message, true, "message")
+            .map_err(|e| problems.push(e))
+            .unwrap_or_default();
+        if let Some(trip_id) = &request.trip_id
+            && let Err(e) = self.trip_of(account, trip_id)
+        {
+            match e {
+                SupportError::NotFound => problems.push(FieldError::new(
+                    "trip_id",
+                    "没有这个行程",
+                    "There is no such trip",
+                )),
+                other => return Err(other),
+            }
+        }
+        if let Some(item) = &request.item
+            && (item.is_empty() || item.len() > 128)
+        {
+            problems.push(FieldError::new("item", "条目不对", "The item is not right"));
+        }
+        if let Some(GeoPoint { lat, lon }) = request.location
+            && !((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon))
+        {
+            problems.push(FieldError::new(
+                "location",
+                "位置不对",
+                "The position is not on Earth",
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(SupportError::Invalid(problems));
+        }
+        let now = self.now();
+        // An outbox's case opened when the tourist tapped, not when the network came back;
+        // a claim from the future or long past is taken as now.
+        let asked = request
+            .asked_at
+            .as_deref()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.to_utc())
+            .filter(|t| *t <= now && now - *t <= Duration::days(1))
+            .unwrap_or(now);
+        let id = self.store.atomically(|| -> Result<i64, SupportError> {
+            let conn = self.store.conn()?;
+            if let Some(id) = records::case_by_key(&conn, account, key)? {
+                return Ok(id);
+            }
+            let share_id = match &request.trip_id {
+                Some(trip_id) => Some(records::insert_share(
+                    &conn,
+                    account,
+                    trip_id,
+                    // Reached through the case only: a token nobody is given.
+                    &token_hash(&random_token()?),
+                    &fmt(now),
+                    &fmt(now + DEFAULT_SHARE),
+                )?),
+                None => None,
+            };
+            let id = records::insert_case(
+                &conn,
+                &records::NewCase {
+                    account,
+                    key,
+                    category: request.category,
+                    trip_id: request.trip_id.as_deref(),
+                    item: request.item.as_deref(),
+                    share_id,
+                    location: request.location.map(|l| (l.lat, l.lon)),
+                    opened_at: &fmt(asked),
+                },
+            )?;
+            if !message.is_empty() {
+                let m = records::insert_message(
+                    &conn,
+                    id,
+                    Author::Tourist,
+                    None,
+                    &message,
+                    &fmt(asked),
+                )?;
+                records::mark_read(&conn, id, true, m)?;
+            }
+            Ok(id)
+        })?;
+        self.tourist_case(account, id)
+    }
+
+    /// The account's cases, newest first.
+    pub fn cases(&self, account: i64) -> Result<Vec<Case>, SupportError> {
+        self.store.reading(|| {
+            let conn = self.store.conn()?;
+            records::cases_of(&conn, account)?
+                .into_iter()
+                .map(|row| case_out(&conn, row, true))
+                .collect()
+        })
+    }
+
+    /// One of the account's cases.
+    pub fn tourist_case(&self, account: i64, id: i64) -> Result<Case, SupportError> {
+        self.store.reading(|| {
+            let conn = self.store.conn()?;
+            match records::case(&conn, id)? {
+                Some(row) if row.account_id == account => case_out(&conn, row, true),
+                _ => Err(SupportError::NotFound),
+            }
+        })
+    }
+
+    /// The tourist writes in their case (not once it is closed).
+    pub fn tourist_says(
+        &self,
+        account: i64,
+        id: i64,
+        request: &MessageRequest,
+    ) -> Result<Case, SupportError> {
+        let text = rules::check_message(&request.text, false, "text")
+            .map_err(|e| SupportError::Invalid(vec![e]))?;
+        let now = fmt(self.now());
+        self.store.atomically(|| -> Result<(), SupportError> {
+            let conn = self.store.conn()?;
+            let row = records::case(&conn, id)?
+                .filter(|r| r.account_id == account)
+                .ok_or(SupportError::NotFound)?;
+            if row.state == CaseState::Closed {
+                return Err(SupportError::Conflict("this case is closed".into()));
+            }
+            let m = records::insert_message(&conn, id, Author::Tourist, None, &text, &now)?;
+            records::mark_read(&conn, id, true, m)?;
+            Ok(())
+        })?;
+        self.tourist_case(account, id)
+    }
+
+    /// The tourist has read their case up to its newest message.
+    pub fn tourist_read(&self, account: i64, id: i64) -> Result<Case, SupportError> {
+        self.store.atomically(|| -> Result<(), SupportError> {
+            let conn = self.store.conn()?;
+            records::case(&conn, id)?
+                .filter(|r| r.account_id == account)
+                .ok_or(SupportError::NotFound)?;
+            let newest = records::messages(&conn, id)?.last().map_or(0, |m| m.id);
+            records::mark_read(&conn, id, true, newest)?;
+            Ok(())
+        })?;
+        self.tourist_case(account, id)
+    }
+
+    // --- agents
+
+    /// Signs an agent in: the session token (for the cookie) and who they are, with the
+    /// CSRF token their writes send back.
+    pub fn sign_in(
+        &self,
+        request: &AgentSignIn,
+        from: IpAddr,
+    ) -> Result<(String, AgentMe), SupportError> {
+        let now = self.now();
+        let limited = |wait: Duration| SupportError::Limited {
+            wait_s: wait.num_seconds().max(1),
+        };
+        self.tries_per_address
+            .take(&address_key(from), now)
+            .map_err(limited)?;
+        // Only wrong passwords count against a login, so that signing in each shift never
+        // locks anyone out; every try counts against the address.
+        let login_key = request.login.to_lowercase();
+        self.tries_per_login
+            .full(&login_key, now)
+            .map_err(limited)?;
+        let agent = self.store.reading(|| -> Result<_, SupportError> {
+            let conn = self.store.conn()?;
+            Ok(records::agent_by_login(&conn, &request.login)?)
+        })?;
+        let hash = agent
+            .as_ref()
+            .map_or(self.decoy.as_str(), |a| &a.password_hash);
+        let right = verify_password(&request.password, hash);
+        let Some(agent) = agent.filter(|_| right) else {
+            let _ = self.tries_per_login.take(&login_key, now);
+            return Err(SupportError::Unauthorized);
+        };
+        let token = random_token()?;
+        let csrf = random_token()?;
+        self.store.atomically(|| -> Result<(), SupportError> {
+            let conn = self.store.conn()?;
+            records::prune_sessions(&conn, &fmt(now))?;
+            records::insert_session(
+                &conn,
+                &token_hash(&token),
+                &token_hash(&csrf),
+                agent.id,
+                &fmt(now),
+                &fmt(now + AGENT_SESSION),
+            )?;
+            records::audit(
+                &conn,
+                &fmt(now),
+                Some(agent.id),
+                "signed_in",
+                None,
+                None,
+                None,
+            )?;
+            Ok(())
+        })?;
+        Ok((
+            token,
+            AgentMe {
+                login: agent.login,
+                name: agent.name,
+                role: agent.role,
+                csrf,
+            },
+        ))
+    }
+
+    /// The agent of a live console session.
+    pub fn agent(&self, token: &str) -> Result<Agent, SupportError> {
+        let now = fmt(self.now());
+        let (row, csrf_hash) = self
+            .store
+            .reading(|| -> Result<_, SupportError> {
+                let conn = self.store.conn()?;
+                Ok(records::session_agent(&conn, &token_hash(token), &now)?)
+            })?
+            .ok_or(SupportError::Unauthorized)?;
+        Ok(Agent {
+            id: row.id,
+            login: row.login,
+            name: row.name,
+            role: row.role,
+            csrf_hash,
+        })
+    }
+
+    pub fn sign_out(&self, token: &str) -> Result<(), SupportError> {
+        self.store.atomically(|| -> Result<(), SupportError> {
+            let conn = self.store.conn()?;
+            records::end_session(&conn, &token_hash(token))?;
+            Ok(())
+        })
+    }
+
+    /// A fresh CSRF token for the session (a reloaded console page asks for one).
+    pub fn me(&self, agent: &Agent, token: &str) -> Result<AgentMe, SupportError> {
+        let csrf = random_token()?;
+        self.store.atomically(|| -> Result<(), SupportError> {
+            let conn = self.store.conn()?;
+            conn.execute(
+                "UPDATE agent_session SET csrf_hash = ?2 WHERE token_hash = ?1",
+                rusqlite::params![token_hash(token), token_hash(&csrf)],
+            )?;
+            Ok(())
+        })?;
+        Ok(AgentMe {
+            login: agent.login.clone(),
+            name: agent.name.clone(),
+            role: agent.role,
+            csrf,
+        })
+    }
+
+    /// Every open case: urgent ones first, then the longest waiting.
+    pub fn queue(&self, _agent: &Agent) -> Result<Vec<QueueEntry>, SupportError> {
+        let now = self.now();
+        let rows = self.store.reading(|| -> Result<_, SupportError> {
+            let conn = self.store.conn()?;
+            let mut rows = Vec::new();
+            for row in records::open_cases(&conn)? {
+                let messages = records::messages(&conn, row.id)?;
+                rows.push((row, messages));
+            }
+            Ok(rows)
+        })?;
+        let mut queue: Vec<QueueEntry> = rows
+            .into_iter()
+            .map(|(row, messages)| {
+                let opened = parse_time(&row.opened_at);
+                QueueEntry {
+                    case_id: row.id,
+                    category: row.category,
+                    state: row.state,
+                    urgent: self.urgency(&row),
+                    opened_at: row.opened_at.clone(),
+                    waiting_s: (now - opened).num_seconds().max(0),
+                    agent: row.agent_name.clone(),
+                    last_message: messages.last().map(|m| rules::preview(&m.text, 60)),
+                    unread: unread(&messages, row.agent_read, Author::Tourist),
+                }
+            })
+            .collect();
+        queue.sort_by(|a, b| {
+            b.urgent
+                .is_some()
+                .cmp(&a.urgent.is_some())
+                .then(a.opened_at.cmp(&b.opened_at))
+                .then(a.case_id.cmp(&b.case_id))
+        });
+        Ok(queue)
+    }
+
+    /// Why the case is urgent, from its category and its trip as it is now.
+    fn urgency(&self, row: &records::CaseRow) -> Option<Text> {
+        let view = row.trip_id.as_deref().and_then(|trip_id| {
+            let (orders, catalog) = self.trip_of(row.account_id, trip_id).ok()?;
+            trip::view_by_id(&orders, &catalog, trip_id, None).map(|v| (v, catalog))
+        });
+        match view {
+            Some((view, catalog)) => {
+                rules::urgency(row.category, Some(&view), local_now(&catalog, self.now()))
+            }
+            None => rules::urgency(
+                row.category,
+                None,
+                self.now().naive_utc(), // no trip: only the category counts
+            ),
+        }
+    }
+
+    /// Takes a waiting case. Two agents at once: one wins, the other is told it is taken.
+    pub fn claim(&self, agent: &Agent, case: i64) -> Result<CaseDetail, SupportError> {
+        let now = fmt(self.now());
+        self.store.atomically(|| -> Result<(), SupportError> {
+            let conn = self.store.conn()?;
+            let row = records::case(&conn, case)?.ok_or(SupportError::NotFound)?;
+            if !records::claim(&conn, case, agent.id)? {
+                return Err(SupportError::Conflict(match row.state {
+                    CaseState::Closed => "this case is closed".into(),
+                    _ => "another agent has this case".into(),
+                }));
+            }
+            records::insert_message(
+                &conn,
+                case,
+                Author::System,
+                Some(agent.id),
+                &format!(
+                    "{} 正在为您处理 · {} is on your case",
+                    agent.name, agent.name
+                ),
+                &now,
+            )?;
+            records::audit(
+                &conn,
+                &now,
+                Some(agent.id),
+                "claimed",
+                Some(case),
+                row.share_id,
+                None,
+            )?;
+            Ok(())
+        })?;
+        self.case_detail(agent, case)
+    }
+
+    /// Gives the agent's case (a supervisor: any open case) to another agent.
+    pub fn hand_over(
+        &self,
+        agent: &Agent,
+        case: i64,
+        request: &HandOver,
+    ) -> Result<Case, SupportError> {
+        let now = fmt(self.now());
+        self.store.atomically(|| -> Result<(), SupportError> {
+            let conn = self.store.conn()?;
+            let row = records::case(&conn, case)?.ok_or(SupportError::NotFound)?;
+            let holder = self.holder_check(agent, &row)?;
+            let to = records::agent_by_login(&conn, &request.to_login)?.ok_or_else(|| {
+                SupportError::Invalid(vec![FieldError::new(
+                    "to_login",
+                    "没有这个客服",
+                    "There is no agent with this login",
+                )])
+            })?;
+            if !records::reassign(&conn, case, holder, to.id)? {
+                return Err(SupportError::Conflict("the case changed meanwhile".into()));
+            }
+            records::insert_message(
+                &conn,
+                case,
+                Author::System,
+                Some(to.id),
+                &format!("{} 接手了您的问题 · {} has taken over", to.name, to.name),
+                &now,
+            )?;
+            records::audit(
+                &conn,
+                &now,
+                Some(agent.id),
+                "handed_over",
+                Some(case),
+                row.share_id,
+                Some(&to.login),
+            )?;
+            Ok(())
+        })?;
+        self.case_for_agent(case)
+    }
+
+    /// The case with its chat and, while its share is live, the trip. Only for the agent
+    /// who holds it, or a supervisor; audited as a view.
+    pub fn case_detail(&self, agent: &Agent, case: i64) -> Result<CaseDetail, SupportError> {
+        let now = self.now();
+        let (row, share) = self.store.reading(|| -> Result<_, SupportError> {
+            let conn = self.store.conn()?;
+            let row = records::case(&conn, case)?.ok_or(SupportError::NotFound)?;
+            let share = match row.share_id {
+                Some(id) => records::share(&conn, id)?,
+                None => None,
+            };
+            Ok((row, share))
+        })?;
+        self.may_see(agent, &row)?;
+        let live_share = share.filter(|s| live(s, now) && row.state != CaseState::Closed);
+        let trip = match &live_share {
+            Some(share) => Some(self.shared_trip(share)?),
+            None => None,
+        };
+        self.store.atomically(|| -> Result<(), SupportError> {
+            let conn = self.store.conn()?;
+            let newest = records::messages(&conn, case)?.last().map_or(0, |m| m.id);
+            if row.agent_id == Some(agent.id) {
+                records::mark_read(&conn, case, false, newest)?;
+            }
+            records::audit(
+                &conn,
+                &fmt(now),
+                Some(agent.id),
+                "viewed",
+                Some(case),
+                live_share.as_ref().map(|s| s.id),
+                None,
+            )?;
+            Ok(())
+        })?;
+        Ok(CaseDetail {
+            urgent: self.urgency(&row),
+            location: row.location.map(|(lat, lon)| GeoPoint { lat, lon }),
+            case: self.case_for_agent(case)?,
+            trip,
+        })
+    }
+
+    fn case_for_agent(&self, case: i64) -> Result<Case, SupportError> {
+        self.store.reading(|| {
+            let conn = self.store.conn()?;
+            let row = records::case(&conn, case)?.ok_or(SupportError::NotFound)?;
+            case_out(&conn, row, false)
+        })
+    }
+
+    /// The agent who holds the case writes to the tourist.
+    pub fn agent_says(
+        &self,
+        agent: &Agent,
+        case: i64,
+        request: &MessageRequest,
+    ) -> Result<CaseDetail, SupportError> {
+        let text = rules::check_message(&request.text, false, "text")
+            .map_err(|e| SupportError::Invalid(vec![e]))?;
+        let now = fmt(self.now());
+        self.store.atomically(|| -> Result<(), SupportError> {
+            let conn = self.store.conn()?;
+            let row = records::case(&conn, case)?.ok_or(SupportError::NotFound)?;
+            if row.agent_id != Some(agent.id) || row.state != CaseState::Claimed {
+                return Err(SupportError::Forbidden);
+            }
+            let m =
+                records::insert_message(&conn, case, Author::Agent, Some(agent.id), &text, &now)?;
+            records::mark_read(&conn, case, false, m)?;
+            records::audit(
+                &conn,
+                &now,
+                Some(agent.id),
+                "sent_message",
+                Some(case),
+                row.share_id,
+                None,
+            )?;
+            Ok(())
+        })?;
+        self.case_detail(agent, case)
+    }
+
+    /// Closes the case (its holder or a supervisor). Its share ends with it.
+    pub fn close(&self, agent: &Agent, case: i64) -> Result<Case, SupportError> {
+        let now = fmt(self.now());
+        self.store.atomically(|| -> Result<(), SupportError> {
+            let conn = self.store.conn()?;
+            let row = records::case(&conn, case)?.ok_or(SupportError::NotFound)?;
+            self.holder_check(agent, &row)?;
+            records::close(&conn, case, &now)?;
+            if let Some(share) = row.share_id {
+                records::end_share(&conn, share, &now)?;
+            }
+            records::insert_message(
+                &conn,
+                case,
+                Author::System,
+                Some(agent.id),
+                "问题已解决，对话已结束 · The case is closed",
+                &now,
+            )?;
+            records::audit(
+                &conn,
+                &now,
+                Some(agent.id),
+                "closed",
+                Some(case),
+                row.share_id,
+                None,
+            )?;
+            Ok(())
+        })?;
+        self.case_for_agent(case)
+    }
+
+    /// The newest lines of the audit log: supervisors only.
+    pub fn audit_log(&self, agent: &Agent) -> Result<Vec<SupportAudit>, SupportError> {
+        if !agent.supervises() {
+            return Err(SupportError::Forbidden);
+        }
+        self.store.reading(|| {
+            let conn = self.store.conn()?;
+            Ok(records::audit_log(&conn, AUDIT_PAGE)?)
+        })
+    }
+
+    /// Who may act on a claimed case: its holder, or a supervisor. Returns the holder.
+    fn holder_check(&self, agent: &Agent, row: &records::CaseRow) -> Result<i64, SupportError> {
+        match (row.state, row.agent_id) {
+            (CaseState::Claimed, Some(holder)) if holder == agent.id || agent.supervises() => {
+                Ok(holder)
+            }
+            (CaseState::Closed, _) => Err(SupportError::Conflict("this case is closed".into())),
+            _ => Err(SupportError::Forbidden),
+        }
+    }
+
+    /// Who may see a case in full: the agent holding it, or a supervisor.
+    fn may_see(&self, agent: &Agent, row: &records::CaseRow) -> Result<(), SupportError> {
+        if row.agent_id == Some(agent.id) || agent.supervises() {
+            Ok(())
+        } else {
+            Err(SupportError::Forbidden)
+        }
+    }
+
+    fn audit(
+        &self,
+        agent: Option<i64>,
+        action: &str,
+        case: Option<i64>,
+        share: Option<i64>,
+        detail: Option<&str>,
+    ) -> Result<(), SupportError> {
+        let now = fmt(self.now());
+        self.store.atomically(|| -> Result<(), SupportError> {
+            let conn = self.store.conn()?;
+            records::audit(&conn, &now, agent, action, case, share, detail)?;
+            Ok(())
+        })
+    }
+}
+
+/// Makes an agent account (`tongyou-platform agent add`, and dev mode's demo agents).
+/// `false` when the login is taken: an existing account is never overwritten.
+pub fn add_agent(
+    store: &SqliteStore,
+    now: DateTime<Utc>,
+    login: &str,
+    name: &str,
+    role: AgentRole,
+    password: &str,
+) -> Result<bool, SupportError> {
+    let mut problems = Vec::new();
+    if login.is_empty()
+        || login.len() > 64
+        || !login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        problems.push(FieldError::new(
+            "login",
+            "登录名为 1–64 个字母、数字或 . _ -",
+            "A login is 1–64 letters, digits, '.', '_' or '-'",
+        ));
+    }
+    if name.trim().is_empty() || name.chars().count() > 40 {
+        problems.push(FieldError::new(
+            "name",
+            "名字为 1–40 个字",
+            "A name is 1–40 characters",
+        ));
+    }
+    if password.chars().count() < 12 {
+        problems.push(FieldError::new(
+            "password",
+            "密码至少 12 个字符",
+            "A password has at least 12 characters",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(SupportError::Invalid(problems));
+    }
+    let hash = hash_password(password)?;
+    let added = store.atomically(|| -> Result<usize, SupportError> {
+        let conn = store.conn()?;
+        Ok(records::insert_agent(
+            &conn,
+            login,
+            name.trim(),
+            role,
+            &hash,
+            &fmt(now),
+        )?)
+    })?;
+    Ok(added == 1)
+}
+
+fn live(share: &records::ShareRow, now: DateTime<Utc>) -> bool {
+    share.ended_at.is_none() && parse_time(&share.expires_at) > now
+}
+
+fn share_out(
+    conn: &rusqlite::Connection,
+    row: records::ShareRow,
+    now: DateTime<Utc>,
+) -> Result<Share, SupportError> {
+    let views = records::share_accesses(conn, row.id)?
+        .into_iter()
+        .map(|(at, who, what)| ShareAccess {
+            at,
+            who: who.unwrap_or_else(|| "link".into()),
+            what,
+        })
+        .collect();
+    Ok(Share {
+        live: live(&row, now),
+        case_id: records::case_of_share(conn, row.id)?,
+        id: row.id,
+        trip_id: row.trip_id,
+        path: None,
+        created_at: row.created_at,
+        expires_at: row.expires_at,
+        ended_at: row.ended_at,
+        views,
+    })
+}
+
+fn case_out(
+    conn: &rusqlite::Connection,
+    row: records::CaseRow,
+    tourist: bool,
+) -> Result<Case, SupportError> {
+    let messages = records::messages(conn, row.id)?;
+    let unread = if tourist {
+        unread(&messages, row.tourist_read, Author::Agent)
+            + unread(&messages, row.tourist_read, Author::System)
+    } else {
+        unread(&messages, row.agent_read, Author::Tourist)
+    };
+    Ok(Case {
+        id: row.id,
+        category: row.category,
+        state: row.state,
+        opened_at: row.opened_at,
+        trip_id: row.trip_id,
+        item: row.item,
+        share_id: row.share_id,
+        agent: row.agent_name,
+        messages,
+        unread,
+    })
+}
+
+fn unread(messages: &[tongyou_core::api::Message], read_upto: i64, from: Author) -> u32 {
+    messages
+        .iter()
+        .filter(|m| m.id > read_upto && m.author == from)
+        .count() as u32
+}
+
+fn random_token() -> Result<String, SupportError> {
+    let mut raw = [0u8; 32];
+    getrandom::fill(&mut raw).map_err(|e| SupportError::Crypto(e.to_string()))?;
+    Ok(hex::encode(raw))
+}
+
+/// An Argon2id PHC string of `password` with a random salt (the crate's default cost).
+fn hash_password(password: &str) -> Result<String, SupportError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| SupportError::Crypto(e.to_string()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| SupportError::Crypto(e.to_string()))?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| SupportError::Crypto(e.to_string()))?
+        .to_string())
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+fn parse_time(rfc3339: &str) -> DateTime<Utc> {
+    // Written by this module; an unreadable value counts as long past, failing safe.
+    DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.to_utc())
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+#[cfg(test)]
+mod tests {
+    // Test code: a failed unwrap is a failed test.
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    #[test]
+    fn passwords_are_argon2id_and_checked() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("correct horse batterY", &hash));
+        assert!(!verify_password("correct horse battery", "not a hash"));
+        // Salted: the same password twice is two hashes.
+        assert_ne!(hash, hash_password("correct horse battery").unwrap());
+    }
+}
