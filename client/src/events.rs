@@ -11,7 +11,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_util::stream::{self, Stream};
-use tongyou_core::api::Event;
+use tongyou_core::api::{Case, Event, QueueEntry};
 
 use crate::ClientError;
 use crate::sse::{Frame, SseReader};
@@ -36,6 +36,11 @@ pub enum EventMessage {
     /// with the events after `last_event_id`, the newest the platform had; a device whose
     /// refresh of its orders began after this message is current up to it.
     Resync { last_event_id: i64 },
+    /// One of the account's support cases changed (a message, a claim, closed): the case as
+    /// it now is. No id: a client that reconnects reads its cases again.
+    Case(Box<Case>),
+    /// The agents' console stream ([`crate::ConsoleClient::queue_stream`]): the queue now.
+    Queue(Vec<QueueEntry>),
 }
 
 /// An open event stream: a [`Stream`] of [`EventMessage`]s. Dropping it closes the
@@ -112,6 +117,16 @@ fn message(frame: Frame) -> Option<Result<EventMessage, ClientError>> {
                 .and_then(|id| id.parse().ok())
                 .map(|last_event_id| EventMessage::Resync { last_event_id })
                 .ok_or_else(|| ClientError::Protocol("a resync without an event id".into())),
+        ),
+        Frame::Message { event, data, .. } if event == "case" => Some(
+            serde_json::from_str::<Case>(&data)
+                .map(|c| EventMessage::Case(Box::new(c)))
+                .map_err(|e| ClientError::Protocol(format!("an unreadable case: {e}"))),
+        ),
+        Frame::Message { event, data, .. } if event == "queue" => Some(
+            serde_json::from_str::<Vec<QueueEntry>>(&data)
+                .map(EventMessage::Queue)
+                .map_err(|e| ClientError::Protocol(format!("an unreadable queue: {e}"))),
         ),
         Frame::Message { event, data, .. } => {
             let known: Result<tongyou_core::api::EventKind, _> =

@@ -430,23 +430,7 @@ impl PlatformClient {
         if let Some(id) = last_event_id {
             request = request.header("Last-Event-ID", id.to_string());
         }
-        let response = request.send().await.map_err(offline)?;
-        let status = response.status();
-        if !status.is_success() {
-            let body = response.bytes().await.map_err(offline)?;
-            return Err(api_error(status, &body));
-        }
-        let is_stream = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/event-stream"));
-        if !is_stream {
-            return Err(ClientError::Protocol(
-                "the event stream answered with something else than text/event-stream".into(),
-            ));
-        }
-        Ok(EventStream::new(response))
+        event_stream(request.send().await.map_err(offline)?).await
     }
 
     /// Places left per entry slot on a date.
@@ -693,6 +677,26 @@ fn api_error(status: StatusCode, body: &[u8]) -> ClientError {
         status: status.as_u16(),
         error,
     }
+}
+
+/// An event stream's answer as an [`EventStream`], or the platform's error.
+async fn event_stream(response: reqwest::Response) -> Result<EventStream, ClientError> {
+    let status = response.status();
+    if !status.is_success() {
+        let body = response.bytes().await.map_err(offline)?;
+        return Err(api_error(status, &body));
+    }
+    let is_stream = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/event-stream"));
+    if !is_stream {
+        return Err(ClientError::Protocol(
+            "the event stream answered with something else than text/event-stream".into(),
+        ));
+    }
+    Ok(EventStream::new(response))
 }
 
 /// An answer with no body on success, else the platform's error.

@@ -251,6 +251,18 @@ impl ConsoleClient {
             .await
     }
 
+    /// The live queue: [`crate::EventMessage::Queue`] at once and after each change.
+    pub async fn queue_stream(&self) -> Result<crate::EventStream, ClientError> {
+        let request = self.with_session(
+            self.platform
+                .streams
+                .get(self.platform.url("/console/stream"))
+                .header(reqwest::header::ACCEPT, "text/event-stream"),
+            false,
+        );
+        super::event_stream(request.send().await.map_err(offline)?).await
+    }
+
     pub async fn audit(&self) -> Result<Vec<SupportAudit>, ClientError> {
         self.get("/console/audit").await
     }

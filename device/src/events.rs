@@ -97,6 +97,11 @@ impl Device {
                     }
                     changed(None);
                 }
+                // The app keeps no support cases yet (its help sheet is the next step); a
+                // case message says the platform is there, as a heartbeat does.
+                EventMessage::Case(_) => self.store.heard_at(account, &now)?,
+                // Only the agents' console stream carries the queue.
+                EventMessage::Queue(_) => {}
             }
         }
         Ok(())

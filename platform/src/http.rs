@@ -165,7 +165,7 @@ impl FromRef<AppState> for Arc<Accounts> {
         support::end_share, support::shared, support::open_case, support::cases, support::case,
         support::tourist_says, support::tourist_read, support::console_sign_in, support::console_sign_out,
         support::me, support::queue, support::claim, support::hand_over, support::case_detail,
-        support::agent_says, support::close, support::console_audit
+        support::agent_says, support::close, support::console_audit, support::console_stream
     ),
     components(schemas(
         ApiError, FieldError, AccountExport, Health, RegionSummary, CatalogSnapshot, CodeRequest, CodeSent, SignIn, Session,
@@ -318,6 +318,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/console/me", get(support::me))
         .route("/console/queue", get(support::queue))
+        .route("/console/stream", get(support::console_stream))
         .route("/console/cases/{id}", get(support::case_detail))
         .route("/console/cases/{id}/claim", post(support::claim))
         .route("/console/cases/{id}/hand-over", post(support::hand_over))

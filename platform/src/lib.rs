@@ -241,7 +241,7 @@ pub async fn start_with(
         events: Arc::clone(&events),
         calendars,
         disruptions: Arc::clone(&disruptions),
-        support,
+        support: Arc::clone(&support),
         dev_mode: config.dev_mode,
         dev_texts,
         sagas: Arc::new(tokio::sync::Semaphore::new(http::SAGAS_AT_ONCE)),
@@ -265,6 +265,7 @@ pub async fn start_with(
             let _ = stopped.await;
             // Event streams never end on their own: the stop waits for open requests.
             events.close();
+            support.stop_streams();
         });
         if let Err(e) = serve.await {
             tracing::error!("server stopped: {e}");

@@ -19,12 +19,15 @@
 
 mod records;
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
+use parking_lot::Mutex;
+use tokio::sync::watch;
 use tongyou_core::api::{
     AgentMe, AgentRole, AgentSignIn, Author, Case, CaseDetail, CaseRequest, CaseState, FieldError,
     HandOver, MessageRequest, QueueEntry, Share, ShareAccess, ShareRequest, SharedPass, SharedTrip,
@@ -110,6 +113,13 @@ impl Agent {
 pub struct Support {
     store: Arc<SqliteStore>,
     booking: Arc<Booking>,
+    /// Woken after each kept change a console shows (a case opened, claimed, written in,
+    /// closed; a share ended).
+    console: watch::Sender<()>,
+    /// Per account, woken after each kept change to one of its cases.
+    accounts: Mutex<HashMap<i64, watch::Sender<()>>>,
+    /// Set when the platform stops: the consoles' streams end.
+    closing: watch::Sender<bool>,
     tries_per_login: Limiter,
     tries_per_address: Limiter,
     /// A hash to check passwords against for logins that do not exist, so that a wrong
@@ -122,6 +132,9 @@ impl Support {
         Ok(Support {
             store,
             booking,
+            console: watch::channel(()).0,
+            accounts: Mutex::new(HashMap::new()),
+            closing: watch::channel(false).0,
             tries_per_login: Limiter::new(TRIES_PER_LOGIN),
             tries_per_address: Limiter::new(TRIES_PER_ADDRESS),
             decoy: hash_password("not a password of anyone")?,
@@ -130,6 +143,54 @@ impl Support {
 
     fn now(&self) -> DateTime<Utc> {
         self.booking.now()
+    }
+
+    /// Woken after each kept change the consoles show. Mark it seen before reading.
+    pub fn watch_console(&self) -> watch::Receiver<()> {
+        self.console.subscribe()
+    }
+
+    /// Set when the platform stops.
+    pub fn watch_closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
+    /// Ends the consoles' streams: the platform is stopping.
+    pub fn stop_streams(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Woken after each kept change to one of the account's cases.
+    pub fn watch_cases(&self, account: i64) -> watch::Receiver<()> {
+        self.accounts
+            .lock()
+            .entry(account)
+            .or_insert_with(|| watch::channel(()).0)
+            .subscribe()
+    }
+
+    /// [`Support::changed`] for the account whose case `case` is.
+    fn changed_case(&self, case: i64) {
+        let account = self.store.reading(|| -> Result<_, SupportError> {
+            let conn = self.store.conn()?;
+            Ok(records::case(&conn, case)?.map(|r| r.account_id))
+        });
+        match account {
+            Ok(Some(account)) => self.changed(account),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(case, "could not tell the streams of a change: {e}"),
+        }
+    }
+
+    /// After a unit that changed `account`'s cases was kept: wakes the consoles and the
+    /// account's streams. Senders nobody listens to any more are dropped on the way.
+    fn changed(&self, account: i64) {
+        self.console.send_replace(());
+        let mut accounts = self.accounts.lock();
+        if let Some(sender) = accounts.get(&account) {
+            sender.send_replace(());
+        }
+        accounts.retain(|_, sender| sender.receiver_count() > 0);
     }
 
     // --- shares
@@ -191,6 +252,7 @@ impl Support {
                 _ => Err(SupportError::NotFound),
             }
         })?;
+        self.changed(account);
         self.own_share(account, id)
     }
 
@@ -376,6 +438,7 @@ impl Support {
             }
             Ok(id)
         })?;
+        self.changed(account);
         self.tourist_case(account, id)
     }
 
@@ -423,6 +486,7 @@ impl Support {
             records::mark_read(&conn, id, true, m)?;
             Ok(())
         })?;
+        self.changed(account);
         self.tourist_case(account, id)
     }
 
@@ -646,6 +710,7 @@ impl Support {
             )?;
             Ok(())
         })?;
+        self.changed_case(case);
         self.case_detail(agent, case)
     }
 
@@ -690,6 +755,7 @@ impl Support {
             )?;
             Ok(())
         })?;
+        self.changed_case(case);
         self.case_for_agent(case)
     }
 
@@ -712,10 +778,11 @@ impl Support {
             Some(share) => Some(self.shared_trip(share)?),
             None => None,
         };
-        self.store.atomically(|| -> Result<(), SupportError> {
+        let read = self.store.atomically(|| -> Result<bool, SupportError> {
             let conn = self.store.conn()?;
             let newest = records::messages(&conn, case)?.last().map_or(0, |m| m.id);
-            if row.agent_id == Some(agent.id) {
+            let read = row.agent_id == Some(agent.id) && newest > row.agent_read;
+            if read {
                 records::mark_read(&conn, case, false, newest)?;
             }
             records::audit(
@@ -727,8 +794,12 @@ impl Support {
                 live_share.as_ref().map(|s| s.id),
                 None,
             )?;
-            Ok(())
+            Ok(read)
         })?;
+        if read {
+            // The queue's unread count fell.
+            self.changed(row.account_id);
+        }
         Ok(CaseDetail {
             urgent: self.urgency(&row),
             location: row.location.map(|(lat, lon)| GeoPoint { lat, lon }),
@@ -775,6 +846,7 @@ impl Support {
             )?;
             Ok(())
         })?;
+        self.changed_case(case);
         self.case_detail(agent, case)
     }
 
@@ -808,6 +880,7 @@ impl Support {
             )?;
             Ok(())
         })?;
+        self.changed_case(case);
         self.case_for_agent(case)
     }
 

@@ -16,18 +16,24 @@ use crate::{api_error, platform, platform_with};
 /// Long enough for any event to arrive on a slow machine; a test failing here has lost it.
 const BOUND: Duration = Duration::from_secs(20);
 
-/// The next message that is not a heartbeat.
+/// The next message that is not a heartbeat, within [`BOUND`] in all (heartbeats do not
+/// reset it, so a message that never comes fails the test instead of hanging it).
 pub(crate) async fn next(stream: &mut EventStream) -> EventMessage {
-    loop {
-        let message = tokio::time::timeout(BOUND, stream.next())
-            .await
-            .expect("a message before the bound")
-            .expect("the stream still open")
-            .expect("a readable message");
-        if message != EventMessage::Heartbeat {
-            return message;
+    let wait = async {
+        loop {
+            let message = stream
+                .next()
+                .await
+                .expect("the stream still open")
+                .expect("a readable message");
+            if message != EventMessage::Heartbeat {
+                return message;
+            }
         }
-    }
+    };
+    tokio::time::timeout(BOUND, wait)
+        .await
+        .expect("a message before the bound")
 }
 
 pub(crate) async fn next_event(stream: &mut EventStream) -> Event {

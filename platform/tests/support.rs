@@ -544,3 +544,83 @@ async fn every_support_endpoint_answers_each_caller_exactly() {
     assert!(detail.trip.is_none());
     assert_eq!(detail.case.messages.last().unwrap().text, "马上到");
 }
+
+/// The next message of a stream that is not a heartbeat, or a failed test.
+async fn next(stream: &mut tongyou_client::EventStream) -> tongyou_client::EventMessage {
+    crate::events::next(stream).await
+}
+
+#[tokio::test]
+async fn the_chat_arrives_live_on_both_streams_and_a_reconnect_reads_what_it_missed() {
+    use tongyou_client::EventMessage;
+
+    let dir = tempfile::tempdir().unwrap();
+    let p = crate::platform(&dir).await;
+    let (t, trip_id) = booked(&p.url(), "13800138661").await;
+    let agent = console(&p.url(), "agent", AGENT_PASSWORD).await;
+    let mut queue = agent.queue_stream().await.unwrap();
+    assert_eq!(next(&mut queue).await, EventMessage::Queue(vec![]));
+    let (mut events, _) = crate::events::live(&t.client, &t.token).await;
+
+    // The tourist taps help: the console's queue shows the case.
+    let case = t
+        .client
+        .open_case(
+            &t.token,
+            "k",
+            &help(CaseCategory::GateRefused, Some(&trip_id), "闸机不认"),
+        )
+        .await
+        .unwrap();
+    let EventMessage::Queue(lines) = next(&mut queue).await else {
+        panic!("expected the queue");
+    };
+    assert_eq!(lines.len(), 1);
+    assert_eq!((lines[0].case_id, lines[0].unread), (case.id, 1));
+
+    // The agent claims and writes: the tourist's stream carries the case each time.
+    let EventMessage::Case(opened) = next(&mut events).await else {
+        panic!("expected the case");
+    };
+    assert_eq!((opened.id, opened.state), (case.id, CaseState::Waiting));
+    agent.claim(case.id).await.unwrap();
+    let claimed = loop {
+        let EventMessage::Case(c) = next(&mut events).await else {
+            panic!("expected the case");
+        };
+        if c.state == CaseState::Claimed {
+            break c;
+        }
+    };
+    assert_eq!(claimed.agent.as_deref(), Some("小林 Lin"));
+    agent.say(case.id, "请出示身份证").await.unwrap();
+    let said = loop {
+        let EventMessage::Case(c) = next(&mut events).await else {
+            panic!("expected the case");
+        };
+        if c.messages.iter().any(|m| m.text == "请出示身份证") {
+            break c;
+        }
+    };
+    assert!(said.unread >= 1);
+
+    // The tourist answers: the console's line shows one unread.
+    t.client.say(&t.token, case.id, "好的").await.unwrap();
+    let unread = loop {
+        let EventMessage::Queue(lines) = next(&mut queue).await else {
+            panic!("expected the queue");
+        };
+        if lines[0].last_message.as_deref() == Some("好的") {
+            break lines[0].unread;
+        }
+    };
+    assert_eq!(unread, 1);
+
+    // Offline meanwhile: a new stream sends no replay of cases, and the cases read again
+    // carry what was missed.
+    drop(events);
+    agent.say(case.id, "已为您重新出票").await.unwrap();
+    let (_events, _) = crate::events::live(&t.client, &t.token).await;
+    let missed = t.client.case(&t.token, case.id).await.unwrap();
+    assert_eq!(missed.messages.last().unwrap().text, "已为您重新出票");
+}

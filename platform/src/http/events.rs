@@ -29,12 +29,14 @@ use axum::response::sse::{self, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream;
 use serde::Deserialize;
-use tongyou_core::api::{ApiError, Event, Order};
+use tokio::sync::watch;
+use tongyou_core::api::{ApiError, Case, Event, Order};
 
 use super::{AppState, BearerToken, HttpError, Query, SignedIn, off_thread};
 use crate::accounts::Accounts;
 use crate::events::{Events, Page, Subscription, kind_name};
 use crate::orders::{Booking, BookingError};
+use crate::support::Support;
 
 /// A comment line this often on a quiet stream.
 pub const HEARTBEAT: Duration = Duration::from_secs(15);
@@ -42,6 +44,10 @@ pub const HEARTBEAT: Duration = Duration::from_secs(15);
 pub const SESSION_CHECK: Duration = Duration::from_secs(60);
 /// The `event:` of the message that says "read your orders again".
 pub const RESYNC: &str = "resync";
+/// The `event:` of a support case that changed (a message, a claim, closed): `data:` is
+/// the [`Case`] as it now is. It has no `id:`: a client that reconnects reads its cases
+/// again instead.
+pub const CASE: &str = "case";
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -64,7 +70,7 @@ pub(super) struct Since {
         ("Last-Event-ID" = Option<i64>, Header, description = "The last event id the client holds")),
     responses(
         (status = 200, content_type = "text/event-stream", body = Event,
-            description = "Server-sent events; each `data:` is an Event (a `resync` message's is `{\"last_event_id\": id}`)"),
+            description = "Server-sent events; each `data:` is an Event (a `resync` message's is `{\"last_event_id\": id}`; a `case` message's, without `id:`, a Case)"),
         (status = 401, body = ApiError),
         (status = 406, body = ApiError, description = "The request does not accept `text/event-stream`"),
         (status = 429, body = ApiError, description = "The account has 8 streams open already"),
@@ -95,6 +101,10 @@ pub(super) async fn stream(
     }
     let subscription = state.events.subscribe(account)?;
     let feed = Feed {
+        cases: state.support.watch_cases(account),
+        support: Arc::clone(&state.support),
+        case_marks: None,
+        cases_due: false,
         events: Arc::clone(&state.events),
         booking: Arc::clone(&state.booking),
         accounts: Arc::clone(&state.accounts),
@@ -111,7 +121,7 @@ pub(super) async fn stream(
 }
 
 /// Whether `Accept` names `text/event-stream` (a wildcard does not count).
-fn accepts_event_stream(headers: &HeaderMap) -> bool {
+pub(super) fn accepts_event_stream(headers: &HeaderMap) -> bool {
     headers
         .get_all(header::ACCEPT)
         .iter()
@@ -132,6 +142,14 @@ struct Feed {
     last: Option<i64>,
     subscription: Subscription,
     ready: VecDeque<sse::Event>,
+    support: Arc<Support>,
+    /// Woken when one of the account's support cases changed.
+    cases: watch::Receiver<()>,
+    /// The cases as last seen; `None` before the first look (which sends nothing: a client
+    /// reads its cases when it connects).
+    case_marks: Option<HashMap<i64, Case>>,
+    /// The wait was woken by a change of the cases.
+    cases_due: bool,
 }
 
 /// Why a stream stops.
@@ -162,15 +180,28 @@ impl Feed {
         loop {
             // Before the read: a commit after it wakes the wait below.
             self.subscription.mark_seen();
+            // A change seen by the wait below, one since, or the first look.
+            let cases_due = std::mem::take(&mut self.cases_due)
+                || self.cases.has_changed().unwrap_or(false)
+                || self.case_marks.is_none();
+            self.cases.borrow_and_update();
             self.read().await?;
+            if cases_due {
+                self.read_cases().await?;
+            }
             if !self.ready.is_empty() {
                 return Ok(());
             }
             loop {
-                match tokio::time::timeout(SESSION_CHECK, self.subscription.changed()).await {
-                    Ok(true) => break,
-                    Ok(false) => return Err(End::Stopping),
-                    Err(_) => self.check_session().await?,
+                tokio::select! {
+                    woke = self.subscription.changed() => {
+                        if woke { break } else { return Err(End::Stopping) }
+                    }
+                    Ok(()) = self.cases.changed() => {
+                        self.cases_due = true;
+                        break;
+                    }
+                    () = tokio::time::sleep(SESSION_CHECK) => self.check_session().await?,
                 }
             }
         }
@@ -232,6 +263,28 @@ impl Feed {
             let (id, sent) = message.into_sse();
             self.last = Some(id);
             self.ready.extend(sent);
+        }
+        Ok(())
+    }
+
+    /// The account's cases that changed since the last look, as `case` messages.
+    async fn read_cases(&mut self) -> Result<(), End> {
+        let (support, account) = (Arc::clone(&self.support), self.account);
+        let cases = tokio::task::spawn_blocking(move || support.cases(account))
+            .await
+            .map_err(|e| End::Failed(e.to_string()))?
+            .map_err(|e| End::Failed(e.to_string()))?;
+        let first = self.case_marks.is_none();
+        let marks = self.case_marks.get_or_insert_with(HashMap::new);
+        for case in cases {
+            if marks.get(&case.id) == Some(&case) {
+                continue;
+            }
+            if !first && let Ok(json) = serde_json::to_string(&case) {
+                self.ready
+                    .push_back(sse::Event::default().event(CASE).data(json));
+            }
+            marks.insert(case.id, case);
         }
         Ok(())
     }

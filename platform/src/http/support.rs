@@ -2,6 +2,7 @@
 //! behind a share's address, and the agents' console API (cookie session, CSRF token on
 //! every write).
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -9,7 +10,9 @@ use axum::Json;
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{self, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
+use futures_util::stream;
 use tongyou_core::api::{
     AgentMe, AgentSignIn, ApiError, Case, CaseDetail, CaseRequest, HandOver, ItemStatus, Lang,
     MessageRequest, PassState, QueueEntry, Share, ShareRequest, SharedTrip, SupportAudit,
@@ -370,6 +373,91 @@ pub(super) async fn console_audit(
     ConsoleAgent(agent, _): ConsoleAgent,
 ) -> Result<Json<Vec<SupportAudit>>, HttpError> {
     Ok(Json(off_thread(move || support.audit_log(&agent)).await?))
+}
+
+/// The console's live queue: a `queue` message (`data:` every open case, as
+/// `GET /console/queue`) at once and after every change that moves a line of it, and a
+/// comment line every 15 s. Ends when the session does (checked every minute) or the
+/// platform stops. Send `Accept: text/event-stream`.
+#[utoipa::path(get, path = "/api/v1/console/stream", security(("console" = [])),
+    responses((status = 200, content_type = "text/event-stream", body = [QueueEntry],
+            description = "Server-sent events; each `queue` message's `data:` is the queue"),
+        (status = 401, body = ApiError),
+        (status = 406, body = ApiError, description = "The request does not accept `text/event-stream`")))]
+pub(super) async fn console_stream(
+    State(support): State<Arc<Support>>,
+    ConsoleAgent(agent, token): ConsoleAgent,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    if !super::events::accepts_event_stream(&headers) {
+        return Err(HttpError::NotAcceptable(
+            "this is a stream of server-sent events: send `Accept: text/event-stream`".into(),
+        ));
+    }
+    let feed = QueueFeed {
+        changes: support.watch_console(),
+        closing: support.watch_closing(),
+        support,
+        agent,
+        token,
+        last: None,
+    };
+    Ok(Sse::new(stream::unfold(feed, QueueFeed::next))
+        .keep_alive(
+            KeepAlive::new()
+                .interval(super::events::HEARTBEAT)
+                .text("heartbeat"),
+        )
+        .into_response())
+}
+
+/// One console's live queue.
+struct QueueFeed {
+    support: Arc<Support>,
+    agent: Agent,
+    token: String,
+    changes: tokio::sync::watch::Receiver<()>,
+    closing: tokio::sync::watch::Receiver<bool>,
+    /// What was last sent, with the waiting times left out (they grow by themselves).
+    last: Option<Vec<QueueEntry>>,
+}
+
+impl QueueFeed {
+    async fn next(mut self) -> Option<(Result<sse::Event, Infallible>, QueueFeed)> {
+        loop {
+            if *self.closing.borrow() {
+                return None;
+            }
+            self.changes.borrow_and_update();
+            let (support, agent, token) = (
+                Arc::clone(&self.support),
+                self.agent.clone(),
+                self.token.clone(),
+            );
+            let read = off_thread(move || {
+                support.agent(&token)?;
+                support.queue(&agent)
+            })
+            .await;
+            // Signed out, or the queue cannot be read: the stream ends, the page reconnects.
+            let queue = read.ok()?;
+            let steady: Vec<QueueEntry> = queue
+                .iter()
+                .cloned()
+                .map(|q| QueueEntry { waiting_s: 0, ..q })
+                .collect();
+            if self.last.as_ref() != Some(&steady) {
+                self.last = Some(steady);
+                let json = serde_json::to_string(&queue).ok()?;
+                return Some((Ok(sse::Event::default().event("queue").data(json)), self));
+            }
+            tokio::select! {
+                _ = self.changes.changed() => {}
+                _ = self.closing.changed() => {}
+                () = tokio::time::sleep(super::events::SESSION_CHECK) => {}
+            }
+        }
+    }
 }
 
 // --- the shared trip's page
