@@ -7,6 +7,9 @@
 //! - `disruption [TRIPS] [APPLIES]`: a closure over a day of booked trips: the time until
 //!   every hit order has its ways out, then "delay one day" applied at once by many:
 //!   applied per second, latency percentiles and the oversold count.
+//! - `support [CHATS] [CONSOLES]`: open support chats with the tourists' streams and the
+//!   consoles' queue streams open: messages delivered per second each way and
+//!   send-to-display-ready latency percentiles.
 //! - `gate [PASSES]`: offline pass verification on one thread, accept and refuse paths.
 //! - `planner [RUNS]`: the time to make three plans for a 3-day trip.
 
@@ -16,6 +19,7 @@ mod disruption;
 mod events;
 mod gate;
 mod planner;
+mod support;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,10 +33,11 @@ fn main() -> anyhow::Result<()> {
         Some("booking") => booking::run(number(1, 4_000)?, number(2, 32)?),
         Some("events") => events::run(number(1, 1_000)?),
         Some("disruption") => disruption::run(number(1, 10_000)?, number(2, 1_000)?),
+        Some("support") => support::run(number(1, 500)?, number(2, 50)?),
         Some("gate") => gate::run(number(1, 50_000)?),
         Some("planner") => planner::run(number(1, 200)?),
         _ => anyhow::bail!(
-            "usage: tongyou-bench <booking [ORDERS] [CONCURRENCY] | events [STREAMS] | disruption [TRIPS] [APPLIES] | gate [PASSES] | planner [RUNS]>"
+            "usage: tongyou-bench <booking [ORDERS] [CONCURRENCY] | events [STREAMS] | disruption [TRIPS] [APPLIES] | support [CHATS] [CONSOLES] | gate [PASSES] | planner [RUNS]>"
         ),
     }
 }

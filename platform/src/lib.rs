@@ -317,13 +317,13 @@ fn add_demo_agents(
 /// `tongyou-platform agent add`: makes an agent account in the database, with the platform
 /// stopped. `false` when the login is taken (it is left as it is).
 pub fn add_agent(
-    config: &Config,
+    database: &std::path::Path,
     login: &str,
     name: &str,
     role: AgentRole,
     password: &str,
 ) -> anyhow::Result<bool> {
-    let store = sqlite::SqliteStore::open(&config.database)
+    let store = sqlite::SqliteStore::open(database)
         .context("opening the database (stop the platform first: it admits one writer)")?;
     support::add_agent(&store, chrono::Utc::now(), login, name, role, password).map_err(|e| match e
     {

@@ -60,20 +60,16 @@ fn add_agent(args: &[String]) -> anyhow::Result<()> {
     ) else {
         anyhow::bail!(USAGE);
     };
-    let (options, names): (Vec<&String>, Vec<&String>) = {
-        let mut options = Vec::new();
-        let mut names = Vec::new();
-        let mut it = rest.iter();
-        while let Some(a) = it.next() {
-            if a.starts_with("--") {
-                options.push(a);
-                options.push(it.next().context(USAGE)?);
-            } else {
-                names.push(a);
-            }
+    let mut database = Config::default().database;
+    let mut names = Vec::new();
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--db" => database = it.next().context(USAGE)?.into(),
+            other if other.starts_with("--") => anyhow::bail!("unknown option `{other}`; {USAGE}"),
+            _ => names.push(a),
         }
-        (options, names)
-    };
+    }
     let [login, name, role] = names.as_slice() else {
         anyhow::bail!(USAGE);
     };
@@ -82,14 +78,12 @@ fn add_agent(args: &[String]) -> anyhow::Result<()> {
         "supervisor" => tongyou_core::api::AgentRole::Supervisor,
         _ => anyhow::bail!(USAGE),
     };
-    let config =
-        Config::from_args(options.into_iter().cloned().collect::<Vec<String>>()).context(USAGE)?;
     let mut password = String::new();
     std::io::stdin()
         .read_line(&mut password)
         .context("reading the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']);
-    if tongyou_platform::add_agent(&config, login, name, role, password)? {
+    if tongyou_platform::add_agent(&database, login, name, role, password)? {
         println!("agent {login} added");
         Ok(())
     } else {

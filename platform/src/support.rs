@@ -22,6 +22,7 @@ mod records;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -55,6 +56,8 @@ pub const AGENT_SESSION: Duration = Duration::hours(12);
 pub const TRIES_PER_LOGIN: Limit = Limit::new(5, Duration::minutes(15));
 /// Sign-in tries per client address, across logins.
 pub const TRIES_PER_ADDRESS: Limit = Limit::new(30, Duration::hours(1));
+/// How long a worked-out queue, and a case's urgency in it, stand without a change.
+pub const FRESH: Duration = Duration::seconds(60);
 /// Audit lines a supervisor reads at once.
 pub const AUDIT_PAGE: i64 = 200;
 
@@ -110,6 +113,11 @@ impl Agent {
     }
 }
 
+/// A value and when it was worked out.
+type Dated<T> = (DateTime<Utc>, T);
+/// A value worked out at a change count ([`Support::changed`]) and a time.
+type WorkedOut<T> = (u64, DateTime<Utc>, T);
+
 pub struct Support {
     store: Arc<SqliteStore>,
     booking: Arc<Booking>,
@@ -120,6 +128,11 @@ pub struct Support {
     accounts: Mutex<HashMap<i64, watch::Sender<()>>>,
     /// Set when the platform stops: the consoles' streams end.
     closing: watch::Sender<bool>,
+    /// Counts kept changes: the queue worked out for one count serves every console.
+    version: AtomicU64,
+    queue_cache: Mutex<Option<WorkedOut<Vec<QueueEntry>>>>,
+    /// Each open case's urgency, and when it was worked out.
+    urgent: Mutex<HashMap<i64, Dated<Option<Text>>>>,
     tries_per_login: Limiter,
     tries_per_address: Limiter,
     /// A hash to check passwords against for logins that do not exist, so that a wrong
@@ -135,6 +148,9 @@ impl Support {
             console: watch::channel(()).0,
             accounts: Mutex::new(HashMap::new()),
             closing: watch::channel(false).0,
+            version: AtomicU64::new(0),
+            queue_cache: Mutex::new(None),
+            urgent: Mutex::new(HashMap::new()),
             tries_per_login: Limiter::new(TRIES_PER_LOGIN),
             tries_per_address: Limiter::new(TRIES_PER_ADDRESS),
             decoy: hash_password("not a password of anyone")?,
@@ -185,6 +201,7 @@ impl Support {
     /// After a unit that changed `account`'s cases was kept: wakes the consoles and the
     /// account's streams. Senders nobody listens to any more are dropped on the way.
     fn changed(&self, account: i64) {
+        self.version.fetch_add(1, Ordering::SeqCst);
         self.console.send_replace(());
         let mut accounts = self.accounts.lock();
         if let Some(sender) = accounts.get(&account) {
@@ -620,34 +637,65 @@ impl Support {
     }
 
     /// Every open case: urgent ones first, then the longest waiting.
+    ///
+    /// Every console's stream asks again after each change, so the queue is worked out
+    /// once per change for all of them (and at least every [`FRESH`], since urgency moves
+    /// with the clock), and each case's urgency, which reads its trip, once per [`FRESH`].
     pub fn queue(&self, _agent: &Agent) -> Result<Vec<QueueEntry>, SupportError> {
         let now = self.now();
+        let version = self.version.load(Ordering::SeqCst);
+        let cached = self
+            .queue_cache
+            .lock()
+            .as_ref()
+            .filter(|(v, at, _)| *v == version && now - *at < FRESH)
+            .map(|(_, _, queue)| queue.clone());
+        let mut queue = match cached {
+            Some(queue) => queue,
+            None => {
+                let queue = self.work_out_queue(now)?;
+                *self.queue_cache.lock() = Some((version, now, queue.clone()));
+                queue
+            }
+        };
+        for entry in &mut queue {
+            entry.waiting_s = (now - parse_time(&entry.opened_at)).num_seconds().max(0);
+        }
+        Ok(queue)
+    }
+
+    fn work_out_queue(&self, now: DateTime<Utc>) -> Result<Vec<QueueEntry>, SupportError> {
         let rows = self.store.reading(|| -> Result<_, SupportError> {
             let conn = self.store.conn()?;
-            let mut rows = Vec::new();
-            for row in records::open_cases(&conn)? {
-                let messages = records::messages(&conn, row.id)?;
-                rows.push((row, messages));
-            }
-            Ok(rows)
+            Ok(records::queue_rows(&conn)?)
         })?;
+        let mut urgent = self.urgent.lock().clone();
+        urgent.retain(|case, _| rows.iter().any(|(row, _, _)| row.id == *case));
         let mut queue: Vec<QueueEntry> = rows
             .into_iter()
-            .map(|(row, messages)| {
-                let opened = parse_time(&row.opened_at);
+            .map(|(row, last, unread)| {
+                let why = match urgent.get(&row.id) {
+                    Some((at, why)) if now - *at < FRESH => why.clone(),
+                    _ => {
+                        let why = self.urgency(&row);
+                        urgent.insert(row.id, (now, why.clone()));
+                        why
+                    }
+                };
                 QueueEntry {
                     case_id: row.id,
                     category: row.category,
                     state: row.state,
-                    urgent: self.urgency(&row),
+                    urgent: why,
                     opened_at: row.opened_at.clone(),
-                    waiting_s: (now - opened).num_seconds().max(0),
+                    waiting_s: 0,
                     agent: row.agent_name.clone(),
-                    last_message: messages.last().map(|m| rules::preview(&m.text, 60)),
-                    unread: unread(&messages, row.agent_read, Author::Tourist),
+                    last_message: last.map(|m| rules::preview(&m, 60)),
+                    unread,
                 }
             })
             .collect();
+        *self.urgent.lock() = urgent;
         queue.sort_by(|a, b| {
             b.urgent
                 .is_some()
@@ -661,18 +709,16 @@ impl Support {
     /// Why the case is urgent, from its category and its trip as it is now.
     fn urgency(&self, row: &records::CaseRow) -> Option<Text> {
         let view = row.trip_id.as_deref().and_then(|trip_id| {
-            let (orders, catalog) = self.trip_of(row.account_id, trip_id).ok()?;
+            let catalog = trip::parse_trip_id(trip_id).and_then(|(r, _)| self.booking.region(r))?;
+            let orders = self.booking.orders(row.account_id).ok()?;
             trip::view_by_id(&orders, &catalog, trip_id, None).map(|v| (v, catalog))
         });
         match view {
             Some((view, catalog)) => {
                 rules::urgency(row.category, Some(&view), local_now(&catalog, self.now()))
             }
-            None => rules::urgency(
-                row.category,
-                None,
-                self.now().naive_utc(), // no trip: only the category counts
-            ),
+            // No trip: only the category counts, whatever the time.
+            None => rules::urgency(row.category, None, self.now().naive_utc()),
         }
     }
 

@@ -423,12 +423,8 @@ fn status<T>(r: Result<T, tongyou_client::ClientError>) -> u16 {
 async fn every_support_endpoint_answers_each_caller_exactly() {
     let dir = tempfile::tempdir().unwrap();
     // A second plain agent, made as an operator makes one: by the command, before start.
-    let config = tongyou_platform::Config {
-        database: dir.path().join("platform.db"),
-        ..tongyou_platform::Config::default()
-    };
     let added = tongyou_platform::add_agent(
-        &config,
+        &dir.path().join("platform.db"),
         "zhao",
         "赵 Zhao",
         AgentRole::Agent,
@@ -623,4 +619,57 @@ async fn the_chat_arrives_live_on_both_streams_and_a_reconnect_reads_what_it_mis
     let (_events, _) = crate::events::live(&t.client, &t.token).await;
     let missed = t.client.case(&t.token, case.id).await.unwrap();
     assert_eq!(missed.messages.last().unwrap().text, "已为您重新出票");
+}
+
+/// `tongyou-platform agent add`, the real binary: the password from standard input, a
+/// login made once and never overwritten, a short password refused by name; the agent
+/// then signs in to a started platform, and no password shows on the command line.
+#[tokio::test]
+async fn the_agent_add_command_makes_an_account_once() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("platform.db");
+    let add = |login: &str, password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tongyou-platform"))
+            .args(["agent", "add", "--db"])
+            .arg(&db)
+            .args([login, "周 Zhou", "supervisor"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        let said = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.success(), said)
+    };
+    let (made, said) = add("zhou", "a long enough secret");
+    assert!(made, "{said}");
+    assert!(said.contains("agent zhou added"), "{said}");
+    let (again, said) = add("zhou", "another long secret!");
+    assert!(!again);
+    assert!(
+        said.contains("already exists; it was left as it is"),
+        "{said}"
+    );
+    let (short, said) = add("wu", "short");
+    assert!(!short);
+    assert!(
+        said.contains("password: A password has at least 12 characters"),
+        "{said}"
+    );
+
+    let p = crate::platform(&dir).await;
+    let zhou = PlatformClient::new(&p.url()).unwrap().console();
+    let (status, _) = api_error(zhou.sign_in("zhou", "another long secret!").await);
+    assert_eq!(status, 401, "the first password stands");
+    let me = zhou.sign_in("zhou", "a long enough secret").await.unwrap();
+    assert_eq!(
+        (me.name.as_str(), me.role),
+        ("周 Zhou", AgentRole::Supervisor)
+    );
 }

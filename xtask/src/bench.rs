@@ -8,6 +8,9 @@
 //! - `disruption [TRIPS] [APPLIES]`: TRIPS (default 10,000) trips booked on one day, the
 //!   scenic area closed for it: the time until every hit order has its ways out, then
 //!   APPLIES (1,000) tourists apply "delay one day" at once: applied/s, p50/p99, oversold.
+//! - `support [CHATS] [CONSOLES]`: CHATS (default 500) tourists with an open case and
+//!   stream, CONSOLES (50) console queue streams: the agent writes in every chat, then
+//!   every tourist answers: messages/s each way, send-to-display-ready p50/p99.
 //! - `gate [PASSES]`: offline verifications per second on one thread, including the
 //!   revocation check and the double-entry lookup.
 //! - `planner [RUNS]`: median time for three plans for a 3-day trip over the demo data.
@@ -26,11 +29,11 @@ use anyhow::{Context, bail};
 
 use crate::{build, service, step};
 
-const USAGE: &str = "usage: cargo xtask bench <booking [ORDERS] [CONCURRENCY] | events [STREAMS] | disruption [TRIPS] [APPLIES] | gate [PASSES] | planner [RUNS] | app [RUNS]>";
+const USAGE: &str = "usage: cargo xtask bench <booking [ORDERS] [CONCURRENCY] | events [STREAMS] | disruption [TRIPS] [APPLIES] | support [CHATS] [CONSOLES] | gate [PASSES] | planner [RUNS] | app [RUNS]>";
 
 pub fn bench(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
-        Some(name @ ("booking" | "events" | "disruption" | "gate" | "planner")) => {
+        Some(name @ ("booking" | "events" | "disruption" | "support" | "gate" | "planner")) => {
             step(&format!("{name} benchmark (release build)"));
             let mut cargo = vec!["run", "--release", "--quiet", "-p", "tongyou-bench", "--"];
             cargo.extend(args.iter().map(String::as_str));

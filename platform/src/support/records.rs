@@ -346,9 +346,10 @@ pub(super) fn insert_case(conn: &Connection, c: &NewCase<'_>) -> rusqlite::Resul
     Ok(conn.last_insert_rowid())
 }
 
-const CASE: &str = "SELECT c.id, c.account_id, c.category, c.state, c.trip_id, c.item, c.share_id,
-    c.lat, c.lon, c.agent_id, g.name, c.opened_at, c.tourist_read, c.agent_read
-    FROM support_case c LEFT JOIN agent g ON g.id = c.agent_id";
+const CASE_COLUMNS: &str =
+    "SELECT c.id, c.account_id, c.category, c.state, c.trip_id, c.item, c.share_id,
+    c.lat, c.lon, c.agent_id, g.name, c.opened_at, c.tourist_read, c.agent_read";
+const CASE_FROM: &str = "FROM support_case c LEFT JOIN agent g ON g.id = c.agent_id";
 
 fn case_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CaseRow> {
     let lat: Option<f64> = r.get(7)?;
@@ -371,23 +372,35 @@ fn case_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CaseRow> {
 }
 
 pub(super) fn case(conn: &Connection, id: i64) -> rusqlite::Result<Option<CaseRow>> {
-    conn.query_row(&format!("{CASE} WHERE c.id = ?1"), [id], case_row)
-        .optional()
+    conn.query_row(
+        &format!("{CASE_COLUMNS} {CASE_FROM} WHERE c.id = ?1"),
+        [id],
+        case_row,
+    )
+    .optional()
 }
 
 pub(super) fn cases_of(conn: &Connection, account: i64) -> rusqlite::Result<Vec<CaseRow>> {
     let mut stmt = conn.prepare(&format!(
-        "{CASE} WHERE c.account_id = ?1 ORDER BY c.id DESC LIMIT 50"
+        "{CASE_COLUMNS} {CASE_FROM} WHERE c.account_id = ?1 ORDER BY c.id DESC LIMIT 50"
     ))?;
     stmt.query_map([account], case_row)?.collect()
 }
 
-/// Every case not closed, oldest first.
-pub(super) fn open_cases(conn: &Connection) -> rusqlite::Result<Vec<CaseRow>> {
+/// Every case not closed, oldest first, each with its newest message's text and the
+/// tourist's messages after the last one an agent read.
+pub(super) fn queue_rows(
+    conn: &Connection,
+) -> rusqlite::Result<Vec<(CaseRow, Option<String>, u32)>> {
     let mut stmt = conn.prepare(&format!(
-        "{CASE} WHERE c.state <> 'closed' ORDER BY c.opened_at, c.id"
+        "{CASE_COLUMNS},
+            (SELECT m.text FROM case_message m WHERE m.case_id = c.id ORDER BY m.id DESC LIMIT 1),
+            (SELECT COUNT(*) FROM case_message m
+             WHERE m.case_id = c.id AND m.author = 'tourist' AND m.id > c.agent_read)
+         {CASE_FROM} WHERE c.state <> 'closed' ORDER BY c.opened_at, c.id"
     ))?;
-    stmt.query_map([], case_row)?.collect()
+    stmt.query_map([], |r| Ok((case_row(r)?, r.get(14)?, r.get(15)?)))?
+        .collect()
 }
 
 /// Gives a waiting case to `agent`; `false` when it was no longer waiting (another agent
