@@ -155,7 +155,9 @@ async fn a_change_on_the_platform_reaches_the_device_through_the_event_stream() 
         })
         .await;
         assert!(cancelled, "the cancellation reached the device");
-        assert!(changes.load(Ordering::SeqCst) >= 1, "the screens were told");
+        // The screens are told after the store has the change: wait for it too.
+        let told = eventually(bound, || changes.load(Ordering::SeqCst) >= 1).await;
+        assert!(told, "the screens were told");
         let cursor = rig.device.store.event_cursor(account).unwrap().unwrap();
         assert!(cursor.last_event_id > 0);
         // The trip read from the device says so.
