@@ -240,7 +240,7 @@ impl ConsoleClient {
             .await
     }
 
-    pub async fn say(&self, id: i64, text: &str) -> Result<CaseDetail, ClientError> {
+    pub async fn say(&self, id: i64, text: &str) -> Result<Case, ClientError> {
         let body = MessageRequest { text: text.into() };
         self.post(&format!("/console/cases/{id}/messages"), Some(&body))
             .await

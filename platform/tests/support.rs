@@ -523,7 +523,6 @@ async fn every_support_endpoint_answers_each_caller_exactly() {
             line("agent", "viewed"),
             line("agent", "viewed"),
             line("agent", "sent_message"),
-            line("agent", "viewed"),
             line("supervisor", "viewed"),
         ]
     );

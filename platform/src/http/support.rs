@@ -340,14 +340,14 @@ pub(super) async fn case_detail(
 /// The agent holding the case writes to the tourist.
 #[utoipa::path(post, path = "/api/v1/console/cases/{id}/messages", security(("console" = [])), params(("id" = i64, Path)),
     request_body = MessageRequest,
-    responses((status = 200, body = CaseDetail), (status = 403, body = ApiError),
+    responses((status = 200, body = Case), (status = 403, body = ApiError),
         (status = 404, body = ApiError), (status = 422, body = ApiError)))]
 pub(super) async fn agent_says(
     State(support): State<Arc<Support>>,
     ConsoleWrite(agent): ConsoleWrite,
     Path(id): Path<i64>,
     Body(request): Body<MessageRequest>,
-) -> Result<Json<CaseDetail>, HttpError> {
+) -> Result<Json<Case>, HttpError> {
     Ok(Json(
         off_thread(move || support.agent_says(&agent, id, &request)).await?,
     ))
