@@ -140,7 +140,12 @@ async fn chat(url: &str, chats: usize, consoles: usize) -> anyhow::Result<(Deliv
             let mut ready = Some(ready);
             let mut noted = std::collections::HashSet::new();
             while let Ok(Some(Ok(message))) = tokio::time::timeout(PATIENCE, stream.next()).await {
-                if let EventMessage::Queue(lines) = message {
+                let lines = match message {
+                    EventMessage::Queue(lines) => lines,
+                    EventMessage::QueueChanges(changes) => changes.lines,
+                    _ => continue,
+                };
+                {
                     if let Some(r) = ready.take() {
                         let _ = r.send(());
                     }

@@ -11,7 +11,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_util::stream::{self, Stream};
-use tongyou_core::api::{Case, Event, QueueEntry};
+use tongyou_core::api::{Case, Event, QueueChanges, QueueEntry};
 
 use crate::ClientError;
 use crate::sse::{Frame, SseReader};
@@ -39,8 +39,12 @@ pub enum EventMessage {
     /// One of the account's support cases changed (a message, a claim, closed): the case as
     /// it now is. No id: a client that reconnects reads its cases again.
     Case(Box<Case>),
-    /// The agents' console stream ([`crate::ConsoleClient::queue_stream`]): the queue now.
+    /// The agents' console stream ([`crate::ConsoleClient::queue_stream`]): the whole queue,
+    /// first.
     Queue(Vec<QueueEntry>),
+    /// The console stream after its first message: the lines that changed and the cases
+    /// that left the queue.
+    QueueChanges(QueueChanges),
 }
 
 /// An open event stream: a [`Stream`] of [`EventMessage`]s. Dropping it closes the
@@ -127,6 +131,11 @@ fn message(frame: Frame) -> Option<Result<EventMessage, ClientError>> {
             serde_json::from_str::<Vec<QueueEntry>>(&data)
                 .map(EventMessage::Queue)
                 .map_err(|e| ClientError::Protocol(format!("an unreadable queue: {e}"))),
+        ),
+        Frame::Message { event, data, .. } if event == "queue_changes" => Some(
+            serde_json::from_str::<QueueChanges>(&data)
+                .map(EventMessage::QueueChanges)
+                .map_err(|e| ClientError::Protocol(format!("unreadable queue changes: {e}"))),
         ),
         Frame::Message { event, data, .. } => {
             let known: Result<tongyou_core::api::EventKind, _> =

@@ -101,7 +101,7 @@ impl Device {
                 // case message says the platform is there, as a heartbeat does.
                 EventMessage::Case(_) => self.store.heard_at(account, &now)?,
                 // Only the agents' console stream carries the queue.
-                EventMessage::Queue(_) => {}
+                EventMessage::Queue(_) | EventMessage::QueueChanges(_) => {}
             }
         }
         Ok(())

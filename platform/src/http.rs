@@ -39,8 +39,8 @@ use tongyou_core::api::{
 use tongyou_core::api::{
     AgentMe, AgentRole, AgentSignIn, Author, Case, CaseCategory, CaseDetail, CaseRequest,
     CaseState, GateRef, HandOver, ItemKind, ItemStatus, Message, MessageRequest, NowNext,
-    QueueEntry, RideDirection, Share, ShareAccess, ShareRequest, SharedPass, SharedTrip,
-    SupportAudit, TimelineItem, TripPhase, TripView, WalkingLeg,
+    QueueChanges, QueueEntry, RideDirection, Share, ShareAccess, ShareRequest, SharedPass,
+    SharedTrip, SupportAudit, TimelineItem, TripPhase, TripView, WalkingLeg,
 };
 use tongyou_core::gate::Refusal;
 use utoipa::OpenApi;
@@ -179,7 +179,7 @@ impl FromRef<AppState> for Arc<Accounts> {
         DisruptionKind, DisruptionRequest, Disruption, DisruptionState, WayOut, WayOutKind,
         Affected, ApplyWayOut, AuditEntry, ShareRequest, Share, ShareAccess, SharedTrip,
         SharedPass, CaseCategory, CaseRequest, CaseState, Author, Message, MessageRequest, Case,
-        AgentSignIn, AgentRole, AgentMe, QueueEntry, CaseDetail, HandOver, SupportAudit, TripView,
+        AgentSignIn, AgentRole, AgentMe, QueueEntry, QueueChanges, CaseDetail, HandOver, SupportAudit, TripView,
         TimelineItem, ItemKind, GateRef, RideDirection, ItemStatus, WalkingLeg, NowNext, TripPhase
     )),
     modifiers(&BearerAuth, &CommonAnswers)

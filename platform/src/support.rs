@@ -131,6 +131,8 @@ pub struct Support {
     /// Counts kept changes: the queue worked out for one count serves every console.
     version: AtomicU64,
     queue_cache: Mutex<Option<WorkedOut<Vec<QueueEntry>>>>,
+    /// Held while the queue is worked out, so that it is worked out once per change.
+    working_out: Mutex<()>,
     /// Each open case's urgency, and when it was worked out.
     urgent: Mutex<HashMap<i64, Dated<Option<Text>>>>,
     tries_per_login: Limiter,
@@ -150,6 +152,7 @@ impl Support {
             closing: watch::channel(false).0,
             version: AtomicU64::new(0),
             queue_cache: Mutex::new(None),
+            working_out: Mutex::new(()),
             urgent: Mutex::new(HashMap::new()),
             tries_per_login: Limiter::new(TRIES_PER_LOGIN),
             tries_per_address: Limiter::new(TRIES_PER_ADDRESS),
@@ -653,9 +656,23 @@ impl Support {
         let mut queue = match cached {
             Some(queue) => queue,
             None => {
-                let queue = self.work_out_queue(now)?;
-                *self.queue_cache.lock() = Some((version, now, queue.clone()));
-                queue
+                // One works it out; the consoles woken with it wait and take the result.
+                let _turn = self.working_out.lock();
+                let version = self.version.load(Ordering::SeqCst);
+                let fresh = self
+                    .queue_cache
+                    .lock()
+                    .as_ref()
+                    .filter(|(v, at, _)| *v == version && now - *at < FRESH)
+                    .map(|(_, _, queue)| queue.clone());
+                match fresh {
+                    Some(queue) => queue,
+                    None => {
+                        let queue = self.work_out_queue(now)?;
+                        *self.queue_cache.lock() = Some((version, now, queue.clone()));
+                        queue
+                    }
+                }
             }
         };
         for entry in &mut queue {

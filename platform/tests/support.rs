@@ -567,11 +567,15 @@ async fn the_chat_arrives_live_on_both_streams_and_a_reconnect_reads_what_it_mis
         )
         .await
         .unwrap();
-    let EventMessage::Queue(lines) = next(&mut queue).await else {
-        panic!("expected the queue");
+    let EventMessage::QueueChanges(changes) = next(&mut queue).await else {
+        panic!("expected the queue's changes");
     };
-    assert_eq!(lines.len(), 1);
-    assert_eq!((lines[0].case_id, lines[0].unread), (case.id, 1));
+    assert_eq!(changes.lines.len(), 1, "only the new line");
+    assert!(changes.left.is_empty());
+    assert_eq!(
+        (changes.lines[0].case_id, changes.lines[0].unread),
+        (case.id, 1)
+    );
 
     // The agent claims and writes: the tourist's stream carries the case each time.
     let EventMessage::Case(opened) = next(&mut events).await else {
@@ -602,11 +606,13 @@ async fn the_chat_arrives_live_on_both_streams_and_a_reconnect_reads_what_it_mis
     // The tourist answers: the console's line shows one unread.
     t.client.say(&t.token, case.id, "好的").await.unwrap();
     let unread = loop {
-        let EventMessage::Queue(lines) = next(&mut queue).await else {
-            panic!("expected the queue");
+        let EventMessage::QueueChanges(changes) = next(&mut queue).await else {
+            panic!("expected the queue's changes");
         };
-        if lines[0].last_message.as_deref() == Some("好的") {
-            break lines[0].unread;
+        if let Some(line) = changes.lines.first()
+            && line.last_message.as_deref() == Some("好的")
+        {
+            break line.unread;
         }
     };
     assert_eq!(unread, 1);
@@ -618,6 +624,17 @@ async fn the_chat_arrives_live_on_both_streams_and_a_reconnect_reads_what_it_mis
     let (_events, _) = crate::events::live(&t.client, &t.token).await;
     let missed = t.client.case(&t.token, case.id).await.unwrap();
     assert_eq!(missed.messages.last().unwrap().text, "已为您重新出票");
+
+    // Closed: the case leaves the queue.
+    agent.close(case.id).await.unwrap();
+    loop {
+        let EventMessage::QueueChanges(changes) = next(&mut queue).await else {
+            panic!("expected the queue's changes");
+        };
+        if changes.left == vec![case.id] {
+            break;
+        }
+    }
 }
 
 /// `tongyou-platform agent add`, the real binary: the password from standard input, a

@@ -249,6 +249,16 @@ pub struct QueueEntry {
     pub unread: u32,
 }
 
+/// What changed in the console's queue since the stream's last message: the lines that
+/// are new or changed, and the cases that left it (closed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueChanges {
+    pub lines: Vec<QueueEntry>,
+    #[serde(default)]
+    pub left: Vec<i64>,
+}
+
 /// A case as an agent sees it: the chat, where the tourist is, and the trip while the share
 /// is live.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 //! behind a share's address, and the agents' console API (cookie session, CSRF token on
 //! every write).
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,7 +16,8 @@ use axum::response::{Html, IntoResponse, Response};
 use futures_util::stream;
 use tongyou_core::api::{
     AgentMe, AgentSignIn, ApiError, Case, CaseDetail, CaseRequest, HandOver, ItemStatus, Lang,
-    MessageRequest, PassState, QueueEntry, Share, ShareRequest, SharedTrip, SupportAudit,
+    MessageRequest, PassState, QueueChanges, QueueEntry, Share, ShareRequest, SharedTrip,
+    SupportAudit,
 };
 
 use super::{Body, HttpError, Path, SignedIn, client, idempotency_key, off_thread};
@@ -376,8 +378,8 @@ pub(super) async fn console_audit(
 }
 
 /// The console's live queue: a `queue` message (`data:` every open case, as
-/// `GET /console/queue`) at once and after every change that moves a line of it, and a
-/// comment line every 15 s. Ends when the session does (checked every minute) or the
+/// `GET /console/queue`) at once, then after every change a `queue_changes` message with
+/// only the lines that changed and the cases that left, and a comment line every 15 s. Ends when the session does (checked every minute) or the
 /// platform stops. Send `Accept: text/event-stream`.
 #[utoipa::path(get, path = "/api/v1/console/stream", security(("console" = [])),
     responses((status = 200, content_type = "text/event-stream", body = [QueueEntry],
@@ -418,8 +420,9 @@ struct QueueFeed {
     token: String,
     changes: tokio::sync::watch::Receiver<()>,
     closing: tokio::sync::watch::Receiver<bool>,
-    /// What was last sent, with the waiting times left out (they grow by themselves).
-    last: Option<Vec<QueueEntry>>,
+    /// What was last sent, by case, with the waiting times left out (they grow by
+    /// themselves).
+    last: Option<HashMap<i64, QueueEntry>>,
 }
 
 impl QueueFeed {
@@ -441,15 +444,38 @@ impl QueueFeed {
             .await;
             // Signed out, or the queue cannot be read: the stream ends, the page reconnects.
             let queue = read.ok()?;
-            let steady: Vec<QueueEntry> = queue
+            let steady: HashMap<i64, QueueEntry> = queue
                 .iter()
                 .cloned()
-                .map(|q| QueueEntry { waiting_s: 0, ..q })
+                .map(|q| (q.case_id, QueueEntry { waiting_s: 0, ..q }))
                 .collect();
-            if self.last.as_ref() != Some(&steady) {
-                self.last = Some(steady);
-                let json = serde_json::to_string(&queue).ok()?;
-                return Some((Ok(sse::Event::default().event("queue").data(json)), self));
+            let message = match &self.last {
+                // The first message: the whole queue, in its order.
+                None => Some(sse::Event::default().event("queue").json_data(&queue)),
+                // After: only the lines that changed, and the cases that left.
+                Some(last) => {
+                    let changes = QueueChanges {
+                        lines: queue
+                            .iter()
+                            .filter(|q| last.get(&q.case_id) != steady.get(&q.case_id))
+                            .cloned()
+                            .collect(),
+                        left: last
+                            .keys()
+                            .filter(|id| !steady.contains_key(id))
+                            .copied()
+                            .collect(),
+                    };
+                    (!changes.lines.is_empty() || !changes.left.is_empty()).then(|| {
+                        sse::Event::default()
+                            .event("queue_changes")
+                            .json_data(&changes)
+                    })
+                }
+            };
+            self.last = Some(steady);
+            if let Some(message) = message {
+                return Some((Ok(message.ok()?), self));
             }
             tokio::select! {
                 _ = self.changes.changed() => {}
