@@ -482,7 +482,7 @@ pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn parse_time(rfc3339: &str) -> DateTime<Utc> {
+pub(crate) fn parse_time(rfc3339: &str) -> DateTime<Utc> {
     // Written by this module; an unreadable value counts as long past, failing safe.
     DateTime::parse_from_rfc3339(rfc3339)
         .map(|t| t.to_utc())

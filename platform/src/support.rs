@@ -34,13 +34,14 @@ use tongyou_core::api::{
     HandOver, MessageRequest, QueueEntry, Share, ShareAccess, ShareRequest, SharedPass, SharedTrip,
     SupportAudit,
 };
+use tongyou_core::api::{Order, TripView};
 use tongyou_core::catalog::GeoPoint;
 use tongyou_core::discover::local_now;
 use tongyou_core::support::{self as rules, DEFAULT_SHARE};
 use tongyou_core::text::Text;
 use tongyou_core::trip;
 
-use crate::accounts::token_hash;
+use crate::accounts::{parse_time, token_hash};
 use crate::limits::{Limit, Limiter, address_key};
 use crate::orders::{Booking, BookingError, fmt};
 use crate::sqlite::SqliteStore;
@@ -188,19 +189,6 @@ impl Support {
             .subscribe()
     }
 
-    /// [`Support::changed`] for the account whose case `case` is.
-    fn changed_case(&self, case: i64) {
-        let account = self.store.reading(|| -> Result<_, SupportError> {
-            let conn = self.store.conn()?;
-            Ok(records::case(&conn, case)?.map(|r| r.account_id))
-        });
-        match account {
-            Ok(Some(account)) => self.changed(account),
-            Ok(None) => {}
-            Err(e) => tracing::warn!(case, "could not tell the streams of a change: {e}"),
-        }
-    }
-
     /// After a unit that changed `account`'s cases was kept: wakes the consoles and the
     /// account's streams. Senders nobody listens to any more are dropped on the way.
     fn changed(&self, account: i64) {
@@ -220,7 +208,7 @@ impl Support {
         let now = self.now();
         let expires = rules::check_expiry(&request.expires_at, now)
             .map_err(|e| SupportError::Invalid(vec![e]))?;
-        self.trip_of(account, &request.trip_id)
+        self.trip_view(account, &request.trip_id, None)
             .map_err(|e| match e {
                 SupportError::NotFound => SupportError::Invalid(vec![FieldError::new(
                     "trip_id",
@@ -305,14 +293,7 @@ impl Support {
     }
 
     fn shared_trip(&self, share: &records::ShareRow) -> Result<SharedTrip, SupportError> {
-        let (orders, catalog) = self.trip_of(share.account_id, &share.trip_id)?;
-        let view = trip::view_by_id(
-            &orders,
-            &catalog,
-            &share.trip_id,
-            Some(local_now(&catalog, self.now())),
-        )
-        .ok_or(SupportError::NotFound)?;
+        let (orders, view) = self.trip_view(share.account_id, &share.trip_id, Some(self.now()))?;
         let passes = self.store.reading(|| -> Result<_, SupportError> {
             let conn = self.store.conn()?;
             let mut passes = Vec::new();
@@ -341,26 +322,22 @@ impl Support {
         })
     }
 
-    /// The account's orders and the trip's region, when the account has that trip.
-    fn trip_of(
+    /// The account's orders and the trip's view made for `at` (region-local), when
+    /// the account has that trip.
+    fn trip_view(
         &self,
         account: i64,
         trip_id: &str,
-    ) -> Result<
-        (
-            Vec<tongyou_core::api::Order>,
-            Arc<tongyou_core::catalog::Catalog>,
-        ),
-        SupportError,
-    > {
+        at: Option<DateTime<Utc>>,
+    ) -> Result<(Vec<Order>, TripView), SupportError> {
         let catalog = trip::parse_trip_id(trip_id)
             .and_then(|(region, _)| self.booking.region(region))
             .ok_or(SupportError::NotFound)?;
         let orders = self.booking.orders(account)?;
-        if trip::view_by_id(&orders, &catalog, trip_id, None).is_none() {
-            return Err(SupportError::NotFound);
-        }
-        Ok((orders, catalog))
+        let as_of = at.map(|t| local_now(&catalog, t));
+        let view =
+            trip::view_by_id(&orders, &catalog, trip_id, as_of).ok_or(SupportError::NotFound)?;
+        Ok((orders, view))
     }
 
     // --- cases, the tourist's side
@@ -377,7 +354,7 @@ impl Support {
             .map_err(|e| problems.push(e))
             .unwrap_or_default();
         if let Some(trip_id) = &request.trip_id
-            && let Err(e) = self.trip_of(account, trip_id)
+            && let Err(e) = self.trip_view(account, trip_id, None)
         {
             match e {
                 SupportError::NotFound => problems.push(FieldError::new(
@@ -742,7 +719,7 @@ impl Support {
     /// Takes a waiting case. Two agents at once: one wins, the other is told it is taken.
     pub fn claim(&self, agent: &Agent, case: i64) -> Result<CaseDetail, SupportError> {
         let now = fmt(self.now());
-        self.store.atomically(|| -> Result<(), SupportError> {
+        let account = self.store.atomically(|| -> Result<i64, SupportError> {
             let conn = self.store.conn()?;
             let row = records::case(&conn, case)?.ok_or(SupportError::NotFound)?;
             if !records::claim(&conn, case, agent.id)? {
@@ -771,9 +748,9 @@ impl Support {
                 row.share_id,
                 None,
             )?;
-            Ok(())
+            Ok(row.account_id)
         })?;
-        self.changed_case(case);
+        self.changed(account);
         self.case_detail(agent, case)
     }
 
@@ -785,7 +762,7 @@ impl Support {
         request: &HandOver,
     ) -> Result<Case, SupportError> {
         let now = fmt(self.now());
-        self.store.atomically(|| -> Result<(), SupportError> {
+        let account = self.store.atomically(|| -> Result<i64, SupportError> {
             let conn = self.store.conn()?;
             let row = records::case(&conn, case)?.ok_or(SupportError::NotFound)?;
             let holder = self.holder_check(agent, &row)?;
@@ -816,9 +793,9 @@ impl Support {
                 row.share_id,
                 Some(&to.login),
             )?;
-            Ok(())
+            Ok(row.account_id)
         })?;
-        self.changed_case(case);
+        self.changed(account);
         self.case_for_agent(case)
     }
 
@@ -891,7 +868,7 @@ impl Support {
         let text = rules::check_message(&request.text, false, "text")
             .map_err(|e| SupportError::Invalid(vec![e]))?;
         let now = fmt(self.now());
-        self.store.atomically(|| -> Result<(), SupportError> {
+        let account = self.store.atomically(|| -> Result<i64, SupportError> {
             let conn = self.store.conn()?;
             let row = records::case(&conn, case)?.ok_or(SupportError::NotFound)?;
             if row.agent_id != Some(agent.id) || row.state != CaseState::Claimed {
@@ -909,16 +886,16 @@ impl Support {
                 row.share_id,
                 None,
             )?;
-            Ok(())
+            Ok(row.account_id)
         })?;
-        self.changed_case(case);
+        self.changed(account);
         self.case_for_agent(case)
     }
 
     /// Closes the case (its holder or a supervisor). Its share ends with it.
     pub fn close(&self, agent: &Agent, case: i64) -> Result<Case, SupportError> {
         let now = fmt(self.now());
-        self.store.atomically(|| -> Result<(), SupportError> {
+        let account = self.store.atomically(|| -> Result<i64, SupportError> {
             let conn = self.store.conn()?;
             let row = records::case(&conn, case)?.ok_or(SupportError::NotFound)?;
             self.holder_check(agent, &row)?;
@@ -943,9 +920,9 @@ impl Support {
                 row.share_id,
                 None,
             )?;
-            Ok(())
+            Ok(row.account_id)
         })?;
-        self.changed_case(case);
+        self.changed(account);
         self.case_for_agent(case)
     }
 
@@ -1138,13 +1115,6 @@ fn verify_password(password: &str, hash: &str) -> bool {
             .verify_password(password.as_bytes(), &h)
             .is_ok()
     })
-}
-
-fn parse_time(rfc3339: &str) -> DateTime<Utc> {
-    // Written by this module; an unreadable value counts as long past, failing safe.
-    DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| t.to_utc())
-        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 #[cfg(test)]
