@@ -132,17 +132,7 @@ pub struct ConsoleClient {
 impl ConsoleClient {
     /// Signs in; the cookie and the CSRF token are kept for the calls after.
     pub async fn sign_in(&self, login: &str, password: &str) -> Result<AgentMe, ClientError> {
-        let response = self
-            .platform
-            .http
-            .post(self.platform.url("/console/session"))
-            .json(&AgentSignIn {
-                login: login.into(),
-                password: password.into(),
-            })
-            .send()
-            .await
-            .map_err(offline)?;
+        let response = self.send_sign_in(login, password).await?;
         let cookie = response
             .headers()
             .get_all(SET_COOKIE)
@@ -168,8 +158,21 @@ impl ConsoleClient {
         login: &str,
         password: &str,
     ) -> Result<Vec<String>, ClientError> {
-        let response = self
-            .platform
+        let response = self.send_sign_in(login, password).await?;
+        Ok(response
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect())
+    }
+
+    async fn send_sign_in(
+        &self,
+        login: &str,
+        password: &str,
+    ) -> Result<reqwest::Response, ClientError> {
+        self.platform
             .http
             .post(self.platform.url("/console/session"))
             .json(&AgentSignIn {
@@ -178,13 +181,7 @@ impl ConsoleClient {
             })
             .send()
             .await
-            .map_err(offline)?;
-        Ok(response
-            .headers()
-            .get_all(SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok().map(str::to_owned))
-            .collect())
+            .map_err(offline)
     }
 
     pub async fn sign_out(&self) -> Result<(), ClientError> {
