@@ -299,3 +299,50 @@ pub struct SupportAudit {
     #[serde(default)]
     pub detail: Option<String>,
 }
+
+/// Something an agent may refund for the tourist: one line of a sub-order in the case's
+/// shared trip, with its refund rule and what would go back if refunded now. The console
+/// shows this before the agent confirms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefundOption {
+    pub order_id: i64,
+    pub sub_order_id: i64,
+    /// `kind:product_id` (`audio_guide:audio-guide`): names the line in [`RefundLine`].
+    pub line: String,
+    pub name: Text,
+    /// What was paid for the line, in fen.
+    pub paid_fen: i64,
+    /// What goes back if refunded now, by [`RefundOption::rule`], in fen.
+    pub refund_fen: i64,
+    /// The product's refund rule, as the tourist agreed to it.
+    pub rule: Text,
+    /// Why it cannot be refunded (its pass was used, it was refunded already), if so.
+    #[serde(default)]
+    pub blocked: Option<Text>,
+}
+
+/// An agent refunds one line of the shared trip under its rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefundLine {
+    pub order_id: i64,
+    /// As in [`RefundOption::line`].
+    pub line: String,
+}
+
+/// An agent re-issues one pass of the shared trip (the old one is revoked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReissuePass {
+    pub pass_id: String,
+}
+
+/// An agent applies one way out of a disruption for the tourist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgentWayOut {
+    pub order_id: i64,
+    pub disruption_id: i64,
+    pub way_out: String,
+}
