@@ -6,8 +6,9 @@ use std::sync::{Arc, Mutex};
 
 use reqwest::header::{COOKIE, SET_COOKIE};
 use tongyou_core::api::{
-    AgentMe, AgentSignIn, Case, CaseDetail, CaseRequest, HandOver, MessageRequest, QueueEntry,
-    Share, ShareRequest, SharedTrip, SupportAudit,
+    AgentMe, AgentSignIn, AgentWayOut, Case, CaseDetail, CaseRequest, HandOver, MessageRequest,
+    QueueEntry, RefundLine, RefundOption, ReissuePass, Share, ShareRequest, SharedTrip,
+    SupportAudit,
 };
 
 use super::{ClientError, IDEMPOTENCY_KEY, PlatformClient, decode, offline};
@@ -245,6 +246,30 @@ impl ConsoleClient {
 
     pub async fn close(&self, id: i64) -> Result<Case, ClientError> {
         self.post(&format!("/console/cases/{id}/close"), None::<&()>)
+            .await
+    }
+
+    /// What may be refunded on the case's trip: each line with its rule and what would go
+    /// back now.
+    pub async fn refunds(&self, id: i64) -> Result<Vec<RefundOption>, ClientError> {
+        self.get(&format!("/console/cases/{id}/refunds")).await
+    }
+
+    /// Refunds one line of the case's trip under its rule.
+    pub async fn refund(&self, id: i64, line: &RefundLine) -> Result<CaseDetail, ClientError> {
+        self.post(&format!("/console/cases/{id}/refund"), Some(line))
+            .await
+    }
+
+    /// Issues a pass of the case's trip again; the old one is revoked.
+    pub async fn reissue(&self, id: i64, pass: &ReissuePass) -> Result<CaseDetail, ClientError> {
+        self.post(&format!("/console/cases/{id}/reissue"), Some(pass))
+            .await
+    }
+
+    /// Applies a way out of a disruption for the tourist.
+    pub async fn way_out(&self, id: i64, way: &AgentWayOut) -> Result<CaseDetail, ClientError> {
+        self.post(&format!("/console/cases/{id}/way-out"), Some(way))
             .await
     }
 

@@ -3,9 +3,10 @@
 //! lines' index on the resource, and each hit order's tourist gets the ways out
 //! (`core::disruption`), worked out on the live inventory whenever they are read.
 //!
-//! Applying a way out is one unit with the tourist's Idempotency-Key: the re-booking or
-//! refund (`Booking::rebook_in_unit` / `refund_in_unit`), the case settled and the event,
-//! all kept or none, so a provider refusing a step leaves the order as it was and the
+//! Applying a way out is one unit with the tourist's Idempotency-Key (or the unit of an
+//! agent acting on the tourist's support case): the re-booking or refund
+//! (`Booking::rebook_in_unit` / `refund_in_unit`), the case settled and the event, all
+//! kept or none, so a provider refusing a step leaves the order as it was and the
 //! ways out are worked out again on the next read. The new items of a way out are held
 //! only once its tourist is shown it (for `orders::HOLD_FOR`, and again when shown
 //! again), so a storm does not freeze the inventory and what was shown can be taken; the
@@ -397,27 +398,42 @@ impl Disruptions {
         );
         let hash = hex::encode(Sha256::digest(serde_json::to_vec(request)?));
         self.booking.once(account, &key, &hash, order_id, || {
-            let case = records::case(&self.store, request.disruption_id, order_id)?
-                .filter(|c| c.account_id == account)
-                .ok_or(DisruptionError::NotFound)?;
-            if case.state != "open" {
-                return Err(DisruptionError::Conflict(format!(
-                    "this disruption's ways out are closed ({})",
-                    case.state
-                )));
-            }
-            self.take(&case, &request.way_out, "applied")
+            self.apply_in_unit(account, order_id, request).map(|_| ())
         })?;
         Ok(self.booking.order(account, order_id)?)
     }
 
-    /// Takes one way out of an open case and settles it as `state`. Inside a unit.
+    /// Applies one way out of a disruption to one of `account`'s orders, inside the
+    /// caller's unit: for the tourist's request above, and for an agent acting for them
+    /// (`crate::support`), who holds no key of theirs. The refunds it records are sent
+    /// after the unit ([`Booking::send_owed_refunds`]). Returns what the way out does, as
+    /// the tourist was offered it.
+    pub fn apply_in_unit(
+        &self,
+        account: i64,
+        order_id: i64,
+        request: &ApplyWayOut,
+    ) -> Result<Text, DisruptionError> {
+        let case = records::case(&self.store, request.disruption_id, order_id)?
+            .filter(|c| c.account_id == account)
+            .ok_or(DisruptionError::NotFound)?;
+        if case.state != "open" {
+            return Err(DisruptionError::Conflict(format!(
+                "this disruption's ways out are closed ({})",
+                case.state
+            )));
+        }
+        self.take(&case, &request.way_out, "applied")
+    }
+
+    /// Takes one way out of an open case and settles it as `state`. Inside a unit. Returns
+    /// the way's summary.
     fn take(
         &self,
         case: &records::CaseRow,
         way_id: &str,
         state: &str,
-    ) -> Result<(), DisruptionError> {
+    ) -> Result<Text, DisruptionError> {
         let Some((row, catalog, posted, found, hit)) =
             self.case_now(case.disruption_id, case.order_id)?
         else {
@@ -471,7 +487,7 @@ impl Disruptions {
             EventKind::Disruption,
             &self.now_s(),
         )?;
-        Ok(())
+        Ok(way.summary.clone())
     }
 
     /// Applies the refund to every case whose ways out closed by `now` untouched. Each in
@@ -489,7 +505,7 @@ impl Disruptions {
                     return Ok(false);
                 };
                 match self.take(&case, "refund", "expired") {
-                    Ok(()) => Ok(true),
+                    Ok(_) => Ok(true),
                     // No longer hit (lifted, changed, cancelled meanwhile): nothing to refund.
                     Err(DisruptionError::Conflict(_)) => {
                         records::settle(

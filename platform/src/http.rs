@@ -37,10 +37,11 @@ use tongyou_core::api::{
     DisruptionState, WayOut, WayOutKind,
 };
 use tongyou_core::api::{
-    AgentMe, AgentRole, AgentSignIn, Author, Case, CaseCategory, CaseDetail, CaseRequest,
-    CaseState, GateRef, HandOver, ItemKind, ItemStatus, Message, MessageRequest, NowNext,
-    QueueChanges, QueueEntry, RideDirection, Share, ShareAccess, ShareRequest, SharedPass,
-    SharedTrip, SupportAudit, TimelineItem, TripPhase, TripView, WalkingLeg,
+    AgentMe, AgentRole, AgentSignIn, AgentWayOut, Author, Case, CaseCategory, CaseDetail,
+    CaseRequest, CaseState, GateRef, HandOver, ItemKind, ItemStatus, Message, MessageRequest,
+    NowNext, QueueChanges, QueueEntry, RefundLine, RefundOption, ReissuePass, RideDirection, Share,
+    ShareAccess, ShareRequest, SharedPass, SharedTrip, SupportAudit, TimelineItem, TripPhase,
+    TripView, WalkingLeg,
 };
 use tongyou_core::gate::Refusal;
 use utoipa::OpenApi;
@@ -165,7 +166,8 @@ impl FromRef<AppState> for Arc<Accounts> {
         support::end_share, support::shared, support::open_case, support::cases, support::case,
         support::tourist_says, support::tourist_read, support::console_sign_in, support::console_sign_out,
         support::me, support::queue, support::claim, support::hand_over, support::case_detail,
-        support::agent_says, support::close, support::console_audit, support::console_stream
+        support::agent_says, support::close, support::console_audit, support::console_stream,
+        support::refund_options, support::refund_line, support::reissue_pass, support::agent_way_out
     ),
     components(schemas(
         ApiError, FieldError, AccountExport, Health, RegionSummary, CatalogSnapshot, CodeRequest, CodeSent, SignIn, Session,
@@ -179,7 +181,8 @@ impl FromRef<AppState> for Arc<Accounts> {
         DisruptionKind, DisruptionRequest, Disruption, DisruptionState, WayOut, WayOutKind,
         Affected, ApplyWayOut, AuditEntry, ShareRequest, Share, ShareAccess, SharedTrip,
         SharedPass, CaseCategory, CaseRequest, CaseState, Author, Message, MessageRequest, Case,
-        AgentSignIn, AgentRole, AgentMe, QueueEntry, QueueChanges, CaseDetail, HandOver, SupportAudit, TripView,
+        AgentSignIn, AgentRole, AgentMe, QueueEntry, QueueChanges, CaseDetail, HandOver, SupportAudit,
+        RefundOption, RefundLine, ReissuePass, AgentWayOut, TripView,
         TimelineItem, ItemKind, GateRef, RideDirection, ItemStatus, WalkingLeg, NowNext, TripPhase
     )),
     modifiers(&BearerAuth, &CommonAnswers)
@@ -324,6 +327,10 @@ pub fn router(state: AppState) -> Router {
         .route("/console/cases/{id}/hand-over", post(support::hand_over))
         .route("/console/cases/{id}/messages", post(support::agent_says))
         .route("/console/cases/{id}/close", post(support::close))
+        .route("/console/cases/{id}/refunds", get(support::refund_options))
+        .route("/console/cases/{id}/refund", post(support::refund_line))
+        .route("/console/cases/{id}/reissue", post(support::reissue_pass))
+        .route("/console/cases/{id}/way-out", post(support::agent_way_out))
         .route("/console/audit", get(support::console_audit))
         .route("/events", get(events::stream))
         .route(

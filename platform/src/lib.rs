@@ -225,8 +225,12 @@ pub async fn start_with(
         &config.operators(),
     ));
     let support = Arc::new(
-        support::Support::new(Arc::clone(&store), Arc::clone(&booking))
-            .context("setting up support")?,
+        support::Support::new(
+            Arc::clone(&store),
+            Arc::clone(&booking),
+            Arc::clone(&disruptions),
+        )
+        .context("setting up support")?,
     );
     if config.dev_mode {
         add_demo_agents(&store, clock())?;

@@ -25,6 +25,7 @@
 //! key answers with the same order again (as it stands now, so a client that lost the
 //! first answer also learns what happened since), a different body with it is refused.
 
+mod amend;
 mod cancel;
 mod confirm;
 #[cfg(test)]

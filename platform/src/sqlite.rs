@@ -67,6 +67,9 @@ const MIGRATIONS: &[M<'static>] = &[
         "../migrations/20261208_0019_disruption_holds.sql"
     )),
     M::up(include_str!("../migrations/20261209_0020_support.sql")),
+    M::up(include_str!(
+        "../migrations/20261210_0021_agent_actions.sql"
+    )),
 ];
 
 /// A batch commits after this many units even when more are waiting, so that nobody

@@ -16,7 +16,12 @@
 //! per login and per address. An agent reaches a trip only through the share of a case they
 //! hold (a supervisor: of any open case), and only while that share is live. Every view and
 //! action is audited in the unit that does it; `support_audit` refuses updates by trigger.
+//!
+//! **Actions** (`actions.rs`): the agent holding a case acts on its trip for the tourist,
+//! within what the share reaches: refunds a line under its rule, issues a pass again,
+//! applies a way out of a disruption.
 
+mod actions;
 mod records;
 
 use std::collections::HashMap;
@@ -42,6 +47,7 @@ use tongyou_core::text::Text;
 use tongyou_core::trip;
 
 use crate::accounts::{parse_time, token_hash};
+use crate::disruptions::{DisruptionError, Disruptions};
 use crate::limits::{Limit, Limiter, address_key};
 use crate::orders::{Booking, BookingError, fmt};
 use crate::sqlite::SqliteStore;
@@ -81,6 +87,9 @@ pub enum SupportError {
     Limited { wait_s: i64 },
     #[error(transparent)]
     Booking(#[from] BookingError),
+    /// An agent's way out, refused by the disruption's rules.
+    #[error(transparent)]
+    Disruption(#[from] DisruptionError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{0}")]
@@ -122,6 +131,8 @@ type WorkedOut<T> = (u64, DateTime<Utc>, T);
 pub struct Support {
     store: Arc<SqliteStore>,
     booking: Arc<Booking>,
+    /// For an agent's way out, applied as the tourist's own.
+    disruptions: Arc<Disruptions>,
     /// Woken after each kept change a console shows (a case opened, claimed, written in,
     /// closed; a share ended).
     console: watch::Sender<()>,
@@ -144,10 +155,15 @@ pub struct Support {
 }
 
 impl Support {
-    pub fn new(store: Arc<SqliteStore>, booking: Arc<Booking>) -> Result<Support, SupportError> {
+    pub fn new(
+        store: Arc<SqliteStore>,
+        booking: Arc<Booking>,
+        disruptions: Arc<Disruptions>,
+    ) -> Result<Support, SupportError> {
         Ok(Support {
             store,
             booking,
+            disruptions,
             console: watch::channel(()).0,
             accounts: Mutex::new(HashMap::new()),
             closing: watch::channel(false).0,

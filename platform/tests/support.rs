@@ -2,16 +2,18 @@
 //! and their chat, the agents' console (cookie session, CSRF, claim races, hand-over), and
 //! who may reach what — each refused call refused with its exact status and no data.
 
-use chrono::{Duration, Utc};
-use tongyou_client::{ConsoleClient, PlatformClient};
+use chrono::{DateTime, Duration, Utc};
+use tongyou_client::{ConsoleClient, EventMessage, PlatformClient};
 use tongyou_core::api::{
-    AgentRole, Author, CaseCategory, CaseRequest, CaseState, PassState, PaymentMethod, ShareRequest,
+    AgentRole, AgentWayOut, ApplyWayOut, Author, Case, CaseCategory, CaseRequest, CaseState,
+    GateScan, Order, PassState, PaymentMethod, Provider, RefundLine, ReissuePass, ShareRequest,
+    SubOrder, SupportAudit,
 };
 
-use tongyou_core::catalog::GeoPoint;
+use tongyou_core::catalog::{Fen, GeoPoint};
 
 use crate::api_error;
-use crate::booking::{Tourist, full_combo, place, request, tourist};
+use crate::booking::{Tourist, full_combo, place, request, tourist, visit_date};
 
 const AGENT_PASSWORD: &str = "demo-agent-password";
 const SUPERVISOR_PASSWORD: &str = "demo-supervisor-password";
@@ -475,6 +477,36 @@ async fn every_support_endpoint_answers_each_caller_exactly() {
     assert_eq!(status(nobody.case(case.id).await), 401);
     assert_eq!(status(nobody.claim(case.id).await), 401);
     assert_eq!(status(nobody.audit().await), 401);
+    let order_id: i64 = trip_id.trim_start_matches("huangshan-").parse().unwrap();
+    let entry = a.client.order(&a.token, order_id).await.unwrap().passes[0]
+        .pass_id
+        .clone();
+    let refund = RefundLine {
+        order_id,
+        line: "ticket:audio-guide".into(),
+    };
+    let reissue = ReissuePass {
+        pass_id: entry.clone(),
+    };
+    let way = AgentWayOut {
+        order_id,
+        disruption_id: 999_999,
+        way_out: "refund".into(),
+    };
+    // Every action of an agent on the trip: (refunds, refund, reissue, way out).
+    let actions = |c: &ConsoleClient| {
+        let c = c.clone();
+        let (refund, reissue, way) = (refund.clone(), reissue.clone(), way.clone());
+        async move {
+            [
+                status(c.refunds(case.id).await),
+                status(c.refund(case.id, &refund).await),
+                status(c.reissue(case.id, &reissue).await),
+                status(c.way_out(case.id, &way).await),
+            ]
+        }
+    };
+    assert_eq!(actions(&nobody).await, [401; 4]);
 
     let holder = console(&url, "agent", AGENT_PASSWORD).await;
     let supervisor = console(&url, "supervisor", SUPERVISOR_PASSWORD).await;
@@ -491,6 +523,8 @@ async fn every_support_endpoint_answers_each_caller_exactly() {
     );
     assert_eq!(status(holder.case(999_999).await), 404);
     let before = supervisor.audit().await.unwrap().len();
+    assert_eq!(actions(&holder).await, [403; 4], "not claimed yet");
+    assert_eq!(actions(&supervisor).await, [403; 4], "not theirs");
 
     assert_eq!(status(holder.claim(case.id).await), 200);
     assert_eq!(status(second.claim(case.id).await), 409);
@@ -507,6 +541,30 @@ async fn every_support_endpoint_answers_each_caller_exactly() {
     assert_eq!(status(supervisor.case(case.id).await), 200);
     let (code, _) = api_error(holder.hand_over(case.id, "nobody").await);
     assert_eq!(code, 422);
+    // Acting on the trip: its holder alone, with the CSRF token on each write.
+    assert_eq!(actions(&second).await, [403; 4], "another agent's case");
+    assert_eq!(
+        actions(&supervisor).await,
+        [403; 4],
+        "a supervisor acts on no case they do not hold"
+    );
+    let forged = anonymous.console();
+    forged.keep(holder.session().map(|(cookie, _)| (cookie, String::new())));
+    assert_eq!(status(forged.refund(case.id, &refund).await), 403);
+    assert_eq!(status(forged.reissue(case.id, &reissue).await), 403);
+    assert_eq!(status(forged.way_out(case.id, &way).await), 403);
+    assert_eq!(status(holder.refunds(999_999).await), 404);
+    let elsewhere = RefundLine {
+        order_id: 999_999,
+        ..refund.clone()
+    };
+    assert_eq!(status(holder.refund(case.id, &elsewhere).await), 404);
+    assert_eq!(
+        status(holder.way_out(case.id, &way).await),
+        404,
+        "no such disruption of the order"
+    );
+    assert_eq!(status(holder.refunds(case.id).await), 200);
 
     // The log: the allowed calls, in order, and none of the refused ones.
     let log = supervisor.audit().await.unwrap();
@@ -524,6 +582,7 @@ async fn every_support_endpoint_answers_each_caller_exactly() {
             line("agent", "viewed"),
             line("agent", "sent_message"),
             line("supervisor", "viewed"),
+            line("agent", "viewed_refunds"),
         ]
     );
     assert!(
@@ -538,6 +597,27 @@ async fn every_support_endpoint_answers_each_caller_exactly() {
     let detail = holder.case(case.id).await.unwrap();
     assert!(detail.trip.is_none());
     assert_eq!(detail.case.messages.last().unwrap().text, "马上到");
+
+    // Nothing more is done on a trip no longer shared, nor on a closed case; none of it is
+    // logged, and the order stays as it was.
+    let before = supervisor.audit().await.unwrap().len();
+    assert_eq!(actions(&holder).await, [409; 4], "the share ended");
+    assert_eq!(status(holder.close(case.id).await), 200);
+    let (code, error) = api_error(holder.refunds(case.id).await);
+    assert_eq!((code, error.message.as_str()), (409, "this case is closed"));
+    assert_eq!(actions(&holder).await, [409; 4], "the case is closed");
+    assert_eq!(actions(&second).await, [403; 4]);
+    let log = supervisor.audit().await.unwrap();
+    assert_eq!(
+        log[..log.len() - before]
+            .iter()
+            .map(|l| l.action.as_str())
+            .collect::<Vec<_>>(),
+        ["closed"]
+    );
+    let order = a.client.order(&a.token, order_id).await.unwrap();
+    assert_eq!(order.payment.refunded, Fen(0));
+    assert!(order.passes.iter().all(|p| p.state == PassState::Valid));
 }
 
 /// The next message of a stream that is not a heartbeat, or a failed test.
@@ -687,5 +767,409 @@ async fn the_agent_add_command_makes_an_account_once() {
     assert_eq!(
         (me.name.as_str(), me.role),
         ("周 Zhou", AgentRole::Supervisor)
+    );
+}
+
+/// A tourist with the full combo booked and paid, who asks for help on its trip; the agent
+/// has claimed the case.
+async fn helped(url: &str, mobile: &str) -> (Tourist, Order, Case, ConsoleClient) {
+    let t = tourist(url, mobile).await;
+    let order = place(&t, "k1", &request(&t, full_combo(), PaymentMethod::Wallet)).await;
+    let trip_id = format!("huangshan-{}", order.id);
+    let case = t
+        .client
+        .open_case(
+            &t.token,
+            "help-1",
+            &help(CaseCategory::Booking, Some(&trip_id), "导览器坏了"),
+        )
+        .await
+        .unwrap();
+    let agent = console(url, "agent", AGENT_PASSWORD).await;
+    agent.claim(case.id).await.unwrap();
+    (t, order, case, agent)
+}
+
+fn scenic(order: &Order) -> &SubOrder {
+    order
+        .sub_orders
+        .iter()
+        .find(|s| s.provider == Provider::Scenic)
+        .unwrap()
+}
+
+/// The audit lines about `case`, oldest first, as (action, detail).
+async fn audited(supervisor: &ConsoleClient, case: i64) -> Vec<SupportAudit> {
+    let mut lines: Vec<SupportAudit> = supervisor
+        .audit()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.case_id == Some(case))
+        .collect();
+    lines.reverse();
+    lines
+}
+
+#[tokio::test]
+async fn an_agent_refunds_one_line_under_its_rule_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = crate::platform(&dir).await;
+    let (t, order, case, agent) = helped(&p.url(), "13800138671").await;
+    let audio = scenic(&order)
+        .lines
+        .iter()
+        .find(|l| l.product_id == "audio-guide")
+        .unwrap()
+        .clone();
+    let (mut events, _) = crate::events::live(&t.client, &t.token).await;
+
+    // Every line of the trip with its rule; the visit is a week ahead, before the rule's
+    // deadline, so all of it would go back.
+    let options = agent.refunds(case.id).await.unwrap();
+    let lines: Vec<&str> = options.iter().map(|o| o.line.as_str()).collect();
+    for line in ["ticket:entry", "lift:yungu", "ticket:audio-guide"] {
+        assert!(lines.contains(&line), "{lines:?}");
+    }
+    assert!(options.iter().any(|o| o.line.starts_with("hotel:")));
+    assert!(options.iter().all(|o| o.blocked.is_none()), "{options:?}");
+    let option = options
+        .iter()
+        .find(|o| o.line == "ticket:audio-guide")
+        .unwrap();
+    assert_eq!(
+        (option.order_id, option.sub_order_id),
+        (order.id, scenic(&order).id)
+    );
+    assert_eq!(option.name.en, "Audio guide rental");
+    assert_eq!(
+        option.rule.en,
+        "Tickets and rentals: free until 17:00 the day before, then 80% back"
+    );
+    assert_eq!(
+        (option.paid_fen, option.refund_fen),
+        (audio.pay.0, audio.pay.0)
+    );
+
+    // Refunded: that line alone, its pass revoked, the tourist told in the chat.
+    let refund = RefundLine {
+        order_id: order.id,
+        line: "ticket:audio-guide".into(),
+    };
+    let detail = agent.refund(case.id, &refund).await.unwrap();
+    let yuan = audio.pay.display_yuan();
+    let said = detail.case.messages.last().unwrap();
+    assert_eq!(said.author, Author::System);
+    assert_eq!(
+        said.text,
+        format!("已为您退款：语音导览器租赁 {yuan} · Refunded: Audio guide rental {yuan}")
+    );
+    let trip = detail.trip.expect("the share is live");
+    for pass in &trip.passes {
+        let revoked = pass.state == PassState::Revoked;
+        assert_eq!(revoked, pass.name.en == "Audio guide rental", "{pass:?}");
+    }
+    let now = t.client.order(&t.token, order.id).await.unwrap();
+    let sub = scenic(&now);
+    assert_eq!(sub.refunded, audio.pay);
+    assert_eq!(
+        sub.note.as_ref().unwrap().en,
+        format!("Support refunded {yuan} under the refund rule.")
+    );
+    assert_eq!(now.payment.refunded, audio.pay);
+    let audio_pass = now
+        .passes
+        .iter()
+        .find(|p| p.product_id == "audio-guide")
+        .unwrap();
+    assert_eq!(audio_pass.state, PassState::Revoked);
+
+    // The tourist's app hears of it on the account's event stream, the order as it now is.
+    let heard = loop {
+        if let EventMessage::Event(event) = crate::events::next(&mut events).await
+            && scenic(&event.order).refunded == audio.pay
+        {
+            break event;
+        }
+    };
+    assert_eq!(heard.order_id, order.id);
+
+    // The tourist sees the agent's actions beside the share; the log has them.
+    let share = t
+        .client
+        .shares(&t.token)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.case_id == Some(case.id))
+        .unwrap();
+    let whats: Vec<&str> = share
+        .views
+        .iter()
+        .filter(|v| v.who == "小林 Lin")
+        .map(|v| v.what.as_str())
+        .collect();
+    assert_eq!(&whats[..2], ["refund", "viewed_refunds"], "{whats:?}");
+    let supervisor = console(&p.url(), "supervisor", SUPERVISOR_PASSWORD).await;
+    let log = audited(&supervisor, case.id).await;
+    let line = log.iter().find(|l| l.action == "refund").unwrap();
+    assert_eq!(line.agent, "agent");
+    assert_eq!(line.share_id, Some(share.id));
+    assert_eq!(
+        line.detail.as_deref(),
+        Some(format!("order {} ticket:audio-guide {yuan}", order.id).as_str())
+    );
+
+    // The same refund again moves nothing: the line says why.
+    let (status, error) = api_error(agent.refund(case.id, &refund).await);
+    assert_eq!(
+        (status, error.message.as_str()),
+        (409, "This line was refunded already")
+    );
+    let again = t.client.order(&t.token, order.id).await.unwrap();
+    assert_eq!(again.payment.refunded, audio.pay);
+    let options = agent.refunds(case.id).await.unwrap();
+    let option = options
+        .iter()
+        .find(|o| o.line == "ticket:audio-guide")
+        .unwrap();
+    assert_eq!(option.refund_fen, 0);
+    assert_eq!(
+        option.blocked.as_ref().unwrap().en,
+        "This line was refunded already"
+    );
+    let refunds = audited(&supervisor, case.id)
+        .await
+        .iter()
+        .filter(|l| l.action == "refund")
+        .count();
+    assert_eq!(refunds, 1, "a refused call leaves no audit line");
+    // A line the order does not have.
+    let (status, error) = api_error(
+        agent
+            .refund(
+                case.id,
+                &RefundLine {
+                    order_id: order.id,
+                    line: "ticket:no-such".into(),
+                },
+            )
+            .await,
+    );
+    assert_eq!((status, error.fields[0].field.as_str()), (422, "line"));
+
+    // Cancelling the order later pays back the rest, never the line again.
+    let cancelled = t
+        .client
+        .cancel_order(&t.token, "c1", order.id)
+        .await
+        .unwrap();
+    assert_eq!(cancelled.payment.refunded, order.payment.amount);
+}
+
+#[tokio::test]
+async fn an_agent_issues_a_pass_again_in_the_place_of_the_old_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = crate::platform(&dir).await;
+    let (t, order, case, agent) = helped(&p.url(), "13800138681").await;
+    let entries: Vec<_> = order
+        .passes
+        .iter()
+        .filter(|p| p.product_id == "entry")
+        .collect();
+
+    // The first guest's pass again: the old one revoked, a new one for the same holder,
+    // product, day and slot.
+    let old = entries[0];
+    let detail = agent
+        .reissue(
+            case.id,
+            &ReissuePass {
+                pass_id: old.pass_id.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        detail.case.messages.last().unwrap().text,
+        "已为您重新出票：门票，原票作废 · A new pass was issued: Entry ticket; the old one no longer opens gates"
+    );
+    let now = t.client.order(&t.token, order.id).await.unwrap();
+    let was = now
+        .passes
+        .iter()
+        .find(|p| p.pass_id == old.pass_id)
+        .unwrap();
+    assert_eq!(was.state, PassState::Revoked);
+    let fresh = now.passes.last().unwrap();
+    assert_ne!(fresh.pass_id, old.pass_id);
+    assert_eq!(fresh.state, PassState::Valid);
+    assert_eq!(
+        (
+            &fresh.product_id,
+            &fresh.holder,
+            &fresh.date,
+            fresh.slot,
+            fresh.sub_order_id
+        ),
+        (
+            &old.product_id,
+            &old.holder,
+            &old.date,
+            old.slot,
+            old.sub_order_id
+        )
+    );
+    assert_ne!(fresh.code, old.code);
+    let signed = tongyou_core::pass::read_unverified(&fresh.code).unwrap();
+    assert_eq!(hex::encode(signed.pass_id), fresh.pass_id);
+    assert_eq!(signed.party, read_party(&old.code));
+    assert_eq!(now.passes.len(), order.passes.len() + 1);
+    let audit = console(&p.url(), "supervisor", SUPERVISOR_PASSWORD).await;
+    let line = audited(&audit, case.id)
+        .await
+        .into_iter()
+        .find(|l| l.action == "reissued_pass")
+        .unwrap();
+    assert_eq!(
+        line.detail.unwrap(),
+        format!(
+            "order {} pass {} -> {}",
+            order.id, old.pass_id, fresh.pass_id
+        )
+    );
+
+    // The first guest goes through the gate on the new pass.
+    let gate = crate::gates::staff(&t.client, "south-gate").await;
+    let scan = GateScan {
+        nonce: format!("{:032x}", 1),
+        region_id: "huangshan".into(),
+        gate_id: "south-gate".into(),
+        scanned_at: DateTime::<Utc>::from_timestamp(signed.valid_from + 12 * 3600, 0)
+            .unwrap()
+            .to_rfc3339(),
+        pass_id: Some(fresh.pass_id.clone()),
+        refusal: None,
+        people: 1,
+    };
+    let upload = tongyou_core::api::ScanUpload { scans: vec![scan] };
+    t.client.upload_scans(&gate, &upload).await.unwrap();
+
+    // Only a valid pass is issued again: not the revoked one, nor the used one.
+    for (pass, says) in [
+        (&old.pass_id, "this pass is revoked"),
+        (&fresh.pass_id, "this pass is used"),
+    ] {
+        let (status, error) = api_error(
+            agent
+                .reissue(
+                    case.id,
+                    &ReissuePass {
+                        pass_id: pass.clone(),
+                    },
+                )
+                .await,
+        );
+        assert_eq!(status, 409);
+        assert!(error.message.starts_with(says), "{}", error.message);
+    }
+    let (status, _) = api_error(
+        agent
+            .reissue(
+                case.id,
+                &ReissuePass {
+                    pass_id: "0".repeat(32),
+                },
+            )
+            .await,
+    );
+    assert_eq!(status, 404);
+
+    // The new pass stands in the old one's place: the first guest's entry counts as
+    // used, so the entry line's refund is the other two guests'.
+    let entry_lines: Vec<_> = scenic(&order)
+        .lines
+        .iter()
+        .filter(|l| l.product_id == "entry")
+        .collect();
+    let option = agent
+        .refunds(case.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.line == "ticket:entry")
+        .unwrap();
+    assert_eq!(
+        option.refund_fen,
+        entry_lines[1].pay.0 + entry_lines[2].pay.0,
+        "{option:?}"
+    );
+    assert_eq!(option.blocked, None);
+}
+
+fn read_party(code: &str) -> tongyou_core::pass::Party {
+    tongyou_core::pass::read_unverified(code).unwrap().party
+}
+
+#[tokio::test]
+async fn an_agent_applies_a_way_out_as_the_tourist_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = crate::platform(&dir).await;
+    let (t, order, case, agent) = helped(&p.url(), "13800138691").await;
+    let op = PlatformClient::new(&p.url()).unwrap();
+    op.request_code("13900139001").await.unwrap();
+    let code = op.dev_sign_in_code("13900139001").await.unwrap();
+    let op_token = op.sign_in("13900139001", &code).await.unwrap().token;
+    let date: chrono::NaiveDate = visit_date().parse().unwrap();
+    let next_day = (date + chrono::Days::new(1)).to_string();
+    let storm = tongyou_core::api::DisruptionRequest {
+        region_id: "huangshan".into(),
+        kind: tongyou_core::api::DisruptionKind::AreaClosed,
+        from: format!("{date}T00:00"),
+        to: format!("{next_day}T00:00"),
+        reason: tongyou_core::api::Text::new("暴雨预警", "A storm warning"),
+    };
+    let posted = op.post_disruption(&op_token, &storm).await.unwrap();
+    let way = AgentWayOut {
+        order_id: order.id,
+        disruption_id: posted.id,
+        way_out: "delay".into(),
+    };
+    let detail = agent.way_out(case.id, &way).await.unwrap();
+    let said = &detail.case.messages.last().unwrap().text;
+    assert!(
+        said.starts_with("已为您办理：") && said.contains(" · Done for you: "),
+        "{said}"
+    );
+    let moved = t.client.order(&t.token, order.id).await.unwrap();
+    assert_eq!(moved.date, next_day);
+    assert!(t.client.disruptions(&t.token).await.unwrap().is_empty());
+    // Taken once: the tourist's own try and the agent's second are refused.
+    let (status, _) = api_error(agent.way_out(case.id, &way).await);
+    assert_eq!(status, 409);
+    let (status, _) = api_error(
+        t.client
+            .apply_way_out(
+                &t.token,
+                "d1",
+                order.id,
+                &ApplyWayOut {
+                    disruption_id: posted.id,
+                    way_out: "delay".into(),
+                },
+            )
+            .await,
+    );
+    assert_eq!(status, 409);
+    let supervisor = console(&p.url(), "supervisor", SUPERVISOR_PASSWORD).await;
+    let taken: Vec<_> = audited(&supervisor, case.id)
+        .await
+        .into_iter()
+        .filter(|l| l.action == "applied_way_out")
+        .collect();
+    assert_eq!(taken.len(), 1);
+    assert_eq!(
+        taken[0].detail.as_deref(),
+        Some(format!("order {} disruption {} way delay", order.id, posted.id).as_str())
     );
 }

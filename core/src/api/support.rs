@@ -290,7 +290,9 @@ pub struct SupportAudit {
     pub at: String,
     /// The agent's login.
     pub agent: String,
-    /// `viewed_case`, `claimed`, `handed_over`, `sent_message`, `closed`.
+    /// `signed_in`, `viewed`, `claimed`, `handed_over`, `sent_message`, `closed`, and the
+    /// actions on a case's trip: `viewed_refunds`, `refund`, `reissued_pass`,
+    /// `applied_way_out`.
     pub action: String,
     #[serde(default)]
     pub case_id: Option<i64>,
@@ -308,7 +310,8 @@ pub struct SupportAudit {
 pub struct RefundOption {
     pub order_id: i64,
     pub sub_order_id: i64,
-    /// `kind:product_id` (`audio_guide:audio-guide`): names the line in [`RefundLine`].
+    /// `kind:product_id` (`ticket:audio-guide`), as `crate::disruption::line_key` makes
+    /// it: names the line in [`RefundLine`].
     pub line: String,
     pub name: Text,
     /// What was paid for the line, in fen.

@@ -15,9 +15,9 @@ use axum::response::sse::{self, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use futures_util::stream;
 use tongyou_core::api::{
-    AgentMe, AgentSignIn, ApiError, Case, CaseDetail, CaseRequest, HandOver, ItemStatus, Lang,
-    MessageRequest, PassState, QueueChanges, QueueEntry, Share, ShareRequest, SharedTrip,
-    SupportAudit,
+    AgentMe, AgentSignIn, AgentWayOut, ApiError, Case, CaseDetail, CaseRequest, HandOver,
+    ItemStatus, Lang, MessageRequest, PassState, QueueChanges, QueueEntry, RefundLine,
+    RefundOption, ReissuePass, Share, ShareRequest, SharedTrip, SupportAudit,
 };
 
 use super::{Body, HttpError, Path, SignedIn, client, idempotency_key, off_thread};
@@ -43,6 +43,7 @@ impl From<SupportError> for HttpError {
             )),
             SupportError::Limited { wait_s } => HttpError::Account(A::Limited { wait_s }),
             SupportError::Booking(b) => HttpError::from(b),
+            SupportError::Disruption(d) => HttpError::from(d),
             SupportError::Store(s) => HttpError::Store(s),
             SupportError::Crypto(c) => HttpError::Account(A::Crypto(c)),
         }
@@ -365,6 +366,81 @@ pub(super) async fn close(
     Path(id): Path<i64>,
 ) -> Result<Json<Case>, HttpError> {
     Ok(Json(off_thread(move || support.close(&agent, id)).await?))
+}
+
+/// What the agent holding the case may refund on its trip: every line of its confirmed
+/// bookings, with the product's refund rule and what would go back if refunded now.
+/// Audited as `viewed_refunds`.
+#[utoipa::path(get, path = "/api/v1/console/cases/{id}/refunds", security(("console" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = [RefundOption]),
+        (status = 403, body = ApiError, description = "Not the agent holding the case"),
+        (status = 404, body = ApiError),
+        (status = 409, body = ApiError, description = "The case is closed, or its trip no longer shared")))]
+pub(super) async fn refund_options(
+    State(support): State<Arc<Support>>,
+    ConsoleAgent(agent, _): ConsoleAgent,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<RefundOption>>, HttpError> {
+    Ok(Json(off_thread(move || support.refunds(&agent, id)).await?))
+}
+
+/// The agent holding the case refunds one line of its trip under the line's refund rule:
+/// its passes are revoked and the tourist's order changes on their event stream. The
+/// same line again is refused (409) and moves no money.
+#[utoipa::path(post, path = "/api/v1/console/cases/{id}/refund", security(("console" = [])), params(("id" = i64, Path)),
+    request_body = RefundLine,
+    responses((status = 200, body = CaseDetail),
+        (status = 403, body = ApiError, description = "Not the agent holding the case, or no CSRF token"),
+        (status = 404, body = ApiError, description = "No such case, or no such order in its trip"),
+        (status = 409, body = ApiError, description = "The line was refunded already or used; the case is closed; or its trip is no longer shared"),
+        (status = 422, body = ApiError, description = "The order has no such line")))]
+pub(super) async fn refund_line(
+    State(support): State<Arc<Support>>,
+    ConsoleWrite(agent): ConsoleWrite,
+    Path(id): Path<i64>,
+    Body(request): Body<RefundLine>,
+) -> Result<Json<CaseDetail>, HttpError> {
+    Ok(Json(
+        off_thread(move || support.refund(&agent, id, &request)).await?,
+    ))
+}
+
+/// The agent holding the case issues a valid pass of its trip again: the old one is
+/// revoked, a new one for the same holder, product and day takes its place.
+#[utoipa::path(post, path = "/api/v1/console/cases/{id}/reissue", security(("console" = [])), params(("id" = i64, Path)),
+    request_body = ReissuePass,
+    responses((status = 200, body = CaseDetail),
+        (status = 403, body = ApiError, description = "Not the agent holding the case, or no CSRF token"),
+        (status = 404, body = ApiError, description = "No such case, or no such pass in its trip"),
+        (status = 409, body = ApiError, description = "The pass was used or revoked; the case is closed; or its trip is no longer shared")))]
+pub(super) async fn reissue_pass(
+    State(support): State<Arc<Support>>,
+    ConsoleWrite(agent): ConsoleWrite,
+    Path(id): Path<i64>,
+    Body(request): Body<ReissuePass>,
+) -> Result<Json<CaseDetail>, HttpError> {
+    Ok(Json(
+        off_thread(move || support.reissue(&agent, id, &request)).await?,
+    ))
+}
+
+/// The agent holding the case applies one way out of a disruption hitting an order of its
+/// trip, as the tourist would (`POST /orders/{id}/disruption`): all of it or nothing.
+#[utoipa::path(post, path = "/api/v1/console/cases/{id}/way-out", security(("console" = [])), params(("id" = i64, Path)),
+    request_body = AgentWayOut,
+    responses((status = 200, body = CaseDetail),
+        (status = 403, body = ApiError, description = "Not the agent holding the case, or no CSRF token"),
+        (status = 404, body = ApiError, description = "No such case, order of its trip or disruption of the order"),
+        (status = 409, body = ApiError, description = "The way out can no longer be taken; the case is closed; or its trip is no longer shared")))]
+pub(super) async fn agent_way_out(
+    State(support): State<Arc<Support>>,
+    ConsoleWrite(agent): ConsoleWrite,
+    Path(id): Path<i64>,
+    Body(request): Body<AgentWayOut>,
+) -> Result<Json<CaseDetail>, HttpError> {
+    Ok(Json(
+        off_thread(move || support.way_out(&agent, id, &request)).await?,
+    ))
 }
 
 /// The newest lines of the support audit log: supervisors only.

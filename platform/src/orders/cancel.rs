@@ -1,6 +1,9 @@
 //! Cancelling: one unit with its key that moves the order to `cancelling`, then cancels,
-//! refunds by each product's rule as of when it was asked (nothing back for a used pass),
-//! revokes the passes and marks the order `cancelled`.
+//! refunds by each product's rule as of when it was asked (nothing back for a used pass,
+//! nor for a line refunded on its own before), revokes the passes and marks the order
+//! `cancelled`.
+
+use tongyou_core::disruption::line_key;
 
 use super::*;
 
@@ -158,10 +161,13 @@ impl Booking {
         {
             let lines: Vec<QuoteLine> = serde_json::from_str(&sub.lines_json)?;
             let used = used_lines(&lines, &records::pass_states(&self.store, sub.id)?);
+            // A line refunded on its own before (`amend.rs`) has had its money back.
+            let refunded = records::refunded_lines(&self.store, sub.id)?;
+            let settled = |l: &QuoteLine| refunded.contains(&line_key(l.kind, &l.product_id));
             let due: i64 = lines
                 .iter()
                 .zip(&used)
-                .filter(|(_, used)| !**used)
+                .filter(|(l, used)| !**used && !settled(l))
                 .map(|(l, _)| match basis {
                     Basis::Rules => {
                         let starts = line_start(&catalog, date, l, slot_start);

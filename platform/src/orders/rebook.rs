@@ -6,10 +6,10 @@
 //! - [`Booking::rebook_in_unit`]: hold the new items → give the old ones back → confirm
 //!   the new ones → revoke the old passes and issue new ones → refund what is owed. Only
 //!   the modules whose items change are touched; the order keeps its id and payment.
-//! - [`Booking::refund_in_unit`]: the hit lines (or the whole order) refunded in full.
+//! - [`Booking::refund_in_unit`]: the hit lines (or the whole order) refunded in full;
+//!   the lines alone through `amend.rs`, as an agent's refund under the rules is.
 
 use tongyou_core::api::Combo;
-use tongyou_core::disruption::line_key;
 
 use super::cancel::Basis;
 use super::place::{hold_problem, modules_of};
@@ -228,7 +228,8 @@ impl Booking {
 
     /// Refunds in full the lines `replaces` names (`kind:product_id`), or with `whole`
     /// the whole order (cancelled), saying `why`. Inside the caller's unit. A line whose
-    /// pass was used is not refunded. Returns what went back.
+    /// pass was used is not refunded, nor one refunded before (`amend.rs`). Returns what
+    /// went back.
     pub fn refund_in_unit(
         &self,
         order_id: i64,
@@ -248,66 +249,12 @@ impl Booking {
             let after = self.payments.payment(&row.payment_id)?.refunded;
             return Ok(Fen(after.0 - before.0));
         }
-        let now_s = self.now_s();
-        let mut updates = Vec::new();
-        let mut total = Fen(0);
-        for sub in records::sub_orders(&self.store, order_id)?
-            .iter()
-            .filter(|s| s.state == "confirmed" || s.state == "adjusted")
-        {
-            let lines: Vec<QuoteLine> = serde_json::from_str(&sub.lines_json)?;
-            let hit: Vec<bool> = lines
-                .iter()
-                .map(|l| replaces.contains(&line_key(l.kind, &l.product_id)))
-                .collect();
-            if !hit.contains(&true) {
-                continue;
-            }
-            let used = cancel::used_lines(&lines, &records::pass_states(&self.store, sub.id)?);
-            let due: i64 = lines
-                .iter()
-                .zip(hit.iter().zip(&used))
-                .filter(|(_, (hit, used))| **hit && !**used)
-                .map(|(l, _)| l.pay.0)
-                .sum();
-            let due = Fen(due.min(sub.amount - sub.refunded).max(0));
-            let back = self.payments.refund(&row.payment_id, due, &now_s)?;
-            total = Fen(total.0 + back.0);
-            let all = hit.iter().all(|h| *h);
-            if all {
-                if let Some(hold) = sub.hold_id {
-                    self.provider(sub.module)
-                        .cancel(hold)
-                        .map_err(|e| BookingError::Conflict(e.to_string()))?;
-                }
-                records::revoke_sub_passes(&self.store, sub.id, None, &now_s)?;
-            } else {
-                let products: Vec<String> = lines
-                    .iter()
-                    .zip(&hit)
-                    .filter(|(_, h)| **h)
-                    .map(|(l, _)| l.product_id.clone())
-                    .collect();
-                records::revoke_sub_passes(&self.store, sub.id, Some(&products), &now_s)?;
-            }
-            let note = Text::new(
+        let total = self.refund_lines(&row, replaces, &|l| l.pay, &|back| {
+            Text::new(
                 format!("{}退款{}。", why.zh, back.display_yuan()),
                 format!("{} {} refunded.", why.en, back.display_yuan()),
-            );
-            let state = if all {
-                "cancelled"
-            } else if sub.state == "adjusted" {
-                "adjusted"
-            } else {
-                "confirmed"
-            };
-            updates.push(SubUpdate {
-                note: Some(note),
-                refunded: sub.refunded + back.0,
-                ..SubUpdate::new(sub.id, state, sub.hold_id)
-            });
-        }
-        records::apply(&self.store, order_id, &updates, &[], None, &now_s)?;
+            )
+        })?;
         records::note_order(
             &self.store,
             order_id,

@@ -261,18 +261,139 @@ pub(super) fn cancel_asked_at(
         .flatten())
 }
 
-/// The passes of a sub-order in the order they were issued, with their states.
+/// The passes of a sub-order in the order they were issued, with their states: a pass
+/// issued again stands in the place of the one it replaced, with its own state (the
+/// replaced one was valid when replaced, so whatever became of the place since is its).
 pub(super) fn pass_states(
     store: &SqliteStore,
     sub_order_id: i64,
 ) -> Result<Vec<(String, String)>, BookingError> {
     let conn = store.conn()?;
     let mut stmt = conn.prepare_cached(
-        "SELECT product_id, state FROM pass WHERE sub_order_id = ?1 ORDER BY rowid",
+        "SELECT pass_id, product_id, state, reissue_of FROM pass WHERE sub_order_id = ?1
+         ORDER BY rowid",
     )?;
+    let rows = stmt.query_map([sub_order_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+        ))
+    })?;
+    // (the pass now in the place, its product, its state), in the order first issued.
+    let mut places: Vec<(String, String, String)> = Vec::new();
+    for row in rows {
+        let (pass_id, product, state, reissue_of) = row?;
+        let replaced = reissue_of.and_then(|old| places.iter().position(|(p, _, _)| *p == old));
+        match replaced {
+            Some(at) => places[at] = (pass_id, product, state),
+            None => places.push((pass_id, product, state)),
+        }
+    }
+    Ok(places
+        .into_iter()
+        .map(|(_, product, state)| (product, state))
+        .collect())
+}
+
+/// A pass with its order and state (`valid`, `used`, `revoked`).
+pub(super) fn pass(
+    store: &SqliteStore,
+    pass_id: &str,
+) -> Result<Option<(i64, PassRow, String)>, BookingError> {
+    let conn = store.conn()?;
+    Ok(conn
+        .prepare_cached(
+            "SELECT order_id, pass_id, sub_order_id, product_id, name_json, holder, date, slot,
+                    code, state
+             FROM pass WHERE pass_id = ?1",
+        )?
+        .query_row([pass_id], |r| {
+            Ok((
+                r.get(0)?,
+                PassRow {
+                    pass_id: r.get(1)?,
+                    sub_order_id: r.get(2)?,
+                    product_id: r.get(3)?,
+                    name_json: r.get(4)?,
+                    holder: r.get(5)?,
+                    date: r.get(6)?,
+                    slot: r.get(7)?,
+                    code: r.get(8)?,
+                },
+                r.get(9)?,
+            ))
+        })
+        .optional()?)
+}
+
+/// Revokes a valid pass and stores `new` in its place; `false` (and nothing changed) when
+/// the old pass was not valid any more. The revocation's event comes by trigger.
+pub(super) fn reissue_pass(
+    store: &SqliteStore,
+    order_id: i64,
+    old: &str,
+    new: &PassRow,
+    now: &str,
+) -> Result<bool, BookingError> {
+    let conn = store.conn()?;
+    let tx = Savepoint::begin(&conn)?;
+    let revoked = tx
+        .prepare_cached(
+            "UPDATE pass SET state = 'revoked', changed_at = ?2 WHERE pass_id = ?1 AND state = 'valid'",
+        )?
+        .execute(params![old, now])?;
+    if revoked != 1 {
+        return Ok(false);
+    }
+    tx.prepare_cached(
+        "INSERT INTO pass (pass_id, order_id, sub_order_id, product_id, name_json, holder, date, slot, code, state, changed_at, reissue_of)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'valid', ?10, ?11)",
+    )?
+    .execute(params![
+        new.pass_id,
+        order_id,
+        new.sub_order_id,
+        new.product_id,
+        new.name_json,
+        new.holder,
+        new.date,
+        new.slot,
+        new.code,
+        now,
+        old
+    ])?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// The lines of a sub-order refunded on their own (`kind:product_id`).
+pub(super) fn refunded_lines(
+    store: &SqliteStore,
+    sub_order_id: i64,
+) -> Result<Vec<String>, BookingError> {
+    let conn = store.conn()?;
+    let mut stmt = conn.prepare_cached("SELECT line FROM line_refund WHERE sub_order_id = ?1")?;
     Ok(stmt
-        .query_map([sub_order_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([sub_order_id], |r| r.get(0))?
         .collect::<Result<_, _>>()?)
+}
+
+/// Notes a line of a sub-order refunded; `false` when it was already.
+pub(super) fn line_refunded(
+    store: &SqliteStore,
+    sub_order_id: i64,
+    line: &str,
+    now: &str,
+) -> Result<bool, BookingError> {
+    let n = exec(
+        store,
+        "INSERT INTO line_refund (sub_order_id, line, refunded_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO NOTHING",
+        params![sub_order_id, line, now],
+    )?;
+    Ok(n == 1)
 }
 
 /// Orders of the account that a later step still has to settle.
