@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::Utc;
 use futures_util::StreamExt;
 use tongyou_client::EventMessage;
-use tongyou_core::api::{Affected, EventKind};
+use tongyou_core::api::{Affected, Author, Case, EventKind};
 use tongyou_core::text::Text;
 
 use crate::booking::keep;
@@ -23,9 +23,9 @@ const SIGNED_OUT_POLL: Duration = Duration::from_secs(5);
 
 impl Device {
     /// Follows the signed-in account's events for as long as the app runs, calling
-    /// `changed` after every change to the device's orders or to the disruptions that hit
-    /// them (with `Some(notice)` for a disruption, to tell the tourist).
-    pub async fn follow_events(&self, changed: impl Fn(Option<Notice>) + Send + Sync) {
+    /// `changed` after every change to the device's orders, to the disruptions that hit
+    /// them or to a support case (see [`Heard`]).
+    pub async fn follow_events(&self, changed: impl Fn(Heard) + Send + Sync) {
         let mut backoff = FIRST_BACKOFF;
         loop {
             match self.follow_once(&changed).await {
@@ -48,7 +48,7 @@ impl Device {
     /// session changes, or something fails.
     pub async fn follow_once(
         &self,
-        changed: &(impl Fn(Option<Notice>) + Send + Sync),
+        changed: &(impl Fn(Heard) + Send + Sync),
     ) -> Result<(), CommandError> {
         let session = self.signed_in()?;
         let account = session.account_id;
@@ -78,9 +78,9 @@ impl Device {
                             .await
                             .map_err(|e| self.on_platform_error(e.into()))?;
                         self.store.save_disruptions(account, &hit)?;
-                        changed(notice(&hit, event.order_id));
+                        changed(Heard::Orders(notice(&hit, event.order_id)));
                     } else if kept {
-                        changed(None);
+                        changed(Heard::Orders(None));
                     }
                 }
                 EventMessage::Heartbeat => self.store.heard_at(account, &now)?,
@@ -95,11 +95,20 @@ impl Device {
                     if let Ok(hit) = self.client.disruptions(&session.token).await {
                         self.store.save_disruptions(account, &hit)?;
                     }
-                    changed(None);
+                    // Case messages are not in the event log: what came meanwhile is read.
+                    if let Ok(cases) = self.client.cases(&session.token).await {
+                        self.store.save_cases(account, &cases)?;
+                    }
+                    changed(Heard::Orders(None));
                 }
-                // The app keeps no support cases yet (its help sheet is the next step); a
-                // case message says the platform is there, as a heartbeat does.
-                EventMessage::Case(_) => self.store.heard_at(account, &now)?,
+                EventMessage::Case(case) => {
+                    self.store.save_case(account, &case)?;
+                    self.store.heard_at(account, &now)?;
+                    changed(Heard::Case {
+                        id: case.id,
+                        notice: agent_wrote(&case),
+                    });
+                }
                 // Only the agents' console stream carries the queue.
                 EventMessage::Queue(_) | EventMessage::QueueChanges(_) => {}
             }
@@ -108,11 +117,33 @@ impl Device {
     }
 }
 
-/// What to tell the tourist of a disruption that hits one of their orders.
+/// What the device heard on the stream, for the screens and the notifications.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Heard {
+    /// The orders or the disruptions that hit them changed; `Some` to tell the tourist.
+    Orders(Option<Notice>),
+    /// A support case changed; `Some` when an agent wrote something not yet read.
+    Case { id: i64, notice: Option<Notice> },
+}
+
+/// What to tell the tourist: a disruption that hits one of their orders, an agent's reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub title: Text,
     pub body: Text,
+}
+
+/// The notice for an agent's newest message in `case`, while the tourist has not read it.
+fn agent_wrote(case: &Case) -> Option<Notice> {
+    let last = case.messages.last()?;
+    if last.author != Author::Agent || case.unread == 0 {
+        return None;
+    }
+    let text = tongyou_core::support::preview(&last.text, 80);
+    Some(Notice {
+        title: Text::new("客服回复了您", "Support replied"),
+        body: Text::new(text.clone(), text),
+    })
 }
 
 /// The notice for `order_id`'s disruption, when one still hits it (a lifted one says

@@ -21,6 +21,7 @@ pub mod plan;
 pub mod preferences;
 pub mod qr;
 pub mod station;
+pub mod support;
 pub mod tickets;
 pub mod trip;
 

@@ -1,8 +1,8 @@
 //! The tourist's outbox, the device's half: writes go to the device's queue first
 //! (`offline-store::outbox`) and are sent from there, in the order they were made, with
 //! the key each was given when queued, so a try whose answer was lost is sent again
-//! safely. Used for cancelling an order and adding or removing a saved traveller; placing
-//! an order needs the payment provider and stays online-only.
+//! safely. Used for cancelling an order, adding or removing a saved traveller and asking
+//! for help; placing an order needs the payment provider and stays online-only.
 //!
 //! [`drain`] runs after every catalog sync and before every refresh from the platform.
 //! It stops at the first write the platform does not settle (no network, a 5xx, a
@@ -13,6 +13,7 @@
 //!   409 is settled only if the order turns out cancelled (by this write or another) or
 //!   can no longer be cancelled, otherwise it is the first try still being processed;
 //! - a removal: 204, or 404 (already gone is what was asked for);
+//! - a help request: the case the platform opened (a replay by key answers with it);
 //! - an addition: the saved traveller; a 422 on `id_number` after an earlier try whose
 //!   answer never came counts as this write's own only when the platform's list has a
 //!   traveller with the same name, ID kind, masked number and birth date that the device
@@ -25,7 +26,7 @@
 use chrono::{NaiveDate, Utc};
 use tongyou_client::ClientError;
 use tongyou_core::api::{
-    ApiError, ErrorCode, FieldError, Order, OrderState, Session, Traveller, TravellerInput,
+    ApiError, Case, ErrorCode, FieldError, Order, OrderState, Session, Traveller, TravellerInput,
 };
 pub use tongyou_core::api::{PendingWrite, WriteKind};
 use tongyou_core::identity::validate_traveller;
@@ -59,6 +60,7 @@ pub fn pending_write(entry: OutboxEntry) -> PendingWrite {
             }),
         ),
         OutboxWrite::RemoveTraveller { shown, .. } => (WriteKind::RemoveTraveller, None, shown),
+        OutboxWrite::OpenCase { .. } => (WriteKind::OpenCase, None, None),
     };
     PendingWrite {
         id: entry.id,
@@ -164,6 +166,7 @@ enum Taken {
     Order(Box<Order>),
     Added(Traveller),
     Removed(i64),
+    Case(Box<Case>),
     Nothing,
 }
 
@@ -173,6 +176,7 @@ impl Taken {
             Taken::Order(order) => Answer::Order(order),
             Taken::Added(traveller) => Answer::Added(traveller),
             Taken::Removed(id) => Answer::Removed(*id),
+            Taken::Case(case) => Answer::Case(case),
             Taken::Nothing => Answer::Nothing,
         }
     }
@@ -252,6 +256,15 @@ async fn send(state: &Device, session: &Session, entry: &OutboxEntry) -> Result<
                     }
                     refusal => Ok(Settled::Refused(refusal)),
                 },
+            }
+        }
+        OutboxWrite::OpenCase { request } => {
+            match client
+                .open_case(token, &entry.idempotency_key, request)
+                .await
+            {
+                Ok(case) => Ok(Settled::Taken(Taken::Case(Box::new(case)))),
+                Err(e) => Ok(Settled::Refused(judge(e)?)),
             }
         }
         OutboxWrite::AddTraveller {

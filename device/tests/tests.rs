@@ -14,6 +14,7 @@
 mod gate;
 mod outbox;
 mod plan;
+mod support;
 mod trip;
 mod wallet;
 

@@ -102,7 +102,10 @@ async fn a_booked_combo_is_one_timeline_that_reads_offline() {
 }
 
 /// Polls `check` until it holds; `within` only bounds a failing test.
-async fn eventually(within: std::time::Duration, mut check: impl FnMut() -> bool) -> bool {
+pub(crate) async fn eventually(
+    within: std::time::Duration,
+    mut check: impl FnMut() -> bool,
+) -> bool {
     let deadline = std::time::Instant::now() + within;
     while std::time::Instant::now() < deadline {
         if check() {

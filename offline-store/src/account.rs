@@ -43,7 +43,7 @@ impl OfflineStore {
     }
 
     /// Signing out: the session and what the device kept of the account (order copies,
-    /// passes, saved travellers, writes already answered) go, in one transaction. Writes
+    /// passes, saved travellers, support cases, writes already answered) go, in one transaction. Writes
     /// not yet sent stay, for the same account's next sign-in to send: a queued
     /// cancellation is money.
     pub fn forget_account(&self, account_id: i64) -> Result<(), StoreError> {
@@ -55,6 +55,10 @@ impl OfflineStore {
             [account_id],
         )?;
         tx.execute("DELETE FROM order_copy WHERE account_id = ?1", [account_id])?;
+        tx.execute(
+            "DELETE FROM support_case WHERE account_id = ?1",
+            [account_id],
+        )?;
         tx.execute(
             "DELETE FROM setting WHERE key IN (?1, ?2)",
             [travellers_key(account_id), disruptions_key(account_id)],
@@ -108,7 +112,7 @@ impl OfflineStore {
                 OutboxWrite::RemoveTraveller { traveller_id, .. } => {
                     list.retain(|t| t.id != traveller_id);
                 }
-                OutboxWrite::CancelOrder { .. } => {}
+                OutboxWrite::CancelOrder { .. } | OutboxWrite::OpenCase { .. } => {}
             }
         }
         Ok(list)

@@ -15,6 +15,7 @@ pub mod events;
 pub mod gate;
 pub mod outbox;
 mod sealed;
+pub mod support;
 
 pub use sealed::Keystore;
 pub mod sync;
@@ -40,6 +41,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/20261205_0005_events.sql")),
     M::up(include_str!("../migrations/20261205_0006_reminders.sql")),
     M::up(include_str!("../migrations/20261207_0007_calendar.sql")),
+    M::up(include_str!("../migrations/20261210_0008_support.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -22,12 +22,12 @@ use std::fmt;
 
 use rusqlite::{Connection, Row, params};
 use serde::{Deserialize, Serialize};
-use tongyou_core::api::{ApiError, Order, Traveller, TravellerInput};
+use tongyou_core::api::{ApiError, Case, CaseRequest, Order, Traveller, TravellerInput};
 
 use crate::{OfflineStore, StoreError};
 
 /// A write waiting for the platform, as queued.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "body", rename_all = "snake_case")]
 pub enum OutboxWrite {
     /// `POST /orders/{id}/cancel` with the entry's key: the platform replays by key.
@@ -49,6 +49,9 @@ pub enum OutboxWrite {
         /// The traveller as the screen showed it, to say what is being removed.
         shown: Option<Traveller>,
     },
+    /// `POST /cases` with the entry's key: a help request made with no network lands once.
+    /// Shown meanwhile as a case with the provisional id `-entry id`.
+    OpenCase { request: CaseRequest },
 }
 
 impl OutboxWrite {
@@ -58,6 +61,7 @@ impl OutboxWrite {
             OutboxWrite::CancelOrder { .. } => "cancel_order",
             OutboxWrite::AddTraveller { .. } => "add_traveller",
             OutboxWrite::RemoveTraveller { .. } => "remove_traveller",
+            OutboxWrite::OpenCase { .. } => "open_case",
         }
     }
 
@@ -95,12 +99,14 @@ impl fmt::Debug for OutboxWrite {
             OutboxWrite::RemoveTraveller { traveller_id, .. } => {
                 write!(f, "RemoveTraveller({traveller_id})")
             }
+            // Not the message: it may say anything.
+            OutboxWrite::OpenCase { request } => write!(f, "OpenCase({:?})", request.category),
         }
     }
 }
 
 /// One queued write and what has happened to it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutboxEntry {
     pub id: i64,
     pub account_id: i64,
@@ -136,6 +142,8 @@ pub enum Answer<'a> {
     Added(&'a Traveller),
     /// The traveller with this id is gone from the platform: it leaves the saved list.
     Removed(i64),
+    /// The case the platform opened: kept with the account's cases, under its real id.
+    Case(&'a Case),
     /// Nothing is left to change (removing a traveller whose adding was refused).
     Nothing,
 }
@@ -229,6 +237,10 @@ impl OfflineStore {
                 list.retain(|t| t.id != traveller_id);
                 crate::account::write_travellers(&tx, account, &list)?;
                 None
+            }
+            Answer::Case(case) => {
+                crate::support::write_case(&tx, account, case)?;
+                Some(case.id)
             }
             Answer::Nothing => None,
         };
@@ -333,7 +345,7 @@ pub(crate) fn pending_entries(
     )
 }
 
-fn entry(conn: &Connection, id: i64) -> Result<Option<OutboxEntry>, StoreError> {
+pub(crate) fn entry(conn: &Connection, id: i64) -> Result<Option<OutboxEntry>, StoreError> {
     Ok(select(conn, "WHERE id = ?1", id)?.into_iter().next())
 }
 

@@ -386,4 +386,6 @@ pub enum WriteKind {
     CancelOrder,
     AddTraveller,
     RemoveTraveller,
+    /// A help request made with no network (its case shows with the id `-id`).
+    OpenCase,
 }
