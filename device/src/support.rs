@@ -131,7 +131,7 @@ impl Device {
         }
     }
 
-    /// Shares a trip, read-only, for `hours` from now (at most 30 days, checked here by the
+    /// Shares a trip, read-only, for `hours` from now; the answer's `path` is the whole link (at most 30 days, checked here by the
     /// platform's rule before anything is sent).
     pub async fn share_trip(&self, trip_id: String, hours: u32) -> Result<Share, CommandError> {
         let session = self.signed_in()?;
@@ -143,10 +143,16 @@ impl Device {
             trip_id,
             expires_at: expires_at.to_rfc3339(),
         };
-        self.client
+        let mut share = self
+            .client
             .share_trip(&session.token, &request)
             .await
-            .map_err(|e| self.on_platform_error(e.into()))
+            .map_err(|e| self.on_platform_error(e.into()))?;
+        // The link as the tourist passes it on: the platform's whole address.
+        share.path = share
+            .path
+            .map(|path| format!("{}{path}", self.client.base_url()));
+        Ok(share)
     }
 
     /// The tourist's shares, each with who reached the trip through it and when.

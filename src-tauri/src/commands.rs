@@ -10,7 +10,7 @@ use tongyou_core::api::{
     Quote, QuoteRequest, Session, Startup, SyncStatus, Traveller, TravellerInput, TripPlans,
     TripSnapshot, WalletPass,
 };
-use tongyou_core::api::{Affected, Preferences};
+use tongyou_core::api::{Affected, Case, CaseRequest, Preferences, Share};
 use tongyou_core::text::Lang;
 use tongyou_device::outbox::PendingWrite;
 use tongyou_device::{CommandError, Device};
@@ -291,6 +291,56 @@ pub async fn end_calendar_feed(
     trip_id: String,
 ) -> Result<(), CommandError> {
     device.end_calendar_feed(&trip_id).await
+}
+
+// Help: cases with their chat, and the tourist's shares of a trip.
+
+#[tauri::command]
+pub async fn ask_for_help(
+    device: State<'_, Device>,
+    request: CaseRequest,
+    region: Option<String>,
+    place: Option<String>,
+) -> Result<Case, CommandError> {
+    device.ask_for_help(request, region, place).await
+}
+
+#[tauri::command]
+pub async fn cases(device: State<'_, Device>) -> Result<Vec<Case>, CommandError> {
+    device.cases().await
+}
+
+#[tauri::command]
+pub async fn say(
+    device: State<'_, Device>,
+    case_id: i64,
+    text: String,
+) -> Result<Case, CommandError> {
+    device.say(case_id, text).await
+}
+
+#[tauri::command]
+pub async fn read_case(device: State<'_, Device>, case_id: i64) -> Result<Case, CommandError> {
+    device.read_case(case_id).await
+}
+
+#[tauri::command]
+pub async fn share_trip(
+    device: State<'_, Device>,
+    trip_id: String,
+    hours: u32,
+) -> Result<Share, CommandError> {
+    device.share_trip(trip_id, hours).await
+}
+
+#[tauri::command]
+pub async fn shares(device: State<'_, Device>) -> Result<Vec<Share>, CommandError> {
+    device.shares().await
+}
+
+#[tauri::command]
+pub async fn end_share(device: State<'_, Device>, id: i64) -> Result<Share, CommandError> {
+    device.end_share(id).await
 }
 
 // The shell itself.

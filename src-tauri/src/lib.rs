@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use tauri::{Manager, Runtime};
 
 pub use tongyou_device::Device;
+use tongyou_device::events::Heard;
 
 /// The platform the app talks to when nothing else is said.
 pub const DEFAULT_PLATFORM: &str = "http://127.0.0.1:8787";
@@ -127,7 +128,11 @@ async fn follow<R: Runtime>(app: tauri::AppHandle<R>) {
     let device = app.state::<Device>();
     use tauri_plugin_notification::NotificationExt;
     device
-        .follow_events(|notice| {
+        .follow_events(|heard| {
+            let (notice, event) = match heard {
+                Heard::Orders(notice) => (notice, "orders-changed"),
+                Heard::Case { notice, .. } => (notice, "cases-changed"),
+            };
             if let Some(notice) = notice {
                 let lang = device.lang().unwrap_or(device.system_lang);
                 let _ = app
@@ -137,7 +142,7 @@ async fn follow<R: Runtime>(app: tauri::AppHandle<R>) {
                     .body(notice.body.get(lang))
                     .show();
             }
-            let _ = app.emit("orders-changed", ());
+            let _ = app.emit(event, ());
         })
         .await;
 }
@@ -221,6 +226,13 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::export_calendar,
         commands::open_calendar_feed,
         commands::end_calendar_feed,
+        commands::ask_for_help,
+        commands::cases,
+        commands::say,
+        commands::read_case,
+        commands::share_trip,
+        commands::shares,
+        commands::end_share,
         commands::first_screen_drawn,
         commands::listening_for_reminders,
     ])

@@ -17,8 +17,8 @@ use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 use tongyou_app::with_commands;
 use tongyou_client::PlatformClient;
 use tongyou_core::api::{
-    ApiError, CodeSent, ErrorCode, GateResult, GateStation, Order, OrderState, PassQr, PlanKind,
-    Session, SyncStatus, Traveller, TripPlans,
+    ApiError, Case, CodeSent, ErrorCode, GateResult, GateStation, Order, OrderState, PassQr,
+    PlanKind, Session, Share, SyncStatus, Traveller, TripPlans,
 };
 use tongyou_core::gate::Refusal;
 use tongyou_core::testing::family_trip;
@@ -164,6 +164,43 @@ async fn the_ui_s_commands_reach_the_device_under_the_ui_s_names() {
         .invoke("gate_verify_image", json!({ "dataUrl": opened.qr_png }))
         .unwrap();
     assert_eq!(early.refusal, Some(Refusal::NotYetValid), "{early:?}");
+
+    // Help: a case about the pass with the trip shared, its chat, and the shares.
+    let trip_id = format!("huangshan-{}", placed.id);
+    let case: Case = shell
+        .invoke(
+            "ask_for_help",
+            json!({
+                "request": { "category": "gate_refused", "message": "进不去", "trip_id": trip_id, "item": pass.pass_id },
+                "region": "huangshan",
+                "place": "welcoming-guest-pine",
+            }),
+        )
+        .unwrap();
+    assert!(case.id > 0 && case.share_id.is_some(), "{case:?}");
+    let said: Case = shell
+        .invoke("say", json!({ "caseId": case.id, "text": "在南门" }))
+        .unwrap();
+    assert_eq!(
+        said.messages.last().map(|m| m.text.as_str()),
+        Some("在南门")
+    );
+    let read: Case = shell
+        .invoke("read_case", json!({ "caseId": case.id }))
+        .unwrap();
+    assert_eq!(read.unread, 0);
+    let cases: Vec<Case> = shell.invoke("cases", json!({})).unwrap();
+    assert_eq!(cases.len(), 1);
+    let share: Share = shell
+        .invoke("share_trip", json!({ "tripId": trip_id, "hours": 24 }))
+        .unwrap();
+    assert!(share.path.is_some_and(|p| p.contains("/s/")));
+    let shares: Vec<Share> = shell.invoke("shares", json!({})).unwrap();
+    assert_eq!(shares.len(), 2, "the case's and the family link");
+    let ended: Share = shell
+        .invoke("end_share", json!({ "id": share.id }))
+        .unwrap();
+    assert!(!ended.live);
 
     let cancelled: Order = shell
         .invoke("cancel_order", json!({ "orderId": placed.id }))

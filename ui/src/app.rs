@@ -17,6 +17,7 @@ use crate::book::{BookForm, BookScreen};
 use crate::ctx::{Ctx, Navigate, Place, Tab, plan_request_of, sync_once};
 use crate::discover::DiscoverScreen;
 use crate::gate::GateScreen;
+use crate::help::{ChatScreen, Help, HelpButton, HelpScreen, HelpSheet};
 use crate::i18n::{Msg, t, tr};
 use crate::ipc;
 use crate::orders::OrdersScreen;
@@ -90,6 +91,9 @@ fn Frame() -> impl IntoView {
             ctx.plan_tab_at.set_value(at);
         }
     });
+    let help = Help::new();
+    provide_context(help);
+    let open_case = Memo::new(move |_| place.with(|p| p.case));
     // Created once, so nothing typed on the Book screen is lost when moving around.
     provide_context(BookForm::new());
     // Likewise the Plan screen's form and plans, kept while the tourist goes to sign in.
@@ -115,6 +119,14 @@ fn Frame() -> impl IntoView {
         spawn_local(ipc::listen("orders-changed", move |()| {
             ctx.orders_changed.update(|n| *n += 1);
         }));
+        // A case changed (an agent wrote): the open chat and the unread count read again.
+        spawn_local(ipc::listen("cases-changed", move |()| {
+            help.changed.update(|n| *n += 1);
+            help.reload();
+        }));
+        if ctx.session.with_untracked(Option::is_some) {
+            help.reload();
+        }
         // Listening first, then telling the shell: a reminder due at start has a banner.
         ipc::listen("reminder", move |reminder| {
             ctx.reminder.set(Some(reminder));
@@ -162,6 +174,7 @@ fn Frame() -> impl IntoView {
                     <span class="brand-name">{tr(lang, Msg::AppName)}</span>
                 </div>
                 <NetBadge />
+                <HelpButton />
                 <LangSwitch />
             </header>
             {move || {
@@ -194,8 +207,13 @@ fn Frame() -> impl IntoView {
                     Tab::Orders => view! { <OrdersScreen /> }.into_any(),
                     Tab::Me => view! { <MeScreen /> }.into_any(),
                     Tab::Gate => view! { <GateScreen /> }.into_any(),
+                    Tab::Help => match open_case.get() {
+                        Some(id) => view! { <ChatScreen id=id /> }.into_any(),
+                        None => view! { <HelpScreen /> }.into_any(),
+                    },
                 }}
             </main>
+            {move || help.sheet.get().map(|about| view! { <HelpSheet about=about /> })}
         </div>
     }
 }

@@ -25,6 +25,8 @@ pub enum Tab {
     Me,
     /// Gate mode, for staff: reached from Me, not from the navigation.
     Gate,
+    /// Help: the tourist's cases and shares, reached from the help button.
+    Help,
 }
 
 impl Tab {
@@ -39,6 +41,7 @@ impl Tab {
             Tab::Orders => "/orders",
             Tab::Me => "/me",
             Tab::Gate => "/gate",
+            Tab::Help => "/help",
         }
     }
 }
@@ -54,6 +57,8 @@ pub struct Place {
     pub plan: Option<PlanKind>,
     /// On Trip, one timeline item (`/trip/{item id}`).
     pub item: Option<String>,
+    /// On Help, one case's chat (`/help/{case id}`).
+    pub case: Option<i64>,
 }
 
 impl Place {
@@ -70,6 +75,7 @@ impl Place {
             "orders" => Tab::Orders,
             "me" => Tab::Me,
             "gate" => Tab::Gate,
+            "help" => Tab::Help,
             _ => Tab::Discover,
         };
         Place {
@@ -80,6 +86,9 @@ impl Place {
             pass: rest.filter(|_| tab == Tab::Tickets).map(str::to_owned),
             plan: rest.filter(|_| tab == Tab::Plan).and_then(plan_kind_of),
             item: rest.filter(|_| tab == Tab::Trip).map(str::to_owned),
+            case: rest
+                .filter(|_| tab == Tab::Help)
+                .and_then(|id| id.parse().ok()),
         }
     }
 }

@@ -287,6 +287,30 @@ pub enum Msg {
     PlanSignInToBook,
     Fewer,
     More,
+    HelpButton,
+    HelpTitle,
+    HelpAbout,
+    HelpSignInFirst,
+    HelpWhat,
+    HelpMessage,
+    HelpShareTrip,
+    HelpWhere,
+    HelpNoPlace,
+    HelpSend,
+    HelpScreenTitle,
+    HelpScreenHint,
+    HelpNew,
+    HelpCases,
+    HelpNoCases,
+    HelpQueued,
+    HelpNoMessages,
+    SharesTitle,
+    SharesHint,
+    ShareTrip,
+    ShareLinkMade,
+    NoShares,
+    ShareEnd,
+    Send,
 }
 
 /// `msg` in the language the user chose, kept current as they switch: the view's text.
@@ -916,6 +940,64 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Fewer, Lang::En) => "Fewer",
         (More, Lang::Zh) => "增加",
         (More, Lang::En) => "More",
+        (HelpButton, Lang::Zh) => "求助",
+        (HelpButton, Lang::En) => "Help",
+        (HelpTitle, Lang::Zh) => "需要帮助？",
+        (HelpTitle, Lang::En) => "Need help?",
+        (HelpAbout, Lang::Zh) => "关于：",
+        (HelpAbout, Lang::En) => "About:",
+        (HelpSignInFirst, Lang::Zh) => "登录后即可一键联系客服，客服能直接看到您的行程。",
+        (HelpSignInFirst, Lang::En) => {
+            "Sign in to reach a person in one tap; they see your trip without asking."
+        }
+        (HelpWhat, Lang::Zh) => "遇到了什么问题",
+        (HelpWhat, Lang::En) => "What is it about",
+        (HelpMessage, Lang::Zh) => "想说的话（可不填）",
+        (HelpMessage, Lang::En) => "Anything to add (optional)",
+        (HelpShareTrip, Lang::Zh) => "把这次行程分享给客服 72 小时（只读，不含证件号）",
+        (HelpShareTrip, Lang::En) => {
+            "Share this trip with the agent for 72 hours (read-only, no ID numbers)"
+        }
+        (HelpWhere, Lang::Zh) => "您在哪里（可不填）",
+        (HelpWhere, Lang::En) => "Where are you (optional)",
+        (HelpNoPlace, Lang::Zh) => "不提供位置",
+        (HelpNoPlace, Lang::En) => "Don't say",
+        (HelpSend, Lang::Zh) => "一键求助",
+        (HelpSend, Lang::En) => "Get help now",
+        (HelpScreenTitle, Lang::Zh) => "帮助与客服",
+        (HelpScreenTitle, Lang::En) => "Help",
+        (HelpScreenHint, Lang::Zh) => "客服的回复会实时出现在这里，没有网络时也能查看。",
+        (HelpScreenHint, Lang::En) => {
+            "Replies appear here as they come, and stay readable with no network."
+        }
+        (HelpNew, Lang::Zh) => "新的求助",
+        (HelpNew, Lang::En) => "Ask for help",
+        (HelpCases, Lang::Zh) => "我的求助",
+        (HelpCases, Lang::En) => "My requests",
+        (HelpNoCases, Lang::Zh) => "还没有求助记录。",
+        (HelpNoCases, Lang::En) => "No requests yet.",
+        (HelpQueued, Lang::Zh) => "没有网络：求助已保存，网络恢复后会自动发送。",
+        (HelpQueued, Lang::En) => {
+            "No network: your request is saved and will be sent when the network returns."
+        }
+        (HelpNoMessages, Lang::Zh) => "已收到求助，客服会尽快回复。",
+        (HelpNoMessages, Lang::En) => "Request received; an agent will reply soon.",
+        (SharesTitle, Lang::Zh) => "行程分享",
+        (SharesTitle, Lang::En) => "Trip shares",
+        (SharesHint, Lang::Zh) => "分享链接只读、会到期，可随时结束；谁看过都会列在这里。",
+        (SharesHint, Lang::En) => {
+            "A share is read-only, expires, and can be ended at any time; every view is listed here."
+        }
+        (ShareTrip, Lang::Zh) => "分享行程给家人",
+        (ShareTrip, Lang::En) => "Share the trip with family",
+        (ShareLinkMade, Lang::Zh) => "已生成链接：",
+        (ShareLinkMade, Lang::En) => "Link made:",
+        (NoShares, Lang::Zh) => "还没有分享。",
+        (NoShares, Lang::En) => "No shares yet.",
+        (ShareEnd, Lang::Zh) => "结束分享",
+        (ShareEnd, Lang::En) => "End share",
+        (Send, Lang::Zh) => "发送",
+        (Send, Lang::En) => "Send",
     }
 }
 
@@ -1118,6 +1200,8 @@ pub fn write_kind(lang: Lang, kind: tongyou_core::api::WriteKind) -> &'static st
         (AddTraveller, Lang::En) => "Save a traveller",
         (RemoveTraveller, Lang::Zh) => "删除常用旅客",
         (RemoveTraveller, Lang::En) => "Remove a traveller",
+        (OpenCase, Lang::Zh) => "求助",
+        (OpenCase, Lang::En) => "Help request",
     }
 }
 
@@ -1132,6 +1216,8 @@ pub fn write_refused(lang: Lang, kind: tongyou_core::api::WriteKind, reason: &st
         (AddTraveller, Lang::En) => format!("The traveller was not saved: {reason}"),
         (RemoveTraveller, Lang::Zh) => format!("旅客没有删除：{reason}"),
         (RemoveTraveller, Lang::En) => format!("The traveller was not removed: {reason}"),
+        (OpenCase, Lang::Zh) => format!("求助没有发出：{reason}"),
+        (OpenCase, Lang::En) => format!("The help request was not sent: {reason}"),
     }
 }
 
@@ -1396,5 +1482,86 @@ pub fn labelled(lang: Lang, label: &str, text: &str) -> String {
     match lang {
         Lang::Zh => format!("{label}：{text}"),
         Lang::En => format!("{label}: {text}"),
+    }
+}
+
+/// What a support case is about.
+pub fn case_category(lang: Lang, category: tongyou_core::api::CaseCategory) -> &'static str {
+    use tongyou_core::api::CaseCategory::*;
+    match (category, lang) {
+        (GateRefused, Lang::Zh) => "闸机进不去",
+        (GateRefused, Lang::En) => "Refused at a gate",
+        (Transport, Lang::Zh) => "交通、索道、班车",
+        (Transport, Lang::En) => "Transport, lifts, shuttles",
+        (Booking, Lang::Zh) => "订单与门票",
+        (Booking, Lang::En) => "Booking and tickets",
+        (Safety, Lang::Zh) => "安全、走失、身体不适",
+        (Safety, Lang::En) => "Lost, hurt or unwell",
+        (Other, Lang::Zh) => "其他",
+        (Other, Lang::En) => "Something else",
+    }
+}
+
+/// Where a case stands; `queued`: still waiting on the device to be sent.
+pub fn case_state(lang: Lang, state: tongyou_core::api::CaseState, queued: bool) -> &'static str {
+    use tongyou_core::api::CaseState::*;
+    match (queued, state, lang) {
+        (true, _, Lang::Zh) => "等待网络发送",
+        (true, _, Lang::En) => "Waiting for the network",
+        (false, Waiting, Lang::Zh) => "排队中",
+        (false, Waiting, Lang::En) => "In the queue",
+        (false, Claimed, Lang::Zh) => "客服处理中",
+        (false, Claimed, Lang::En) => "An agent has it",
+        (false, Closed, Lang::Zh) => "已结束",
+        (false, Closed, Lang::En) => "Closed",
+    }
+}
+
+/// How long a new share lasts, as the chooser lists it.
+pub fn share_for(lang: Lang, hours: u32) -> String {
+    match (lang, hours.is_multiple_of(24)) {
+        (Lang::Zh, true) => format!("{} 天", hours / 24),
+        (Lang::Zh, false) => format!("{hours} 小时"),
+        (Lang::En, true) if hours == 24 => "1 day".to_owned(),
+        (Lang::En, true) => format!("{} days", hours / 24),
+        (Lang::En, false) => format!("{hours} hours"),
+    }
+}
+
+/// One share as its list line: until when, or that it ended.
+pub fn share_line(lang: Lang, share: &tongyou_core::api::Share) -> String {
+    let until = crate::time::short_time(&share.expires_at);
+    let case = share.case_id.map(|c| match lang {
+        Lang::Zh => format!("（求助 #{c}）"),
+        Lang::En => format!(" (help request #{c})"),
+    });
+    let case = case.unwrap_or_default();
+    match (share.live, lang) {
+        (true, Lang::Zh) => format!("有效至 {until}{case}"),
+        (true, Lang::En) => format!("Live until {until}{case}"),
+        (false, Lang::Zh) => format!("已结束{case}"),
+        (false, Lang::En) => format!("Ended{case}"),
+    }
+}
+
+/// What someone did through a share, as its owner reads it.
+pub fn share_what(lang: Lang, what: &str) -> String {
+    let zh = match what {
+        "viewed" => "查看了行程",
+        "refund" => "办理了退款",
+        "reissued_pass" => "重新出票",
+        "applied_way_out" => "处理了行程变动",
+        other => other,
+    };
+    let en = match what {
+        "viewed" => "viewed the trip",
+        "refund" => "made a refund",
+        "reissued_pass" => "re-issued a pass",
+        "applied_way_out" => "settled a disruption",
+        other => other,
+    };
+    match lang {
+        Lang::Zh => zh.to_owned(),
+        Lang::En => en.to_owned(),
     }
 }

@@ -5,10 +5,11 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tongyou_core::api::{
-    AccountExport, Affected, ApiError, Availability, CalendarExport, CalendarFeedLink,
-    CatalogSnapshot, CodeSent, DiscoverView, ErrorCode, GateResult, GateSignIn, GateStation, Lang,
-    Order, OrderRequest, PassQr, PlanRequest, Preferences, Quote, QuoteRequest, Session, Startup,
-    SyncStatus, Traveller, TravellerInput, TripPlans, TripSnapshot, WalletPass,
+    AccountExport, Affected, ApiError, Availability, CalendarExport, CalendarFeedLink, Case,
+    CaseRequest, CatalogSnapshot, CodeSent, DiscoverView, ErrorCode, GateResult, GateSignIn,
+    GateStation, Lang, Order, OrderRequest, PassQr, PlanRequest, Preferences, Quote, QuoteRequest,
+    Session, Share, Startup, SyncStatus, Traveller, TravellerInput, TripPlans, TripSnapshot,
+    WalletPass,
 };
 use wasm_bindgen::prelude::*;
 
@@ -153,6 +154,76 @@ pub async fn open_calendar_feed(trip_id: &str) -> Result<CalendarFeedLink, ApiEr
 
 pub async fn end_calendar_feed(trip_id: &str) -> Result<(), ApiError> {
     invoke("end_calendar_feed", &TripIdArg { trip_id }).await
+}
+
+#[derive(Serialize)]
+struct HelpArgs<'a> {
+    request: &'a CaseRequest,
+    region: Option<&'a str>,
+    place: Option<&'a str>,
+}
+
+/// Asks for help: the platform's case, or with no network the case as it waits to be sent
+/// (a negative id).
+pub async fn ask_for_help(
+    request: &CaseRequest,
+    region: Option<&str>,
+    place: Option<&str>,
+) -> Result<Case, ApiError> {
+    invoke(
+        "ask_for_help",
+        &HelpArgs {
+            request,
+            region,
+            place,
+        },
+    )
+    .await
+}
+
+pub async fn cases() -> Result<Vec<Case>, ApiError> {
+    invoke("cases", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SayArgs<'a> {
+    case_id: i64,
+    text: &'a str,
+}
+
+pub async fn say(case_id: i64, text: &str) -> Result<Case, ApiError> {
+    invoke("say", &SayArgs { case_id, text }).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CaseIdArg {
+    case_id: i64,
+}
+
+pub async fn read_case(case_id: i64) -> Result<Case, ApiError> {
+    invoke("read_case", &CaseIdArg { case_id }).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ShareArgs<'a> {
+    trip_id: &'a str,
+    hours: u32,
+}
+
+/// Shares a trip read-only for `hours`; the answer alone carries the link's path.
+pub async fn share_trip(trip_id: &str, hours: u32) -> Result<Share, ApiError> {
+    invoke("share_trip", &ShareArgs { trip_id, hours }).await
+}
+
+pub async fn shares() -> Result<Vec<Share>, ApiError> {
+    invoke("shares", &NoArgs {}).await
+}
+
+pub async fn end_share(id: i64) -> Result<Share, ApiError> {
+    invoke("end_share", &IdArg { id }).await
 }
 
 pub async fn startup() -> Result<Startup, ApiError> {

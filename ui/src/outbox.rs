@@ -174,6 +174,7 @@ fn kind_key(kind: WriteKind) -> &'static str {
         WriteKind::CancelOrder => "cancel_order",
         WriteKind::AddTraveller => "add_traveller",
         WriteKind::RemoveTraveller => "remove_traveller",
+        WriteKind::OpenCase => "open_case",
     }
 }
 

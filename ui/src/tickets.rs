@@ -10,6 +10,7 @@ use tongyou_core::api::{ErrorCode, Lang, PassState, WalletPass};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::ctx::{Ctx, Tab};
+use crate::help::{HelpAbout, HelpButton};
 use crate::i18n::{self, Msg, t, tr};
 use crate::ipc;
 
@@ -282,6 +283,12 @@ fn PassSheet(pass: WalletPass) -> impl IntoView {
                         <div><dt>{t(lang, Msg::Gates)}</dt><dd data-test="sheet-gates">{gate_names(lang, &p)}</dd></div>
                     </dl>
                     <p class="sheet-order">{i18n::order_no(lang, p.order_id)}</p>
+                    <HelpButton about=HelpAbout {
+                        item: p.pass_id.clone(),
+                        trip_id: Some(format!("{}-{}", p.region_id, p.order_id)),
+                        label: p.name.get(lang).to_owned(),
+                        category: tongyou_core::api::CaseCategory::GateRefused,
+                    } />
                 }
             }}
         </div>

@@ -14,6 +14,7 @@ use tongyou_core::api::{
 
 use crate::ctx::{Ctx, Tab};
 use crate::disruption::{Disruptions, WayOuts};
+use crate::help::{HelpAbout, HelpButton};
 use crate::i18n::{self, Msg, t, tr};
 use crate::ipc;
 use crate::time::short_time;
@@ -129,10 +130,19 @@ fn trip_view(
             <aside class="trip-side">
                 <Disruptions ways=ways />
                 {trip.now_next.map(|n| now_next_card(ctx, lang, n))}
-                {detail.map(|item| view! {
-                    <section class="card item-detail" data-test="item-detail">
-                        {item_body(ctx, lang, &item)}
-                    </section>
+                {detail.map(|item| {
+                    let about = HelpAbout {
+                        item: item.id.clone(),
+                        trip_id: Some(trip.trip_id.clone()),
+                        label: item.title.get(lang).to_owned(),
+                        category: help_category(&item.kind),
+                    };
+                    view! {
+                        <section class="card item-detail" data-test="item-detail">
+                            {item_body(ctx, lang, &item)}
+                            <HelpButton about=about />
+                        </section>
+                    }
                 })}
                 <CalendarCard trip_id=trip.trip_id.clone() />
             </aside>
@@ -480,5 +490,15 @@ fn scroll_to_item(id: &str) {
         let options = web_sys::ScrollIntoViewOptions::new();
         options.set_block(web_sys::ScrollLogicalPosition::Center);
         element.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}
+
+/// What help on a timeline item is most likely about.
+fn help_category(kind: &ItemKind) -> tongyou_core::api::CaseCategory {
+    use tongyou_core::api::CaseCategory;
+    match kind {
+        ItemKind::Entry { .. } => CaseCategory::GateRefused,
+        ItemKind::Ride { .. } | ItemKind::Shuttle { .. } => CaseCategory::Transport,
+        _ => CaseCategory::Booking,
     }
 }
