@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
-use crate::api::{CaseCategory, FieldError, ItemKind, ItemStatus, TripView};
+use crate::api::{CaseCategory, FieldError, ItemKind, ItemStatus, QueueEntry, TripView};
 use crate::text::Text;
 
 /// The longest message, in characters: a long account of what happened fits; a pasted
@@ -88,6 +88,16 @@ pub fn urgency(
         format!("{minutes} 分钟后发车：{}", departure.title.zh),
         format!("Leaves in {minutes} min: {}", departure.title.en),
     ))
+}
+
+/// The queue's order: urgent cases first, then the longest waiting, then the oldest case.
+/// The console keeps it when the platform sends it single changed lines.
+pub fn queue_order(a: &QueueEntry, b: &QueueEntry) -> std::cmp::Ordering {
+    b.urgent
+        .is_some()
+        .cmp(&a.urgent.is_some())
+        .then(a.opened_at.cmp(&b.opened_at))
+        .then(a.case_id.cmp(&b.case_id))
 }
 
 /// The first words of a message for a list: at most `chars` characters, with an ellipsis
@@ -196,5 +206,30 @@ mod tests {
     fn previews_cut_at_characters() {
         assert_eq!(preview("缆车停了吗", 3), "缆车停…");
         assert_eq!(preview("ok", 3), "ok");
+    }
+
+    #[test]
+    fn the_queue_puts_urgent_cases_first_then_the_longest_waiting() {
+        use crate::api::CaseState;
+        let line = |case_id: i64, opened: &str, urgent: bool| QueueEntry {
+            case_id,
+            category: CaseCategory::Other,
+            state: CaseState::Waiting,
+            urgent: urgent.then(|| Text::new("急", "urgent")),
+            opened_at: format!("2026-07-14T{opened}:00Z"),
+            waiting_s: 0,
+            agent: None,
+            last_message: None,
+            unread: 0,
+        };
+        let mut queue = vec![
+            line(1, "08:00", false),
+            line(2, "09:00", true),
+            line(4, "07:00", false),
+            line(3, "07:00", false),
+        ];
+        queue.sort_by(queue_order);
+        let ids: Vec<i64> = queue.iter().map(|q| q.case_id).collect();
+        assert_eq!(ids, [2, 3, 4, 1]);
     }
 }
