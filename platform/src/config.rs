@@ -27,6 +27,9 @@ pub struct Config {
     pub operators: Vec<String>,
     /// Request limits on sign-in ([`crate::limits`]).
     pub limits: crate::limits::Limits,
+    /// The built agents' console (`console/dist`, made by trunk), served at `/console/`
+    /// (`--console-dir PATH`). `None`: not served; `/console` says how to serve it.
+    pub console_dir: Option<PathBuf>,
 }
 
 /// The gate-staff number dev mode accepts, so a demo gate can be signed in.
@@ -45,6 +48,7 @@ impl Default for Config {
             gate_staff: Vec::new(),
             operators: Vec::new(),
             limits: crate::limits::Limits::default(),
+            console_dir: None,
         }
     }
 }
@@ -56,7 +60,7 @@ pub enum ConfigError {
     #[error("`{value}` is not a valid address for --bind")]
     BadAddress { value: String },
     #[error(
-        "unknown option `{0}` (options: --bind ADDR, --db PATH, --regions DIR, --secret-key PATH, --gate-staff MOBILE, --operator MOBILE, --dev; command: rotate-secret)"
+        "unknown option `{0}` (options: --bind ADDR, --db PATH, --regions DIR, --secret-key PATH, --gate-staff MOBILE, --operator MOBILE, --console-dir PATH, --dev; command: rotate-secret)"
     )]
     Unknown(String),
     #[error(
@@ -148,6 +152,7 @@ impl Config {
                 "--secret-key" => config.secret_key = Some(value()?.into()),
                 "--gate-staff" => config.gate_staff.push(value()?),
                 "--operator" => config.operators.push(value()?),
+                "--console-dir" => config.console_dir = Some(value()?.into()),
                 "--dev" => config.dev_mode = true,
                 _ => return Err(ConfigError::Unknown(flag)),
             }
@@ -221,6 +226,12 @@ mod tests {
             PathBuf::from("data/platform.key")
         );
         assert!(Config::from_args(args(&["--dev", "--bind", "[::1]:0"])).is_ok());
+        assert_eq!(
+            dev.console_dir, None,
+            "the console is served only when asked"
+        );
+        let served = Config::from_args(args(&["--dev", "--console-dir", "console/dist"])).unwrap();
+        assert_eq!(served.console_dir, Some(PathBuf::from("console/dist")));
     }
 
     #[test]

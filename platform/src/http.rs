@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 mod calendar;
+mod console;
 mod crowd;
 mod disruptions;
 mod events;
@@ -81,6 +82,8 @@ pub struct AppState {
     pub dev_texts: Option<Arc<DevTexts>>,
     /// Sagas run at most this many at once ([`SAGAS_AT_ONCE`]), each on a blocking thread.
     pub sagas: Arc<tokio::sync::Semaphore>,
+    /// The built agents' console served at `/console/`, if any (`--console-dir`).
+    pub console_dir: Option<std::path::PathBuf>,
 }
 
 /// Sagas in flight. Each reads on a read connection, then writes as one unit on the
@@ -360,6 +363,7 @@ pub fn router(state: AppState) -> Router {
         .route("/operator", get(disruptions::page))
         .route("/operator.js", get(disruptions::script))
         .route("/operator.css", get(disruptions::style))
+        .merge(console::routes(state.console_dir.clone()))
         .nest(API_PREFIX, api)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

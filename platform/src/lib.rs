@@ -249,6 +249,7 @@ pub async fn start_with(
         dev_mode: config.dev_mode,
         dev_texts,
         sagas: Arc::new(tokio::sync::Semaphore::new(http::SAGAS_AT_ONCE)),
+        console_dir: config.console_dir.clone(),
     };
 
     let listener = tokio::net::TcpListener::bind(config.bind)

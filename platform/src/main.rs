@@ -2,10 +2,12 @@
 //!
 //! ```text
 //! tongyou-platform [--bind 127.0.0.1:8787] [--db PATH] [--regions DIR]
-//!                  [--secret-key PATH] [--gate-staff MOBILE]... [--dev]
+//!                  [--secret-key PATH] [--gate-staff MOBILE]... [--operator MOBILE]...
+//!                  [--console-dir PATH] [--dev]
 //! tongyou-platform rotate-secret --db PATH --secret-key PATH
 //! tongyou-platform agent add --db PATH LOGIN NAME agent|supervisor   (password on stdin)
 //! ```
+//! `--console-dir` serves the built agents' console (`console/dist`) at `/console/`.
 //! `agent add` makes a console account; the password is read from the first line of
 //! standard input, so that it appears in no command line or shell history.
 //! `rotate-secret` adds a new data key and seals everything again under it, with the

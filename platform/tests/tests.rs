@@ -8,6 +8,7 @@ mod authorization;
 mod booking;
 mod calendar;
 mod catalog;
+mod console;
 mod contract;
 mod disruptions;
 mod events;
