@@ -1,9 +1,10 @@
 //! The end-to-end harness: start a real platform process, open the real app window
 //! through tauri-driver, find things on screen, save screenshots.
 //!
-//! `cargo xtask test` builds the binaries, starts Xvfb and tauri-driver and passes their
-//! whereabouts in `TONGYOU_E2E_*` and `TONGYOU_WEBDRIVER`. Run on their own, these tests
-//! fail at once and say so, rather than pass without looking at anything.
+//! `cargo xtask test` builds the binaries and the agents' console, starts Xvfb and
+//! tauri-driver and passes their whereabouts in `TONGYOU_E2E_*`, `TONGYOU_CONSOLE_DIR` and
+//! `TONGYOU_WEBDRIVER`. Run on their own, these tests fail at once and say so, rather than
+//! pass without looking at anything.
 
 // A test harness: a failed expectation here is a failed test, said plainly.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -23,6 +24,8 @@ pub struct Env {
     pub app: PathBuf,
     pub platform: PathBuf,
     pub regions: PathBuf,
+    /// The built agents' console, which every test platform serves at `/console/`.
+    pub console: PathBuf,
     pub webdriver: String,
     /// chromedriver, for pages used in a normal browser.
     pub chromedriver: String,
@@ -44,6 +47,7 @@ impl Env {
             app: var("TONGYOU_E2E_APP").into(),
             platform: var("TONGYOU_E2E_PLATFORM").into(),
             regions: var("TONGYOU_E2E_REGIONS").into(),
+            console: var("TONGYOU_CONSOLE_DIR").into(),
             webdriver: var("TONGYOU_WEBDRIVER"),
             chromedriver: var("TONGYOU_CHROMEDRIVER"),
             chromium: var("TONGYOU_CHROMIUM").into(),
@@ -107,6 +111,8 @@ impl Platform {
             .arg(db)
             .arg("--regions")
             .arg(&env.regions)
+            .arg("--console-dir")
+            .arg(&env.console)
             .stdout(Stdio::piped())
             .spawn()
             .expect("start the platform");

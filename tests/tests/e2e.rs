@@ -2,6 +2,7 @@
 //! the platform's pages in a real browser.
 
 mod booking;
+mod console;
 mod discover;
 mod disruption;
 mod outbox;

@@ -115,7 +115,8 @@ fn cold_start(app: &Path, platform: &Path, runs: usize) -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch)?;
     let data_dir = scratch.join("device");
-    let (server, url) = service::platform(platform, "127.0.0.1:0", &scratch.join("platform.db"))?;
+    let (server, url) =
+        service::platform(platform, "127.0.0.1:0", &scratch.join("platform.db"), None)?;
     let start = |url: &str| start_once(app, &display, url, &data_dir);
     let first = start(&url)?;
     println!(

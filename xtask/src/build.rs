@@ -1,5 +1,6 @@
-//! Building the pieces: the wasm UI with trunk, then the shell (which embeds it) and the
-//! platform with cargo. One build at a time: the machine has two cores.
+//! Building the pieces: the wasm UI and the agents' console with trunk, then the shell
+//! (which embeds the UI) and the platform with cargo. One build at a time: the machine has
+//! two cores.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -29,9 +30,25 @@ pub fn cargo(args: &[&str]) -> anyhow::Result<()> {
 /// Builds `ui/` into `ui/dist` (release: small and fast, even for tests).
 pub fn ui() -> anyhow::Result<()> {
     step("building the UI (trunk, wasm)");
+    trunk("ui")
+}
+
+/// Builds the agents' console `console/` into [`console_dist`], which the platform serves
+/// at `/console/` (`--console-dir`).
+pub fn console() -> anyhow::Result<()> {
+    step("building the agents' console (trunk, wasm)");
+    trunk("console")
+}
+
+/// Where [`console`] puts the built console.
+pub fn console_dist() -> PathBuf {
+    root().join("console/dist")
+}
+
+fn trunk(folder: &str) -> anyhow::Result<()> {
     run(Command::new("trunk")
         .args(["build", "--release"])
-        .current_dir(root().join("ui"))
+        .current_dir(root().join(folder))
         .env("PATH", tool_path())
         // Trunk reads these too; make sure no outer setting turns downloads back on.
         .env("TRUNK_BUILD_OFFLINE", "true"))
@@ -54,11 +71,14 @@ pub fn binaries() -> anyhow::Result<Binaries> {
     })
 }
 
-/// Every native crate but the end-to-end tests (the UI is wasm and built by trunk).
+/// Every native crate but the end-to-end tests (the UI and the console are wasm and built
+/// by trunk).
 pub const NATIVE_SELECTION: &[&str] = &[
     "--workspace",
     "--exclude",
     "tongyou-ui",
+    "--exclude",
+    "tongyou-console",
     "--exclude",
     "tongyou-e2e",
 ];

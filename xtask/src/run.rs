@@ -1,5 +1,6 @@
 //! `cargo xtask run`: the product on this machine. The platform on 127.0.0.1 with its
-//! embedded database seeded from the demo region, and the app window pointed at it.
+//! embedded database seeded from the demo region and the agents' console at `/console/`,
+//! and the app window pointed at it.
 
 use std::io::Write;
 use std::process::Command;
@@ -11,6 +12,7 @@ use crate::{build, root, step};
 pub fn run() -> anyhow::Result<()> {
     setup::ensure(Purpose::Run)?;
     build::ui()?;
+    build::console()?;
     let build::Binaries {
         app: app_bin,
         platform: platform_bin,
@@ -24,8 +26,16 @@ pub fn run() -> anyhow::Result<()> {
     } else {
         "127.0.0.1:0"
     };
-    let (mut platform, url) = service::platform(&platform_bin, bind, &data.join("platform.db"))?;
+    let (mut platform, url) = service::platform(
+        &platform_bin,
+        bind,
+        &data.join("platform.db"),
+        Some(&build::console_dist()),
+    )?;
     println!("platform: {url}  (API {url}/api/v1, OpenAPI {url}/api/v1/openapi.json)");
+    println!(
+        "agents' console: {url}/console/  (dev: agent / demo-agent-password, supervisor / demo-supervisor-password)"
+    );
 
     if !has_display() {
         println!(

@@ -57,17 +57,22 @@ pub fn wait_for_port(port: u16, within: Duration) -> anyhow::Result<()> {
     bail!("nothing listened on port {port} within {within:?}")
 }
 
-/// Starts the platform and reads the `listening on URL` line it prints.
+/// Starts the platform and reads the `listening on URL` line it prints; `console`: the
+/// built agents' console it serves at `/console/`.
 pub fn platform(
     binary: &std::path::Path,
     bind: &str,
     db: &std::path::Path,
+    console: Option<&std::path::Path>,
 ) -> anyhow::Result<(Service, String)> {
     let mut cmd = Command::new(binary);
     cmd.args(["--dev", "--bind", bind, "--db"])
         .arg(db)
         .arg("--regions")
         .arg(crate::root().join("assets/regions"));
+    if let Some(console) = console {
+        cmd.arg("--console-dir").arg(console);
+    }
     cmd.stdout(Stdio::piped());
     let mut service = Service::spawn("the platform", &mut cmd)?;
     let stdout = service.child.stdout.take().context("platform stdout")?;

@@ -95,6 +95,7 @@ pub fn test() -> anyhow::Result<()> {
 
     // The shell embeds the built UI, so the UI comes before anything that compiles the shell.
     let ui_built = tally.check("UI build (trunk, wasm)", build::ui());
+    tally.check("console build (trunk, wasm)", build::console());
 
     step("clippy");
     tally.check(
@@ -104,6 +105,8 @@ pub fn test() -> anyhow::Result<()> {
             "--workspace",
             "--exclude",
             "tongyou-ui",
+            "--exclude",
+            "tongyou-console",
             "--all-targets",
             "--",
             "-D",
@@ -123,6 +126,19 @@ pub fn test() -> anyhow::Result<()> {
             "warnings",
         ]),
     );
+    tally.check(
+        "clippy (wasm console)",
+        build::cargo(&[
+            "clippy",
+            "-p",
+            "tongyou-console",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    );
 
     tally.cargo_test(
         "unit and integration tests",
@@ -135,6 +151,11 @@ pub fn test() -> anyhow::Result<()> {
     tally.cargo_test(
         "UI unit tests",
         build::cargo_command().args(["test", "-p", "tongyou-ui"]),
+    );
+    // Likewise the console's (its routes, the live queue, the map's projection).
+    tally.cargo_test(
+        "console unit tests",
+        build::cargo_command().args(["test", "-p", "tongyou-console"]),
     );
 
     contract_checks(&mut tally);
@@ -197,7 +218,7 @@ fn api_contract(part: Contract) -> anyhow::Result<()> {
     build::cargo(&["build", "-p", "tongyou-platform"])?;
     let binary = build::target_dir().join("debug/tongyou-platform");
     let data = tempdir("api-contract")?;
-    let (_platform, url) = service::platform(&binary, "127.0.0.1:0", &data.join("p.db"))?;
+    let (_platform, url) = service::platform(&binary, "127.0.0.1:0", &data.join("p.db"), None)?;
     let tools = setup::python_tools_dir().join("bin");
     let doc = format!("{url}/api/v1/openapi.json");
     match part {
@@ -286,7 +307,9 @@ fn tempdir(name: &str) -> anyhow::Result<std::path::PathBuf> {
 pub fn e2e(filter: Option<&str>) -> anyhow::Result<()> {
     setup::ensure(Purpose::Test)?;
     let mut tally = Tally::default();
+    // The agents' console is built whatever the filter: its test fails plainly without it.
     if tally.check("UI build (trunk, wasm)", build::ui())
+        && tally.check("console build (trunk, wasm)", build::console())
         && let Err(e) = end_to_end(&mut tally, filter)
     {
         eprintln!("end-to-end: {e:#}");
@@ -365,6 +388,7 @@ fn end_to_end(tally: &mut Tally, filter: Option<&str>) -> anyhow::Result<()> {
             .env("TONGYOU_E2E_APP", &app)
             .env("TONGYOU_E2E_PLATFORM", &platform)
             .env("TONGYOU_E2E_REGIONS", root().join("assets/regions"))
+            .env("TONGYOU_CONSOLE_DIR", build::console_dist())
             .env("TONGYOU_WEBDRIVER", format!("http://127.0.0.1:{port}"))
             .env(
                 "TONGYOU_CHROMEDRIVER",
