@@ -325,6 +325,12 @@ pub struct AccountExport {
     pub orders: Vec<Order>,
     /// Sessions open (signed-in devices).
     pub sessions: u32,
+    /// The account's trip shares, each with who reached the trip through it.
+    #[serde(default)]
+    pub shares: Vec<Share>,
+    /// Support cases with their chat.
+    #[serde(default)]
+    pub cases: Vec<Case>,
 }
 
 /// A saved traveller as the platform returns it: the ID number only ever masked.

@@ -360,6 +360,9 @@ impl Accounts {
             travellers: self.travellers(account_id)?,
             orders,
             sessions: self.store.session_count(account_id)?,
+            // Filled by the support module's caller: support keeps its own records.
+            shares: Vec::new(),
+            cases: Vec::new(),
         })
     }
 

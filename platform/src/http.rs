@@ -812,9 +812,14 @@ async fn sign_out_everywhere(
 ))]
 async fn export_account(
     State(booking): State<Arc<Booking>>,
+    State(support): State<Arc<crate::support::Support>>,
     SignedIn(account): SignedIn,
 ) -> Result<Json<AccountExport>, HttpError> {
-    Ok(Json(off_thread(move || booking.export(account)).await?))
+    let mut export = off_thread(move || booking.export(account)).await?;
+    (export.shares, export.cases) =
+        off_thread(move || Ok::<_, HttpError>((support.shares(account)?, support.cases(account)?)))
+            .await?;
+    Ok(Json(export))
 }
 
 /// Deletes the signed-in account: saved travellers, ID numbers, sessions and the mobile

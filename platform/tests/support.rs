@@ -123,6 +123,19 @@ async fn a_share_opens_the_trip_read_only_until_ended_and_lists_every_view() {
     assert!(page.contains("This share has ended"), "{page}");
     let (status, _) = api_error(anyone.shared_trip(&format!("/s/{}", "0".repeat(64))).await);
     assert_eq!(status, 404, "a guessed token is a plain 404");
+
+    // The account's export has the share with every view, and no token.
+    let export = t.client.export_account(&t.token).await.unwrap();
+    assert_eq!(export.shares.len(), 1);
+    assert_eq!(
+        (export.shares[0].id, export.shares[0].views.len()),
+        (share.id, 3)
+    );
+    assert!(
+        !serde_json::to_string(&export)
+            .unwrap()
+            .contains(path.trim_start_matches("/s/"))
+    );
 }
 
 #[tokio::test]
@@ -284,6 +297,14 @@ async fn a_case_lands_once_queues_by_urgency_and_becomes_a_chat() {
             .views
             .iter()
             .any(|v| v.who == "小林 Lin" && v.what == "viewed")
+    );
+
+    // The account's export has the case with its chat.
+    let export = t.client.export_account(&t.token).await.unwrap();
+    let exported = export.cases.iter().find(|c| c.id == first.id).unwrap();
+    assert_eq!(
+        exported.messages,
+        agent.case(first.id).await.unwrap().case.messages
     );
 
     // Closing the case ends its share: the agent keeps the chat but loses the trip.
