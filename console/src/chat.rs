@@ -18,15 +18,22 @@ use crate::time;
 pub fn ChatLog(open: OpenCase) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let log = NodeRef::<leptos::html::Ol>::new();
-    // The newest message in view after each read that brought one.
-    Effect::new(move |_| {
-        open.latest.track();
+    // The newest message in view after each read that brought one, after the messages
+    // are drawn again in the other language, and when the window changes size.
+    let to_newest = move || {
         request_animation_frame(move || {
             if let Some(log) = log.get_untracked() {
                 log.set_scroll_top(log.scroll_height());
             }
         });
+    };
+    Effect::new(move |_| {
+        open.latest.track();
+        ctx.lang.track();
+        to_newest();
     });
+    let resized = window_event_listener(leptos::ev::resize, move |_| to_newest());
+    on_cleanup(move || resized.remove());
     view! {
         <ol class="chat card" data-test="chat" node_ref=log>
             {move || {

@@ -25,17 +25,17 @@ use crate::booking::{find, type_into};
 const TOURIST_MOBILE: &str = "13800138700";
 
 /// A tourist signed in through the API, with one booked combo: the session and its trip.
-struct Tourist {
-    client: PlatformClient,
-    token: String,
-    trip_id: String,
+pub(crate) struct Tourist {
+    pub client: PlatformClient,
+    pub token: String,
+    pub trip_id: String,
 }
 
-async fn booked_tourist(url: &str) -> Tourist {
+pub(crate) async fn booked_tourist(url: &str, mobile: &str) -> Tourist {
     let client = PlatformClient::new(url).unwrap();
-    client.request_code(TOURIST_MOBILE).await.unwrap();
-    let code = client.dev_sign_in_code(TOURIST_MOBILE).await.unwrap();
-    let token = client.sign_in(TOURIST_MOBILE, &code).await.unwrap().token;
+    client.request_code(mobile).await.unwrap();
+    let code = client.dev_sign_in_code(mobile).await.unwrap();
+    let token = client.sign_in(mobile, &code).await.unwrap().token;
     let traveller = client
         .add_traveller(
             &token,
@@ -97,7 +97,7 @@ async fn value_of(browser: &Client, css: &str) -> String {
 }
 
 /// Sets a field's value as pasting would, with the `input` event the page listens to.
-async fn paste(browser: &Client, css: &str, text: &str) {
+pub(crate) async fn paste(browser: &Client, css: &str, text: &str) {
     browser
         .execute(
             "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
@@ -120,7 +120,7 @@ async fn an_agent_works_a_shared_trip_case_live_from_the_console() {
     let env = Env::from_env();
     let dir = tempfile::tempdir().unwrap();
     let platform = Platform::start(&env, &dir.path().join("platform.db")).await;
-    let tourist = booked_tourist(&platform.url).await;
+    let tourist = booked_tourist(&platform.url, TOURIST_MOBILE).await;
     let case = tourist
         .client
         .open_case(
@@ -349,6 +349,34 @@ async fn an_agent_works_a_shared_trip_case_live_from_the_console() {
     }
     let refunds = refunds.expect("the refund panel shows its options or says why not");
     eprintln!("the refund panel shows {refunds}");
+    if refunds == "[data-test=refund-option]" {
+        // Each option says its rule and amount; picking one asks before anything is done.
+        let option = find(&browser, "[data-test=refund-option]").await;
+        let said = option.text().await.unwrap();
+        assert!(said.contains('¥'), "{said}");
+        click(
+            &browser,
+            "[data-test=refund-option] [data-test=refund-pick]",
+        )
+        .await;
+        let asked = wait_for_text(&browser, "[data-test=refund-confirm-box]", |t| {
+            t.contains("按规则退还游客") && t.contains('¥')
+        })
+        .await;
+        find(&browser, "[data-test=refund-confirm]").await;
+        eprintln!("asked: {}", asked.text().await.unwrap());
+        click(&browser, "[data-test=refund-cancel]").await;
+        wait_gone(&browser, "[data-test=refund-confirm-box]").await;
+    }
+    // Re-issuing a pass asks first too.
+    click(
+        &browser,
+        "[data-test=pass][data-state=valid] [data-test=reissue]",
+    )
+    .await;
+    find(&browser, "[data-test=pass] [data-test=reissue-confirm]").await;
+    click(&browser, "[data-test=pass] .confirm button:last-child").await;
+    wait_gone(&browser, "[data-test=reissue-confirm]").await;
     scroll_to(&browser, "[data-test=passes]").await;
     screenshot(&env, &browser, "console-trip-zh").await;
     scroll_top(&browser).await;
