@@ -16,6 +16,13 @@
 //! per login and per address. An agent reaches a trip only through the share of a case they
 //! hold (a supervisor: of any open case), and only while that share is live. Every view and
 //! action is audited in the unit that does it; `support_audit` refuses updates by trigger.
+//! A session seen once is remembered, so that a console's requests and its stream's checks
+//! do not read it again each time.
+//!
+//! **The queue** every console shows is worked out once per change for all of them
+//! ([`Support::publish_queue`]) and what changed in it is serialized once, so that a
+//! change costs one read of the open cases however many consoles follow it
+//! ([`Support::follow_queue`]).
 //!
 //! **Actions** (`actions.rs`): the agent holding a case acts on its trip for the tourist,
 //! within what the share reaches: refunds a line under its rule, issues a pass again,
@@ -24,20 +31,20 @@
 mod actions;
 mod records;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 use parking_lot::Mutex;
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 use tongyou_core::api::{
     AgentMe, AgentRole, AgentSignIn, Author, Case, CaseDetail, CaseRequest, CaseState, FieldError,
-    HandOver, MessageRequest, QueueEntry, Share, ShareAccess, ShareRequest, SharedPass, SharedTrip,
-    SupportAudit,
+    HandOver, MessageRequest, QueueChanges, QueueEntry, Share, ShareAccess, ShareRequest,
+    SharedPass, SharedTrip, SupportAudit,
 };
 use tongyou_core::api::{Order, TripView};
 use tongyou_core::catalog::GeoPoint;
@@ -67,6 +74,11 @@ pub const TRIES_PER_ADDRESS: Limit = Limit::new(30, Duration::hours(1));
 pub const FRESH: Duration = Duration::seconds(60);
 /// Audit lines a supervisor reads at once.
 pub const AUDIT_PAGE: i64 = 200;
+/// Changes of the queue a console's stream may fall behind by before it is sent the whole
+/// queue again.
+pub const QUEUE_NEWS_KEPT: usize = 256;
+/// Console sessions remembered at most; past this the memory starts again empty.
+const SESSIONS_REMEMBERED: usize = 10_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SupportError {
@@ -125,8 +137,64 @@ impl Agent {
 
 /// A value and when it was worked out.
 type Dated<T> = (DateTime<Utc>, T);
-/// A value worked out at a change count ([`Support::changed`]) and a time.
-type WorkedOut<T> = (u64, DateTime<Utc>, T);
+
+/// The queue as last worked out, and the consoles following its changes.
+struct QueueBoard {
+    /// The change count ([`Support::changed`]) and the time it was worked out at; `None`
+    /// before the first time.
+    worked_out: Option<(u64, DateTime<Utc>)>,
+    /// Every open case in the queue's order, each `waiting_s` left at 0: it grows by
+    /// itself, so it is set as the queue is sent and a line does not change with it.
+    lines: Vec<QueueEntry>,
+    /// Each change of `lines`, as the JSON of a [`QueueChanges`]. Sent and subscribed to
+    /// only under the board's lock, so that a console given `lines` misses no change
+    /// after them and gets none before.
+    news: broadcast::Sender<Arc<str>>,
+}
+
+impl QueueBoard {
+    fn new() -> QueueBoard {
+        QueueBoard {
+            worked_out: None,
+            lines: Vec::new(),
+            news: broadcast::channel(QUEUE_NEWS_KEPT).0,
+        }
+    }
+
+    /// The lines with how long each case has waited at `now`.
+    fn as_of(&self, now: DateTime<Utc>) -> Vec<QueueEntry> {
+        self.lines.iter().map(|line| waited(line, now)).collect()
+    }
+
+    /// From these lines to `lines`: the lines new or changed (their waits at `now`) and
+    /// the cases that left.
+    fn changes_to(&self, lines: &[QueueEntry], now: DateTime<Utc>) -> QueueChanges {
+        let before: HashMap<i64, &QueueEntry> =
+            self.lines.iter().map(|line| (line.case_id, line)).collect();
+        let after: HashSet<i64> = lines.iter().map(|line| line.case_id).collect();
+        QueueChanges {
+            lines: lines
+                .iter()
+                .filter(|line| before.get(&line.case_id) != Some(line))
+                .map(|line| waited(line, now))
+                .collect(),
+            left: self
+                .lines
+                .iter()
+                .map(|line| line.case_id)
+                .filter(|id| !after.contains(id))
+                .collect(),
+        }
+    }
+}
+
+/// The line with how long its case has waited at `now`.
+fn waited(line: &QueueEntry, now: DateTime<Utc>) -> QueueEntry {
+    QueueEntry {
+        waiting_s: (now - parse_time(&line.opened_at)).num_seconds().max(0),
+        ..line.clone()
+    }
+}
 
 pub struct Support {
     store: Arc<SqliteStore>,
@@ -134,7 +202,7 @@ pub struct Support {
     /// For an agent's way out, applied as the tourist's own.
     disruptions: Arc<Disruptions>,
     /// Woken after each kept change a console shows (a case opened, claimed, written in,
-    /// closed; a share ended).
+    /// closed; a share ended): it wakes the queue's publisher, not each console.
     console: watch::Sender<()>,
     /// Per account, woken after each kept change to one of its cases.
     accounts: Mutex<HashMap<i64, watch::Sender<()>>>,
@@ -142,11 +210,21 @@ pub struct Support {
     closing: watch::Sender<bool>,
     /// Counts kept changes: the queue worked out for one count serves every console.
     version: AtomicU64,
-    queue_cache: Mutex<Option<WorkedOut<Vec<QueueEntry>>>>,
-    /// Held while the queue is worked out, so that it is worked out once per change.
-    working_out: Mutex<()>,
+    /// The queue as last worked out. Its lock is held while the queue is worked out
+    /// again, so that it is worked out once per change: whoever asks meanwhile waits and
+    /// takes the result.
+    board: Mutex<QueueBoard>,
+    /// Whether the queue's publisher has been started (by the first console's stream).
+    publishing: AtomicBool,
     /// Each open case's urgency, and when it was worked out.
     urgent: Mutex<HashMap<i64, Dated<Option<Text>>>>,
+    /// Console sessions seen, by token hash, with when each expires: a session only ends
+    /// (signed out or expired) or has its CSRF token replaced here, so one seen once is
+    /// answered without the database next time.
+    sessions: Mutex<HashMap<String, (Agent, DateTime<Utc>)>>,
+    /// Counts sessions ended or changed, so that one read from the database while that
+    /// happened is not remembered: it may be the one that just changed.
+    session_edits: AtomicU64,
     tries_per_login: Limiter,
     tries_per_address: Limiter,
     /// A hash to check passwords against for logins that do not exist, so that a wrong
@@ -168,9 +246,11 @@ impl Support {
             accounts: Mutex::new(HashMap::new()),
             closing: watch::channel(false).0,
             version: AtomicU64::new(0),
-            queue_cache: Mutex::new(None),
-            working_out: Mutex::new(()),
+            board: Mutex::new(QueueBoard::new()),
+            publishing: AtomicBool::new(false),
             urgent: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(HashMap::new()),
+            session_edits: AtomicU64::new(0),
             tries_per_login: Limiter::new(TRIES_PER_LOGIN),
             tries_per_address: Limiter::new(TRIES_PER_ADDRESS),
             decoy: hash_password("not a password of anyone")?,
@@ -181,9 +261,15 @@ impl Support {
         self.booking.now()
     }
 
-    /// Woken after each kept change the consoles show. Mark it seen before reading.
+    /// Woken after each kept change the consoles show: for the queue's publisher, which
+    /// marks it seen before [`Support::publish_queue`].
     pub fn watch_console(&self) -> watch::Receiver<()> {
         self.console.subscribe()
+    }
+
+    /// `true` once: for the first console stream, which starts the queue's publisher.
+    pub fn start_publishing(&self) -> bool {
+        !self.publishing.swap(true, Ordering::SeqCst)
     }
 
     /// Set when the platform stops.
@@ -588,42 +674,92 @@ impl Support {
 
     /// The agent of a live console session.
     pub fn agent(&self, token: &str) -> Result<Agent, SupportError> {
-        let now = fmt(self.now());
-        let (row, csrf_hash) = self
+        let hash = token_hash(token);
+        let now = self.now();
+        if let Some(known) = self.remembered(&hash, now) {
+            return known;
+        }
+        let edits = self.session_edits.load(Ordering::SeqCst);
+        let (row, csrf_hash, expires_at) = self
             .store
             .reading(|| -> Result<_, SupportError> {
                 let conn = self.store.conn()?;
-                Ok(records::session_agent(&conn, &token_hash(token), &now)?)
+                Ok(records::session_agent(&conn, &hash, &fmt(now))?)
             })?
             .ok_or(SupportError::Unauthorized)?;
-        Ok(Agent {
+        let agent = Agent {
             id: row.id,
             login: row.login,
             name: row.name,
             role: row.role,
             csrf_hash,
+        };
+        self.remember(hash, &agent, parse_time(&expires_at), edits);
+        Ok(agent)
+    }
+
+    /// The agent of a console session this platform has seen, answered without the
+    /// database (so on an async worker); `None` when it has to be looked up.
+    pub fn known_agent(&self, token: &str) -> Option<Result<Agent, SupportError>> {
+        self.remembered(&token_hash(token), self.now())
+    }
+
+    fn remembered(&self, hash: &str, now: DateTime<Utc>) -> Option<Result<Agent, SupportError>> {
+        let sessions = self.sessions.lock();
+        let (agent, expires_at) = sessions.get(hash)?;
+        Some(if *expires_at > now {
+            Ok(agent.clone())
+        } else {
+            Err(SupportError::Unauthorized)
         })
     }
 
+    /// Remembers a session read from the database, unless one was ended or changed
+    /// since the read began (`edits` is the count seen before it).
+    fn remember(&self, hash: String, agent: &Agent, expires_at: DateTime<Utc>, edits: u64) {
+        let mut sessions = self.sessions.lock();
+        if edits != self.session_edits.load(Ordering::SeqCst) {
+            return;
+        }
+        if sessions.len() >= SESSIONS_REMEMBERED {
+            sessions.clear();
+        }
+        sessions.insert(hash, (agent.clone(), expires_at));
+    }
+
+    /// Drops a remembered session, and keeps a lookup under way from remembering it again.
+    /// After the database's change: a lookup that read the row before it has seen the
+    /// count unchanged.
+    fn forget(&self, hash: &str) {
+        self.session_edits.fetch_add(1, Ordering::SeqCst);
+        self.sessions.lock().remove(hash);
+    }
+
     pub fn sign_out(&self, token: &str) -> Result<(), SupportError> {
+        let hash = token_hash(token);
         self.store.atomically(|| -> Result<(), SupportError> {
             let conn = self.store.conn()?;
-            records::end_session(&conn, &token_hash(token))?;
+            records::end_session(&conn, &hash)?;
             Ok(())
-        })
+        })?;
+        self.forget(&hash);
+        Ok(())
     }
 
     /// A fresh CSRF token for the session (a reloaded console page asks for one).
     pub fn me(&self, agent: &Agent, token: &str) -> Result<AgentMe, SupportError> {
         let csrf = random_token()?;
+        let hash = token_hash(token);
         self.store.atomically(|| -> Result<(), SupportError> {
             let conn = self.store.conn()?;
             conn.execute(
                 "UPDATE agent_session SET csrf_hash = ?2 WHERE token_hash = ?1",
-                rusqlite::params![token_hash(token), token_hash(&csrf)],
+                rusqlite::params![hash, token_hash(&csrf)],
             )?;
             Ok(())
         })?;
+        // The remembered session has the old CSRF token.
+        self.forget(&hash);
         Ok(AgentMe {
             login: agent.login.clone(),
             name: agent.name.clone(),
@@ -633,45 +769,81 @@ impl Support {
     }
 
     /// Every open case: urgent ones first, then the longest waiting.
-    ///
-    /// Every console's stream asks again after each change, so the queue is worked out
-    /// once per change for all of them (and at least every [`FRESH`], since urgency moves
-    /// with the clock), and each case's urgency, which reads its trip, once per [`FRESH`].
     pub fn queue(&self, _agent: &Agent) -> Result<Vec<QueueEntry>, SupportError> {
         let now = self.now();
+        let mut board = self.board.lock();
+        self.bring_up_to_date(&mut board, now)?;
+        Ok(board.as_of(now))
+    }
+
+    /// The queue as it is now, and from then on each change of it as the JSON of a
+    /// [`QueueChanges`], serialized once for every console: none made before the queue
+    /// returned, none after it missed.
+    pub fn follow_queue(
+        &self,
+    ) -> Result<(Vec<QueueEntry>, broadcast::Receiver<Arc<str>>), SupportError> {
+        let now = self.now();
+        let mut board = self.board.lock();
+        self.bring_up_to_date(&mut board, now)?;
+        Ok((board.as_of(now), board.news.subscribe()))
+    }
+
+    /// After a change the consoles show, or every [`FRESH`]: works the queue out again for
+    /// every console following it. Nobody following: left to whoever next asks.
+    ///
+    /// When it cannot be worked out, every console's stream ends (their pages connect
+    /// again and are told) rather than go on showing a queue that no longer moves.
+    pub fn publish_queue(&self) -> Result<(), SupportError> {
+        let now = self.now();
+        let mut board = self.board.lock();
+        if board.news.receiver_count() == 0 {
+            return Ok(());
+        }
+        let published = self.bring_up_to_date(&mut board, now);
+        if published.is_err() {
+            board.news = broadcast::channel(QUEUE_NEWS_KEPT).0;
+        }
+        published
+    }
+
+    /// Works the queue out again when a change was kept since the board's, or the board
+    /// is older than [`FRESH`] (urgency moves with the clock), and publishes what changed
+    /// to the consoles following it. Each case's urgency, which reads its trip, is worked
+    /// out once per [`FRESH`].
+    fn bring_up_to_date(
+        &self,
+        board: &mut QueueBoard,
+        now: DateTime<Utc>,
+    ) -> Result<(), SupportError> {
+        // Read before the queue: a change kept during the read leaves the board behind.
         let version = self.version.load(Ordering::SeqCst);
-        let cached = self
-            .queue_cache
-            .lock()
-            .as_ref()
-            .filter(|(v, at, _)| *v == version && now - *at < FRESH)
-            .map(|(_, _, queue)| queue.clone());
-        let mut queue = match cached {
-            Some(queue) => queue,
-            None => {
-                // One works it out; the consoles woken with it wait and take the result.
-                let _turn = self.working_out.lock();
-                let version = self.version.load(Ordering::SeqCst);
-                let fresh = self
-                    .queue_cache
-                    .lock()
-                    .as_ref()
-                    .filter(|(v, at, _)| *v == version && now - *at < FRESH)
-                    .map(|(_, _, queue)| queue.clone());
-                match fresh {
-                    Some(queue) => queue,
-                    None => {
-                        let queue = self.work_out_queue(now)?;
-                        *self.queue_cache.lock() = Some((version, now, queue.clone()));
-                        queue
+        if board
+            .worked_out
+            .is_some_and(|(v, at)| v == version && now - at < FRESH)
+        {
+            return Ok(());
+        }
+        let lines = self.work_out_queue(now)?;
+        if board.news.receiver_count() > 0 {
+            let changes = board.changes_to(&lines, now);
+            if !changes.lines.is_empty() || !changes.left.is_empty() {
+                match serde_json::to_string(&changes) {
+                    Ok(json) => {
+                        // Nobody left following since the count above: nothing to tell.
+                        let _ = board.news.send(Arc::from(json));
+                    }
+                    // Not for these types; were it so, the consoles would miss a change:
+                    // their streams end instead, and their pages connect again.
+                    Err(e) => {
+                        tracing::error!("the queue's changes did not serialise: {e}");
+                        board.news = broadcast::channel(QUEUE_NEWS_KEPT).0;
                     }
                 }
             }
-        };
-        for entry in &mut queue {
-            entry.waiting_s = (now - parse_time(&entry.opened_at)).num_seconds().max(0);
         }
-        Ok(queue)
+        board.worked_out = Some((version, now));
+        board.lines = lines;
+        Ok(())
     }
 
     fn work_out_queue(&self, now: DateTime<Utc>) -> Result<Vec<QueueEntry>, SupportError> {
@@ -1149,5 +1321,35 @@ mod tests {
         assert!(!verify_password("correct horse battery", "not a hash"));
         // Salted: the same password twice is two hashes.
         assert_ne!(hash, hash_password("correct horse battery").unwrap());
+    }
+
+    fn line(case_id: i64, last: &str) -> QueueEntry {
+        QueueEntry {
+            case_id,
+            category: tongyou_core::api::CaseCategory::Booking,
+            state: CaseState::Waiting,
+            urgent: None,
+            opened_at: "2026-07-15T08:00:00Z".into(),
+            waiting_s: 0,
+            agent: None,
+            last_message: Some(last.into()),
+            unread: 1,
+        }
+    }
+
+    #[test]
+    fn the_board_tells_only_the_lines_that_changed_and_the_cases_that_left() {
+        let mut board = QueueBoard::new();
+        board.lines = vec![line(1, "a"), line(2, "b"), line(3, "c")];
+        let now = parse_time("2026-07-15T08:01:00Z");
+        let changes = board.changes_to(&[line(1, "a"), line(3, "c, again"), line(4, "d")], now);
+        let changed: Vec<i64> = changes.lines.iter().map(|l| l.case_id).collect();
+        assert_eq!(changed, vec![3, 4], "in the queue's order");
+        assert!(changes.lines.iter().all(|l| l.waiting_s == 60));
+        assert_eq!(changes.left, vec![2]);
+        // The clock alone changes no line.
+        let later = board.changes_to(&board.lines.clone(), now + Duration::minutes(5));
+        assert_eq!((later.lines.len(), later.left.len()), (0, 0));
+        assert_eq!(board.as_of(now)[0].waiting_s, 60);
     }
 }

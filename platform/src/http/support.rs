@@ -2,7 +2,6 @@
 //! behind a share's address, and the agents' console API (cookie session, CSRF token on
 //! every write).
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,10 +13,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{self, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use futures_util::stream;
+use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::sync::watch;
 use tongyou_core::api::{
     AgentMe, AgentSignIn, AgentWayOut, ApiError, Case, CaseDetail, CaseRequest, HandOver,
-    ItemStatus, Lang, MessageRequest, PassState, QueueChanges, QueueEntry, RefundLine,
-    RefundOption, ReissuePass, Share, ShareRequest, SharedTrip, SupportAudit,
+    ItemStatus, Lang, MessageRequest, PassState, QueueEntry, RefundLine, RefundOption, ReissuePass,
+    Share, ShareRequest, SharedTrip, SupportAudit,
 };
 
 use super::{Body, HttpError, Path, SignedIn, client, idempotency_key, off_thread};
@@ -185,8 +186,13 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<ConsoleAgent, HttpError> {
         let token = session_cookie(&parts.headers).ok_or(SupportError::Unauthorized)?;
         let support = Arc::<Support>::from_ref(state);
-        let held = token.clone();
-        let agent = off_thread(move || support.agent(&held)).await?;
+        let agent = match support.known_agent(&token) {
+            Some(known) => known?,
+            None => {
+                let held = token.clone();
+                off_thread(move || support.agent(&held)).await?
+            }
+        };
         Ok(ConsoleAgent(agent, token))
     }
 }
@@ -455,8 +461,10 @@ pub(super) async fn console_audit(
 
 /// The console's live queue: a `queue` message (`data:` every open case, as
 /// `GET /console/queue`) at once, then after every change a `queue_changes` message with
-/// only the lines that changed and the cases that left, and a comment line every 15 s. Ends when the session does (checked every minute) or the
-/// platform stops. Send `Accept: text/event-stream`.
+/// only the lines that changed and the cases that left, and a comment line every 15 s.
+/// A console that falls far behind is sent a `queue` message again. Ends when the session
+/// does (checked at each message, and every minute) or the platform stops. Send
+/// `Accept: text/event-stream`.
 #[utoipa::path(get, path = "/api/v1/console/stream", security(("console" = [])),
     responses((status = 200, content_type = "text/event-stream", body = [QueueEntry],
             description = "Server-sent events; each `queue` message's `data:` is the queue"),
@@ -464,7 +472,7 @@ pub(super) async fn console_audit(
         (status = 406, body = ApiError, description = "The request does not accept `text/event-stream`")))]
 pub(super) async fn console_stream(
     State(support): State<Arc<Support>>,
-    ConsoleAgent(agent, token): ConsoleAgent,
+    ConsoleAgent(_, token): ConsoleAgent,
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
     if !super::events::accepts_event_stream(&headers) {
@@ -472,13 +480,19 @@ pub(super) async fn console_stream(
             "this is a stream of server-sent events: send `Accept: text/event-stream`".into(),
         ));
     }
+    if support.start_publishing() {
+        // Woken from here on: the queue followed just below is worked out after this.
+        let changes = support.watch_console();
+        tokio::spawn(publish_queue(Arc::clone(&support), changes));
+    }
+    let following = Arc::clone(&support);
+    let (queue, news) = off_thread(move || following.follow_queue()).await?;
     let feed = QueueFeed {
-        changes: support.watch_console(),
         closing: support.watch_closing(),
         support,
-        agent,
         token,
-        last: None,
+        whole: Some(queue),
+        news,
     };
     Ok(Sse::new(stream::unfold(feed, QueueFeed::next))
         .keep_alive(
@@ -489,16 +503,42 @@ pub(super) async fn console_stream(
         .into_response())
 }
 
+/// Works the queue out after each change the consoles show (changes kept while it works
+/// are taken together the next time), and every [`crate::support::FRESH`] as urgency
+/// moves with the clock, until the platform stops. What changed goes to every console's
+/// stream as one serialized message.
+async fn publish_queue(support: Arc<Support>, mut changes: watch::Receiver<()>) {
+    let mut closing = support.watch_closing();
+    let fresh = crate::support::FRESH
+        .to_std()
+        .unwrap_or(super::events::SESSION_CHECK);
+    loop {
+        if *closing.borrow() {
+            return;
+        }
+        tokio::select! {
+            _ = changes.changed() => {}
+            _ = closing.changed() => continue,
+            () = tokio::time::sleep(fresh) => {}
+        }
+        // Before the work: a change kept during it wakes the next turn.
+        changes.borrow_and_update();
+        let publishing = Arc::clone(&support);
+        if let Err(e) = off_thread(move || publishing.publish_queue()).await {
+            tracing::warn!("the consoles' queue could not be worked out: {e:?}");
+        }
+    }
+}
+
 /// One console's live queue.
 struct QueueFeed {
     support: Arc<Support>,
-    agent: Agent,
     token: String,
-    changes: tokio::sync::watch::Receiver<()>,
-    closing: tokio::sync::watch::Receiver<bool>,
-    /// What was last sent, by case, with the waiting times left out (they grow by
-    /// themselves).
-    last: Option<HashMap<i64, QueueEntry>>,
+    closing: watch::Receiver<bool>,
+    /// The whole queue, to send next: at the start, and after falling behind.
+    whole: Option<Vec<QueueEntry>>,
+    /// The queue's changes, each serialized once for every console.
+    news: broadcast::Receiver<Arc<str>>,
 }
 
 impl QueueFeed {
@@ -507,56 +547,46 @@ impl QueueFeed {
             if *self.closing.borrow() {
                 return None;
             }
-            self.changes.borrow_and_update();
-            let (support, agent, token) = (
-                Arc::clone(&self.support),
-                self.agent.clone(),
-                self.token.clone(),
-            );
-            let read = off_thread(move || {
-                support.agent(&token)?;
-                support.queue(&agent)
-            })
-            .await;
-            // Signed out, or the queue cannot be read: the stream ends, the page reconnects.
-            let queue = read.ok()?;
-            let steady: HashMap<i64, QueueEntry> = queue
-                .iter()
-                .cloned()
-                .map(|q| (q.case_id, QueueEntry { waiting_s: 0, ..q }))
-                .collect();
-            let message = match &self.last {
-                // The first message: the whole queue, in its order.
-                None => Some(sse::Event::default().event("queue").json_data(&queue)),
-                // After: only the lines that changed, and the cases that left.
-                Some(last) => {
-                    let changes = QueueChanges {
-                        lines: queue
-                            .iter()
-                            .filter(|q| last.get(&q.case_id) != steady.get(&q.case_id))
-                            .cloned()
-                            .collect(),
-                        left: last
-                            .keys()
-                            .filter(|id| !steady.contains_key(id))
-                            .copied()
-                            .collect(),
-                    };
-                    (!changes.lines.is_empty() || !changes.left.is_empty()).then(|| {
-                        sse::Event::default()
-                            .event("queue_changes")
-                            .json_data(&changes)
-                    })
-                }
-            };
-            self.last = Some(steady);
-            if let Some(message) = message {
+            if let Some(queue) = self.whole.take() {
+                let message = sse::Event::default().event("queue").json_data(&queue);
                 return Some((Ok(message.ok()?), self));
             }
             tokio::select! {
-                _ = self.changes.changed() => {}
+                news = self.news.recv() => match news {
+                    Ok(changes) => {
+                        // Signed out: the stream ends, the page reconnects and is told.
+                        self.session_stands().await?;
+                        let message = sse::Event::default().event("queue_changes").data(&*changes);
+                        return Some((Ok(message), self));
+                    }
+                    // Too far behind to catch up change by change: the whole queue again,
+                    // which the page takes in place of what it holds.
+                    Err(RecvError::Lagged(_)) => {
+                        self.session_stands().await?;
+                        let support = Arc::clone(&self.support);
+                        let (queue, news) = off_thread(move || support.follow_queue()).await.ok()?;
+                        (self.whole, self.news) = (Some(queue), news);
+                    }
+                    // The queue can no longer be worked out: the page reconnects.
+                    Err(RecvError::Closed) => return None,
+                },
                 _ = self.closing.changed() => {}
-                () = tokio::time::sleep(super::events::SESSION_CHECK) => {}
+                () = tokio::time::sleep(super::events::SESSION_CHECK) => self.session_stands().await?,
+            }
+        }
+    }
+
+    /// `Some` while the console's session stands: from memory when the platform has seen
+    /// it, else read.
+    async fn session_stands(&self) -> Option<()> {
+        match self.support.known_agent(&self.token) {
+            Some(known) => known.ok().map(drop),
+            None => {
+                let (support, token) = (Arc::clone(&self.support), self.token.clone());
+                off_thread(move || support.agent(&token))
+                    .await
+                    .ok()
+                    .map(drop)
             }
         }
     }

@@ -272,18 +272,18 @@ pub(super) fn insert_session(
     Ok(())
 }
 
-/// The agent of a live session, with the session's CSRF hash.
+/// The agent of a live session, with the session's CSRF hash and when it expires.
 pub(super) fn session_agent(
     conn: &Connection,
     token_hash: &str,
     now: &str,
-) -> rusqlite::Result<Option<(AgentRow, String)>> {
+) -> rusqlite::Result<Option<(AgentRow, String, String)>> {
     conn.query_row(
-        "SELECT g.id, g.login, g.name, g.role, g.password_hash, s.csrf_hash
+        "SELECT g.id, g.login, g.name, g.role, g.password_hash, s.csrf_hash, s.expires_at
          FROM agent_session s JOIN agent g ON g.id = s.agent_id
          WHERE s.token_hash = ?1 AND s.expires_at > ?2",
         params![token_hash, now],
-        |r| Ok((agent_row(r)?, r.get(5)?)),
+        |r| Ok((agent_row(r)?, r.get(5)?, r.get(6)?)),
     )
     .optional()
 }
