@@ -2,10 +2,10 @@
 //! close), the chat with the composer, and the shared trip with the actions on it.
 //!
 //! The case is read when opened, after each write here, and whenever the queue's stream
-//! has news of it. The trip's own changes (a sub-order confirmed, a pass used at a gate, a
-//! share ended) change no queue line, so while a shared trip shows and the page is in
-//! view, the case is also read again every [`TRIP_EVERY_MS`]; every read is a view in the
-//! platform's audit log.
+//! has news of it, which includes the share ending or expiring (the line's `shared`). The
+//! trip's own changes (a sub-order confirmed, a pass used at a gate) change no queue line,
+//! so while a shared trip shows and the page is in view, the case is also read again every
+//! [`TRIP_EVERY_MS`]; every read is a view in the platform's audit log.
 
 use leptos::prelude::*;
 use tongyou_core::api::{CaseDetail, CaseState, Lang};

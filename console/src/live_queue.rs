@@ -124,6 +124,7 @@ mod tests {
             agent: None,
             last_message: Some("hello".into()),
             unread: 1,
+            shared: true,
         }
     }
 

@@ -221,6 +221,7 @@ mod tests {
             agent: None,
             last_message: None,
             unread: 0,
+            shared: true,
         };
         let mut queue = vec![
             line(1, "08:00", false),

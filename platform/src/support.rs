@@ -849,13 +849,13 @@ impl Support {
     fn work_out_queue(&self, now: DateTime<Utc>) -> Result<Vec<QueueEntry>, SupportError> {
         let rows = self.store.reading(|| -> Result<_, SupportError> {
             let conn = self.store.conn()?;
-            Ok(records::queue_rows(&conn)?)
+            Ok(records::queue_rows(&conn, &fmt(now))?)
         })?;
         let mut urgent = self.urgent.lock().clone();
-        urgent.retain(|case, _| rows.iter().any(|(row, _, _)| row.id == *case));
+        urgent.retain(|case, _| rows.iter().any(|(row, ..)| row.id == *case));
         let mut queue: Vec<QueueEntry> = rows
             .into_iter()
-            .map(|(row, last, unread)| {
+            .map(|(row, last, unread, shared)| {
                 let why = match urgent.get(&row.id) {
                     Some((at, why)) if now - *at < FRESH => why.clone(),
                     _ => {
@@ -874,6 +874,7 @@ impl Support {
                     agent: row.agent_name.clone(),
                     last_message: last.map(|m| rules::preview(&m, 60)),
                     unread,
+                    shared,
                 }
             })
             .collect();
@@ -1334,6 +1335,7 @@ mod tests {
             agent: None,
             last_message: Some(last.into()),
             unread: 1,
+            shared: true,
         }
     }
 

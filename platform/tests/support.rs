@@ -299,6 +299,19 @@ async fn a_case_lands_once_queues_by_urgency_and_becomes_a_chat() {
             .any(|v| v.who == "小林 Lin" && v.what == "viewed")
     );
 
+    // Its queue line says the share is live; ended, the line changes, so an open console
+    // page learns it at once.
+    let shared = |queue: &[tongyou_core::api::QueueEntry]| {
+        queue
+            .iter()
+            .find(|l| l.case_id == first.id)
+            .map(|l| l.shared)
+    };
+    assert_eq!(shared(&agent.queue().await.unwrap()), Some(true));
+    let share_id = first.share_id.unwrap();
+    t.client.end_share(&t.token, share_id).await.unwrap();
+    assert_eq!(shared(&agent.queue().await.unwrap()), Some(false));
+
     // The account's export has the case with its chat.
     let export = t.client.export_account(&t.token).await.unwrap();
     let exported = export.cases.iter().find(|c| c.id == first.id).unwrap();

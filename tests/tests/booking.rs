@@ -27,7 +27,8 @@ pub(crate) async fn find(app: &Client, css: &str) -> fantoccini::elements::Eleme
     wait_for_text(app, css, |_| true).await
 }
 
-async fn value_of(app: &Client, css: &str) -> String {
+/// What a field holds now.
+pub(crate) async fn value_of(app: &Client, css: &str) -> String {
     find(app, css)
         .await
         .prop("value")

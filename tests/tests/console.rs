@@ -20,7 +20,7 @@ use tongyou_e2e::{
     wait_for_text, wait_gone,
 };
 
-use crate::booking::{find, type_into};
+use crate::booking::{find, type_into, value_of};
 
 const TOURIST_MOBILE: &str = "13800138700";
 
@@ -85,15 +85,6 @@ pub(crate) async fn booked_tourist(url: &str, mobile: &str) -> Tourist {
         token,
         trip_id: format!("huangshan-{}", order.id),
     }
-}
-
-async fn value_of(browser: &Client, css: &str) -> String {
-    find(browser, css)
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
 }
 
 /// Sets a field's value as pasting would, with the `input` event the page listens to.
@@ -329,45 +320,29 @@ async fn an_agent_works_a_shared_trip_case_live_from_the_console() {
     )
     .await;
 
-    // Refunds: the options with their rules, or a plain word that this platform has none yet.
+    // Refunds: each option says its rule and amount; picking one asks before anything is
+    // done (the refund itself is the two-client story's, `support.rs`).
     click(&browser, "[data-test=refund-show]").await;
-    let mut refunds = None;
-    for _ in 0..100 {
-        for css in [
-            "[data-test=refund-option]",
-            "[data-test=actions-unavailable]",
-            "[data-test=refund-none]",
-        ] {
-            if browser.find(Locator::Css(css)).await.is_ok() {
-                refunds = Some(css);
-            }
-        }
-        if refunds.is_some() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
-    }
-    let refunds = refunds.expect("the refund panel shows its options or says why not");
-    eprintln!("the refund panel shows {refunds}");
-    if refunds == "[data-test=refund-option]" {
-        // Each option says its rule and amount; picking one asks before anything is done.
-        let option = find(&browser, "[data-test=refund-option]").await;
-        let said = option.text().await.unwrap();
-        assert!(said.contains('¥'), "{said}");
-        click(
-            &browser,
-            "[data-test=refund-option] [data-test=refund-pick]",
-        )
-        .await;
-        let asked = wait_for_text(&browser, "[data-test=refund-confirm-box]", |t| {
-            t.contains("按规则退还游客") && t.contains('¥')
-        })
-        .await;
-        find(&browser, "[data-test=refund-confirm]").await;
-        eprintln!("asked: {}", asked.text().await.unwrap());
-        click(&browser, "[data-test=refund-cancel]").await;
-        wait_gone(&browser, "[data-test=refund-confirm-box]").await;
-    }
+    let option = wait_for_text(
+        &browser,
+        "[data-test=refund-option][data-line=\"ticket:audio-guide\"]",
+        |t| t.contains('¥'),
+    )
+    .await;
+    option
+        .find(Locator::Css("[data-test=refund-pick]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&browser, "[data-test=refund-confirm-box]", |t| {
+        t.contains("按规则退还游客") && t.contains('¥')
+    })
+    .await;
+    find(&browser, "[data-test=refund-confirm]").await;
+    click(&browser, "[data-test=refund-cancel]").await;
+    wait_gone(&browser, "[data-test=refund-confirm-box]").await;
     // Re-issuing a pass asks first too.
     click(
         &browser,

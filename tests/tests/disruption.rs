@@ -14,7 +14,7 @@ use tongyou_e2e::{
     Env, click, open_browser, resize, screenshot, scroll_to, texts, wait_for_attr, wait_for_text,
 };
 
-use crate::booking::{book_tangkou_combo, find, ready_to_book, type_into};
+use crate::booking::{book_tangkou_combo, find, ready_to_book, type_into, value_of};
 
 /// The operator number dev mode accepts.
 const OPERATOR: &str = "13900139001";
@@ -29,15 +29,6 @@ async fn set_value(browser: &Client, id: &str, value: &str) {
         )
         .await
         .unwrap();
-}
-
-async fn value_of(browser: &Client, css: &str) -> String {
-    find(browser, css)
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
 }
 
 fn next_day(date: &str) -> String {

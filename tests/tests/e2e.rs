@@ -9,5 +9,6 @@ mod outbox;
 mod plan;
 mod platform_page;
 mod privacy;
+mod support;
 mod tickets;
 mod trip;

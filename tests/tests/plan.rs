@@ -14,7 +14,7 @@ use tongyou_e2e::{
 };
 
 use crate::booking::{
-    add_traveller, find, online_phone, see_a_confirmed_combo, sign_in, type_into,
+    add_traveller, find, online_phone, see_a_confirmed_combo, sign_in, type_into, value_of,
 };
 
 const KINDS: [&str; 3] = ["budget", "balanced", "comfort"];
@@ -37,15 +37,6 @@ async fn click_last(app: &Client, css: &str) {
         .click()
         .await
         .unwrap();
-}
-
-async fn value_of(app: &Client, css: &str) -> String {
-    find(app, css)
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
 }
 
 /// Sets the first day to a week after the region's today (the date field's minimum), as

@@ -197,7 +197,10 @@ pub fn HelpSheet(about: Option<HelpAbout>) -> impl IntoView {
                         data-test="help-message"
                         rows="3"
                         prop:value=message
-                        on:input=move |ev| message.set(event_target_value(&ev))
+                        on:input=move |ev| {
+                            message.set(event_target_value(&ev));
+                            error.set(None);
+                        }
                     ></textarea>
                     <small class="hint" data-test="help-count" class:over=move || message.with(|m| m.chars().count() > MAX_MESSAGE)>
                         {move || format!("{} / {MAX_MESSAGE}", message.with(|m| m.chars().count()))}
@@ -225,6 +228,10 @@ pub fn HelpSheet(about: Option<HelpAbout>) -> impl IntoView {
                 <button class="primary big" data-test="help-send" disabled=sending on:click=send.clone()>
                     {tr(lang, Msg::HelpSend)}
                 </button>
+                <button class="link" data-test="help-open-list" on:click=move |_| {
+                    help.sheet.set(None);
+                    ctx.open(Tab::Help);
+                }>{tr(lang, Msg::HelpMine)}</button>
             </Show>
         </div>
     }

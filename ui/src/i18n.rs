@@ -311,6 +311,7 @@ pub enum Msg {
     NoShares,
     ShareEnd,
     Send,
+    HelpMine,
 }
 
 /// `msg` in the language the user chose, kept current as they switch: the view's text.
@@ -998,6 +999,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (ShareEnd, Lang::En) => "End share",
         (Send, Lang::Zh) => "发送",
         (Send, Lang::En) => "Send",
+        (HelpMine, Lang::Zh) => "我的求助与行程分享",
+        (HelpMine, Lang::En) => "My requests and trip shares",
     }
 }
 
@@ -1549,6 +1552,7 @@ pub fn share_what(lang: Lang, what: &str) -> String {
     let zh = match what {
         "viewed" => "查看了行程",
         "refund" => "办理了退款",
+        "viewed_refunds" => "查看了可退的项目",
         "reissued_pass" => "重新出票",
         "applied_way_out" => "处理了行程变动",
         other => other,
@@ -1556,6 +1560,7 @@ pub fn share_what(lang: Lang, what: &str) -> String {
     let en = match what {
         "viewed" => "viewed the trip",
         "refund" => "made a refund",
+        "viewed_refunds" => "looked at what can be refunded",
         "reissued_pass" => "re-issued a pass",
         "applied_way_out" => "settled a disruption",
         other => other,

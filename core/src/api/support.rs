@@ -247,6 +247,10 @@ pub struct QueueEntry {
     pub last_message: Option<String>,
     /// Messages from the tourist after the last one an agent read.
     pub unread: u32,
+    /// The case's trip share is live: ending it (or its expiry) changes the line, so an
+    /// open console page learns at once that the trip is gone.
+    #[serde(default)]
+    pub shared: bool,
 }
 
 /// What changed in the console's queue since the stream's last message: the lines that

@@ -387,20 +387,25 @@ pub(super) fn cases_of(conn: &Connection, account: i64) -> rusqlite::Result<Vec<
     stmt.query_map([account], case_row)?.collect()
 }
 
-/// Every case not closed, oldest first, each with its newest message's text and the
-/// tourist's messages after the last one an agent read.
-pub(super) fn queue_rows(
-    conn: &Connection,
-) -> rusqlite::Result<Vec<(CaseRow, Option<String>, u32)>> {
+/// A case in the queue: its row, its newest message's text, the tourist's messages after
+/// the last one an agent read, and whether its share is live at the time asked.
+pub(super) type QueueRow = (CaseRow, Option<String>, u32, bool);
+
+/// Every case not closed, oldest first (see [`QueueRow`]); `now` as RFC 3339.
+pub(super) fn queue_rows(conn: &Connection, now: &str) -> rusqlite::Result<Vec<QueueRow>> {
     let mut stmt = conn.prepare(&format!(
         "{CASE_COLUMNS},
             (SELECT m.text FROM case_message m WHERE m.case_id = c.id ORDER BY m.id DESC LIMIT 1),
             (SELECT COUNT(*) FROM case_message m
-             WHERE m.case_id = c.id AND m.author = 'tourist' AND m.id > c.agent_read)
+             WHERE m.case_id = c.id AND m.author = 'tourist' AND m.id > c.agent_read),
+            EXISTS (SELECT 1 FROM trip_share s
+                    WHERE s.id = c.share_id AND s.ended_at IS NULL AND s.expires_at > ?1)
          {CASE_FROM} WHERE c.state <> 'closed' ORDER BY c.opened_at, c.id"
     ))?;
-    stmt.query_map([], |r| Ok((case_row(r)?, r.get(14)?, r.get(15)?)))?
-        .collect()
+    stmt.query_map([now], |r| {
+        Ok((case_row(r)?, r.get(14)?, r.get(15)?, r.get(16)?))
+    })?
+    .collect()
 }
 
 /// Gives a waiting case to `agent`; `false` when it was no longer waiting (another agent
