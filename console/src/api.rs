@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use tongyou_core::api::{
     AgentMe, AgentSignIn, ApiError, Case, CaseDetail, CatalogSnapshot, ErrorCode, HandOver,
     MessageRequest, QueueChanges, QueueEntry, RefundLine, RefundOption, RegionSummary, ReissuePass,
+    SupportAudit,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -124,6 +125,11 @@ pub async fn sign_out(csrf: String) -> Result<(), Failure> {
 /// The agent of the page's session cookie, with a fresh CSRF token.
 pub async fn me() -> Result<AgentMe, Failure> {
     get("/console/me").await
+}
+
+/// The support audit log, newest first (supervisors only).
+pub async fn audit() -> Result<Vec<SupportAudit>, Failure> {
+    get("/console/audit").await
 }
 
 pub async fn case(id: i64) -> Result<CaseDetail, Failure> {

@@ -13,6 +13,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use tongyou_core::api::{AgentRole, Lang};
 
 use crate::api::{self, QueueMessage, QueueStream, StreamState};
+use crate::audit::AuditScreen;
 use crate::case::CaseScreen;
 use crate::ctx::{Ctx, Navigate, Place};
 use crate::i18n::{self, Msg, t};
@@ -96,6 +97,7 @@ fn Desk() -> impl IntoView {
                 <main class="case-pane">
                     {move || match ctx.place.get() {
                         Place::Case(id) => view! { <CaseScreen id=id /> }.into_any(),
+                        Place::Audit => view! { <AuditScreen /> }.into_any(),
                         Place::Queue => {
                             view! {
                                 <p class="pick-case card" data-test="pick-case">
@@ -135,7 +137,15 @@ fn TopBar() -> impl IntoView {
                 AgentRole::Agent => Msg::RoleAgent,
                 AgentRole::Supervisor => Msg::RoleSupervisor,
             };
+            let audit = (me.role == AgentRole::Supervisor).then(|| {
+                view! {
+                    <a class="ghost button" data-test="audit-link" href=Place::Audit.path()>
+                        {t(lang.get(), Msg::AuditTitle)}
+                    </a>
+                }
+            });
             view! {
+                {audit}
                 <span class="me" data-test="me">
                     {me.name}
                     <small>{t(lang.get(), role)}</small>

@@ -15,11 +15,12 @@ use crate::time;
 /// Where the platform serves the console.
 pub const BASE: &str = "/console";
 
-/// What a URL opens: the queue, or one case beside it.
+/// What a URL opens: the queue, one case beside it, or (supervisors) the audit log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
     Queue,
     Case(i64),
+    Audit,
 }
 
 impl Place {
@@ -28,6 +29,7 @@ impl Place {
         let rest = path.strip_prefix(BASE).unwrap_or(path).trim_matches('/');
         match rest.split_once('/') {
             Some(("cases", id)) => id.parse().map_or(Place::Queue, Place::Case),
+            _ if rest == "audit" => Place::Audit,
             _ => Place::Queue,
         }
     }
@@ -36,6 +38,7 @@ impl Place {
         match self {
             Place::Queue => format!("{BASE}/"),
             Place::Case(id) => format!("{BASE}/cases/{id}"),
+            Place::Audit => format!("{BASE}/audit"),
         }
     }
 }
@@ -202,7 +205,8 @@ mod tests {
         assert_eq!(Place::of("/console/cases/42/"), Place::Case(42));
         assert_eq!(Place::of("/console/cases/x"), Place::Queue);
         assert_eq!(Place::of("/console/elsewhere"), Place::Queue);
-        for place in [Place::Queue, Place::Case(7)] {
+        assert_eq!(Place::of("/console/audit"), Place::Audit);
+        for place in [Place::Queue, Place::Case(7), Place::Audit] {
             assert_eq!(Place::of(&place.path()), place);
         }
     }

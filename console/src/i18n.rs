@@ -9,6 +9,14 @@ use tongyou_core::api::{CaseCategory, CaseState, ItemKind, ItemStatus, Lang};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
     AppName,
+    AuditTitle,
+    AuditHint,
+    AuditEmpty,
+    AuditOnlySupervisors,
+    AuditWhen,
+    AuditWho,
+    AuditWhat,
+    AuditCase,
     Loading,
     SignInTitle,
     SignInHint,
@@ -87,6 +95,24 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
     match (msg, lang) {
         (AppName, Lang::Zh) => "通游客服台",
         (AppName, Lang::En) => "Tongyou support desk",
+        (AuditTitle, Lang::Zh) => "审计日志",
+        (AuditTitle, Lang::En) => "Audit log",
+        (AuditHint, Lang::Zh) => "每一次查看行程和每一项操作都记录在这里，只能追加，不能修改。",
+        (AuditHint, Lang::En) => {
+            "Every view of a shared trip and every action on a case, newest first; lines are only ever added."
+        }
+        (AuditEmpty, Lang::Zh) => "还没有记录。",
+        (AuditEmpty, Lang::En) => "Nothing yet.",
+        (AuditOnlySupervisors, Lang::Zh) => "只有主管可以查看审计日志。",
+        (AuditOnlySupervisors, Lang::En) => "Only supervisors read the audit log.",
+        (AuditWhen, Lang::Zh) => "时间",
+        (AuditWhen, Lang::En) => "When",
+        (AuditWho, Lang::Zh) => "客服",
+        (AuditWho, Lang::En) => "Agent",
+        (AuditWhat, Lang::Zh) => "操作",
+        (AuditWhat, Lang::En) => "What",
+        (AuditCase, Lang::Zh) => "案件",
+        (AuditCase, Lang::En) => "Case",
         (Loading, Lang::Zh) => "加载中…",
         (Loading, Lang::En) => "Loading…",
         (SignInTitle, Lang::Zh) => "客服登录",

@@ -223,7 +223,7 @@ mod tests {
             unread: 0,
             shared: true,
         };
-        let mut queue = vec![
+        let mut queue = [
             line(1, "08:00", false),
             line(2, "09:00", true),
             line(4, "07:00", false),

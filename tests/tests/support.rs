@@ -189,6 +189,18 @@ async fn help_on_a_pass_reaches_an_agent_who_fixes_it_until_the_share_ends() {
     click(&browser, "[data-test=lang-en]").await;
     screenshot(&env, &browser, "support-console-share-ended-en").await;
 
+    // A supervisor reads the audit log: the agent's refund is in it, with the case.
+    click(&browser, "[data-test=sign-out]").await;
+    sign_in_console(&browser, "supervisor", "demo-supervisor-password").await;
+    click(&browser, "[data-test=audit-link]").await;
+    wait_for_text(
+        &browser,
+        "[data-test=audit-line][data-action=refund]",
+        |t| t.contains("agent") && t.contains(&format!("#{case_id}")),
+    )
+    .await;
+    screenshot(&env, &browser, "support-console-audit-en").await;
+
     // The chat in English on a desktop window.
     click(&app, "[data-test=case-line]").await;
     resize(&app, 1280, 800).await;
