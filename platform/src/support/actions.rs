@@ -52,17 +52,8 @@ impl Support {
         case: i64,
         request: &RefundLine,
     ) -> Result<CaseDetail, SupportError> {
-        let now = self.now();
-        let at = fmt(now);
-        let (account, share) = self.store.atomically(|| -> Result<_, SupportError> {
-            let (row, share) = self.acting_on(agent, case, now)?;
-            if !self
-                .trip_orders(&share)?
-                .iter()
-                .any(|o| o.id == request.order_id)
-            {
-                return Err(SupportError::NotFound);
-            }
+        self.act(agent, case, |share| {
+            self.order_in_trip(share, request.order_id)?;
             let said = |back: Fen| {
                 let back = back.display_yuan();
                 Text::new(
@@ -74,35 +65,15 @@ impl Support {
                 self.booking
                     .refund_line_in_unit(request.order_id, &request.line, &said)?;
             let back = back.display_yuan();
-            let conn = self.store.conn()?;
-            records::insert_message(
-                &conn,
-                case,
-                Author::System,
-                Some(agent.id),
-                &format!(
+            Ok(Acted {
+                message: format!(
                     "已为您退款：{} {back} · Refunded: {} {back}",
                     line.name.zh, line.name.en
                 ),
-                &at,
-            )?;
-            records::audit(
-                &conn,
-                &at,
-                Some(agent.id),
-                "refund",
-                Some(case),
-                Some(share.id),
-                Some(&format!(
-                    "order {} {} {back}",
-                    request.order_id, request.line
-                )),
-            )?;
-            Ok((row.account_id, share))
-        })?;
-        self.booking.send_owed_refunds();
-        self.changed(account);
-        self.after_action(case, &share)
+                action: "refund",
+                detail: format!("order {} {} {back}", request.order_id, request.line),
+            })
+        })
     }
 
     /// Issues a valid pass of the case's trip again: the old one stops opening gates.
@@ -112,44 +83,22 @@ impl Support {
         case: i64,
         request: &ReissuePass,
     ) -> Result<CaseDetail, SupportError> {
-        let now = self.now();
-        let at = fmt(now);
-        let (account, share) = self.store.atomically(|| -> Result<_, SupportError> {
-            let (row, share) = self.acting_on(agent, case, now)?;
+        self.act(agent, case, |share| {
             let order = self
-                .trip_orders(&share)?
+                .trip_orders(share)?
                 .into_iter()
                 .find(|o| o.passes.iter().any(|p| p.pass_id == request.pass_id))
                 .ok_or(SupportError::NotFound)?;
             let (fresh, name) = self.booking.reissue_in_unit(order.id, &request.pass_id)?;
-            let conn = self.store.conn()?;
-            records::insert_message(
-                &conn,
-                case,
-                Author::System,
-                Some(agent.id),
-                &format!(
+            Ok(Acted {
+                message: format!(
                     "已为您重新出票：{}，原票作废 · A new pass was issued: {}; the old one no longer opens gates",
                     name.zh, name.en
                 ),
-                &at,
-            )?;
-            records::audit(
-                &conn,
-                &at,
-                Some(agent.id),
-                "reissued_pass",
-                Some(case),
-                Some(share.id),
-                Some(&format!(
-                    "order {} pass {} -> {fresh}",
-                    order.id, request.pass_id
-                )),
-            )?;
-            Ok((row.account_id, share))
-        })?;
-        self.changed(account);
-        self.after_action(case, &share)
+                action: "reissued_pass",
+                detail: format!("order {} pass {} -> {fresh}", order.id, request.pass_id),
+            })
+        })
     }
 
     /// Applies one way out of a disruption hitting an order of the case's trip, through
@@ -160,17 +109,8 @@ impl Support {
         case: i64,
         request: &AgentWayOut,
     ) -> Result<CaseDetail, SupportError> {
-        let now = self.now();
-        let at = fmt(now);
-        let (account, share) = self.store.atomically(|| -> Result<_, SupportError> {
-            let (row, share) = self.acting_on(agent, case, now)?;
-            if !self
-                .trip_orders(&share)?
-                .iter()
-                .any(|o| o.id == request.order_id)
-            {
-                return Err(SupportError::NotFound);
-            }
+        self.act(agent, case, |share| {
+            self.order_in_trip(share, request.order_id)?;
             let done = self.disruptions.apply_in_unit(
                 share.account_id,
                 request.order_id,
@@ -179,32 +119,63 @@ impl Support {
                     way_out: request.way_out.clone(),
                 },
             )?;
+            Ok(Acted {
+                message: format!("已为您办理：{} · Done for you: {}", done.zh, done.en),
+                action: "applied_way_out",
+                detail: format!(
+                    "order {} disruption {} way {}",
+                    request.order_id, request.disruption_id, request.way_out
+                ),
+            })
+        })
+    }
+
+    /// One action as one unit: the agent may act on the case ([`Self::acting_on`]), `work`
+    /// changes the trip, and its system message and audit line are written with it. Then
+    /// refunds owed are sent, the consoles and the tourist are told, and the case comes back.
+    fn act(
+        &self,
+        agent: &Agent,
+        case: i64,
+        work: impl FnOnce(&records::ShareRow) -> Result<Acted, SupportError> + Send,
+    ) -> Result<CaseDetail, SupportError> {
+        let now = self.now();
+        let at = fmt(now);
+        let (account, share) = self.store.atomically(|| -> Result<_, SupportError> {
+            let (row, share) = self.acting_on(agent, case, now)?;
+            let acted = work(&share)?;
             let conn = self.store.conn()?;
             records::insert_message(
                 &conn,
                 case,
                 Author::System,
                 Some(agent.id),
-                &format!("已为您办理：{} · Done for you: {}", done.zh, done.en),
+                &acted.message,
                 &at,
             )?;
             records::audit(
                 &conn,
                 &at,
                 Some(agent.id),
-                "applied_way_out",
+                acted.action,
                 Some(case),
                 Some(share.id),
-                Some(&format!(
-                    "order {} disruption {} way {}",
-                    request.order_id, request.disruption_id, request.way_out
-                )),
+                Some(&acted.detail),
             )?;
             Ok((row.account_id, share))
         })?;
         self.booking.send_owed_refunds();
         self.changed(account);
         self.after_action(case, &share)
+    }
+
+    /// `order_id` is one of the share's trip's orders; else 404, as for any other.
+    fn order_in_trip(&self, share: &records::ShareRow, order_id: i64) -> Result<(), SupportError> {
+        if self.trip_orders(share)?.iter().any(|o| o.id == order_id) {
+            Ok(())
+        } else {
+            Err(SupportError::NotFound)
+        }
     }
 
     /// The case an agent acts on, and its share: the agent holds the case, it is open, and
@@ -268,4 +239,11 @@ impl Support {
             trip,
         })
     }
+}
+
+/// What an action did: the chat's system line, the audit's action name and its detail.
+struct Acted {
+    message: String,
+    action: &'static str,
+    detail: String,
 }
