@@ -12,6 +12,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
@@ -194,17 +195,49 @@ pub async fn open_browser(env: &Env, profile: &Path) -> Client {
     connect(&env.chromedriver, capabilities).await
 }
 
+/// The WebDriver sessions opened so far: the driver, the session, and the test's thread
+/// (each test runs on its own). A test that panics drops its runtime before the client's
+/// own task can end its session, and tauri-driver holds one session at a time, so without
+/// this one failure would fail every test after it: an earlier test's session still open
+/// on the same driver is ended before a new one starts.
+static OPENED: Mutex<Vec<(String, String, std::thread::ThreadId)>> = Mutex::new(Vec::new());
+
 /// A WebDriver session at `driver` with the given capabilities (a JSON object).
 async fn connect(driver: &str, capabilities: serde_json::Value) -> Client {
     let serde_json::Value::Object(capabilities) = capabilities else {
         panic!("capabilities must be a JSON object")
     };
-    ClientBuilder::rustls()
+    let test = std::thread::current().id();
+    let left: Vec<String> = {
+        let mut opened = OPENED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (left, kept) = opened
+            .drain(..)
+            .partition(|(d, _, thread)| d == driver && *thread != test);
+        *opened = kept;
+        left.into_iter().map(|(_, id, _)| id).collect()
+    };
+    for id in left {
+        // Ended already (the test closed it): the driver says so, which is fine.
+        let _ = reqwest::Client::new()
+            .delete(format!("{}/session/{id}", driver.trim_end_matches('/')))
+            .send()
+            .await;
+    }
+    let client = ClientBuilder::rustls()
         .expect("TLS roots")
         .capabilities(capabilities)
         .connect(driver)
         .await
-        .unwrap_or_else(|e| panic!("open a WebDriver session at {driver}: {e}"))
+        .unwrap_or_else(|e| panic!("open a WebDriver session at {driver}: {e}"));
+    if let Ok(Some(id)) = client.session_id().await {
+        OPENED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((driver.to_owned(), id, test));
+    }
+    client
 }
 
 /// Waits until `css` matches an element whose text satisfies `accept`.
