@@ -18,6 +18,7 @@ impl Device {
     pub async fn sign_in(&self, mobile: String, code: String) -> Result<Session, CommandError> {
         let session = self.client.sign_in(mobile.trim(), code.trim()).await?;
         self.store.save_session(&session)?;
+        self.signed_in_now.notify_one();
         Ok(without_token(session))
     }
 

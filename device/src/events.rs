@@ -2,7 +2,9 @@
 //! device's copy of its order (`tongyou-offline-store`'s `apply_event`, once however often
 //! it comes) and the screens are told; a gap the platform cannot replay is filled by
 //! reading the orders again, never skipped. The stream is resumed after its last applied
-//! event (`Last-Event-ID`), with backoff while the platform cannot be reached.
+//! event (`Last-Event-ID`), with backoff while the platform cannot be reached; a sign-in
+//! opens it at once. Support cases come on the same stream, each as it is when the stream
+//! opens and again when it changes.
 
 use std::time::Duration;
 
@@ -31,8 +33,12 @@ impl Device {
             match self.follow_once(&changed).await {
                 // The platform closed the stream (a restart): back at once.
                 Ok(()) => backoff = FIRST_BACKOFF,
+                // Until someone signs in on this device.
                 Err(CommandError::SignedOut) => {
-                    tokio::time::sleep(SIGNED_OUT_POLL).await;
+                    tokio::select! {
+                        () = tokio::time::sleep(SIGNED_OUT_POLL) => {}
+                        () = self.signed_in_now.notified() => {}
+                    }
                     continue;
                 }
                 Err(_) => {
@@ -95,19 +101,17 @@ impl Device {
                     if let Ok(hit) = self.client.disruptions(&session.token).await {
                         self.store.save_disruptions(account, &hit)?;
                     }
-                    // Case messages are not in the event log: what came meanwhile is read.
-                    if let Ok(cases) = self.client.cases(&session.token).await {
-                        self.store.save_cases(account, &cases)?;
-                    }
                     changed(Heard::Orders(None));
                 }
+                // Every case when the stream opens, then each that changes: only news is told.
                 EventMessage::Case(case) => {
-                    self.store.save_case(account, &case)?;
                     self.store.heard_at(account, &now)?;
-                    changed(Heard::Case {
-                        id: case.id,
-                        notice: agent_wrote(&case),
-                    });
+                    if self.store.save_case(account, &case)? {
+                        changed(Heard::Case {
+                            id: case.id,
+                            notice: agent_wrote(&case),
+                        });
+                    }
                 }
                 // Only the agents' console stream carries the queue.
                 EventMessage::Queue(_) | EventMessage::QueueChanges(_) => {}

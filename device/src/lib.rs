@@ -66,6 +66,9 @@ pub struct Device {
     /// Held while the outbox drains (across platform calls), so two drains never send
     /// the same write at once.
     pub draining: tokio::sync::Mutex<()>,
+    /// Told when the tourist signs in, so the event stream opens at once rather than at
+    /// its next look.
+    pub signed_in_now: tokio::sync::Notify,
     /// Where background work (the scan log's upload) runs: the runtime the device was
     /// opened in, or the one the shell hands over.
     runtime: Option<tokio::runtime::Handle>,
@@ -109,6 +112,7 @@ impl Device {
             gate: Mutex::new(None),
             uploading: Arc::new(AtomicBool::new(false)),
             draining: tokio::sync::Mutex::new(()),
+            signed_in_now: tokio::sync::Notify::new(),
             runtime: tokio::runtime::Handle::try_current().ok(),
             clock: Clock::default(),
         })

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tongyou_core::api::{Author, CaseCategory, CaseRequest, CaseState, ErrorCode};
+use tongyou_core::api::{Author, Case, CaseCategory, CaseRequest, CaseState, ErrorCode};
 use tongyou_device::events::Heard;
 use tongyou_device::outbox::WriteKind;
 
@@ -21,6 +21,29 @@ fn help(message: &str, trip_id: Option<String>) -> CaseRequest {
         location: None,
         asked_at: None,
     }
+}
+
+/// A signed-in tourist who has asked for help, online.
+async fn asked_for_help(mobile: &str, message: &str) -> (Rig, Case) {
+    let rig = Rig::new().await;
+    rig.sync().await;
+    rig.tourist(mobile).await;
+    let case = rig
+        .device
+        .ask_for_help(help(message, None), None, None)
+        .await
+        .unwrap();
+    (rig, case)
+}
+
+/// The dev platform's demo agent, signed in to the console.
+async fn agent(rig: &Rig) -> tongyou_client::ConsoleClient {
+    let console = rig.client.console();
+    console
+        .sign_in("agent", "demo-agent-password")
+        .await
+        .unwrap();
+    console
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -88,14 +111,7 @@ async fn a_help_request_made_offline_is_sent_once_when_the_platform_answers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agents_reply_reaches_the_device_live_and_is_kept_for_offline() {
-    let mut rig = Rig::new().await;
-    rig.sync().await;
-    rig.tourist("13800138602").await;
-    let case = rig
-        .device
-        .ask_for_help(help("", None), None, None)
-        .await
-        .unwrap();
+    let (mut rig, case) = asked_for_help("13800138602", "").await;
     assert!(case.id > 0, "online: the platform's case at once");
     assert!(case.messages.is_empty(), "one tap, no words needed");
 
@@ -117,11 +133,7 @@ async fn an_agents_reply_reaches_the_device_live_and_is_kept_for_offline() {
             .await,
             "connected"
         );
-        let console = rig.client.console();
-        console
-            .sign_in("agent", "demo-agent-password")
-            .await
-            .unwrap();
+        let console = agent(&rig).await;
         console.claim(case.id).await.unwrap();
         console.say(case.id, "您好，我来帮您").await.unwrap();
         let told = eventually(bound, || {
@@ -162,4 +174,72 @@ async fn an_agents_reply_reaches_the_device_live_and_is_kept_for_offline() {
     assert_eq!(cases.len(), 1);
     let reply = rig.device.say(case.id, "谢谢".into()).await;
     assert_eq!(api_error(reply).code, ErrorCode::Offline);
+}
+
+/// What an agent wrote before the device's stream opened (the app started, or signed in,
+/// after it) is told when it opens; a stream that opens again tells it no second time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_written_before_the_stream_opened_is_told_once() {
+    let (mut rig, case) = asked_for_help("13800138603", "闸机不让进").await;
+    let console = agent(&rig).await;
+    console.claim(case.id).await.unwrap();
+    console.say(case.id, "请稍等").await.unwrap();
+
+    let heard: Arc<Mutex<Vec<Heard>>> = Arc::default();
+    let kept = Arc::clone(&heard);
+    let told_of = |text: &str| {
+        heard
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|h| {
+                matches!(h, Heard::Case { id, notice: Some(n) }
+                    if *id == case.id && n.body.zh.contains(text))
+            })
+            .count()
+    };
+    let bound = Duration::from_secs(20);
+    {
+        let follow = rig
+            .device
+            .follow_events(move |h| kept.lock().unwrap().push(h));
+        let first = async {
+            assert!(
+                eventually(bound, || told_of("请稍等") == 1).await,
+                "told when the stream opened: {:?}",
+                heard.lock().unwrap()
+            );
+        };
+        tokio::select! {
+            () = follow => unreachable!("following never ends on its own"),
+            () = first => {}
+        }
+    }
+    let copy = rig.device.case(case.id).await.unwrap();
+    assert_eq!(copy.state, CaseState::Claimed);
+
+    // The stream opens again (the platform restarted); only what is new is told.
+    rig.stop_platform().await;
+    rig.restart_platform().await;
+    let kept = Arc::clone(&heard);
+    let follow = rig
+        .device
+        .follow_events(move |h| kept.lock().unwrap().push(h));
+    let again = async {
+        agent(&rig)
+            .await
+            .say(case.id, "南门有人接您")
+            .await
+            .unwrap();
+        assert!(
+            eventually(bound, || told_of("南门有人接您") == 1).await,
+            "the new reply: {:?}",
+            heard.lock().unwrap()
+        );
+    };
+    tokio::select! {
+        () = follow => unreachable!("following never ends on its own"),
+        () = again => {}
+    }
+    assert_eq!(told_of("请稍等"), 1, "the first reply, told once");
 }

@@ -2,7 +2,7 @@
 //! sealed at rest), with help requests still waiting in the outbox laid over them as
 //! cases under the provisional id `-entry id`, as the outbox does for travellers.
 
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use tongyou_core::api::{Author, Case, CaseState, Message};
 
 use crate::outbox::{OutboxEntry, OutboxWrite, pending_entries};
@@ -26,13 +26,25 @@ impl OfflineStore {
         Ok(())
     }
 
-    /// Keeps one case as the platform sent it (a live message, an answer).
-    pub fn save_case(&self, account_id: i64, case: &Case) -> Result<(), StoreError> {
+    /// Keeps one case as the platform sent it (a live message, an answer); `false` when
+    /// the device held it just so already (a stream that opened again sends every case).
+    pub fn save_case(&self, account_id: i64, case: &Case) -> Result<bool, StoreError> {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
+        let held: Option<String> = tx
+            .query_row(
+                "SELECT unseal(case_json) FROM support_case WHERE account_id = ?1 AND case_id = ?2",
+                params![account_id, case.id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if held.is_some_and(|json| serde_json::from_str::<Case>(&json).ok().as_ref() == Some(case))
+        {
+            return Ok(false);
+        }
         write_case(&tx, account_id, case)?;
         tx.commit()?;
-        Ok(())
+        Ok(true)
     }
 
     /// The cases as the device shows them, newest first: help requests still waiting to be

@@ -660,7 +660,7 @@ async fn next(stream: &mut tongyou_client::EventStream) -> tongyou_client::Event
 }
 
 #[tokio::test]
-async fn the_chat_arrives_live_on_both_streams_and_a_reconnect_reads_what_it_missed() {
+async fn the_chat_arrives_live_on_both_streams_and_a_reconnect_starts_with_what_it_missed() {
     use tongyou_client::EventMessage;
 
     let dir = tempfile::tempdir().unwrap();
@@ -731,13 +731,21 @@ async fn the_chat_arrives_live_on_both_streams_and_a_reconnect_reads_what_it_mis
     };
     assert_eq!(unread, 1);
 
-    // Offline meanwhile: a new stream sends no replay of cases, and the cases read again
-    // carry what was missed.
+    // Offline meanwhile: a new stream starts with the case as it now is, carrying what
+    // was missed, and then stays live.
     drop(events);
     agent.say(case.id, "已为您重新出票").await.unwrap();
-    let (_events, _) = crate::events::live(&t.client, &t.token).await;
-    let missed = t.client.case(&t.token, case.id).await.unwrap();
+    let (mut events, _) = crate::events::live(&t.client, &t.token).await;
+    let EventMessage::Case(missed) = next(&mut events).await else {
+        panic!("expected the case first");
+    };
+    assert_eq!(missed.id, case.id);
     assert_eq!(missed.messages.last().unwrap().text, "已为您重新出票");
+    agent.say(case.id, "请走南门").await.unwrap();
+    let EventMessage::Case(live) = next(&mut events).await else {
+        panic!("expected the case");
+    };
+    assert_eq!(live.messages.last().unwrap().text, "请走南门");
 
     // Closed: the case leaves the queue.
     agent.close(case.id).await.unwrap();

@@ -44,9 +44,10 @@ pub const HEARTBEAT: Duration = Duration::from_secs(15);
 pub const SESSION_CHECK: Duration = Duration::from_secs(60);
 /// The `event:` of the message that says "read your orders again".
 pub const RESYNC: &str = "resync";
-/// The `event:` of a support case that changed (a message, a claim, closed): `data:` is
-/// the [`Case`] as it now is. It has no `id:`: a client that reconnects reads its cases
-/// again instead.
+/// The `event:` of a support case as it now is (`data:` is the [`Case`]): every case of
+/// the account when a stream opens, then each one that changes (a message, a claim,
+/// closed). It has no `id:`: a stream that opens again starts with every case again, so a
+/// client misses nothing that changed while it was away, and needs no read of its own.
 pub const CASE: &str = "case";
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -63,8 +64,9 @@ pub(super) struct Since {
 /// Every kept event after `Last-Event-ID` (or `since`), then new ones as they happen, each
 /// with its order as it is when sent. `event:` is the event's kind, or `resync`: the
 /// position cannot be resumed (none was given, or its events are no longer kept), so read
-/// the orders again; the stream carries on after the `resync` message's `id:`. A comment
-/// line comes every 15 s. Send `Accept: text/event-stream`. At most 8 streams per account.
+/// the orders again; the stream carries on after the `resync` message's `id:`. A `case`
+/// message (no `id:`) is a support case as it now is: every case of the account when the
+/// stream opens, then each one that changes. A comment line comes every 15 s. Send `Accept: text/event-stream`. At most 8 streams per account.
 #[utoipa::path(get, path = "/api/v1/events", operation_id = "events", security(("session" = [])),
     params(Since,
         ("Last-Event-ID" = Option<i64>, Header, description = "The last event id the client holds")),
@@ -145,8 +147,7 @@ struct Feed {
     support: Arc<Support>,
     /// Woken when one of the account's support cases changed.
     cases: watch::Receiver<()>,
-    /// The cases as last seen; `None` before the first look (which sends nothing: a client
-    /// reads its cases when it connects).
+    /// The cases as last sent; `None` before the first look, which sends every case.
     case_marks: Option<HashMap<i64, Case>>,
     /// The wait was woken by a change of the cases.
     cases_due: bool,
@@ -274,13 +275,12 @@ impl Feed {
             .await
             .map_err(|e| End::Failed(e.to_string()))?
             .map_err(|e| End::Failed(e.to_string()))?;
-        let first = self.case_marks.is_none();
         let marks = self.case_marks.get_or_insert_with(HashMap::new);
         for case in cases {
             if marks.get(&case.id) == Some(&case) {
                 continue;
             }
-            if !first && let Ok(json) = serde_json::to_string(&case) {
+            if let Ok(json) = serde_json::to_string(&case) {
                 self.ready
                     .push_back(sse::Event::default().event(CASE).data(json));
             }
