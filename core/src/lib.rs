@@ -21,6 +21,8 @@
 //!   order, and the ways out (delay one day, swap, refund) with their money.
 //! - [`support`]: what a support message and a trip share may be, and which cases go
 //!   first in the agents' queue.
+//! - [`guide`]: a region's guide pack (points of interest, trails) and the rules on it:
+//!   bearings and projection into a view, labels that never overlap, walking routes.
 //! - [`trip`]: orders grouped into trips, each trip's timeline with walks, now/next
 //!   and reminders.
 //! - [`api`]: every type that crosses a process boundary (HTTP, IPC). Contracts.
@@ -37,6 +39,7 @@ pub mod crowd;
 pub mod discover;
 pub mod disruption;
 pub mod gate;
+pub mod guide;
 pub mod identity;
 pub mod pass;
 pub mod planner;
