@@ -11,6 +11,11 @@
 //! fit without overlapping (`layout`), and how to walk from one point to another on the
 //! trails (`route`).
 
+pub mod geometry;
+pub mod layout;
+pub mod route;
+mod source;
+
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{GeoPoint, OpeningHours};

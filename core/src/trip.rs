@@ -18,7 +18,7 @@ pub mod calendar;
 mod group;
 mod items;
 mod remind;
-mod walk;
+pub mod walk;
 
 pub use group::{Trip, order_days, trips};
 pub use items::{DEFAULT_PICK_UP, DOWN_RIDE_MARGIN_MIN};
