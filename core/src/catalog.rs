@@ -452,14 +452,23 @@ pub struct CatalogError {
 
 impl Catalog {
     /// Parses and validates a region data file. `file` names it in errors.
+    ///
+    /// The file's `[guide]` section is left out: the guide is a pack of its own
+    /// ([`crate::guide::pack_from_region_file`]), downloaded apart, and it must not change the
+    /// catalog's version.
     pub fn from_toml(file: &str, text: &str) -> Result<Catalog, CatalogError> {
-        let deserializer = toml::Deserializer::parse(text).map_err(|e| CatalogError {
+        let mut document = toml::de::DeTable::parse(text).map_err(|e| CatalogError {
             file: file.to_owned(),
             field: "(syntax)".to_owned(),
             problem: one_line(&e.to_string()),
         })?;
+        document.get_mut().remove("guide");
+        let deserializer = toml::Deserializer::from(document);
         let catalog: Catalog = serde_path_to_error::deserialize(deserializer).map_err(|e| {
             let field = e.path().to_string();
+            let mut error = e.into_inner();
+            // The spans still point into `text`: with it the message quotes the line.
+            error.set_input(Some(text));
             CatalogError {
                 file: file.to_owned(),
                 field: if field == "." {
@@ -467,7 +476,7 @@ impl Catalog {
                 } else {
                     field
                 },
-                problem: one_line(&e.into_inner().to_string()),
+                problem: one_line(&error.to_string()),
             }
         })?;
         catalog

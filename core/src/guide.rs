@@ -16,6 +16,8 @@ pub mod layout;
 pub mod route;
 mod source;
 
+pub use source::pack_from_region_file;
+
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{GeoPoint, OpeningHours};
