@@ -10,9 +10,9 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tongyou_core::api::{
-    AgentMe, AgentSignIn, ApiError, Case, CaseDetail, CatalogSnapshot, ErrorCode, HandOver,
-    MessageRequest, QueueChanges, QueueEntry, RefundLine, RefundOption, RegionSummary, ReissuePass,
-    SupportAudit,
+    AgentMe, AgentSignIn, AgentWayOut, ApiError, Case, CaseDetail, CatalogSnapshot, ErrorCode,
+    HandOver, MessageRequest, QueueChanges, QueueEntry, RefundLine, RefundOption, RegionSummary,
+    ReissuePass, SupportAudit,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -166,6 +166,11 @@ pub async fn refunds(id: i64) -> Result<Vec<RefundOption>, Failure> {
 
 pub async fn refund(csrf: String, id: i64, line: RefundLine) -> Result<CaseDetail, Failure> {
     write(&format!("/console/cases/{id}/refund"), &csrf, Some(&line)).await
+}
+
+/// Applies one of the ways out of a disruption hitting the case's trip, for the tourist.
+pub async fn way_out(csrf: String, id: i64, way: AgentWayOut) -> Result<CaseDetail, Failure> {
+    write(&format!("/console/cases/{id}/way-out"), &csrf, Some(&way)).await
 }
 
 pub async fn reissue(csrf: String, id: i64, pass_id: String) -> Result<CaseDetail, Failure> {

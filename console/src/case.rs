@@ -16,6 +16,7 @@ use crate::ctx::{Ctx, OpenCase, Place};
 use crate::i18n::{Msg, case_state, category, t};
 use crate::refunds::Refunds;
 use crate::trip::TripPane;
+use crate::ways_out::WaysOut;
 
 /// How often a shown trip is read again for changes no queue line carries.
 const TRIP_EVERY_MS: u64 = 15_000;
@@ -69,6 +70,7 @@ pub fn CaseScreen(id: i64) -> impl IntoView {
                     </div>
                     <div class="trip-col">
                         <TripPane open=open />
+                        <WaysOut open=open />
                         <Refunds open=open />
                     </div>
                 </div>

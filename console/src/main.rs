@@ -16,6 +16,7 @@ mod refunds;
 mod signin;
 mod time;
 mod trip;
+mod ways_out;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

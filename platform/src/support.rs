@@ -1029,11 +1029,31 @@ impl Support {
             // The queue's unread count fell.
             self.changed(row.account_id);
         }
+        self.detail_for_agent(&row, live_share.as_ref(), trip)
+    }
+
+    /// The case as its agent sees it, with `trip` read through `share` when it is live.
+    fn detail_for_agent(
+        &self,
+        row: &records::CaseRow,
+        share: Option<&records::ShareRow>,
+        trip: Option<SharedTrip>,
+    ) -> Result<CaseDetail, SupportError> {
+        let disruptions = match (share, &trip) {
+            (Some(share), Some(trip)) => self
+                .disruptions
+                .mine(share.account_id)?
+                .into_iter()
+                .filter(|a| trip.trip.order_ids.contains(&a.order_id))
+                .collect(),
+            _ => Vec::new(),
+        };
         Ok(CaseDetail {
-            urgent: self.urgency(&row),
+            urgent: self.urgency(row),
             location: row.location.map(|(lat, lon)| GeoPoint { lat, lon }),
-            case: self.case_for_agent(case)?,
+            case: self.case_for_agent(row.id)?,
             trip,
+            disruptions,
         })
     }
 

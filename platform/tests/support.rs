@@ -1172,12 +1172,35 @@ async fn an_agent_applies_a_way_out_as_the_tourist_would() {
         reason: tongyou_core::api::Text::new("暴雨预警", "A storm warning"),
     };
     let posted = op.post_disruption(&op_token, &storm).await.unwrap();
+    // The case shows the agent what hits the trip and the ways out, as the tourist sees them.
+    let seen = agent.case(case.id).await.unwrap();
+    assert_eq!(seen.disruptions.len(), 1, "{:?}", seen.disruptions);
+    assert_eq!(
+        (
+            seen.disruptions[0].order_id,
+            seen.disruptions[0].disruption.id
+        ),
+        (order.id, posted.id)
+    );
+    let ways: Vec<&str> = seen.disruptions[0]
+        .ways_out
+        .iter()
+        .map(|w| w.id.as_str())
+        .collect();
+    assert!(
+        ways.contains(&"delay") && ways.contains(&"refund"),
+        "{ways:?}"
+    );
     let way = AgentWayOut {
         order_id: order.id,
         disruption_id: posted.id,
         way_out: "delay".into(),
     };
     let detail = agent.way_out(case.id, &way).await.unwrap();
+    assert!(
+        detail.disruptions.is_empty(),
+        "taken: nothing left to choose"
+    );
     let said = &detail.case.messages.last().unwrap().text;
     assert!(
         said.starts_with("已为您办理：") && said.contains(" · Done for you: "),

@@ -2,7 +2,8 @@
 //! `/console/`: an agent signs in (a wrong password first), sees a tourist's case arrive
 //! in the live queue, claims it, reads the shared trip with its passes, answers with a
 //! canned reply, a typed message and a place, and follows the tourist's side live — a new
-//! message, then the share ended — with no reload. The tourist acts through the API.
+//! message, a storm's ways out applied for them, then the share ended — with no reload.
+//! The tourist acts through the API.
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -11,13 +12,13 @@ use chrono::{Days, Utc};
 use fantoccini::{Client, Locator};
 use tongyou_client::PlatformClient;
 use tongyou_core::api::{
-    Author, CaseCategory, CaseRequest, Combo, HotelStay, IdKind, OrderRequest, OrderTraveller,
-    PaymentMethod, ShuttleSeat, TravellerInput,
+    Author, CaseCategory, CaseRequest, Combo, DisruptionKind, DisruptionRequest, HotelStay, IdKind,
+    OrderRequest, OrderTraveller, PaymentMethod, ShuttleSeat, Text, TravellerInput,
 };
 use tongyou_core::catalog::GeoPoint;
 use tongyou_e2e::{
-    Env, Platform, click, open_browser, resize, screenshot, scroll_to, texts, wait_for_attr,
-    wait_for_text, wait_gone,
+    Env, Platform, TEST_GATE_STAFF, click, open_browser, resize, screenshot, scroll_to, texts,
+    wait_for_attr, wait_for_text, wait_gone,
 };
 
 use crate::booking::{find, type_into, value_of};
@@ -88,6 +89,32 @@ pub(crate) async fn booked_tourist(url: &str, mobile: &str) -> Tourist {
 }
 
 /// Sets a field's value as pasting would, with the `input` event the page listens to.
+/// An operator closes the whole region for `date` (a storm), through the API.
+async fn storm_on(url: &str, date: chrono::NaiveDate) {
+    let operator = PlatformClient::new(url).unwrap();
+    operator.request_code(TEST_GATE_STAFF).await.unwrap();
+    let code = operator.dev_sign_in_code(TEST_GATE_STAFF).await.unwrap();
+    let token = operator
+        .sign_in(TEST_GATE_STAFF, &code)
+        .await
+        .unwrap()
+        .token;
+    let next_day = date + Days::new(1);
+    operator
+        .post_disruption(
+            &token,
+            &DisruptionRequest {
+                region_id: "huangshan".into(),
+                kind: DisruptionKind::AreaClosed,
+                from: format!("{date}T00:00"),
+                to: format!("{next_day}T00:00"),
+                reason: Text::new("暴雨预警", "A storm warning"),
+            },
+        )
+        .await
+        .unwrap();
+}
+
 pub(crate) async fn paste(browser: &Client, css: &str, text: &str) {
     browser
         .execute(
@@ -352,6 +379,58 @@ async fn an_agent_works_a_shared_trip_case_live_from_the_console() {
     find(&browser, "[data-test=pass] [data-test=reissue-confirm]").await;
     click(&browser, "[data-test=pass] .confirm button:last-child").await;
     wait_gone(&browser, "[data-test=reissue-confirm]").await;
+
+    // A storm closes the mountain on the visit day: the case shows the trip hit, with the
+    // tourist's ways out, and the agent moves it a day for them after confirming.
+    let order_id: i64 = tourist.trip_id.rsplit('-').next().unwrap().parse().unwrap();
+    let date: chrono::NaiveDate = tourist
+        .client
+        .order(&tourist.token, order_id)
+        .await
+        .unwrap()
+        .date
+        .parse()
+        .unwrap();
+    storm_on(&platform.url, date).await;
+    // The tourist writes about it: news of the case, read again at once.
+    tourist
+        .client
+        .say(&tourist.token, case.id, "收到暴雨通知了，能改到第二天吗？")
+        .await
+        .unwrap();
+    let delay = "[data-test=affected] [data-test=way-out][data-way=delay]";
+    wait_for_text(&browser, delay, |t| t.contains("推迟")).await;
+    find(
+        &browser,
+        "[data-test=affected] [data-test=way-out][data-way=refund]",
+    )
+    .await;
+    click(&browser, &format!("{delay} [data-test=way-out-pick]")).await;
+    wait_for_text(&browser, "[data-test=way-out-confirm-box]", |t| {
+        t.contains("为游客办理")
+    })
+    .await;
+    scroll_to(&browser, "[data-test=ways-out]").await;
+    screenshot(&env, &browser, "console-way-out-zh").await;
+    click(&browser, "[data-test=way-out-confirm]").await;
+    wait_for_text(&browser, "[data-test=way-out-done]", |t| {
+        t.contains("已为游客办理")
+    })
+    .await;
+    wait_gone(&browser, "[data-test=affected]").await;
+    wait_for_text(
+        &browser,
+        "[data-test=chat-message][data-author=system]",
+        |t| t.contains("已为您办理"),
+    )
+    .await;
+    let moved = tourist
+        .client
+        .order(&tourist.token, order_id)
+        .await
+        .unwrap();
+    assert_eq!(moved.date, (date + Days::new(1)).to_string());
+
     scroll_to(&browser, "[data-test=passes]").await;
     screenshot(&env, &browser, "console-trip-zh").await;
     scroll_top(&browser).await;

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{PassState, TripView};
+use super::{Affected, PassState, TripView};
 use crate::catalog::GeoPoint;
 use crate::text::Text;
 
@@ -276,6 +276,10 @@ pub struct CaseDetail {
     /// The trip through the case's share; `None` once the share ended or expired.
     #[serde(default)]
     pub trip: Option<SharedTrip>,
+    /// The trip's orders caught by a disruption, each with the ways out an agent may apply
+    /// for the tourist; empty without a live share.
+    #[serde(default)]
+    pub disruptions: Vec<Affected>,
 }
 
 /// An agent gives a case to another agent.

@@ -14,7 +14,7 @@ use tongyou_core::api::{
     AgentWayOut, ApplyWayOut, Author, CaseDetail, CaseState, Order, RefundLine, RefundOption,
     ReissuePass,
 };
-use tongyou_core::catalog::{Fen, GeoPoint};
+use tongyou_core::catalog::Fen;
 use tongyou_core::text::Text;
 
 use super::{Agent, Support, SupportError, live, records};
@@ -232,12 +232,7 @@ impl Support {
             Err(SupportError::NotFound) => None,
             Err(e) => return Err(e),
         };
-        Ok(CaseDetail {
-            urgent: self.urgency(&row),
-            location: row.location.map(|(lat, lon)| GeoPoint { lat, lon }),
-            case: self.case_for_agent(case)?,
-            trip,
-        })
+        self.detail_for_agent(&row, Some(share), trip)
     }
 }
 
