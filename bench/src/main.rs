@@ -12,12 +12,15 @@
 //!   send-to-display-ready latency percentiles.
 //! - `gate [PASSES]`: offline pass verification on one thread, accept and refuse paths.
 //! - `planner [RUNS]`: the time to make three plans for a 3-day trip.
+//! - `guide [RUNS]`: one frame of the guide's labels, and walking routes, over the
+//!   region's guide.
 
 mod booking;
 mod device;
 mod disruption;
 mod events;
 mod gate;
+mod guide;
 mod planner;
 mod support;
 
@@ -36,8 +39,9 @@ fn main() -> anyhow::Result<()> {
         Some("support") => support::run(number(1, 500)?, number(2, 50)?),
         Some("gate") => gate::run(number(1, 50_000)?),
         Some("planner") => planner::run(number(1, 200)?),
+        Some("guide") => guide::run(number(1, 2_000)?),
         _ => anyhow::bail!(
-            "usage: tongyou-bench <booking [ORDERS] [CONCURRENCY] | events [STREAMS] | disruption [TRIPS] [APPLIES] | support [CHATS] [CONSOLES] | gate [PASSES] | planner [RUNS]>"
+            "usage: tongyou-bench <booking [ORDERS] [CONCURRENCY] | events [STREAMS] | disruption [TRIPS] [APPLIES] | support [CHATS] [CONSOLES] | gate [PASSES] | planner [RUNS] | guide [RUNS]>"
         ),
     }
 }

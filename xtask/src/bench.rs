@@ -14,6 +14,8 @@
 //! - `gate [PASSES]`: offline verifications per second on one thread, including the
 //!   revocation check and the double-entry lookup.
 //! - `planner [RUNS]`: median time for three plans for a 3-day trip over the demo data.
+//! - `guide [RUNS]`: one frame of the guide (every point projected, labels laid out) and
+//!   walking routes across the region: median and p99 over RUNS (default 2,000).
 //! - `app [RUNS]`: the release app's size (the binary, and each file of the UI bundle raw,
 //!   gzip and brotli) and its cold start: from process start to the first Discover
 //!   screen drawn with data, under Xvfb, median of RUNS (default 7) with the platform up
@@ -29,11 +31,13 @@ use anyhow::{Context, bail};
 
 use crate::{build, service, step};
 
-const USAGE: &str = "usage: cargo xtask bench <booking [ORDERS] [CONCURRENCY] | events [STREAMS] | disruption [TRIPS] [APPLIES] | support [CHATS] [CONSOLES] | gate [PASSES] | planner [RUNS] | app [RUNS]>";
+const USAGE: &str = "usage: cargo xtask bench <booking [ORDERS] [CONCURRENCY] | events [STREAMS] | disruption [TRIPS] [APPLIES] | support [CHATS] [CONSOLES] | gate [PASSES] | planner [RUNS] | guide [RUNS] | app [RUNS]>";
 
 pub fn bench(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
-        Some(name @ ("booking" | "events" | "disruption" | "support" | "gate" | "planner")) => {
+        Some(
+            name @ ("booking" | "events" | "disruption" | "support" | "gate" | "planner" | "guide"),
+        ) => {
             step(&format!("{name} benchmark (release build)"));
             let mut cargo = vec!["run", "--release", "--quiet", "-p", "tongyou-bench", "--"];
             cargo.extend(args.iter().map(String::as_str));
