@@ -10,6 +10,7 @@
 //! has its own [`ConsoleClient`], which keeps a cookie session as a browser does.
 
 mod events;
+mod guide;
 mod sse;
 mod support;
 

@@ -144,4 +144,45 @@ impl GuidePack {
     pub fn poi(&self, id: &str) -> Option<&Poi> {
         self.pois.iter().find(|p| p.id == id)
     }
+
+    /// Whether the content is what its version says: a download damaged on the way, or
+    /// a file changed on the device, is not.
+    pub fn is_intact(&self) -> bool {
+        self.version == source::content_version(self)
+    }
+}
+
+/// A region's guide pack before downloading it: which version, and how big.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GuideAbout {
+    pub region_id: String,
+    pub version: String,
+    /// The download's size in bytes.
+    pub bytes: u64,
+}
+
+/// A region's guide on the device and on the platform, for the download screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GuideStatus {
+    pub region_id: String,
+    /// The version on the device; `None` before the first download.
+    #[serde(default)]
+    pub held: Option<String>,
+    /// RFC 3339: when the held pack was downloaded.
+    #[serde(default)]
+    pub downloaded_at: Option<String>,
+    /// What a download would fetch, when the platform answers.
+    #[serde(default)]
+    pub latest: Option<GuideAbout>,
+}
+
+impl GuideStatus {
+    /// The platform has a pack this device does not hold.
+    pub fn update_due(&self) -> bool {
+        self.latest
+            .as_ref()
+            .is_some_and(|l| self.held.as_deref() != Some(l.version.as_str()))
+    }
 }

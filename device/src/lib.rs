@@ -16,6 +16,7 @@ pub mod disruption;
 pub mod error;
 pub mod events;
 pub mod gate;
+pub mod guide;
 pub mod outbox;
 pub mod plan;
 pub mod preferences;

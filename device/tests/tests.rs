@@ -12,6 +12,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod gate;
+mod guide;
 mod outbox;
 mod plan;
 mod support;

@@ -13,6 +13,7 @@
 pub mod account;
 pub mod events;
 pub mod gate;
+mod guide;
 pub mod outbox;
 mod sealed;
 pub mod support;
@@ -42,6 +43,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/20261205_0006_reminders.sql")),
     M::up(include_str!("../migrations/20261207_0007_calendar.sql")),
     M::up(include_str!("../migrations/20261210_0008_support.sql")),
+    M::up(include_str!("../migrations/20261212_0009_guide.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -10,6 +10,7 @@ mod crowd;
 mod disruptions;
 mod events;
 mod gate;
+mod guide;
 mod support;
 
 use axum::extract::rejection::JsonRejection;
@@ -84,6 +85,13 @@ pub struct AppState {
     pub sagas: Arc<tokio::sync::Semaphore>,
     /// The built agents' console served at `/console/`, if any (`--console-dir`).
     pub console_dir: Option<std::path::PathBuf>,
+    pub guides: Arc<crate::guides::Guides>,
+}
+
+impl FromRef<AppState> for Arc<crate::guides::Guides> {
+    fn from_ref(state: &AppState) -> Arc<crate::guides::Guides> {
+        Arc::clone(&state.guides)
+    }
 }
 
 /// Sagas in flight. Each reads on a read connection, then writes as one unit on the
@@ -163,6 +171,7 @@ impl FromRef<AppState> for Arc<Accounts> {
         add_traveller, remove_traveller, place_order, list_orders, get_order, cancel_order,
         payment_callback, cashier, public_keys, gate::sign_in, gate::revocations,
         gate::upload_scans, gate::scans, gate::counts, crowd::forecast, crowd::plans,
+        guide::about, guide::pack,
         events::stream, calendar::open, calendar::revoke, calendar::feed, disruptions::post,
         disruptions::update, disruptions::lift, disruptions::list, disruptions::audit,
         disruptions::mine, disruptions::apply, support::share, support::shares,
@@ -349,6 +358,8 @@ pub fn router(state: AppState) -> Router {
         .route("/gate/scans", get(gate::scans).post(gate::upload_scans))
         .route("/regions/{id}/gate-counts/{date}", get(gate::counts))
         .route("/regions/{id}/crowd/{date}", get(crowd::forecast))
+        .route("/regions/{id}/guide", get(guide::pack))
+        .route("/regions/{id}/guide/about", get(guide::about))
         .route("/plans", post(crowd::plans))
         .route("/dev/sensors", post(crowd::feed))
         .route("/dev/faults", post(set_fault).delete(clear_faults))
@@ -728,16 +739,23 @@ async fn region_catalog(
     let snapshot = blocking(&store, move |s| s.snapshot(&wanted))
         .await?
         .ok_or_else(|| HttpError::NotFound(format!("no region `{id}`")))?;
-    let etag = format!("\"{}\"", snapshot.version);
+    let (etag, unchanged) = etag_for(&headers, &snapshot.version);
+    if unchanged {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
+    }
+    Ok(([(header::ETAG, etag)], Json(snapshot)).into_response())
+}
+
+/// The `ETag` for content at `version`, and whether the request's `If-None-Match` names
+/// it already (so `304` will do).
+fn etag_for(headers: &HeaderMap, version: &str) -> (HeaderValue, bool) {
+    let etag = format!("\"{version}\"");
     let unchanged = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag));
     let etag = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\""));
-    if unchanged {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
-    }
-    Ok(([(header::ETAG, etag)], Json(snapshot)).into_response())
+    (etag, unchanged)
 }
 
 /// Sends a one-time sign-in code to a mobile number.

@@ -38,6 +38,7 @@ pub mod crowd;
 pub mod disruptions;
 pub mod events;
 pub mod gates;
+pub mod guides;
 pub mod http;
 pub mod inventory;
 pub mod limits;
@@ -109,6 +110,9 @@ pub async fn start_with(
 ) -> anyhow::Result<RunningPlatform> {
     config.check()?;
     let catalogs = regions::load_dir(&config.regions_dir)?;
+    let guides = Arc::new(guides::Guides::new(&regions::load_guides(
+        &config.regions_dir,
+    )?)?);
     let store =
         Arc::new(sqlite::SqliteStore::open(&config.database).context("opening the database")?);
     let secret = secret::Secret::load_or_create(&config.secret_key_path()?)?;
@@ -250,6 +254,7 @@ pub async fn start_with(
         dev_texts,
         sagas: Arc::new(tokio::sync::Semaphore::new(http::SAGAS_AT_ONCE)),
         console_dir: config.console_dir.clone(),
+        guides,
     };
 
     let listener = tokio::net::TcpListener::bind(config.bind)

@@ -2,7 +2,7 @@ use tongyou_platform::Config;
 
 use crate::regions_dir;
 
-fn config(dir: &tempfile::TempDir, regions: std::path::PathBuf) -> Config {
+pub(crate) fn config(dir: &tempfile::TempDir, regions: std::path::PathBuf) -> Config {
     Config {
         bind: "127.0.0.1:0".parse().unwrap(),
         database: dir.path().join("p.db"),

@@ -13,6 +13,7 @@ mod contract;
 mod disruptions;
 mod events;
 mod gates;
+mod guide;
 mod planning;
 mod startup;
 mod support;

@@ -11,6 +11,7 @@ use tongyou_core::api::{
     TripSnapshot, WalletPass,
 };
 use tongyou_core::api::{Affected, Case, CaseRequest, Preferences, Share};
+use tongyou_core::guide::{GuidePack, GuideStatus};
 use tongyou_core::text::Lang;
 use tongyou_device::outbox::PendingWrite;
 use tongyou_device::{CommandError, Device};
@@ -341,6 +342,37 @@ pub async fn shares(device: State<'_, Device>) -> Result<Vec<Share>, CommandErro
 #[tauri::command]
 pub async fn end_share(device: State<'_, Device>, id: i64) -> Result<Share, CommandError> {
     device.end_share(id).await
+}
+
+// The guide pack.
+
+#[tauri::command]
+pub async fn guide_status(
+    device: State<'_, Device>,
+    region_id: String,
+) -> Result<GuideStatus, CommandError> {
+    device.guide_status(&region_id).await
+}
+
+/// Downloads the region's guide pack, telling the screens how far it has come with
+/// `guide-progress` events (`[received, total]` bytes).
+#[tauri::command]
+pub async fn download_guide<R: Runtime>(
+    app: AppHandle<R>,
+    device: State<'_, Device>,
+    region_id: String,
+) -> Result<GuidePack, CommandError> {
+    use tauri::Emitter;
+    device
+        .download_guide(&region_id, |received, total| {
+            let _ = app.emit("guide-progress", (received, total));
+        })
+        .await
+}
+
+#[tauri::command]
+pub fn guide(device: State<'_, Device>, region_id: String) -> Result<GuidePack, CommandError> {
+    device.guide(&region_id)
 }
 
 // The shell itself.

@@ -233,6 +233,9 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::share_trip,
         commands::shares,
         commands::end_share,
+        commands::guide_status,
+        commands::download_guide,
+        commands::guide,
         commands::first_screen_drawn,
         commands::listening_for_reminders,
     ])

@@ -21,6 +21,7 @@ use tongyou_core::api::{
     PlanKind, Session, Share, SyncStatus, Traveller, TripPlans,
 };
 use tongyou_core::gate::Refusal;
+use tongyou_core::guide::{GuidePack, GuideStatus};
 use tongyou_core::testing::family_trip;
 use tongyou_device::{Device, qr};
 use tongyou_platform::config::DEMO_GATE_STAFF;
@@ -201,6 +202,18 @@ async fn the_ui_s_commands_reach_the_device_under_the_ui_s_names() {
         .invoke("end_share", json!({ "id": share.id }))
         .unwrap();
     assert!(!ended.live);
+
+    let status: GuideStatus = shell
+        .invoke("guide_status", json!({ "regionId": "huangshan" }))
+        .unwrap();
+    assert!(status.update_due());
+    let pack: GuidePack = shell
+        .invoke("download_guide", json!({ "regionId": "huangshan" }))
+        .unwrap();
+    let held: GuidePack = shell
+        .invoke("guide", json!({ "regionId": "huangshan" }))
+        .unwrap();
+    assert_eq!(held, pack);
 
     let cancelled: Order = shell
         .invoke("cancel_order", json!({ "orderId": placed.id }))

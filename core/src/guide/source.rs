@@ -475,7 +475,7 @@ fn trail_climb(
 
 /// A fingerprint of the content, as the catalog's: a client holding a pack of the same
 /// version need not fetch it again.
-fn content_version(pack: &GuidePack) -> String {
+pub(super) fn content_version(pack: &GuidePack) -> String {
     use sha2::{Digest, Sha256};
     let unversioned = GuidePack {
         version: String::new(),

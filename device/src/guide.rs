@@ -1,0 +1,57 @@
+//! The guide pack on the device: what is held and what the platform has, the download
+//! (with its progress), and the pack read from the device with no network.
+
+use chrono::Utc;
+use tongyou_core::guide::{GuidePack, GuideStatus};
+
+use crate::{CommandError, Device};
+
+impl Device {
+    /// The region's pack held here and, when the platform answers, the one it serves.
+    pub async fn guide_status(&self, region_id: &str) -> Result<GuideStatus, CommandError> {
+        let held = self.store.guide_version(region_id)?;
+        let latest = match self.client.guide_about(region_id).await {
+            Ok(about) => Some(about),
+            Err(e) if e.is_offline() => None,
+            Err(e) => return Err(self.on_platform_error(e.into())),
+        };
+        Ok(GuideStatus {
+            region_id: region_id.to_owned(),
+            downloaded_at: held.as_ref().map(|(_, at)| at.clone()),
+            held: held.map(|(version, _)| version),
+            latest,
+        })
+    }
+
+    /// Downloads the region's pack unless the one held is current, telling `progress`
+    /// `(received, total)` bytes; the pack now held. A damaged download is thrown away
+    /// and the pack held before stays.
+    pub async fn download_guide(
+        &self,
+        region_id: &str,
+        progress: impl FnMut(u64, u64),
+    ) -> Result<GuidePack, CommandError> {
+        let held = self.store.guide_version(region_id)?.map(|(v, _)| v);
+        let fetched = self
+            .client
+            .guide_pack(region_id, held.as_deref(), progress)
+            .await
+            .map_err(|e| self.on_platform_error(e.into()))?;
+        if let Some(pack) = fetched {
+            if !pack.is_intact() || pack.region_id != region_id {
+                return Err(CommandError::Protocol(format!(
+                    "the guide pack of {region_id} arrived damaged; the one on the device is kept"
+                )));
+            }
+            self.store.save_guide(&pack, &Utc::now().to_rfc3339())?;
+        }
+        self.guide(region_id)
+    }
+
+    /// The region's pack from the device, network or not.
+    pub fn guide(&self, region_id: &str) -> Result<GuidePack, CommandError> {
+        self.store
+            .guide(region_id)?
+            .ok_or_else(|| CommandError::NotFound(format!("the guide of {region_id}")))
+    }
+}
