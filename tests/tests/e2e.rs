@@ -5,6 +5,7 @@ mod booking;
 mod console;
 mod discover;
 mod disruption;
+mod guide;
 mod outbox;
 mod plan;
 mod platform_page;
