@@ -126,3 +126,31 @@ async fn reads_with_no_server_after_a_restart() {
     assert!(last.succeeded_at.is_some());
     assert!(last.error.unwrap().contains("unreachable"));
 }
+
+/// The guide pack on the device: kept whole, read after a reopen with no platform, and a
+/// pack that is not what its version says refused with the held one kept.
+#[tokio::test]
+async fn a_guide_pack_is_kept_only_when_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("device.db");
+    let text = std::fs::read_to_string(regions_dir().join("huangshan.toml")).unwrap();
+    let pack = tongyou_core::guide::pack_from_region_file("huangshan.toml", &text)
+        .unwrap()
+        .expect("the demo region has a guide");
+    {
+        let store = OfflineStore::open(&path).unwrap();
+        assert!(store.guide("huangshan").unwrap().is_none());
+        store.save_guide(&pack, "2026-12-06T10:00:00Z").unwrap();
+        let mut damaged = pack.clone();
+        damaged.version = "ffffffffffffffff".into();
+        damaged.pois.pop();
+        let refused = store.save_guide(&damaged, "2026-12-06T10:05:00Z");
+        assert!(refused.is_err(), "a damaged pack is refused");
+    }
+    let store = OfflineStore::open(&path).unwrap();
+    assert_eq!(store.guide("huangshan").unwrap(), Some(pack.clone()));
+    assert_eq!(
+        store.guide_version("huangshan").unwrap(),
+        Some((pack.version, "2026-12-06T10:00:00Z".to_owned()))
+    );
+}
