@@ -17,6 +17,7 @@ use crate::book::{BookForm, BookScreen};
 use crate::ctx::{Ctx, Navigate, Place, Tab, plan_request_of, sync_once};
 use crate::discover::DiscoverScreen;
 use crate::gate::GateScreen;
+use crate::guide::GuideScreen;
 use crate::help::{ChatScreen, Help, HelpButton, HelpScreen, HelpSheet};
 use crate::i18n::{Msg, t, tr};
 use crate::ipc;
@@ -72,6 +73,8 @@ fn Frame() -> impl IntoView {
         open_pass: Memo::new(move |_| place.with(|p| p.pass.clone())),
         open_plan: Memo::new(move |_| place.with(|p| p.plan)),
         open_item: Memo::new(move |_| place.with(|p| p.item.clone())),
+        open_poi: Memo::new(move |_| place.with(|p| p.poi.clone())),
+        guide_progress: RwSignal::new(None),
         orders_changed: RwSignal::new(0),
         reminder: RwSignal::new(None),
         plan_request: Memo::new(move |_| plan_request_of(&location.search.get())),
@@ -127,6 +130,13 @@ fn Frame() -> impl IntoView {
         if ctx.session.with_untracked(Option::is_some) {
             help.reload();
         }
+        // How far a guide pack's download has come, for whichever screen shows it.
+        spawn_local(ipc::listen(
+            "guide-progress",
+            move |progress: (u64, u64)| {
+                ctx.guide_progress.set(Some(progress));
+            },
+        ));
         // Listening first, then telling the shell: a reminder due at start has a banner.
         ipc::listen("reminder", move |reminder| {
             ctx.reminder.set(Some(reminder));
@@ -207,6 +217,7 @@ fn Frame() -> impl IntoView {
                     Tab::Orders => view! { <OrdersScreen /> }.into_any(),
                     Tab::Me => view! { <MeScreen /> }.into_any(),
                     Tab::Gate => view! { <GateScreen /> }.into_any(),
+                    Tab::Guide => view! { <GuideScreen /> }.into_any(),
                     Tab::Help => match open_case.get() {
                         Some(id) => view! { <ChatScreen id=id /> }.into_any(),
                         None => view! { <HelpScreen /> }.into_any(),

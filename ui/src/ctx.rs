@@ -27,6 +27,9 @@ pub enum Tab {
     Gate,
     /// Help: the tourist's cases and shares, reached from the help button.
     Help,
+    /// The guide: panorama, map and walking routes from the pack on the device, reached
+    /// from Discover, a chat's place link or a timeline item.
+    Guide,
 }
 
 impl Tab {
@@ -42,6 +45,7 @@ impl Tab {
             Tab::Me => "/me",
             Tab::Gate => "/gate",
             Tab::Help => "/help",
+            Tab::Guide => "/guide",
         }
     }
 }
@@ -59,6 +63,8 @@ pub struct Place {
     pub item: Option<String>,
     /// On Help, one case's chat (`/help/{case id}`).
     pub case: Option<i64>,
+    /// On Guide, one point of interest's card (`/guide/{poi id}`).
+    pub poi: Option<String>,
 }
 
 impl Place {
@@ -76,6 +82,7 @@ impl Place {
             "me" => Tab::Me,
             "gate" => Tab::Gate,
             "help" => Tab::Help,
+            "guide" => Tab::Guide,
             _ => Tab::Discover,
         };
         Place {
@@ -89,8 +96,22 @@ impl Place {
             case: rest
                 .filter(|_| tab == Tab::Help)
                 .and_then(|id| id.parse().ok()),
+            poi: rest.filter(|_| tab == Tab::Guide).map(str::to_owned),
         }
     }
+}
+
+/// The guide's address: `poi`'s card open, seen from the viewpoint `at` (`?at=`; the
+/// first viewpoint when `None`).
+pub fn guide_path(poi: Option<&str>, at: Option<&str>) -> String {
+    let mut path = match poi {
+        Some(id) => format!("/guide/{id}"),
+        None => Tab::Guide.path().to_owned(),
+    };
+    if let Some(at) = at {
+        path.push_str(&format!("?at={at}"));
+    }
+    path
 }
 
 /// A plan's kind as its URL spells it.
@@ -209,6 +230,11 @@ pub struct Ctx {
     pub open_pass: Memo<Option<String>>,
     /// The timeline item open on the Trip tab (`/trip/{item id}`).
     pub open_item: Memo<Option<String>>,
+    /// The point of interest whose card is open on the Guide (`/guide/{poi id}`).
+    pub open_poi: Memo<Option<String>>,
+    /// How far the guide pack's download has come, `(received, total)` bytes (total 0
+    /// when unknown), from the shell's `guide-progress` events.
+    pub guide_progress: RwSignal<Option<(u64, u64)>>,
     /// Bumped whenever the shell says the orders changed (a live event, a refresh): what
     /// shows the trip reads again.
     pub orders_changed: RwSignal<u64>,
@@ -270,6 +296,11 @@ impl Ctx {
     /// Opens one timeline item.
     pub fn show_item(self, item_id: &str) {
         self.go(&format!("/trip/{item_id}"));
+    }
+
+    /// Opens the guide on one point of interest's card.
+    pub fn show_poi(self, poi_id: &str) {
+        self.go(&guide_path(Some(poi_id), None));
     }
 
     /// Opens one pass full screen.
@@ -354,6 +385,8 @@ mod tests {
             Tab::Orders,
             Tab::Me,
             Tab::Gate,
+            Tab::Help,
+            Tab::Guide,
         ] {
             assert_eq!(Place::of(tab.path()).tab, tab);
         }
@@ -377,6 +410,17 @@ mod tests {
             (Tab::Trip, Some("41-7-entry"))
         );
         assert_eq!(Place::of("/orders/41-7-entry").item, None);
+        let poi = Place::of(&guide_path(Some("lotus-peak"), None));
+        assert_eq!(
+            (poi.tab, poi.poi.as_deref()),
+            (Tab::Guide, Some("lotus-peak"))
+        );
+        assert_eq!(Place::of("/guide").poi, None);
+        assert_eq!(Place::of("/trip/lotus-peak").poi, None);
+        assert_eq!(
+            guide_path(Some("lotus-peak"), Some("wenshu-terrace")),
+            "/guide/lotus-peak?at=wenshu-terrace"
+        );
     }
 
     #[test]

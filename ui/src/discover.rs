@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use leptos::prelude::*;
 use tongyou_core::api::{DiscoverView, HotelCard, Lang, LiftCard, ShuttleCard, SightCard};
 
-use crate::ctx::{Ctx, sync_once};
+use crate::ctx::{Ctx, Tab, sync_once};
 use crate::i18n::{self, Msg, t};
 use crate::ipc;
 use crate::time::{self, short_time};
@@ -68,8 +68,8 @@ fn empty_view(ctx: Ctx, lang: Lang) -> impl IntoView {
 }
 
 fn region_view(lang: Lang, v: DiscoverView) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
     let synced = move || {
-        let ctx = expect_context::<Ctx>();
         ctx.status.with(|s| match &s.synced_at {
             Some(at) => format!("{} {}", t(lang, Msg::SyncedAt), short_time(at)),
             None => t(lang, Msg::NeverSynced).to_owned(),
@@ -87,6 +87,10 @@ fn region_view(lang: Lang, v: DiscoverView) -> impl IntoView {
                     <span class="synced">{synced}</span>
                 </p>
                 {v.demo.then(|| view! { <p class="demo" data-test="demo-banner">{t(lang, Msg::DemoData)}</p> })}
+                <button class="guide-entry" data-test="open-guide" on:click=move |_| ctx.open(Tab::Guide)>
+                    <strong>{format!("{} ›", t(lang, Msg::GuideOpen))}</strong>
+                    <small>{t(lang, Msg::GuideOpenHint)}</small>
+                </button>
             </div>
             <nav class="jump">
                 <a href="#sights">{t(lang, Msg::Sights)}</a>

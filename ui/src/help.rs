@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use tongyou_core::api::{Author, Case, CaseCategory, CaseRequest, CaseState, Lang, Share};
 use tongyou_core::support::MAX_MESSAGE;
 
-use crate::ctx::{Ctx, Tab};
+use crate::ctx::{Ctx, Tab, guide_path};
 use crate::i18n::{self, Msg, t, tr};
 use crate::ipc;
 use crate::time::short_time;
@@ -480,7 +480,7 @@ pub fn ChatScreen(id: i64) -> impl IntoView {
                                 view! {
                                     <li class=format!("bubble {author}") data-test="chat-message" data-author=author>
                                         {m.agent.clone().map(|a| view! { <small class="who">{a}</small> })}
-                                        <span class="text">{m.text.clone()}</span>
+                                        <span class="text">{message_text(ctx, lang, &m.text)}</span>
                                         <small class="at">{short_time(&m.at)}</small>
                                     </li>
                                 }
@@ -507,10 +507,94 @@ pub fn ChatScreen(id: i64) -> impl IntoView {
     }
 }
 
+/// How an agent's "send a place" links a place: the guide opens on its card.
+const PLACE_LINK: &str = "tongyou://place/";
+
+/// A stretch of a chat message: words, or a place to open in the guide.
+#[derive(Debug, PartialEq)]
+enum Piece<'a> {
+    Words(&'a str),
+    Place(&'a str),
+}
+
+fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(PLACE_LINK) {
+        let after = &rest[start + PLACE_LINK.len()..];
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(after.len());
+        if end == 0 {
+            pieces.push(Piece::Words(&rest[..start + PLACE_LINK.len()]));
+        } else {
+            if start > 0 {
+                pieces.push(Piece::Words(&rest[..start]));
+            }
+            pieces.push(Piece::Place(&after[..end]));
+        }
+        rest = &after[end..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Words(rest));
+    }
+    pieces
+}
+
+/// A message as it reads, each place link in it a link to that place's card.
+fn message_text(ctx: Ctx, lang: Lang, text: &str) -> impl IntoView + use<> {
+    pieces(text)
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Words(words) => words.to_owned().into_any(),
+            Piece::Place(id) => {
+                let open = id.to_owned();
+                view! {
+                    <a
+                        class="place-link"
+                        data-test="place-link"
+                        data-poi=id.to_owned()
+                        href=guide_path(Some(id), None)
+                        on:click=move |ev| {
+                            ev.prevent_default();
+                            ctx.show_poi(&open);
+                        }
+                    >
+                        {format!("{} ›", t(lang, Msg::OpenInGuide))}
+                    </a>
+                }
+                .into_any()
+            }
+        })
+        .collect_view()
+}
+
 fn case_state_key(state: CaseState) -> &'static str {
     match state {
         CaseState::Waiting => "waiting",
         CaseState::Claimed => "claimed",
         CaseState::Closed => "closed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_place_link_in_a_message_is_a_piece_of_its_own() {
+        assert_eq!(
+            pieces("地点：莲花峰 tongyou://place/lotus-peak，请前往"),
+            vec![
+                Piece::Words("地点：莲花峰 "),
+                Piece::Place("lotus-peak"),
+                Piece::Words("，请前往"),
+            ]
+        );
+        assert_eq!(
+            pieces("tongyou://place/a tongyou://place/"),
+            vec![Piece::Place("a"), Piece::Words(" tongyou://place/")]
+        );
+        assert_eq!(pieces("no link"), vec![Piece::Words("no link")]);
     }
 }

@@ -12,6 +12,7 @@ use tongyou_core::api::{
 };
 use tongyou_core::catalog::{Fen, HotelArea, LiftKind, SightKind};
 use tongyou_core::clock::ClockTime;
+use tongyou_core::guide::{PoiKind, TrailKind};
 use tongyou_core::text::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -312,6 +313,47 @@ pub enum Msg {
     ShareEnd,
     Send,
     HelpMine,
+    GuideOpen,
+    GuideOpenHint,
+    GuideTitle,
+    GuideBack,
+    GuidePackTitle,
+    GuidePackHint,
+    GuideGet,
+    GuideUpdate,
+    GuideCheck,
+    GuideNeedsNetwork,
+    GuideUpdateDue,
+    GuideNoRegion,
+    GuideModes,
+    ModePanorama,
+    ModeMap,
+    ModeCamera,
+    CameraUnavailable,
+    Viewpoint,
+    TurnLeft,
+    TurnRight,
+    PanoramaAria,
+    PanoramaHint,
+    InView,
+    AlsoHere,
+    OpenHours,
+    ReadAloud,
+    WalkingRoute,
+    FaceIt,
+    YouAreHere,
+    NotInGuide,
+    GuideDemo,
+    MapAria,
+    MapHint,
+    RouteTo,
+    RoutePick,
+    RouteAsk,
+    WhoWalks,
+    WalkerAdult,
+    WalkerChild,
+    WalkerSenior,
+    OpenInGuide,
 }
 
 /// `msg` in the language the user chose, kept current as they switch: the view's text.
@@ -1001,6 +1043,104 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Send, Lang::En) => "Send",
         (HelpMine, Lang::Zh) => "我的求助与行程分享",
         (HelpMine, Lang::En) => "My requests and trip shares",
+        (GuideOpen, Lang::Zh) => "山上导览",
+        (GuideOpen, Lang::En) => "Mountain guide",
+        (GuideOpenHint, Lang::Zh) => "全景识山、地图与步行路线，下载后离线可用",
+        (GuideOpenHint, Lang::En) => {
+            "Name the peaks, see the map, walk there: offline once downloaded"
+        }
+        (GuideTitle, Lang::Zh) => "山上导览",
+        (GuideTitle, Lang::En) => "Mountain guide",
+        (GuideBack, Lang::Zh) => "发现",
+        (GuideBack, Lang::En) => "Discover",
+        (GuidePackTitle, Lang::Zh) => "离线导览包",
+        (GuidePackTitle, Lang::En) => "Offline guide pack",
+        (GuidePackHint, Lang::Zh) => {
+            "下载一次，山上没有信号时也能认出眼前的山峰、查看地图和步行路线。"
+        }
+        (GuidePackHint, Lang::En) => {
+            "Download it once: it names the peaks in front of you, shows the map and finds walking routes where there is no signal."
+        }
+        (GuideGet, Lang::Zh) => "下载导览包",
+        (GuideGet, Lang::En) => "Download the guide pack",
+        (GuideUpdate, Lang::Zh) => "更新",
+        (GuideUpdate, Lang::En) => "Update",
+        (GuideCheck, Lang::Zh) => "检查更新",
+        (GuideCheck, Lang::En) => "Check for updates",
+        (GuideNeedsNetwork, Lang::Zh) => "现在没有网络：下载导览包需要联网，请在有信号的地方下载。",
+        (GuideNeedsNetwork, Lang::En) => {
+            "No network now: downloading the guide pack needs one. Download it where there is a signal."
+        }
+        (GuideUpdateDue, Lang::Zh) => "有新版本的导览包。",
+        (GuideUpdateDue, Lang::En) => "A newer guide pack is available.",
+        (GuideNoRegion, Lang::Zh) => "还没有景区数据：请先在“发现”页联网同步。",
+        (GuideNoRegion, Lang::En) => "No region data yet: sync on Discover while online first.",
+        (GuideModes, Lang::Zh) => "导览方式",
+        (GuideModes, Lang::En) => "Guide mode",
+        (ModePanorama, Lang::Zh) => "全景",
+        (ModePanorama, Lang::En) => "Panorama",
+        (ModeMap, Lang::Zh) => "地图",
+        (ModeMap, Lang::En) => "Map",
+        (ModeCamera, Lang::Zh) => "实景",
+        (ModeCamera, Lang::En) => "Camera",
+        (CameraUnavailable, Lang::Zh) => {
+            "实景模式需要带摄像头和指南针的手机，这台设备用不了。请用全景或地图：它们用的是同一份离线数据。"
+        }
+        (CameraUnavailable, Lang::En) => {
+            "Camera mode needs a phone with a camera and a compass, which this device is not. Use the panorama or the map: they show the same offline data."
+        }
+        (Viewpoint, Lang::Zh) => "观景点",
+        (Viewpoint, Lang::En) => "Viewpoint",
+        (TurnLeft, Lang::Zh) => "向左转",
+        (TurnLeft, Lang::En) => "Turn left",
+        (TurnRight, Lang::Zh) => "向右转",
+        (TurnRight, Lang::En) => "Turn right",
+        (PanoramaAria, Lang::Zh) => "全景：用左右方向键转向",
+        (PanoramaAria, Lang::En) => "Panorama: turn with the left and right arrow keys",
+        (PanoramaHint, Lang::Zh) => "拖动画面或按方向键转向，点名称查看介绍。",
+        (PanoramaHint, Lang::En) => {
+            "Drag or use the arrow keys to turn; tap a name to read about it."
+        }
+        (InView, Lang::Zh) => "眼前从左到右",
+        (InView, Lang::En) => "In view, left to right",
+        (AlsoHere, Lang::Zh) => "这里还有",
+        (AlsoHere, Lang::En) => "Also here",
+        (OpenHours, Lang::Zh) => "开放时间",
+        (OpenHours, Lang::En) => "Open",
+        (ReadAloud, Lang::Zh) => "朗读",
+        (ReadAloud, Lang::En) => "Read aloud",
+        (WalkingRoute, Lang::Zh) => "步行路线",
+        (WalkingRoute, Lang::En) => "Walking route",
+        (FaceIt, Lang::Zh) => "转向它",
+        (FaceIt, Lang::En) => "Face it",
+        (YouAreHere, Lang::Zh) => "您在这里",
+        (YouAreHere, Lang::En) => "You are here",
+        (NotInGuide, Lang::Zh) => "导览包里没有这个地点。",
+        (NotInGuide, Lang::En) => "This place is not in the guide pack.",
+        (GuideDemo, Lang::Zh) => "演示数据",
+        (GuideDemo, Lang::En) => "Demo data",
+        (MapAria, Lang::Zh) => "导览地图",
+        (MapAria, Lang::En) => "Guide map",
+        (MapHint, Lang::Zh) => "实线是步道，虚线是台阶；点地点查看介绍。",
+        (MapHint, Lang::En) => {
+            "Solid lines are paths, dashed ones steps; tap a place to read about it."
+        }
+        (RouteTo, Lang::Zh) => "去往",
+        (RouteTo, Lang::En) => "Route to",
+        (RoutePick, Lang::Zh) => "选择目的地…",
+        (RoutePick, Lang::En) => "Choose a place…",
+        (RouteAsk, Lang::Zh) => "选一个目的地，看从当前观景点怎么走。",
+        (RouteAsk, Lang::En) => "Choose a place to see how to walk there from this viewpoint.",
+        (WhoWalks, Lang::Zh) => "谁在走",
+        (WhoWalks, Lang::En) => "Who is walking",
+        (WalkerAdult, Lang::Zh) => "成人",
+        (WalkerAdult, Lang::En) => "Adults",
+        (WalkerChild, Lang::Zh) => "带孩子",
+        (WalkerChild, Lang::En) => "With children",
+        (WalkerSenior, Lang::Zh) => "带老人",
+        (WalkerSenior, Lang::En) => "With seniors",
+        (OpenInGuide, Lang::Zh) => "在导览中查看",
+        (OpenInGuide, Lang::En) => "Open in the guide",
     }
 }
 
@@ -1568,5 +1708,185 @@ pub fn share_what(lang: Lang, what: &str) -> String {
     match lang {
         Lang::Zh => zh.to_owned(),
         Lang::En => en.to_owned(),
+    }
+}
+
+/// A thousands separator for English figures: `1,864`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A point's height on its card: `1864 米`, `1,864 m`.
+pub fn poi_elevation(lang: Lang, metres: u32) -> String {
+    match lang {
+        Lang::Zh => format!("{metres} 米"),
+        Lang::En => format!("{} m", grouped(u64::from(metres))),
+    }
+}
+
+/// A distance in kilometres to a tenth: `1.7 公里`, `0.4 km`.
+pub fn km(lang: Lang, metres: f64) -> String {
+    let tenths = (metres / 100.0).round().max(1.0) as u64;
+    let km = format!("{}.{}", tenths / 10, tenths % 10);
+    match lang {
+        Lang::Zh => format!("{km} 公里"),
+        Lang::En => format!("{km} km"),
+    }
+}
+
+/// One of the eight compass points nearest `bearing_deg`: `东南`, `SE`.
+pub fn compass_point(lang: Lang, bearing_deg: f64) -> &'static str {
+    const ZH: [&str; 8] = ["北", "东北", "东", "东南", "南", "西南", "西", "西北"];
+    const EN: [&str; 8] = ["N", "NE", "E", "SE", "S", "SW", "W", "NW"];
+    let i = ((bearing_deg.rem_euclid(360.0) + 22.5) / 45.0) as usize % 8;
+    match lang {
+        Lang::Zh => ZH[i],
+        Lang::En => EN[i],
+    }
+}
+
+/// How far and which way from the viewpoint: `1.2 公里 · 东南`, `1.2 km · SE`.
+pub fn distance_towards(lang: Lang, metres: f64, bearing_deg: f64) -> String {
+    format!(
+        "{} · {}",
+        km(lang, metres),
+        compass_point(lang, bearing_deg)
+    )
+}
+
+/// The guide pack's download size: `约 58 KB`, `about 1.2 MB`.
+pub fn pack_size(lang: Lang, bytes: u64) -> String {
+    let size = if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        let tenths = (bytes * 10).div_ceil(1024 * 1024);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
+    };
+    match lang {
+        Lang::Zh => format!("约 {size}"),
+        Lang::En => format!("about {size}"),
+    }
+}
+
+/// The pack on the device: which version, since when, and that it works offline.
+pub fn pack_held(lang: Lang, version: &str, since: Option<&str>) -> String {
+    let version: String = version.chars().take(8).collect();
+    let since = since.map(crate::time::short_time);
+    match (lang, since) {
+        (Lang::Zh, Some(at)) => format!("导览包 {version}（{at} 下载）已在本机，没有网络也能用。"),
+        (Lang::Zh, None) => format!("导览包 {version} 已在本机，没有网络也能用。"),
+        (Lang::En, Some(at)) => {
+            format!("Guide pack {version} (downloaded {at}) is on this device and works offline.")
+        }
+        (Lang::En, None) => format!("Guide pack {version} is on this device and works offline."),
+    }
+}
+
+/// What a point of interest is.
+pub fn poi_kind(lang: Lang, kind: PoiKind) -> &'static str {
+    use PoiKind::*;
+    match (kind, lang) {
+        (Peak, Lang::Zh) => "山峰",
+        (Peak, Lang::En) => "Peak",
+        (Sight, Lang::Zh) => "景点",
+        (Sight, Lang::En) => "Sight",
+        (Viewpoint, Lang::Zh) => "观景点",
+        (Viewpoint, Lang::En) => "Viewpoint",
+        (Pavilion, Lang::Zh) => "亭台",
+        (Pavilion, Lang::En) => "Pavilion",
+        (Station, Lang::Zh) => "索道站",
+        (Station, Lang::En) => "Lift station",
+        (Hotel, Lang::Zh) => "酒店",
+        (Hotel, Lang::En) => "Hotel",
+        (Toilet, Lang::Zh) => "卫生间",
+        (Toilet, Lang::En) => "Toilet",
+        (FirstAid, Lang::Zh) => "医疗点",
+        (FirstAid, Lang::En) => "First aid",
+        (Rest, Lang::Zh) => "休息点",
+        (Rest, Lang::En) => "Rest stop",
+        (Water, Lang::Zh) => "饮水点",
+        (Water, Lang::En) => "Drinking water",
+    }
+}
+
+pub fn trail_kind(lang: Lang, kind: TrailKind) -> &'static str {
+    use TrailKind::*;
+    match (kind, lang) {
+        (Steps, Lang::Zh) => "台阶",
+        (Steps, Lang::En) => "Steps",
+        (Path, Lang::Zh) => "步道",
+        (Path, Lang::En) => "Path",
+    }
+}
+
+/// A walking route in one line: `1.7 公里 · 上升 0 米 · 下降 230 米 · 约 23 分钟`.
+pub fn route_summary(lang: Lang, metres: u32, up_m: u32, down_m: u32, minutes: u32) -> String {
+    let length = km(lang, f64::from(metres));
+    match lang {
+        Lang::Zh => format!("{length} · 上升 {up_m} 米 · 下降 {down_m} 米 · 约 {minutes} 分钟"),
+        Lang::En => format!("{length} · up {up_m} m · down {down_m} m · about {minutes} min"),
+    }
+}
+
+/// One leg of a walking route: `台阶 · 到 莲花峰 · 0.8 公里 · 约 12 分钟`.
+pub fn route_leg(lang: Lang, kind: TrailKind, to: &str, metres: u32, minutes: u32) -> String {
+    let (kind, length) = (trail_kind(lang, kind), km(lang, f64::from(metres)));
+    match lang {
+        Lang::Zh => format!("{kind} · 到{to} · {length} · 约 {minutes} 分钟"),
+        Lang::En => format!("{kind} to {to} · {length} · {minutes} min"),
+    }
+}
+
+/// Where a route sets off: `从文殊台出发`.
+pub fn route_from(lang: Lang, place: &str) -> String {
+    match lang {
+        Lang::Zh => format!("从{place}出发"),
+        Lang::En => format!("From {place}"),
+    }
+}
+
+/// A "+N" group's points, for screen readers.
+pub fn more_here(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("还有 {n} 处"),
+        Lang::En => format!("{n} more"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guide_figures_read_as_each_language_writes_them() {
+        assert_eq!(poi_elevation(Lang::Zh, 1864), "1864 米");
+        assert_eq!(poi_elevation(Lang::En, 1864), "1,864 m");
+        assert_eq!(poi_elevation(Lang::En, 850), "850 m");
+        assert_eq!(km(Lang::Zh, 1_240.0), "1.2 公里");
+        assert_eq!(km(Lang::En, 30.0), "0.1 km");
+        assert_eq!(
+            distance_towards(Lang::Zh, 1_200.0, 135.0),
+            "1.2 公里 · 东南"
+        );
+        assert_eq!(distance_towards(Lang::En, 1_200.0, 350.0), "1.2 km · N");
+        assert_eq!(pack_size(Lang::Zh, 58 * 1024), "约 58 KB");
+        assert_eq!(pack_size(Lang::En, 38_503), "about 38 KB");
+        assert_eq!(pack_size(Lang::En, 1_300_000), "about 1.3 MB");
+        assert_eq!(
+            route_summary(Lang::Zh, 1_700, 0, 230, 23),
+            "1.7 公里 · 上升 0 米 · 下降 230 米 · 约 23 分钟"
+        );
+        assert_eq!(
+            route_summary(Lang::En, 1_700, 0, 230, 23),
+            "1.7 km · up 0 m · down 230 m · about 23 min"
+        );
     }
 }

@@ -11,6 +11,7 @@ use tongyou_core::api::{
     Session, Share, Startup, SyncStatus, Traveller, TravellerInput, TripPlans, TripSnapshot,
     WalletPass,
 };
+use tongyou_core::guide::{GuidePack, GuideStatus};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -513,4 +514,30 @@ pub async fn region_catalog(region: &str) -> Result<Option<CatalogSnapshot>, Api
         },
     )
     .await
+}
+
+// The guide pack: its status and download need the platform, reading it does not.
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RegionIdArg<'a> {
+    region_id: &'a str,
+}
+
+/// The version held on the device and, when the platform answers, what a download would
+/// fetch (`latest` is `None` offline).
+pub async fn guide_status(region_id: &str) -> Result<GuideStatus, ApiError> {
+    invoke("guide_status", &RegionIdArg { region_id }).await
+}
+
+/// Downloads the region's guide pack (the shell emits `guide-progress` meanwhile) and
+/// answers the pack now held; on failure the pack held before stays.
+pub async fn download_guide(region_id: &str) -> Result<GuidePack, ApiError> {
+    invoke("download_guide", &RegionIdArg { region_id }).await
+}
+
+/// The region's guide pack from the device, network or not; `NotFound` before the first
+/// download.
+pub async fn guide(region_id: &str) -> Result<GuidePack, ApiError> {
+    invoke("guide", &RegionIdArg { region_id }).await
 }

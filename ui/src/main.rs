@@ -9,6 +9,7 @@ mod discover;
 mod disruption;
 mod form;
 mod gate;
+mod guide;
 mod help;
 mod i18n;
 mod ipc;

@@ -8,8 +8,8 @@
 
 use leptos::prelude::*;
 use tongyou_core::api::{
-    CalendarExport, CalendarFeedLink, ErrorCode, ItemKind, ItemStatus, Lang, NowNext, TimelineItem,
-    TripPhase, TripSnapshot, TripView, WalkingLeg,
+    CalendarExport, CalendarFeedLink, ErrorCode, ItemKind, ItemStatus, Lang, NowNext,
+    RideDirection, TimelineItem, TripPhase, TripSnapshot, TripView, WalkingLeg,
 };
 
 use crate::ctx::{Ctx, Tab};
@@ -329,6 +329,7 @@ fn item_body(ctx: Ctx, lang: Lang, item: &TimelineItem) -> impl IntoView + use<>
     );
     let note = item.note.as_ref().map(|n| n.get(lang).to_owned());
     let passes = item.passes.clone();
+    let in_guide = guide_place(&item.kind);
     view! {
         <div class="item-body" data-vehicle=vehicle.then_some("assigned")>
             <p class="place">{place}</p>
@@ -345,7 +346,32 @@ fn item_body(ctx: Ctx, lang: Lang, item: &TimelineItem) -> impl IntoView + use<>
                     </button>
                 }
             })}
+            {in_guide.map(|poi| view! {
+                <button class="link" data-test="item-guide" data-poi=poi.clone() on:click=move |_| ctx.show_poi(&poi)>
+                    {format!("{} ›", t(lang, Msg::OpenInGuide))}
+                </button>
+            })}
         </div>
+    }
+}
+
+/// The guide's point of interest an item is at: its hotel, or the station its ride
+/// boards at. Entries (gates), shuttles and rentals are at no point of the guide.
+fn guide_place(kind: &ItemKind) -> Option<String> {
+    match kind {
+        ItemKind::HotelCheckIn { hotel_id, .. } | ItemKind::HotelCheckOut { hotel_id, .. } => {
+            Some(hotel_id.clone())
+        }
+        ItemKind::Ride {
+            lift_id, direction, ..
+        } => {
+            let end = match direction {
+                RideDirection::Up => "lower",
+                RideDirection::Down => "upper",
+            };
+            Some(format!("{lift_id}-{end}"))
+        }
+        _ => None,
     }
 }
 
