@@ -120,7 +120,15 @@ async fn the_guide_works_offline_from_its_pack() {
     let keyed = heading(&app).await;
     assert_eq!((keyed - dragged).rem_euclid(360), 5, "→ turns 5° right");
 
-    // A label opens its card.
+    // Back round with the button (the drag took 莲花峰 out of a phone's view), and a
+    // label opens its card.
+    click(&app, "[data-test=turn-right]").await;
+    let back = heading(&app).await;
+    assert_eq!(
+        (back - keyed).rem_euclid(360),
+        15,
+        "the button turns 15° right"
+    );
     click(&app, "[data-test=label][data-poi=lotus-peak]").await;
     wait_for_text(&app, "[data-test=poi-card] [data-test=poi-name]", |t| {
         t == "莲花峰"
