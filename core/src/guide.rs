@@ -145,6 +145,12 @@ impl GuidePack {
         self.pois.iter().find(|p| p.id == id)
     }
 
+    /// The point a place link names: a point's own id, or a lift's id for its foot
+    /// station (where the ride up boards), as the agents' "send a place" sends it.
+    pub fn place(&self, id: &str) -> Option<&Poi> {
+        self.poi(id).or_else(|| self.poi(&format!("{id}-lower")))
+    }
+
     /// Whether the content is what its version says: a download damaged on the way, or
     /// a file changed on the device, is not.
     pub fn is_intact(&self) -> bool {

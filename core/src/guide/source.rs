@@ -582,6 +582,14 @@ en = "The summit."
             .unwrap()
     }
 
+    #[test]
+    fn a_place_link_finds_a_point_or_a_lifts_foot_station() {
+        let pack = huangshan();
+        assert_eq!(pack.place("lotus-peak").unwrap().id, "lotus-peak");
+        assert_eq!(pack.place("yungu").unwrap().id, "yungu-lower");
+        assert!(pack.place("no-such-place").is_none());
+    }
+
     fn mini() -> GuidePack {
         pack_from_region_file("mini.toml", &format!("{MINI}{MINI_GUIDE}"))
             .unwrap()

@@ -48,7 +48,7 @@ pub(super) fn PoiCard(id: String) -> impl IntoView {
             let at = guide.at.get();
             guide.pack.with(|pack| {
                 let pack = pack.as_deref()?;
-                Some(match pack.poi(&id) {
+                Some(match pack.place(&id) {
                     Some(poi) => about(ctx, guide, lang, pack, poi, at.as_deref()).into_any(),
                     None => {
                         view! { <p class="problem" data-test="poi-unknown">{t(lang, Msg::NotInGuide)}</p> }
