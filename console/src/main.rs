@@ -7,6 +7,7 @@ mod app;
 mod audit;
 mod case;
 mod chat;
+mod confirm;
 mod ctx;
 mod i18n;
 mod live_queue;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use tongyou_core::api::{Lang, RefundLine, RefundOption};
 
 use crate::api;
+use crate::confirm::{Ask, confirm_box};
 use crate::ctx::{Ctx, OpenCase};
 use crate::i18n::{Msg, t};
 use crate::time::yuan;
@@ -112,32 +113,26 @@ pub fn Refunds(open: OpenCase) -> impl IntoView {
                         .map(|option| {
                             let lang = lang.get();
                             let asked = option.clone();
-                            view! {
-                                <div class="confirm-box" data-test="refund-confirm-box">
-                                    <p>
-                                        {format!(
-                                            "{} {} · {}",
-                                            t(lang, Msg::RefundSure),
-                                            yuan(option.refund_fen),
-                                            option.name.get(lang),
-                                        )}
-                                    </p>
-                                    <p class="rule">{option.rule.get(lang).to_owned()}</p>
-                                    <button
-                                        class="danger"
-                                        data-test="refund-confirm"
-                                        disabled=move || refund.pending().get()
-                                        on:click=move |_| {
-                                            refund.dispatch(asked.clone());
-                                        }
-                                    >
-                                        {t(lang, Msg::RefundConfirm)}
-                                    </button>
-                                    <button data-test="refund-cancel" on:click=move |_| choice.set(None)>
-                                        {t(lang, Msg::Cancel)}
-                                    </button>
-                                </div>
-                            }
+                            let ask = Ask {
+                                name: "refund",
+                                what: format!(
+                                    "{} {} · {}",
+                                    t(lang, Msg::RefundSure),
+                                    yuan(option.refund_fen),
+                                    option.name.get(lang),
+                                ),
+                                detail: option.rule.get(lang).to_owned(),
+                                confirm_label: Msg::RefundConfirm,
+                            };
+                            confirm_box(
+                                lang,
+                                ask,
+                                refund.pending().into(),
+                                move || {
+                                    refund.dispatch(asked.clone());
+                                },
+                                move || choice.set(None),
+                            )
                         })
                 }}
             </section>

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use tongyou_core::api::{Affected, AgentWayOut, Lang, WayOut};
 
 use crate::api;
+use crate::confirm::{Ask, confirm_box};
 use crate::ctx::{Ctx, OpenCase};
 use crate::i18n::{Msg, t};
 use crate::time::{moment, yuan};
@@ -83,25 +84,21 @@ pub fn WaysOut(open: OpenCase) -> impl IntoView {
                         .map(|picked| {
                             let lang = lang.get();
                             let asked = picked.clone();
-                            view! {
-                                <div class="confirm-box" data-test="way-out-confirm-box">
-                                    <p>{format!("{} {}", t(lang, Msg::WayOutSure), picked.way.summary.get(lang))}</p>
-                                    <p class="rule">{money(lang, &picked.way)}</p>
-                                    <button
-                                        class="danger"
-                                        data-test="way-out-confirm"
-                                        disabled=move || apply.pending().get()
-                                        on:click=move |_| {
-                                            apply.dispatch(asked.clone());
-                                        }
-                                    >
-                                        {t(lang, Msg::WayOutConfirm)}
-                                    </button>
-                                    <button data-test="way-out-cancel" on:click=move |_| choice.set(None)>
-                                        {t(lang, Msg::Cancel)}
-                                    </button>
-                                </div>
-                            }
+                            let ask = Ask {
+                                name: "way-out",
+                                what: format!("{} {}", t(lang, Msg::WayOutSure), picked.way.summary.get(lang)),
+                                detail: money(lang, &picked.way),
+                                confirm_label: Msg::WayOutConfirm,
+                            };
+                            confirm_box(
+                                lang,
+                                ask,
+                                apply.pending().into(),
+                                move || {
+                                    apply.dispatch(asked.clone());
+                                },
+                                move || choice.set(None),
+                            )
                         })
                 }}
             </section>

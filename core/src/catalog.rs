@@ -769,17 +769,18 @@ impl Catalog {
     }
 }
 
-type Checked<T> = Result<T, (String, String)>;
+/// A check's outcome: the field and the problem, which the caller names the file for.
+pub(crate) type Checked<T> = Result<T, (String, String)>;
 
-fn invalid<T>(field: &str, problem: &str) -> Checked<T> {
+pub(crate) fn invalid<T>(field: &str, problem: &str) -> Checked<T> {
     Err((field.to_owned(), problem.to_owned()))
 }
 
-fn one_line(message: &str) -> String {
+pub(crate) fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn check_id(field: &str, id: &str) -> Checked<()> {
+pub(crate) fn check_id(field: &str, id: &str) -> Checked<()> {
     let ok = !id.is_empty()
         && id
             .chars()
@@ -802,7 +803,7 @@ fn unique_ids<'a>(list: &str, ids: impl Iterator<Item = &'a str>) -> Checked<BTr
     Ok(seen)
 }
 
-fn check_text(field: &str, text: &Text) -> Checked<()> {
+pub(crate) fn check_text(field: &str, text: &Text) -> Checked<()> {
     if text.is_blank() {
         invalid(field, "needs both zh and en")
     } else {

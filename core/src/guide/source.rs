@@ -13,7 +13,10 @@ use serde::Deserialize;
 
 use super::{Bounds, Faces, GuidePack, Poi, PoiKind, Trail, TrailKind};
 use crate::booking::distance_m;
-use crate::catalog::{Catalog, CatalogError, GeoPoint, OpeningHours, SightKind};
+use crate::catalog::{
+    Catalog, CatalogError, Checked, GeoPoint, OpeningHours, SightKind, check_id, check_text,
+    invalid, one_line,
+};
 use crate::text::Text;
 
 /// A trail drawn through its `via` points still winds between them: its length, when the
@@ -96,12 +99,6 @@ pub fn pack_from_region_file(file: &str, text: &str) -> Result<Option<GuidePack>
         return Ok(None);
     };
     build(&catalog, section).map(Some).map_err(refused)
-}
-
-type Checked<T> = Result<T, (String, String)>;
-
-fn invalid<T>(field: &str, problem: &str) -> Checked<T> {
-    Err((field.to_owned(), problem.to_owned()))
 }
 
 fn parse_section(text: &str) -> Checked<Option<GuideSection>> {
@@ -486,30 +483,6 @@ pub(super) fn content_version(pack: &GuidePack) -> String {
     let json = serde_json::to_vec(&unversioned).unwrap_or_default();
     let digest = Sha256::digest(&json);
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
-}
-
-fn check_id(field: &str, id: &str) -> Checked<()> {
-    let ok = !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        invalid(field, &format!("`{id}` is not an id (a-z, 0-9, - and _)"))
-    }
-}
-
-fn check_text(field: &str, text: &Text) -> Checked<()> {
-    if text.is_blank() {
-        invalid(field, "needs both zh and en")
-    } else {
-        Ok(())
-    }
-}
-
-fn one_line(message: &str) -> String {
-    message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
