@@ -1,7 +1,11 @@
 //! The guide pack on the device: what is held and what the platform has, the download
 //! (with its progress), and the pack read from the device with no network.
 
-use chrono::Utc;
+use chrono::{Timelike, Utc};
+use tongyou_core::api::{CrowdNow, CrowdSource};
+use tongyou_core::calendar::HolidayCalendar;
+use tongyou_core::crowd::{CrowdLevel, day_load, sight_percent};
+use tongyou_core::discover::local_now;
 use tongyou_core::guide::{GuidePack, GuideStatus};
 
 use crate::{CommandError, Device};
@@ -53,5 +57,51 @@ impl Device {
         self.store
             .guide(region_id)?
             .ok_or_else(|| CommandError::NotFound(format!("the guide of {region_id}")))
+    }
+
+    /// How busy `sight_id` is at this hour: its sensor's reading or the platform's forecast
+    /// when the platform answers, else the device's own model of the day (no tickets or
+    /// sensors known), so the card says something with no network.
+    pub async fn crowd_now(
+        &self,
+        region_id: &str,
+        sight_id: &str,
+    ) -> Result<CrowdNow, CommandError> {
+        let stored = self
+            .store
+            .catalog(region_id)?
+            .ok_or_else(|| CommandError::NotFound(format!("the catalog of {region_id}")))?;
+        let catalog = &stored.catalog;
+        let sight = catalog
+            .sights
+            .iter()
+            .find(|s| s.id == sight_id)
+            .ok_or_else(|| CommandError::NotFound(format!("sight {sight_id}")))?;
+        let now = local_now(catalog, self.now());
+        let hour = now.hour();
+        let found = |percent: u8, source: CrowdSource| CrowdNow {
+            sight_id: sight_id.to_owned(),
+            percent,
+            level: CrowdLevel::of(percent),
+            source,
+        };
+        match self.client.crowd(region_id, &now.date().to_string()).await {
+            Ok(forecast) => {
+                if let Some(s) = forecast.sights.iter().find(|s| s.sight_id == sight_id) {
+                    return Ok(match s.live {
+                        Some(percent) => found(percent, CrowdSource::Live),
+                        None => found(
+                            s.hours.get(hour as usize).copied().unwrap_or_default(),
+                            CrowdSource::Forecast,
+                        ),
+                    });
+                }
+            }
+            Err(e) if e.is_offline() => {}
+            Err(e) => return Err(self.on_platform_error(e.into())),
+        }
+        let load = day_load(catalog, &HolidayCalendar::china(), now.date(), 0);
+        let hour = u8::try_from(hour).unwrap_or_default();
+        Ok(found(sight_percent(sight, &load, hour), CrowdSource::Model))
     }
 }

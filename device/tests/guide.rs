@@ -80,3 +80,54 @@ async fn a_damaged_download_is_thrown_away_and_the_old_pack_kept() {
     );
     server.abort();
 }
+
+/// A sight's crowd now, at a fixed instant (10:00 in Huangshan on a National Day holiday):
+/// the platform's forecast for the hour while it answers, the device's own model with the
+/// network gone — the same figure when no ticket is sold.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sights_crowd_now_comes_from_the_platform_or_the_device() {
+    use tongyou_core::api::CrowdSource;
+    use tongyou_device::{Clock, Device};
+
+    let mut rig = Rig::new().await;
+    let at: chrono::DateTime<chrono::Utc> = "2026-10-03T02:00:00Z".parse().unwrap();
+    let device = Device::open(
+        &rig.dir.path().join("clocked"),
+        &format!("http://{}", rig.addr),
+    )
+    .unwrap()
+    .with_clock(Clock::starting_at(at));
+    device.sync_catalog().await.unwrap();
+    let forecast = rig.client.crowd("huangshan", "2026-10-03").await.unwrap();
+    let expected = forecast
+        .sights
+        .iter()
+        .find(|s| s.sight_id == "bright-summit")
+        .unwrap()
+        .hours[10];
+
+    let online = device
+        .crowd_now("huangshan", "bright-summit")
+        .await
+        .unwrap();
+    assert_eq!(
+        (online.percent, online.source),
+        (expected, CrowdSource::Forecast)
+    );
+    rig.stop_platform().await;
+    let offline = device
+        .crowd_now("huangshan", "bright-summit")
+        .await
+        .unwrap();
+    assert_eq!(
+        (offline.percent, offline.source),
+        (expected, CrowdSource::Model)
+    );
+    assert_eq!(offline.level, online.level);
+    assert!(
+        device
+            .crowd_now("huangshan", "no-such-sight")
+            .await
+            .is_err()
+    );
+}

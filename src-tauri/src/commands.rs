@@ -10,7 +10,7 @@ use tongyou_core::api::{
     Quote, QuoteRequest, Session, Startup, SyncStatus, Traveller, TravellerInput, TripPlans,
     TripSnapshot, WalletPass,
 };
-use tongyou_core::api::{Affected, Case, CaseRequest, Preferences, Share};
+use tongyou_core::api::{Affected, Case, CaseRequest, CrowdNow, Preferences, Share};
 use tongyou_core::guide::{GuidePack, GuideStatus};
 use tongyou_core::text::Lang;
 use tongyou_device::outbox::PendingWrite;
@@ -373,6 +373,15 @@ pub async fn download_guide<R: Runtime>(
 #[tauri::command]
 pub fn guide(device: State<'_, Device>, region_id: String) -> Result<GuidePack, CommandError> {
     device.guide(&region_id)
+}
+
+#[tauri::command]
+pub async fn crowd_now(
+    device: State<'_, Device>,
+    region_id: String,
+    sight_id: String,
+) -> Result<CrowdNow, CommandError> {
+    device.crowd_now(&region_id, &sight_id).await
 }
 
 // The shell itself.

@@ -236,6 +236,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::guide_status,
         commands::download_guide,
         commands::guide,
+        commands::crowd_now,
         commands::first_screen_drawn,
         commands::listening_for_reminders,
     ])

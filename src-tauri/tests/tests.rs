@@ -17,8 +17,8 @@ use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 use tongyou_app::with_commands;
 use tongyou_client::PlatformClient;
 use tongyou_core::api::{
-    ApiError, Case, CodeSent, ErrorCode, GateResult, GateStation, Order, OrderState, PassQr,
-    PlanKind, Session, Share, SyncStatus, Traveller, TripPlans,
+    ApiError, Case, CodeSent, CrowdNow, ErrorCode, GateResult, GateStation, Order, OrderState,
+    PassQr, PlanKind, Session, Share, SyncStatus, Traveller, TripPlans,
 };
 use tongyou_core::gate::Refusal;
 use tongyou_core::guide::{GuidePack, GuideStatus};
@@ -214,6 +214,13 @@ async fn the_ui_s_commands_reach_the_device_under_the_ui_s_names() {
         .invoke("guide", json!({ "regionId": "huangshan" }))
         .unwrap();
     assert_eq!(held, pack);
+    let crowd: CrowdNow = shell
+        .invoke(
+            "crowd_now",
+            json!({ "regionId": "huangshan", "sightId": "bright-summit" }),
+        )
+        .unwrap();
+    assert_eq!(crowd.sight_id, "bright-summit");
 
     let cancelled: Order = shell
         .invoke("cancel_order", json!({ "orderId": placed.id }))

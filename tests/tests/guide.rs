@@ -140,6 +140,11 @@ async fn the_guide_works_offline_from_its_pack() {
     })
     .await;
     wait_for_text(&app, "[data-test=poi-guide]", |t| !t.is_empty()).await;
+    // How busy it is this hour: with no network, the device's own estimate, said so.
+    wait_for_text(&app, "[data-test=poi-crowd]", |t| {
+        t.contains("现在人流") && t.contains("离线估计")
+    })
+    .await;
     screenshot(&env, &app, "guide-card-zh-phone").await;
     click(&app, "[data-test=poi-close]").await;
 

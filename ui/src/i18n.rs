@@ -339,6 +339,7 @@ pub enum Msg {
     AlsoHere,
     OpenHours,
     ReadAloud,
+    CrowdNowLabel,
     WalkingRoute,
     FaceIt,
     YouAreHere,
@@ -1107,6 +1108,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (AlsoHere, Lang::En) => "Also here",
         (OpenHours, Lang::Zh) => "开放时间",
         (OpenHours, Lang::En) => "Open",
+        (CrowdNowLabel, Lang::Zh) => "现在人流",
+        (CrowdNowLabel, Lang::En) => "Crowd now",
         (ReadAloud, Lang::Zh) => "朗读",
         (ReadAloud, Lang::En) => "Read aloud",
         (WalkingRoute, Lang::Zh) => "步行路线",
@@ -1859,6 +1862,24 @@ pub fn more_here(lang: Lang, n: usize) -> String {
         Lang::Zh => format!("还有 {n} 处"),
         Lang::En => format!("{n} more"),
     }
+}
+
+/// "现在人流：舒适 · 45% · 预测": a sight's crowd this hour, and where the figure comes from.
+pub fn crowd_now(lang: Lang, c: &tongyou_core::api::CrowdNow) -> String {
+    use tongyou_core::api::CrowdSource;
+    let source = match (c.source, lang) {
+        (CrowdSource::Live, Lang::Zh) => "实时",
+        (CrowdSource::Live, Lang::En) => "live",
+        (CrowdSource::Forecast, Lang::Zh) => "预测",
+        (CrowdSource::Forecast, Lang::En) => "forecast",
+        (CrowdSource::Model, Lang::Zh) => "离线估计",
+        (CrowdSource::Model, Lang::En) => "offline estimate",
+    };
+    labelled(
+        lang,
+        t(lang, Msg::CrowdNowLabel),
+        &format!("{} · {}% · {source}", c.level.label().get(lang), c.percent),
+    )
 }
 
 #[cfg(test)]

@@ -541,3 +541,25 @@ pub async fn download_guide(region_id: &str) -> Result<GuidePack, ApiError> {
 pub async fn guide(region_id: &str) -> Result<GuidePack, ApiError> {
     invoke("guide", &RegionIdArg { region_id }).await
 }
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SightArg<'a> {
+    region_id: &'a str,
+    sight_id: &'a str,
+}
+
+/// How busy a sight is at this hour (online the platform's figure, offline the device's).
+pub async fn crowd_now(
+    region_id: &str,
+    sight_id: &str,
+) -> Result<tongyou_core::api::CrowdNow, ApiError> {
+    invoke(
+        "crowd_now",
+        &SightArg {
+            region_id,
+            sight_id,
+        },
+    )
+    .await
+}

@@ -165,6 +165,30 @@ pub struct CrowdForecast {
     pub sights: Vec<SightCrowd>,
 }
 
+/// How busy one sight is now, for the guide's card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CrowdNow {
+    pub sight_id: String,
+    /// Percent of the people it holds comfortably.
+    pub percent: u8,
+    pub level: crate::crowd::CrowdLevel,
+    pub source: CrowdSource,
+}
+
+/// Where a crowd level comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CrowdSource {
+    /// The sight's sensor, a recent reading.
+    Live,
+    /// The platform's forecast for the hour, with the tickets sold.
+    Forecast,
+    /// The device's own model for the hour, with no network: no tickets or sensors known.
+    Model,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SightCrowd {

@@ -110,6 +110,7 @@ fn about(
         <ul class="meta">
             <li data-test="poi-elevation">{i18n::poi_elevation(lang, poi.elevation_m)}</li>
             {whereabouts.map(|(text, _)| view! { <li data-test="poi-distance">{text}</li> })}
+            {poi.sight_id.clone().map(|sight| view! { <CrowdLine region=pack.region_id.clone() sight=sight lang=lang /> })}
             {poi.hours.as_ref().map(|h| view! {
                 <li data-test="poi-hours">{i18n::labelled(lang, t(lang, Msg::OpenHours), &i18n::hours(h.open, h.close))}</li>
             })}
@@ -132,5 +133,27 @@ fn about(
             })}
         </div>
         {pack.demo.then(|| view! { <p class="demo small" data-test="poi-demo">{t(lang, Msg::GuideDemo)}</p> })}
+    }
+}
+
+/// How busy the sight is at this hour, read when the card opens: the sensor or the
+/// platform's forecast online, the device's own estimate offline.
+#[component]
+fn CrowdLine(region: String, sight: String, lang: Lang) -> impl IntoView {
+    let now = LocalResource::new(move || {
+        let (region, sight) = (region.clone(), sight.clone());
+        async move { crate::ipc::crowd_now(&region, &sight).await.ok() }
+    });
+    move || {
+        now.get().flatten().map(|c| {
+            use tongyou_core::crowd::CrowdLevel;
+            let level = match c.level {
+                CrowdLevel::Comfortable => "comfortable",
+                CrowdLevel::Yellow => "yellow",
+                CrowdLevel::Orange => "orange",
+                CrowdLevel::Red => "red",
+            };
+            view! { <li data-test="poi-crowd" data-level=level>{i18n::crowd_now(lang, &c)}</li> }
+        })
     }
 }
