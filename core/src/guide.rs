@@ -16,7 +16,7 @@ pub mod layout;
 pub mod route;
 mod source;
 
-pub use source::pack_from_region_file;
+pub use source::{pack_for_catalog, pack_from_region_file};
 
 use serde::{Deserialize, Serialize};
 

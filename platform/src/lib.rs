@@ -109,10 +109,8 @@ pub async fn start_with(
     integrations: Integrations,
 ) -> anyhow::Result<RunningPlatform> {
     config.check()?;
-    let catalogs = regions::load_dir(&config.regions_dir)?;
-    let guides = Arc::new(guides::Guides::new(&regions::load_guides(
-        &config.regions_dir,
-    )?)?);
+    let (catalogs, packs) = regions::load(&config.regions_dir)?;
+    let guides = Arc::new(guides::Guides::new(&packs)?);
     let store =
         Arc::new(sqlite::SqliteStore::open(&config.database).context("opening the database")?);
     let secret = secret::Secret::load_or_create(&config.secret_key_path()?)?;

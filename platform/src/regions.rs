@@ -7,36 +7,33 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use tongyou_core::catalog::Catalog;
-use tongyou_core::guide::{GuidePack, pack_from_region_file};
+use tongyou_core::guide::{GuidePack, pack_for_catalog};
 
 /// Loads every `*.toml` in `dir`, in name order. Fails on the first bad file, naming it.
 pub fn load_dir(dir: &Path) -> anyhow::Result<Vec<Catalog>> {
+    Ok(load(dir)?.0)
+}
+
+/// Every region's catalog, and the guide pack of each file with a `[guide]` section, from
+/// one read of each file. A bad file, guide included, stops the platform, naming the file
+/// and the field.
+pub fn load(dir: &Path) -> anyhow::Result<(Vec<Catalog>, Vec<GuidePack>)> {
     let mut catalogs: Vec<Catalog> = Vec::new();
+    let mut guides = Vec::new();
     for (path, text) in files(dir)? {
-        let catalog = Catalog::from_toml(&path.display().to_string(), &text)?;
+        let file = path.display().to_string();
+        let catalog = Catalog::from_toml(&file, &text)?;
         if let Some(other) = catalogs.iter().find(|c| c.region.id == catalog.region.id) {
             bail!(
-                "{}: region.id: `{}` is also the id of {}",
-                path.display(),
+                "{file}: region.id: `{}` is also the id of {}",
                 other.region.id,
                 other.region.name.en
             );
         }
+        guides.extend(pack_for_catalog(&file, &text, &catalog)?);
         catalogs.push(catalog);
     }
-    Ok(catalogs)
-}
-
-/// The guide pack of every region file in `dir` that has a `[guide]` section. A bad
-/// section stops the platform as a bad catalog does, naming the file and the field.
-pub fn load_guides(dir: &Path) -> anyhow::Result<Vec<GuidePack>> {
-    let mut packs = Vec::new();
-    for (path, text) in files(dir)? {
-        if let Some(pack) = pack_from_region_file(&path.display().to_string(), &text)? {
-            packs.push(pack);
-        }
-    }
-    Ok(packs)
+    Ok((catalogs, guides))
 }
 
 /// Every region data file in `dir`, in name order, with its text.

@@ -90,6 +90,16 @@ struct RegionFile {
 /// errors.
 pub fn pack_from_region_file(file: &str, text: &str) -> Result<Option<GuidePack>, CatalogError> {
     let catalog = Catalog::from_toml(file, text)?;
+    pack_for_catalog(file, text, &catalog)
+}
+
+/// [`pack_from_region_file`] for a file whose `catalog` was parsed already (the platform
+/// loads both from one read of the file).
+pub fn pack_for_catalog(
+    file: &str,
+    text: &str,
+    catalog: &Catalog,
+) -> Result<Option<GuidePack>, CatalogError> {
     let refused = |(field, problem): (String, String)| CatalogError {
         file: file.to_owned(),
         field,
@@ -98,7 +108,7 @@ pub fn pack_from_region_file(file: &str, text: &str) -> Result<Option<GuidePack>
     let Some(section) = parse_section(text).map_err(refused)? else {
         return Ok(None);
     };
-    build(&catalog, section).map(Some).map_err(refused)
+    build(catalog, section).map(Some).map_err(refused)
 }
 
 fn parse_section(text: &str) -> Checked<Option<GuideSection>> {
