@@ -122,7 +122,8 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
 }
 
-/// What the app shows the moment it opens, read from the device alone.
+/// What the app shows the moment it opens, read from the device alone in one call (each
+/// call from the page is a round trip the first screen would wait for).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Startup {
     /// The saved choice, else the system language.
@@ -130,6 +131,12 @@ pub struct Startup {
     /// `None` until a first sync has brought a catalog onto the device.
     pub discover: Option<DiscoverView>,
     pub status: SyncStatus,
+    /// Who is signed in (never the token).
+    pub session: Option<Session>,
+    /// Set on a device signed in as a gate: the app opens on its station.
+    pub station: Option<GateStation>,
+    /// A trip is under way: the app opens on its timeline.
+    pub trip_under_way: bool,
 }
 
 /// The app's saved preferences.

@@ -1,7 +1,7 @@
 //! Catalog commands: what the Discover screen reads, and the sync that refreshes it (and
 //! sends the tourist's outbox while the platform answers).
 
-use tongyou_core::api::{DiscoverView, Startup, SyncStatus};
+use tongyou_core::api::{DiscoverView, Startup, SyncStatus, TripPhase};
 use tongyou_offline_store::StoredCatalog;
 use tongyou_offline_store::sync::sync_catalogs;
 
@@ -12,11 +12,20 @@ use crate::outbox;
 impl Device {
     /// Everything the first screen needs, from the device alone: no network on this path.
     pub fn startup(&self) -> Result<Startup, CommandError> {
-        let lang = self.lang()?;
+        let session = self.session()?;
+        let trip_under_way = session.is_some()
+            && self
+                .trip()?
+                .trip
+                .and_then(|t| t.now_next)
+                .is_some_and(|n| n.phase == TripPhase::UnderWay);
         Ok(Startup {
-            lang,
+            lang: self.lang()?,
             discover: discover_view(self, None)?,
             status: status(self)?,
+            session,
+            station: self.gate_station()?,
+            trip_under_way,
         })
     }
 

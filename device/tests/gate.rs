@@ -53,6 +53,12 @@ async fn a_gate_decides_offline_and_its_log_reaches_the_platform_once() {
     assert!(station.keys >= 1);
     assert!(station.synced_at.is_some());
     assert_eq!(station.sync_error, None);
+    let opening = rig.device.startup().unwrap();
+    assert_eq!(
+        opening.station.as_ref(),
+        Some(&station),
+        "the app opens on the gate's station"
+    );
 
     // Cancel the second order while the gate is online: the next sync brings it in.
     rig.client

@@ -48,7 +48,7 @@ impl Rig {
         let dir = tempfile::tempdir().unwrap();
         let platform = start_platform(dir.path(), "127.0.0.1:0".parse().unwrap()).await;
         // Opened on the test's runtime, which then runs the device's background uploads.
-        let device = Device::open(&dir.path().join("app"), &platform.url()).unwrap();
+        let device = Device::open(&Rig::device_dir_in(dir.path()), &platform.url()).unwrap();
         Rig {
             client: PlatformClient::new(&platform.url()).unwrap(),
             addr: platform.addr(),
@@ -56,6 +56,15 @@ impl Rig {
             platform: Some(platform),
             device,
         }
+    }
+
+    fn device_dir_in(dir: &Path) -> std::path::PathBuf {
+        dir.join("app")
+    }
+
+    /// Where the device keeps its data: a second `Device` opened there reads the same.
+    fn device_dir(&self) -> std::path::PathBuf {
+        Rig::device_dir_in(self.dir.path())
     }
 
     async fn stop_platform(&mut self) {

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use tongyou_core::api::{Combo, HotelStay, ItemKind, ItemStatus, ShuttleSeat, TripPhase};
 
-use tongyou_device::CommandError;
+use tongyou_device::{Clock, CommandError, Device};
 
 use super::{Rig, order_for, visit_date};
 
@@ -21,8 +21,10 @@ async fn a_booked_combo_is_one_timeline_that_reads_offline() {
     rig.sync().await;
     let signed_out = rig.device.trip().unwrap();
     assert_eq!(signed_out.trip, None, "signed out: no trip, and no error");
+    let opening = rig.device.startup().unwrap();
+    assert_eq!((opening.session, opening.trip_under_way), (None, false));
 
-    let (_, traveller) = rig.tourist("13800138501").await;
+    let (session, traveller) = rig.tourist("13800138501").await;
     let combo = Combo {
         region_id: "huangshan".into(),
         date: visit_date(),
@@ -99,6 +101,23 @@ async fn a_booked_combo_is_one_timeline_that_reads_offline() {
         TripPhase::UnderWay,
         "mid-morning of the visit day"
     );
+
+    // The app's one start-up call says so too, so it opens on the timeline; the evening
+    // before, it opens on Discover.
+    let opening = |at| {
+        let device = Device::open(&rig.device_dir(), "http://127.0.0.1:9")
+            .unwrap()
+            .with_clock(Clock::starting_at(at));
+        device.startup().unwrap()
+    };
+    let mid_morning = opening(on_visit_day(9, 30));
+    assert!(mid_morning.trip_under_way);
+    assert_eq!(
+        mid_morning.session.map(|s| s.account_id),
+        Some(session.account_id)
+    );
+    assert_eq!(mid_morning.station, None);
+    assert!(!opening(on_visit_day(0, 0) - chrono::Duration::hours(4)).trip_under_way);
 }
 
 /// Polls `check` until it holds; `within` only bounds a failing test.

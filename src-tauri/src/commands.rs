@@ -78,11 +78,6 @@ pub async fn delete_account(device: State<'_, Device>) -> Result<(), CommandErro
 }
 
 #[tauri::command]
-pub fn session(device: State<'_, Device>) -> Result<Option<Session>, CommandError> {
-    device.session()
-}
-
-#[tauri::command]
 pub async fn travellers(device: State<'_, Device>) -> Result<Vec<Traveller>, CommandError> {
     device.travellers().await
 }

@@ -194,7 +194,6 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::sign_out,
         commands::export_account,
         commands::delete_account,
-        commands::session,
         commands::travellers,
         commands::add_traveller,
         commands::remove_traveller,

@@ -114,9 +114,25 @@ fn Frame() -> impl IntoView {
     });
 
     spawn_local(async move {
-        if let Ok(session) = ipc::session().await {
-            ctx.session.set(session);
+        // One call to the device first: the first screen waits for nothing else.
+        match ipc::startup().await {
+            Ok(s) => {
+                ctx.lang.set(s.lang);
+                ctx.session.set(s.session);
+                ctx.status.set(s.status);
+                if let Some(station) = s.station {
+                    // A device signed in as a gate opens on the gate: that is what it is for.
+                    ctx.station.set(Some(station));
+                    ctx.open(Tab::Gate);
+                } else if s.trip_under_way && location.pathname.with_untracked(|p| p == "/") {
+                    // While a trip is under way, the app opens on its timeline.
+                    ctx.close_to(Tab::Trip);
+                }
+                ctx.view.set(s.discover);
+            }
+            Err(e) => ctx.error.set(Some(e.message)),
         }
+        ctx.booting.set(false);
         // The shell says when the orders changed (a live event, a refresh): the trip is
         // read again wherever it shows.
         spawn_local(ipc::listen("orders-changed", move |()| {
@@ -143,32 +159,6 @@ fn Frame() -> impl IntoView {
         })
         .await;
         let _ = ipc::listening_for_reminders().await;
-        // While a trip is under way, the app opens on its timeline.
-        if ctx.session.with_untracked(Option::is_some)
-            && location.pathname.with_untracked(|p| p == "/")
-            && let Ok(snapshot) = ipc::trip().await
-            && snapshot
-                .trip
-                .as_ref()
-                .and_then(|t| t.now_next.as_ref())
-                .is_some_and(|n| n.phase == tongyou_core::api::TripPhase::UnderWay)
-        {
-            ctx.close_to(Tab::Trip);
-        }
-        // A device signed in as a gate opens on the gate: that is what it is for.
-        if let Ok(Some(station)) = ipc::gate_station().await {
-            ctx.station.set(Some(station));
-            ctx.open(Tab::Gate);
-        }
-        match ipc::startup().await {
-            Ok(s) => {
-                ctx.lang.set(s.lang);
-                ctx.view.set(s.discover);
-                ctx.status.set(s.status);
-            }
-            Err(e) => ctx.error.set(Some(e.message)),
-        }
-        ctx.booting.set(false);
         loop {
             sync_once(ctx).await;
             gloo_timers::future::TimeoutFuture::new(SYNC_EVERY_MS).await;

@@ -313,11 +313,6 @@ pub async fn delete_account() -> Result<(), ApiError> {
     invoke("delete_account", &NoArgs {}).await
 }
 
-/// Who is signed in on this device (the token stays in the shell).
-pub async fn session() -> Result<Option<Session>, ApiError> {
-    invoke("session", &NoArgs {}).await
-}
-
 pub async fn travellers() -> Result<Vec<Traveller>, ApiError> {
     invoke("travellers", &NoArgs {}).await
 }
