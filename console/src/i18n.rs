@@ -329,6 +329,8 @@ pub fn item_status(lang: Lang, status: ItemStatus) -> &'static str {
         (ItemStatus::Cancelled, Lang::En) => "cancelled",
         (ItemStatus::Used, Lang::Zh) => "已使用",
         (ItemStatus::Used, Lang::En) => "used",
+        (ItemStatus::Planned, Lang::Zh) => "自行安排",
+        (ItemStatus::Planned, Lang::En) => "own plan",
     }
 }
 
@@ -346,6 +348,8 @@ pub fn kind_label(lang: Lang, kind: &ItemKind) -> &'static str {
         (ItemKind::HotelCheckOut { .. }, Lang::En) => "Check-out",
         (ItemKind::Rental { .. }, Lang::Zh) => "租用",
         (ItemKind::Rental { .. }, Lang::En) => "Rental",
+        (ItemKind::Visit { .. }, Lang::Zh) => "自行游览",
+        (ItemKind::Visit { .. }, Lang::En) => "Own visit",
     }
 }
 

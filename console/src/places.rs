@@ -1,9 +1,9 @@
-//! "Send a place": the places of the shared trip (its gates, lifts, boarding points and
-//! hotels) and the region's sights, to pick one and send the tourist a message with its
+//! "Send a place": the places of the shared trip (its gates, lift stations, boarding
+//! points and hotels, as the guide knows them) and the region's sights, to pick one and send the tourist a message with its
 //! name and a link the app opens (`tongyou://place/{id}`).
 
 use leptos::prelude::*;
-use tongyou_core::api::{ItemKind, Lang, TimelineItem};
+use tongyou_core::api::{Lang, TimelineItem};
 use tongyou_core::text::Text;
 
 use crate::api;
@@ -20,28 +20,10 @@ pub fn place_message(lang: Lang, id: &str, name: &str) -> String {
     format!("{}{name} {}", t(lang, Msg::PlacePrefix), place_link(id))
 }
 
-/// A place on the trip's timeline, by the id the catalog knows it by; a rental has none.
+/// A place on the trip's timeline, by the id the tourist's guide knows it by (the item's
+/// gate, boarding point, station or hotel), named as the timeline names it.
 pub fn place_of(item: &TimelineItem) -> Option<(String, Text)> {
-    match &item.kind {
-        ItemKind::Entry { gates, .. } => {
-            let gate = gates
-                .iter()
-                .find(|g| g.name == item.place)
-                .or(gates.first())?;
-            Some((gate.id.clone(), gate.name.clone()))
-        }
-        ItemKind::Ride { lift_id, .. } => Some((lift_id.clone(), item.place.clone())),
-        ItemKind::Shuttle {
-            line_id, boarding, ..
-        } => Some((line_id.clone(), boarding.clone())),
-        ItemKind::HotelCheckIn {
-            hotel_id, hotel, ..
-        }
-        | ItemKind::HotelCheckOut {
-            hotel_id, hotel, ..
-        } => Some((hotel_id.clone(), hotel.clone())),
-        ItemKind::Rental { .. } => None,
-    }
+    Some((item.guide_place.clone()?, item.place.clone()))
 }
 
 /// The trip's places first, then the region's sights, each once.

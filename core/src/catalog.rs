@@ -370,6 +370,10 @@ pub struct Gate {
     pub id: String,
     pub name: Text,
     pub location: GeoPoint,
+    /// Needed by the guide for an entrance or a shuttle boarding point, which it shows as
+    /// a point of its own (a lift's boarding gate is its lower station there).
+    #[serde(default)]
+    pub elevation_m: Option<u32>,
     pub admits: Vec<String>,
 }
 

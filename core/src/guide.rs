@@ -59,8 +59,8 @@ impl Bounds {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Poi {
-    /// Unique in the pack: a sight's or hotel's catalog id, `{lift}-lower` / `{lift}-upper`
-    /// for a lift's stations, or the data file's own id for the rest.
+    /// Unique in the pack: a sight's, hotel's or gate's catalog id, [`station_id`] for a
+    /// lift's stations, or the data file's own id for the rest.
     pub id: String,
     pub kind: PoiKind,
     pub name: Text,
@@ -93,6 +93,9 @@ pub enum PoiKind {
     Pavilion,
     /// A cable-car or funicular station.
     Station,
+    /// An entrance, or where a shuttle boards: a catalog gate (a lift's boarding gate is
+    /// its lower station).
+    Gate,
     Hotel,
     Toilet,
     FirstAid,
@@ -140,6 +143,11 @@ pub enum TrailKind {
     Path,
 }
 
+/// The point of a lift's station: `{lift}-lower` or `{lift}-upper`.
+pub fn station_id(lift_id: &str, end: &str) -> String {
+    format!("{lift_id}-{end}")
+}
+
 impl GuidePack {
     pub fn poi(&self, id: &str) -> Option<&Poi> {
         self.pois.iter().find(|p| p.id == id)
@@ -148,7 +156,7 @@ impl GuidePack {
     /// The point a place link names: a point's own id, or a lift's id for its foot
     /// station (where the ride up boards), as the agents' "send a place" sends it.
     pub fn place(&self, id: &str) -> Option<&Poi> {
-        self.poi(id).or_else(|| self.poi(&format!("{id}-lower")))
+        self.poi(id).or_else(|| self.poi(&station_id(id, "lower")))
     }
 
     /// Whether the content is what its version says: a download damaged on the way, or

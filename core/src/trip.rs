@@ -9,7 +9,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::api::{NowNext, Order, TimelineItem, TripPhase, TripView, WalkingLeg};
+use crate::api::{DayVisit, NowNext, Order, TimelineItem, TripPhase, TripView, WalkingLeg};
 use crate::catalog::Catalog;
 
 mod booked;
@@ -18,6 +18,7 @@ pub mod calendar;
 mod group;
 mod items;
 mod remind;
+pub mod visit;
 pub mod walk;
 
 pub use group::{Trip, order_days, trips};
@@ -37,7 +38,18 @@ pub struct Timeline {
 
 /// The timeline of a trip's orders (see [`Trip::orders_of`]) in a region's catalog.
 pub fn timeline(trip_orders: &[Order], catalog: &Catalog) -> Timeline {
-    let placed: Vec<Placed> = items::build(trip_orders, catalog);
+    timeline_with_visits(trip_orders, &[], catalog)
+}
+
+/// [`timeline`] with the sights the tourist added to its days ([`visit`]) among the booked
+/// things; a visit to a sight the catalog no longer has is left out.
+pub fn timeline_with_visits(
+    trip_orders: &[Order],
+    visits: &[DayVisit],
+    catalog: &Catalog,
+) -> Timeline {
+    let mut placed: Vec<Placed> = items::build(trip_orders, catalog);
+    visit::merge(&mut placed, catalog, visits);
     let legs = walk::legs(&placed);
     Timeline {
         region_id: catalog.region.id.clone(),

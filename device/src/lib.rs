@@ -25,6 +25,7 @@ pub mod station;
 pub mod support;
 pub mod tickets;
 pub mod trip;
+pub mod visit;
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;

@@ -73,9 +73,9 @@ impl Device {
     }
 
     /// Every trip of the account in each region whose catalog the device holds (a region
-    /// without one has no timeline to draw yet), with its timeline and the region-local
-    /// `now`.
-    fn timelines(
+    /// without one has no timeline to draw yet), with its timeline (the sights added to
+    /// its days among the booked things) and the region-local `now`.
+    pub(crate) fn timelines(
         &self,
         account_id: i64,
         now: DateTime<Utc>,
@@ -84,8 +84,17 @@ impl Device {
         let mut all = Vec::new();
         for trip in tongyou_core::trip::trips(&orders) {
             if let Some(stored) = self.store.catalog(&trip.region_id)? {
-                let timeline =
-                    tongyou_core::trip::timeline(&trip.orders_of(&orders), &stored.catalog);
+                let visits: Vec<_> = self
+                    .store
+                    .visits(account_id, &trip.region_id)?
+                    .into_iter()
+                    .filter(|v| (trip.first_day..=trip.last_day).contains(&v.at.date()))
+                    .collect();
+                let timeline = tongyou_core::trip::timeline_with_visits(
+                    &trip.orders_of(&orders),
+                    &visits,
+                    &stored.catalog,
+                );
                 all.push((trip, timeline, local_now(&stored.catalog, now)));
             }
         }
@@ -94,7 +103,7 @@ impl Device {
 }
 
 /// The trip to show: the one under way, else the next to start, else the latest.
-fn pick(mut views: Vec<TripView>) -> Option<TripView> {
+pub(crate) fn pick(mut views: Vec<TripView>) -> Option<TripView> {
     let phase = |v: &TripView| v.now_next.as_ref().map(|n| n.phase);
     if let Some(at) = views
         .iter()

@@ -324,3 +324,96 @@ async fn the_calendar_feed_opens_and_ends_from_the_device() {
         Err(CommandError::Platform(_))
     ));
 }
+
+/// "Add to my day" from the guide: the card's offer, a refused time said in both
+/// languages, the visit on the timeline with the platform gone and after the app is
+/// opened again, then taken off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sight_added_to_a_day_shows_on_the_timeline_offline_and_comes_off_again() {
+    use tongyou_core::api::{ErrorCode, ItemStatus};
+
+    let mut rig = Rig::new().await;
+    rig.sync().await;
+    assert_eq!(
+        rig.device.visit_choice("lotus-peak").unwrap(),
+        None,
+        "signed out"
+    );
+    let (_, traveller) = rig.tourist("13800138503").await;
+    assert_eq!(
+        rig.device.visit_choice("lotus-peak").unwrap(),
+        None,
+        "no trip yet"
+    );
+    rig.book(&traveller, "v1").await;
+    rig.stop_platform().await;
+
+    // The evening before the visit day, on a device that opens its data afresh.
+    let device = || {
+        Device::open(&rig.device_dir(), "http://127.0.0.1:9")
+            .unwrap()
+            .with_clock(Clock::starting_at(
+                on_visit_day(0, 0) - chrono::Duration::hours(4),
+            ))
+    };
+    let app = device();
+    let offer = app
+        .visit_choice("lotus-peak")
+        .unwrap()
+        .expect("a trip to add to");
+    assert_eq!(offer.days, [visit_date()]);
+    assert_eq!(offer.day, visit_date());
+    assert_eq!(offer.on_trip, None);
+    assert_eq!(app.visit_choice("atlantis").unwrap(), None);
+
+    // Lotus Peak closes at 16:00 and takes two hours: 15:00 is refused, the form kept.
+    let refused = app
+        .add_visit("lotus-peak", &visit_date(), "15:00")
+        .unwrap_err();
+    let error = refused.to_api_error();
+    assert_eq!(error.code, ErrorCode::Invalid);
+    assert_eq!(error.fields[0].field, "time");
+    assert!(
+        error.fields[0].message.zh.contains("14:00 前开始"),
+        "{error:?}"
+    );
+    assert!(
+        error.fields[0].message.en.contains("start by 14:00"),
+        "{error:?}"
+    );
+    let garbled = app.add_visit("lotus-peak", "someday", "noon").unwrap_err();
+    let fields: Vec<String> = garbled
+        .to_api_error()
+        .fields
+        .into_iter()
+        .map(|f| f.field)
+        .collect();
+    assert_eq!(fields, ["day", "time"]);
+
+    let snapshot = app
+        .add_visit("lotus-peak", &visit_date(), &offer.time.to_string())
+        .unwrap();
+    let trip = snapshot.trip.unwrap();
+    let added = trip
+        .items
+        .iter()
+        .find(|i| i.id == format!("visit-lotus-peak-{}", visit_date()))
+        .expect("the visit is on the timeline");
+    assert_eq!(added.status, ItemStatus::Planned);
+    assert_eq!(added.guide_place.as_deref(), Some("lotus-peak"));
+
+    // Opened again, still offline: the visit is still there, and the card knows it.
+    drop(app);
+    let app = device();
+    let again = app.trip().unwrap().trip.unwrap();
+    assert!(again.items.iter().any(|i| i.id == added.id));
+    let offer = app.visit_choice("lotus-peak").unwrap().unwrap();
+    assert_eq!(offer.on_trip.as_deref(), Some(added.id.as_str()));
+
+    let after = app.remove_visit("lotus-peak", &visit_date()).unwrap();
+    assert!(!after.trip.unwrap().items.iter().any(|i| i.id == added.id));
+    assert!(
+        app.remove_visit("lotus-peak", &visit_date()).is_err(),
+        "gone already"
+    );
+}

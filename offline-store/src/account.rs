@@ -43,7 +43,8 @@ impl OfflineStore {
     }
 
     /// Signing out: the session and what the device kept of the account (order copies,
-    /// passes, saved travellers, support cases, writes already answered) go, in one transaction. Writes
+    /// passes, saved travellers, support cases, the sights added to the trip's days, writes
+    /// already answered) go, in one transaction. Writes
     /// not yet sent stay, for the same account's next sign-in to send: a queued
     /// cancellation is money.
     pub fn forget_account(&self, account_id: i64) -> Result<(), StoreError> {
@@ -55,6 +56,7 @@ impl OfflineStore {
             [account_id],
         )?;
         tx.execute("DELETE FROM order_copy WHERE account_id = ?1", [account_id])?;
+        tx.execute("DELETE FROM day_visit WHERE account_id = ?1", [account_id])?;
         tx.execute(
             "DELETE FROM support_case WHERE account_id = ?1",
             [account_id],

@@ -17,6 +17,7 @@ mod guide;
 pub mod outbox;
 mod sealed;
 pub mod support;
+mod visits;
 
 pub use sealed::Keystore;
 pub mod sync;
@@ -44,6 +45,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/20261207_0007_calendar.sql")),
     M::up(include_str!("../migrations/20261210_0008_support.sql")),
     M::up(include_str!("../migrations/20261212_0009_guide.sql")),
+    M::up(include_str!("../migrations/20261215_0010_day_visits.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

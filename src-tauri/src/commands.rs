@@ -8,7 +8,7 @@ use tongyou_core::api::{
     AccountExport, Availability, CalendarExport, CalendarFeedLink, CatalogSnapshot, CodeSent,
     DiscoverView, GateResult, GateSignIn, GateStation, Order, OrderRequest, PassQr, PlanRequest,
     Quote, QuoteRequest, Session, Startup, SyncStatus, Traveller, TravellerInput, TripPlans,
-    TripSnapshot, WalletPass,
+    TripSnapshot, VisitChoice, WalletPass,
 };
 use tongyou_core::api::{Affected, Case, CaseRequest, CrowdNow, Preferences, Share};
 use tongyou_core::guide::{GuidePack, GuideStatus};
@@ -262,6 +262,33 @@ pub async fn apply_way_out(
 #[tauri::command]
 pub fn trip(device: State<'_, Device>) -> Result<TripSnapshot, CommandError> {
     device.trip()
+}
+
+#[tauri::command]
+pub fn visit_choice(
+    device: State<'_, Device>,
+    sight_id: String,
+) -> Result<Option<VisitChoice>, CommandError> {
+    device.visit_choice(&sight_id)
+}
+
+#[tauri::command]
+pub fn add_visit(
+    device: State<'_, Device>,
+    sight_id: String,
+    day: String,
+    time: String,
+) -> Result<TripSnapshot, CommandError> {
+    device.add_visit(&sight_id, &day, &time)
+}
+
+#[tauri::command]
+pub fn remove_visit(
+    device: State<'_, Device>,
+    sight_id: String,
+    day: String,
+) -> Result<TripSnapshot, CommandError> {
+    device.remove_visit(&sight_id, &day)
 }
 
 #[tauri::command]

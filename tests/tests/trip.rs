@@ -2,6 +2,8 @@
 //! state, a change made on the platform showing on the open timeline without a restart,
 //! the timeline still there, "as of" the last word, with the platform gone, and, on the
 //! trip day itself (the app's clock set by `--dev-clock`), a reminder with no network.
+//! Each item opens the guide where it happens, and a sight goes onto the day from its
+//! guide card.
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -12,9 +14,11 @@ use tongyou_client::PlatformClient;
 use tongyou_core::api::Vehicle;
 use tongyou_e2e::{
     Env, click, open_app_with, resize, screenshot, scroll_to, texts, wait_for_attr, wait_for_text,
+    wait_gone,
 };
 
 use crate::booking::{book_tangkou_combo, find, ready_to_book};
+use crate::console::paste;
 
 const KINDS: [&str; 5] = [
     "shuttle",
@@ -67,6 +71,27 @@ async fn the_timeline_follows_the_platform_and_reads_offline() {
         .await;
     }
     wait_for_attr(&app, "[data-test=now-next]", "data-phase", "not_started").await;
+    // Each item opens the guide where it happens: the boarding point, the gate, the
+    // station, the hotel; Back returns to the timeline.
+    let mut places = Vec::new();
+    for kind in KINDS {
+        let css = format!("[data-test=trip-item][data-kind={kind}] [data-test=item-guide]");
+        let poi = find(&app, &css).await.attr("data-poi").await.unwrap();
+        places.push(poi.unwrap_or_default());
+    }
+    assert_eq!(places[0], "tangkou-shuttle", "{places:?}");
+    assert!(places.iter().all(|p| !p.is_empty()), "{places:?}");
+    click(
+        &app,
+        "[data-test=trip-item][data-kind=entry] [data-test=item-guide]",
+    )
+    .await;
+    wait_for_attr(&app, "main", "data-tab", "guide").await;
+    let address = app.current_url().await.unwrap();
+    assert_eq!(address.path(), format!("/guide/{}", places[1]));
+    app.back().await.unwrap();
+    wait_for_attr(&app, "main", "data-tab", "trip").await;
+    add_a_sight_to_the_day(&env, &app, &places[1]).await;
     let shuttle = "[data-test=trip-item][data-kind=shuttle] [data-test=item-detail-line]";
     let lines = texts(&app, shuttle).await;
     assert!(
@@ -201,4 +226,72 @@ async fn the_timeline_follows_the_platform_and_reads_offline() {
     resize(&app, 1280, 800).await;
     screenshot(&env, &app, "trip-under-way-zh-desktop").await;
     app.close().await.unwrap();
+}
+
+/// From the trip's entry gate in the guide: the pack downloaded, then 莲花峰's card puts
+/// the sight on the day. A time after its last start is refused under the field with the
+/// typed time kept; a good one puts the visit on the timeline, which takes it off again.
+async fn add_a_sight_to_the_day(env: &Env, app: &fantoccini::Client, gate: &str) {
+    click(
+        app,
+        "[data-test=trip-item][data-kind=entry] [data-test=item-guide]",
+    )
+    .await;
+    click(app, "[data-test=guide-get]").await;
+    wait_for_attr(app, "[data-test=guide-progress]", "data-state", "done").await;
+    wait_for_attr(app, "[data-test=poi-card]", "data-poi", gate).await;
+    screenshot(env, app, "guide-gate-card-zh-phone").await;
+
+    let mut lotus = app.current_url().await.unwrap();
+    lotus.set_path("/guide/lotus-peak");
+    app.goto(lotus.as_str()).await.unwrap();
+    wait_for_text(app, "[data-test=poi-name]", |t| t == "莲花峰").await;
+    click(app, "[data-test=add-to-day]").await;
+    wait_for_text(app, "[data-test=visit-hint]", |t| t.contains("07:00–16:00")).await;
+    paste(app, "[data-test=visit-time]", "15:00").await;
+    click(app, "[data-test=add-visit]").await;
+    wait_for_text(app, "[data-test=field-error][data-field=time]", |t| {
+        t.contains("14:00 前开始")
+    })
+    .await;
+    let kept = find(app, "[data-test=visit-time]")
+        .await
+        .prop("value")
+        .await;
+    assert_eq!(
+        kept.unwrap().as_deref(),
+        Some("15:00"),
+        "the typed time stays"
+    );
+    scroll_to(app, "[data-test=visit-form]").await;
+    screenshot(env, app, "guide-add-to-day-zh-phone").await;
+    // The same refusal in English, on a desktop.
+    click(app, "[data-test=lang-en]").await;
+    wait_for_text(app, "[data-test=field-error][data-field=time]", |t| {
+        t.contains("start by 14:00")
+    })
+    .await;
+    resize(app, 1280, 800).await;
+    screenshot(env, app, "guide-add-to-day-en-desktop").await;
+    resize(app, 390, 844).await;
+    click(app, "[data-test=lang-zh]").await;
+
+    paste(app, "[data-test=visit-time]", "10:30").await;
+    click(app, "[data-test=add-visit]").await;
+    find(app, "[data-test=on-my-day]").await;
+    click(app, "[data-test=see-visit]").await;
+    wait_for_attr(app, "main", "data-tab", "trip").await;
+    let visit = "[data-test=trip-item][data-kind=visit]";
+    let item = wait_for_attr(app, visit, "data-status", "planned").await;
+    assert!(
+        item.text().await.unwrap().contains("10:30"),
+        "at the chosen time"
+    );
+    let guide_link = format!("{visit} [data-test=item-guide]");
+    let poi = find(app, &guide_link).await.attr("data-poi").await.unwrap();
+    assert_eq!(poi.as_deref(), Some("lotus-peak"));
+    scroll_to(app, visit).await;
+    screenshot(env, app, "trip-visit-zh-phone").await;
+    click(app, &format!("{visit} [data-test=item-remove-visit]")).await;
+    wait_gone(app, visit).await;
 }

@@ -8,6 +8,7 @@
 //! this module draws them and keeps what the tourist chose (mode, heading, route). It
 //! does not use a camera or a compass: camera mode says what it would need.
 
+mod add_to_day;
 mod card;
 mod download;
 mod map;
@@ -44,12 +45,13 @@ enum Mode {
 }
 
 /// The kinds in the order the legend and the destination picker list them.
-const KINDS: [PoiKind; 10] = [
+const KINDS: [PoiKind; 11] = [
     PoiKind::Peak,
     PoiKind::Sight,
     PoiKind::Viewpoint,
     PoiKind::Pavilion,
     PoiKind::Station,
+    PoiKind::Gate,
     PoiKind::Hotel,
     PoiKind::Toilet,
     PoiKind::FirstAid,

@@ -355,6 +355,14 @@ pub enum Msg {
     WalkerChild,
     WalkerSenior,
     OpenInGuide,
+    AddToDay,
+    VisitDay,
+    VisitTime,
+    AddVisit,
+    OnMyDay,
+    SeeOnTimeline,
+    VisitLabel,
+    RemoveVisit,
 }
 
 /// `msg` in the language the user chose, kept current as they switch: the view's text.
@@ -1144,6 +1152,22 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (WalkerSenior, Lang::En) => "With seniors",
         (OpenInGuide, Lang::Zh) => "在导览中查看",
         (OpenInGuide, Lang::En) => "Open in the guide",
+        (AddToDay, Lang::Zh) => "加入我的行程",
+        (AddToDay, Lang::En) => "Add to my day",
+        (VisitDay, Lang::Zh) => "日期",
+        (VisitDay, Lang::En) => "Day",
+        (VisitTime, Lang::Zh) => "开始时间",
+        (VisitTime, Lang::En) => "Start at",
+        (AddVisit, Lang::Zh) => "加入",
+        (AddVisit, Lang::En) => "Add",
+        (OnMyDay, Lang::Zh) => "已在我的行程中",
+        (OnMyDay, Lang::En) => "On my day",
+        (SeeOnTimeline, Lang::Zh) => "在行程中查看",
+        (SeeOnTimeline, Lang::En) => "See it on the trip",
+        (VisitLabel, Lang::Zh) => "自行游览",
+        (VisitLabel, Lang::En) => "Own visit",
+        (RemoveVisit, Lang::Zh) => "从行程中移除",
+        (RemoveVisit, Lang::En) => "Take off my day",
     }
 }
 
@@ -1591,6 +1615,19 @@ pub fn item_status(lang: Lang, status: ItemStatus) -> &'static str {
         (Cancelled, Lang::En) => "Cancelled",
         (Used, Lang::Zh) => "已使用",
         (Used, Lang::En) => "Used",
+        (Planned, Lang::Zh) => "自行安排",
+        (Planned, Lang::En) => "Own plan",
+    }
+}
+
+/// Under the "add to my day" form: the sight's hours, if it keeps any, and how long a
+/// visit takes.
+pub fn visit_hint(lang: Lang, hours: Option<(ClockTime, ClockTime)>, minutes: u16) -> String {
+    match (lang, hours) {
+        (Lang::Zh, Some((open, close))) => format!("开放 {open}–{close} · 游览约 {minutes} 分钟"),
+        (Lang::Zh, None) => format!("全天开放 · 游览约 {minutes} 分钟"),
+        (Lang::En, Some((open, close))) => format!("Open {open}–{close} · about {minutes} min"),
+        (Lang::En, None) => format!("Always open · about {minutes} min"),
     }
 }
 
@@ -1807,6 +1844,8 @@ pub fn poi_kind(lang: Lang, kind: PoiKind) -> &'static str {
         (Pavilion, Lang::En) => "Pavilion",
         (Station, Lang::Zh) => "索道站",
         (Station, Lang::En) => "Lift station",
+        (Gate, Lang::Zh) => "入口·上车点",
+        (Gate, Lang::En) => "Entrance or shuttle stop",
         (Hotel, Lang::Zh) => "酒店",
         (Hotel, Lang::En) => "Hotel",
         (Toilet, Lang::Zh) => "卫生间",

@@ -9,7 +9,7 @@ use tongyou_core::api::{
     CaseRequest, CatalogSnapshot, CodeSent, DiscoverView, ErrorCode, GateResult, GateSignIn,
     GateStation, Lang, Order, OrderRequest, PassQr, PlanRequest, Preferences, Quote, QuoteRequest,
     Session, Share, Startup, SyncStatus, Traveller, TravellerInput, TripPlans, TripSnapshot,
-    WalletPass,
+    VisitChoice, WalletPass,
 };
 use tongyou_core::guide::{GuidePack, GuideStatus};
 use wasm_bindgen::prelude::*;
@@ -105,6 +105,46 @@ pub async fn set_reminder_lead(minutes: u16) -> Result<(), ApiError> {
 /// The trip under way or next, as the device knows it (no network needed).
 pub async fn trip() -> Result<TripSnapshot, ApiError> {
     invoke("trip", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VisitArgs<'a> {
+    sight_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    day: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time: Option<&'a str>,
+}
+
+/// What the guide's card offers to add a sight to the trip, if there is a trip for it.
+pub async fn visit_choice(sight_id: &str) -> Result<Option<VisitChoice>, ApiError> {
+    let args = VisitArgs {
+        sight_id,
+        day: None,
+        time: None,
+    };
+    invoke("visit_choice", &args).await
+}
+
+/// Puts a sight on a day of the trip at a time (`YYYY-MM-DD`, `HH:MM`).
+pub async fn add_visit(sight_id: &str, day: &str, time: &str) -> Result<TripSnapshot, ApiError> {
+    let args = VisitArgs {
+        sight_id,
+        day: Some(day),
+        time: Some(time),
+    };
+    invoke("add_visit", &args).await
+}
+
+/// Takes a sight off a day of the trip again.
+pub async fn remove_visit(sight_id: &str, day: &str) -> Result<TripSnapshot, ApiError> {
+    let args = VisitArgs {
+        sight_id,
+        day: Some(day),
+        time: None,
+    };
+    invoke("remove_visit", &args).await
 }
 
 /// The disruptions that hit the tourist's orders, with their ways out.

@@ -8,8 +8,8 @@
 
 use leptos::prelude::*;
 use tongyou_core::api::{
-    CalendarExport, CalendarFeedLink, ErrorCode, ItemKind, ItemStatus, Lang, NowNext,
-    RideDirection, TimelineItem, TripPhase, TripSnapshot, TripView, WalkingLeg,
+    CalendarExport, CalendarFeedLink, ErrorCode, ItemKind, ItemStatus, Lang, NowNext, TimelineItem,
+    TripPhase, TripSnapshot, TripView, WalkingLeg,
 };
 
 use crate::ctx::{Ctx, Tab};
@@ -318,7 +318,12 @@ fn item_body(ctx: Ctx, lang: Lang, item: &TimelineItem) -> impl IntoView + use<>
         ItemKind::HotelCheckIn { address, .. } | ItemKind::HotelCheckOut { address, .. } => {
             vec![address.get(lang).to_owned()]
         }
-        ItemKind::Rental { .. } => vec![],
+        ItemKind::Rental { .. } | ItemKind::Visit { .. } => vec![],
+    };
+    // A sight the tourist added from the guide comes off as simply.
+    let visit = match &item.kind {
+        ItemKind::Visit { sight_id } => Some((sight_id.clone(), item.start.date().to_string())),
+        _ => None,
     };
     let vehicle = matches!(
         &item.kind,
@@ -329,7 +334,7 @@ fn item_body(ctx: Ctx, lang: Lang, item: &TimelineItem) -> impl IntoView + use<>
     );
     let note = item.note.as_ref().map(|n| n.get(lang).to_owned());
     let passes = item.passes.clone();
-    let in_guide = guide_place(&item.kind);
+    let in_guide = item.guide_place.clone();
     view! {
         <div class="item-body" data-vehicle=vehicle.then_some("assigned")>
             <p class="place">{place}</p>
@@ -351,27 +356,20 @@ fn item_body(ctx: Ctx, lang: Lang, item: &TimelineItem) -> impl IntoView + use<>
                     {format!("{} ›", t(lang, Msg::OpenInGuide))}
                 </button>
             })}
+            {visit.map(|(sight, day)| view! {
+                <button class="link danger" data-test="item-remove-visit" on:click=move |_| {
+                    let (sight, day) = (sight.clone(), day.clone());
+                    leptos::task::spawn_local(async move {
+                        match ipc::remove_visit(&sight, &day).await {
+                            Ok(_) => ctx.orders_changed.update(|n| *n += 1),
+                            Err(e) => ctx.fail(&e),
+                        }
+                    });
+                }>
+                    {t(lang, Msg::RemoveVisit)}
+                </button>
+            })}
         </div>
-    }
-}
-
-/// The guide's point of interest an item is at: its hotel, or the station its ride
-/// boards at. Entries (gates), shuttles and rentals are at no point of the guide.
-fn guide_place(kind: &ItemKind) -> Option<String> {
-    match kind {
-        ItemKind::HotelCheckIn { hotel_id, .. } | ItemKind::HotelCheckOut { hotel_id, .. } => {
-            Some(hotel_id.clone())
-        }
-        ItemKind::Ride {
-            lift_id, direction, ..
-        } => {
-            let end = match direction {
-                RideDirection::Up => "lower",
-                RideDirection::Down => "upper",
-            };
-            Some(format!("{lift_id}-{end}"))
-        }
-        _ => None,
     }
 }
 
@@ -401,6 +399,7 @@ fn kind_label(lang: Lang, kind: &ItemKind) -> &'static str {
             ItemKind::HotelCheckIn { .. } => Msg::CheckInLabel,
             ItemKind::HotelCheckOut { .. } => Msg::CheckOutLabel,
             ItemKind::Rental { .. } => Msg::RentalLabel,
+            ItemKind::Visit { .. } => Msg::VisitLabel,
         },
     )
 }
@@ -414,6 +413,7 @@ fn status_key(status: ItemStatus) -> &'static str {
         ItemStatus::Adjusted => "adjusted",
         ItemStatus::Cancelled => "cancelled",
         ItemStatus::Used => "used",
+        ItemStatus::Planned => "planned",
     }
 }
 

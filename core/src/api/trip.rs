@@ -8,7 +8,8 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::{Lang, Vehicle};
-use crate::catalog::{GeoPoint, LiftKind};
+use crate::catalog::{GeoPoint, LiftKind, OpeningHours};
+use crate::clock::ClockTime;
 use crate::text::Text;
 
 /// One trip, ready to render: the list of items, the walks between them and, when the
@@ -78,6 +79,11 @@ pub struct TimelineItem {
     pub location: Option<GeoPoint>,
     #[serde(default)]
     pub elevation_m: Option<u32>,
+    /// The guide's point of interest where it happens (`core::guide`): the gate, the
+    /// station boarded at, the hotel. `None` when the place is not known yet (an entry
+    /// with several gates and nothing telling which).
+    #[serde(default)]
+    pub guide_place: Option<String>,
     pub status: ItemStatus,
     /// Ids of the passes that open it (`IssuedPass::pass_id`), revoked ones left out.
     #[serde(default)]
@@ -137,6 +143,9 @@ pub enum ItemKind {
     },
     /// Picking up something rented, such as the audio guide.
     Rental { product_id: String },
+    /// A sight the tourist added to a day from the guide: their own plan, nothing booked
+    /// (see [`DayVisit`]).
+    Visit { sight_id: String },
 }
 
 impl ItemKind {
@@ -149,6 +158,7 @@ impl ItemKind {
             ItemKind::HotelCheckIn { .. } => "hotel_check_in",
             ItemKind::HotelCheckOut { .. } => "hotel_check_out",
             ItemKind::Rental { .. } => "rental",
+            ItemKind::Visit { .. } => "visit",
         }
     }
 }
@@ -184,6 +194,8 @@ pub enum ItemStatus {
     Cancelled,
     /// Its pass was used at a gate.
     Used,
+    /// The tourist's own plan, nothing booked: a visit added from the guide.
+    Planned,
 }
 
 impl ItemStatus {
@@ -191,6 +203,40 @@ impl ItemStatus {
     pub fn is_on(self) -> bool {
         !matches!(self, ItemStatus::Cancelled | ItemStatus::Failed)
     }
+}
+
+/// A sight the tourist added to a day of the trip, from the guide's card. Theirs alone,
+/// kept on their device: the timeline shows it among the booked things, with the walks to
+/// and from it, and it is taken off again as simply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayVisit {
+    pub sight_id: String,
+    /// Region-local `YYYY-MM-DDTHH:MM`.
+    #[serde(with = "local_minute")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub at: NaiveDateTime,
+}
+
+/// What the guide's card offers to add a sight to the trip: the trip's days, a time that
+/// fits the day and the sight's hours, and whether the sight is on the trip already.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitChoice {
+    pub sight_id: String,
+    /// The trip's days, `YYYY-MM-DD`, first to last.
+    pub days: Vec<String>,
+    /// The day offered first: today while the trip is under way, else its first day.
+    pub day: String,
+    /// A time on `day` after what is booked then and within the sight's hours.
+    pub time: ClockTime,
+    /// The sight's hours, when it keeps any.
+    #[serde(default)]
+    pub hours: Option<OpeningHours>,
+    pub visit_minutes: u16,
+    /// The timeline item of this sight when it is on the trip already (added before).
+    #[serde(default)]
+    pub on_trip: Option<String>,
 }
 
 /// The walk from where one item ends to where the next begins.

@@ -195,7 +195,8 @@ fn check_catalog_within(c: &Catalog, bounds: &Bounds) -> Checked<()> {
 /// Every point of interest: the catalog's, then the section's. Ids are unique across all
 /// of them (the catalog keeps them unique only within each of its lists).
 fn all_pois(catalog: &Catalog, section: &GuideSection) -> Checked<Vec<Poi>> {
-    let mut pois = catalog_pois(catalog);
+    let mut pois = catalog_pois(catalog)?;
+    pois.extend(gate_pois(catalog)?);
     for (i, entry) in section.pois.iter().enumerate() {
         let poi = section_poi(i, entry, &section.bounds)?;
         pois.push((poi, format!("guide.pois[{i}].id")));
@@ -212,9 +213,9 @@ fn all_pois(catalog: &Catalog, section: &GuideSection) -> Checked<Vec<Poi>> {
     Ok(pois.into_iter().map(|(poi, _)| poi).collect())
 }
 
-/// The catalog's sights, hotels and lift stations as points of interest, each with the
-/// field that defines its id.
-fn catalog_pois(c: &Catalog) -> Vec<(Poi, String)> {
+/// The catalog's sights, hotels, lift stations and gates as points of interest, each with
+/// the field that defines its id.
+fn catalog_pois(c: &Catalog) -> Checked<Vec<(Poi, String)>> {
     let mut pois = Vec::new();
     for (i, s) in c.sights.iter().enumerate() {
         let (kind, importance) = match s.kind {
@@ -235,7 +236,7 @@ fn catalog_pois(c: &Catalog) -> Vec<(Poi, String)> {
     }
     for (i, lift) in c.cable_cars.iter().enumerate() {
         for (end, station) in [("lower", &lift.lower), ("upper", &lift.upper)] {
-            let id = format!("{}-{end}", lift.id);
+            let id = super::station_id(&lift.id, end);
             let poi = point(
                 &id,
                 PoiKind::Station,
@@ -247,7 +248,35 @@ fn catalog_pois(c: &Catalog) -> Vec<(Poi, String)> {
             pois.push((poi, format!("cable_cars[{i}].id")));
         }
     }
-    pois
+    Ok(pois)
+}
+
+/// The catalog's entrances and shuttle boarding points (its gates that admit more than a
+/// lift), which the guide shows as points of their own and so needs their elevation.
+fn gate_pois(c: &Catalog) -> Checked<Vec<(Poi, String)>> {
+    let lift = |product: &String| c.cable_cars.iter().any(|l| l.id == *product);
+    let mut pois = Vec::new();
+    for (i, gate) in c.gates.iter().enumerate() {
+        if gate.admits.iter().all(lift) {
+            continue;
+        }
+        let Some(elevation_m) = gate.elevation_m else {
+            return invalid(
+                &format!("gates[{i}].elevation_m"),
+                "is needed by the guide for an entrance or a shuttle boarding point",
+            );
+        };
+        let poi = point(
+            &gate.id,
+            PoiKind::Gate,
+            &gate.name,
+            gate.location,
+            elevation_m,
+            2,
+        );
+        pois.push((poi, format!("gates[{i}].id")));
+    }
+    Ok(pois)
 }
 
 fn point(
@@ -278,10 +307,10 @@ fn section_poi(i: usize, e: &PoiEntry, bounds: &Bounds) -> Checked<Poi> {
     let importance = match e.kind {
         PoiKind::Viewpoint | PoiKind::Pavilion => 2,
         PoiKind::Toilet | PoiKind::FirstAid | PoiKind::Rest | PoiKind::Water => 1,
-        PoiKind::Peak | PoiKind::Sight | PoiKind::Station | PoiKind::Hotel => {
+        PoiKind::Peak | PoiKind::Sight | PoiKind::Station | PoiKind::Hotel | PoiKind::Gate => {
             return invalid(
                 &at("kind"),
-                "peaks, sights, stations and hotels come from the catalog",
+                "peaks, sights, stations, hotels and gates come from the catalog",
             );
         }
     };
@@ -680,6 +709,8 @@ en = "The summit."
             "tangkou-shanshui-hotel",
             "tangkou-youth-hostel",
             "hot-spring-resort",
+            "south-gate",
+            "tangkou-shuttle",
         ];
         assert_eq!(off(false), unjoined.map(String::from).into());
         let mut resting = off(true);
@@ -770,6 +801,35 @@ en = "The summit."
             (20, 370)
         );
         assert_eq!(trail("view-hall").path.len(), 3);
+    }
+
+    /// An entrance is a point of the guide, with the elevation its gate gives; a lift's
+    /// boarding gate is not (its lower station is); an entrance with no elevation is refused.
+    #[test]
+    fn entrances_are_points_and_need_an_elevation() {
+        let gate = |id: &str, admits: &str, elevation: &str| {
+            format!(
+                "\n[[gates]]\nid = \"{id}\"\nname = {{ zh = \"门\", en = \"Gate\" }}\nlocation = {{ lat = 30.0, lon = 118.0 }}\n{elevation}admits = {admits}\n"
+            )
+        };
+        let lift = &MINI[MINI.find("[[cable_cars]]").unwrap()..];
+        let lift_id = lift.lines().find_map(|l| l.strip_prefix("id = ")).unwrap();
+        let region = format!(
+            "{MINI}{}{}{MINI_GUIDE}",
+            gate("front", r#"["entry"]"#, "elevation_m = 480\n"),
+            gate("lift-gate", &format!("[{lift_id}]"), ""),
+        );
+        let pack = pack_from_region_file("mini.toml", &region)
+            .unwrap()
+            .unwrap();
+        let front = pack.poi("front").unwrap();
+        assert_eq!((front.kind, front.elevation_m), (PoiKind::Gate, 480));
+        assert_eq!(pack.poi("lift-gate"), None);
+
+        let region = format!("{MINI}{}{MINI_GUIDE}", gate("front", r#"["entry"]"#, ""));
+        let e = pack_from_region_file("mini.toml", &region).unwrap_err();
+        assert_eq!(e.field, "gates[0].elevation_m", "{e}");
+        assert!(e.problem.contains("entrance"), "{e}");
     }
 
     fn error_for(find: &str, replace: &str) -> CatalogError {

@@ -79,6 +79,7 @@ impl Booking<'_, '_> {
             place: Text::default(),
             location: None,
             elevation_m: None,
+            guide_place: None,
             status: self.standing.status,
             passes: self
                 .standing

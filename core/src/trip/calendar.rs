@@ -133,6 +133,7 @@ fn event(
             ItemStatus::Confirmed | ItemStatus::Adjusted | ItemStatus::Used => {
                 EventStatus::Confirmed
             }
+            ItemStatus::Planned => EventStatus::Tentative,
             ItemStatus::Cancelled | ItemStatus::Failed => EventStatus::Cancelled,
         });
     if let Some(end) = item.end {
@@ -195,7 +196,7 @@ fn details(item: &TimelineItem, lang: Lang) -> String {
         ItemKind::HotelCheckOut { address, .. } => {
             lines.push(format!("{}{}", t("地址：", "Address: "), address.get(lang)));
         }
-        ItemKind::Rental { .. } => {}
+        ItemKind::Rental { .. } | ItemKind::Visit { .. } => {}
     }
     if item.estimated {
         lines.push(t(

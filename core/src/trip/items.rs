@@ -77,17 +77,17 @@ pub(super) fn build(orders: &[Order], catalog: &Catalog) -> Vec<Placed> {
             Booked::Ride(_) => {}
         }
     }
-    placed.sort_by(|a, b| {
-        (a.item.start, rank(&a.item.kind), &a.item.id).cmp(&(
-            b.item.start,
-            rank(&b.item.kind),
-            &b.item.id,
-        ))
-    });
+    placed.sort_by(|a, b| time_order(&a.item).cmp(&time_order(&b.item)));
     placed
 }
 
-/// Among items at the same minute: leave the hotel, board, enter, pick up, ride, check in.
+/// How the timeline orders items: by start, then (at the same minute) by [`rank`].
+pub(super) fn time_order(item: &TimelineItem) -> (NaiveDateTime, u8, &str) {
+    (item.start, rank(&item.kind), &item.id)
+}
+
+/// Among items at the same minute: leave the hotel, board, enter, pick up, ride, check in,
+/// and the tourist's own visits last.
 fn rank(kind: &ItemKind) -> u8 {
     match kind {
         ItemKind::HotelCheckOut { .. } => 0,
@@ -96,6 +96,7 @@ fn rank(kind: &ItemKind) -> u8 {
         ItemKind::Rental { .. } => 3,
         ItemKind::Ride { .. } => 4,
         ItemKind::HotelCheckIn { .. } => 5,
+        ItemKind::Visit { .. } => 6,
     }
 }
 
@@ -270,7 +271,7 @@ impl<'c> Day<'_, '_, 'c> {
         departure: ClockTime,
         nth: usize,
     ) -> Placed {
-        let boarding = self
+        let boarding_gate = self
             .catalog
             .gates
             .iter()
@@ -278,8 +279,8 @@ impl<'c> Day<'_, '_, 'c> {
             .min_by(|a, b| {
                 distance_m(a.location, line.from.location)
                     .total_cmp(&distance_m(b.location, line.from.location))
-            })
-            .map_or_else(|| line.from.name.clone(), |g| g.name.clone());
+            });
+        let boarding = boarding_gate.map_or_else(|| line.from.name.clone(), |g| g.name.clone());
         let seats = b
             .standing
             .sub
@@ -304,6 +305,7 @@ impl<'c> Day<'_, '_, 'c> {
         item.end = Some(start + Duration::minutes(i64::from(line.ride_minutes)));
         item.place = line.from.name.clone();
         item.location = Some(line.from.location);
+        item.guide_place = boarding_gate.map(|g| g.id.clone());
         item.what_to_bring = vec![bring_pass()];
         let exit = Some(Spot {
             at: line.to.location,
@@ -364,6 +366,7 @@ impl<'c> Day<'_, '_, 'c> {
             .map(|mut item| {
                 item.place = hotel.name.clone();
                 item.location = Some(hotel.location);
+                item.guide_place = Some(hotel.id.clone());
                 item.elevation_m = Some(hotel.elevation_m);
                 if matches!(item.kind, ItemKind::HotelCheckIn { .. }) {
                     item.what_to_bring = vec![bring_id_hotel()];
@@ -385,9 +388,9 @@ impl<'c> Day<'_, '_, 'c> {
                     RideDirection::Up => (&lift.lower, &lift.upper),
                     RideDirection::Down => (&lift.upper, &lift.lower),
                 };
-                let (zh, en) = match direction {
-                    RideDirection::Up => ("上行", "up"),
-                    RideDirection::Down => ("下行", "down"),
+                let (zh, en, boards_at) = match direction {
+                    RideDirection::Up => ("上行", "up", "lower"),
+                    RideDirection::Down => ("下行", "down", "upper"),
                 };
                 let kind = ItemKind::Ride {
                     lift_id: lift.id.clone(),
@@ -406,6 +409,7 @@ impl<'c> Day<'_, '_, 'c> {
                 item.place = from.name.clone();
                 item.location = Some(from.location);
                 item.elevation_m = Some(from.elevation_m);
+                item.guide_place = Some(crate::guide::station_id(&lift.id, boards_at));
                 item.what_to_bring = vec![bring_pass()];
                 let exit = Some(Spot {
                     at: to.location,
@@ -509,6 +513,7 @@ fn place_at_gate(item: &mut TimelineItem, gates: &[&Gate], chosen: Option<&Gate>
         Some(g) => {
             item.place = g.name.clone();
             item.location = Some(g.location);
+            item.guide_place = Some(g.id.clone());
         }
         None => item.place = any_of(gates.iter().map(|g| &g.name)),
     }

@@ -6,8 +6,8 @@ use rstest::rstest;
 
 use super::*;
 use crate::api::{
-    Combo, ItemKind, ItemStatus, OrderState, PassState, Provider, ReminderKind, RideDirection,
-    ShuttleSeat, SubOrder, SubOrderState, TripPhase, Vehicle,
+    Combo, DayVisit, ItemKind, ItemStatus, OrderState, PassState, Provider, ReminderKind,
+    RideDirection, ShuttleSeat, SubOrder, SubOrderState, TripPhase, Vehicle,
 };
 use crate::catalog::tests::huangshan;
 use crate::clock::ClockTime;
@@ -111,6 +111,45 @@ fn render(t: &Timeline) -> String {
         );
     }
     out
+}
+
+/// Each item says where it happens as a point the guide has (the gate, the boarding
+/// point, the station, the hotel), so the timeline and an agent's "send a place" can
+/// open it there.
+#[test]
+fn every_item_of_the_family_day_happens_at_a_point_of_the_guide() {
+    let pack = crate::guide::pack_from_region_file(
+        "huangshan.toml",
+        include_str!("../../../assets/regions/huangshan.toml"),
+    )
+    .unwrap()
+    .unwrap();
+    let t = family_timeline();
+    let kinds: std::collections::BTreeSet<&str> = t.items.iter().map(|i| i.kind.key()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "entry",
+            "hotel_check_in",
+            "hotel_check_out",
+            "rental",
+            "ride",
+            "shuttle"
+        ]
+        .into()
+    );
+    for item in &t.items {
+        let place = item.guide_place.as_deref();
+        let poi = place.and_then(|id| pack.poi(id));
+        assert!(poi.is_some(), "{}: {place:?} is not in the guide", item.id);
+    }
+    let at = |id: &str| item(&t, id).guide_place.clone().unwrap();
+    // Off the shuttle at Yungu Temple: in at its gate, the audio guide picked up there.
+    assert_eq!(at("4-43-shuttle-tangkou-yungu"), "tangkou-shuttle");
+    assert_eq!(at("4-41-entry"), "yungu-gate");
+    assert_eq!(at("4-41-rental-audio-guide"), "yungu-gate");
+    assert_eq!(at("4-41-ride-yungu"), "yungu-lower");
+    assert_eq!(at("4-42-hotel-in"), "beihai-hotel");
 }
 
 // Trips.
@@ -1059,4 +1098,158 @@ fn a_rebooked_order_shows_its_new_sub_orders() {
         assert_eq!(item.status, ItemStatus::Confirmed, "{}", item.id);
         assert!(item.sub_order_id.is_some_and(|id| id > 40), "{}", item.id);
     }
+}
+
+// The tourist's own visits.
+
+fn lotus_at(at_: &str) -> DayVisit {
+    DayVisit {
+        sight_id: "lotus-peak".into(),
+        at: at(at_),
+    }
+}
+
+#[test]
+fn a_visit_takes_its_place_among_the_booked_things_with_its_walks() {
+    let orders = [confirmed(4, family_combo())];
+    let booked = family_timeline();
+    let t = timeline_with_visits(&orders, &[lotus_at("2026-07-15 10:30")], &huangshan());
+    assert_eq!(t.items.len(), booked.items.len() + 1);
+    let visit = item(&t, "visit-lotus-peak-2026-07-15");
+    assert_eq!(visit.status, ItemStatus::Planned);
+    assert_eq!(visit.order_id, 0, "no order behind it");
+    assert_eq!(
+        visit.end,
+        Some(at("2026-07-15 12:30")),
+        "the sight's usual 120 min"
+    );
+    assert_eq!(visit.guide_place.as_deref(), Some("lotus-peak"));
+    assert_eq!(visit.title.en, "Visit Lotus Peak");
+    assert!(t.items.windows(2).all(|w| w[0].start <= w[1].start));
+    // Walked to from the item before it (the ride up), and from it to the hotel.
+    let at_visit = t.items.iter().position(|i| i.id == visit.id).unwrap();
+    let before = &t.items[at_visit - 1];
+    let after = &t.items[at_visit + 1];
+    assert!(
+        t.legs
+            .iter()
+            .any(|l| l.from_item == before.id && l.to_item == visit.id),
+        "{:?}",
+        t.legs
+    );
+    assert!(
+        t.legs
+            .iter()
+            .any(|l| l.from_item == visit.id && l.to_item == after.id),
+        "{:?}",
+        t.legs
+    );
+    // A sight the catalog no longer has is simply not shown.
+    let gone = DayVisit {
+        sight_id: "no-such-sight".into(),
+        at: at("2026-07-15 10:30"),
+    };
+    assert_eq!(
+        timeline_with_visits(&orders, &[gone], &huangshan()).items,
+        booked.items
+    );
+}
+
+#[test]
+fn a_visit_must_be_a_day_of_the_trip_and_fit_the_sights_hours() {
+    let orders = [confirmed(4, family_combo())];
+    let trip = &trips(&orders)[0];
+    let catalog = huangshan();
+    let field = |v: DayVisit| {
+        let errors = visit::check(trip, &catalog, &v).unwrap_err();
+        (errors[0].field.clone(), errors[0].message.clone())
+    };
+    assert_eq!(
+        visit::check(trip, &catalog, &lotus_at("2026-07-16 07:00")),
+        Ok(())
+    );
+    assert_eq!(
+        visit::check(trip, &catalog, &lotus_at("2026-07-15 14:00")),
+        Ok(())
+    );
+
+    let (f, message) = field(lotus_at("2026-07-17 10:00"));
+    assert_eq!(f, "day");
+    assert!(
+        message.en.contains("2026-07-15 to 2026-07-16"),
+        "{message:?}"
+    );
+    assert!(message.zh.contains("行程内"), "{message:?}");
+    // Opens at 07:00; a 120-minute visit must start by 14:00 to end by 16:00.
+    for late_or_early in ["2026-07-15 14:05", "2026-07-15 06:30"] {
+        let (f, message) = field(lotus_at(late_or_early));
+        assert_eq!(f, "time", "{late_or_early}");
+        assert!(message.en.contains("07:00–16:00"), "{message:?}");
+        assert!(message.en.contains("start by 14:00"), "{message:?}");
+        assert!(message.zh.contains("14:00 前开始"), "{message:?}");
+    }
+    let (f, _) = field(DayVisit {
+        sight_id: "atlantis".into(),
+        at: at("2026-07-15 10:00"),
+    });
+    assert_eq!(f, "sight_id");
+    // An open-air sight keeps no hours: any time of a trip day does.
+    let pine = DayVisit {
+        sight_id: "welcoming-guest-pine".into(),
+        at: at("2026-07-15 05:00"),
+    };
+    assert_eq!(visit::check(trip, &catalog, &pine), Ok(()));
+}
+
+#[test]
+fn the_card_offers_a_time_after_the_days_bookings_and_knows_an_added_visit() {
+    let orders = [confirmed(4, family_combo())];
+    let trip = &trips(&orders)[0];
+    let catalog = huangshan();
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    let booked = family_timeline();
+    let offer = visit::choice(trip, &booked, &catalog, "lotus-peak", day("2026-07-01")).unwrap();
+    assert_eq!(offer.days, ["2026-07-15", "2026-07-16"]);
+    assert_eq!(offer.day, "2026-07-15", "before the trip: its first day");
+    assert_eq!(offer.visit_minutes, 120);
+    assert_eq!(offer.on_trip, None);
+    // After the last thing that ends on the day in time for a visit, on a 5-minute mark.
+    let last_end = booked
+        .items
+        .iter()
+        .filter(|i| i.start.date() == day("2026-07-15"))
+        .filter_map(|i| i.end)
+        .filter(|e| ClockTime::from(e.time()) <= time("14:00"))
+        .max()
+        .unwrap();
+    assert!(offer.time >= ClockTime::from(last_end.time()), "{offer:?}");
+    assert!(
+        offer.time.minutes().is_multiple_of(5) && offer.time <= time("14:00"),
+        "{offer:?}"
+    );
+    assert!(
+        visit::check(
+            trip,
+            &catalog,
+            &DayVisit {
+                sight_id: "lotus-peak".into(),
+                at: visit::at(day(&offer.day), offer.time),
+            }
+        )
+        .is_ok()
+    );
+
+    // During the trip, today.
+    let today = visit::choice(trip, &booked, &catalog, "lotus-peak", day("2026-07-16")).unwrap();
+    assert_eq!(today.day, "2026-07-16");
+    let added = timeline_with_visits(&orders, &[lotus_at("2026-07-16 08:00")], &catalog);
+    let again = visit::choice(trip, &added, &catalog, "lotus-peak", day("2026-07-16")).unwrap();
+    assert_eq!(
+        again.on_trip.as_deref(),
+        Some("visit-lotus-peak-2026-07-16")
+    );
+    assert_eq!(
+        visit::choice(trip, &booked, &catalog, "atlantis", day("2026-07-16")),
+        None
+    );
 }

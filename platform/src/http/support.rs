@@ -675,6 +675,8 @@ fn trip_page(shared: &SharedTrip, lang: Lang) -> String {
             (ItemStatus::Cancelled, false) => "cancelled",
             (ItemStatus::Used, true) => "已使用",
             (ItemStatus::Used, false) => "used",
+            (ItemStatus::Planned, true) => "自行安排",
+            (ItemStatus::Planned, false) => "own plan",
         }
     };
     let items: String = shared

@@ -1,6 +1,7 @@
 //! One point's card (`/guide/{poi id}`): what it is, how high, how far and which way from
 //! the viewpoint, its hours, the text to read there (aloud where the system can speak),
-//! and a walking route to it. A side panel on a desktop, a sheet on a phone.
+//! a walking route to it, and for a sight "add to my day". A side panel on a desktop, a
+//! sheet on a phone.
 
 use leptos::prelude::*;
 use tongyou_core::api::Lang;
@@ -8,6 +9,7 @@ use tongyou_core::guide::geometry::{HERE_M, bearing_deg, distance_m};
 use tongyou_core::guide::{GuidePack, Poi};
 use wasm_bindgen::JsValue;
 
+use super::add_to_day::AddToDay;
 use super::{Guide, Mode};
 use crate::ctx::Ctx;
 use crate::i18n::{self, Msg, t, tr};
@@ -41,6 +43,17 @@ pub(super) fn PoiCard(id: String) -> impl IntoView {
     let guide = expect_context::<Guide>();
     let lang = ctx.lang;
     let close = move |_| guide.close_card(ctx);
+    // Apart from the body, which is drawn again in the other language: a half-filled
+    // "add to my day" form survives the switch.
+    let sight = Memo::new({
+        let id = id.clone();
+        move |_| {
+            guide.pack.with(|pack| {
+                let poi = pack.as_deref()?.place(&id)?;
+                poi.sight_id.clone()
+            })
+        }
+    });
     let body = {
         let id = id.clone();
         move || {
@@ -62,6 +75,7 @@ pub(super) fn PoiCard(id: String) -> impl IntoView {
         <aside class="poi-card" data-test="poi-card" data-poi=id role="dialog" aria-labelledby="poi-name">
             <button class="close" data-test="poi-close" aria-label=tr(lang, Msg::Close) on:click=close>"×"</button>
             {body}
+            {move || sight.get().map(|sight| view! { <AddToDay sight=sight /> })}
         </aside>
     }
 }

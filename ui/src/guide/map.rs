@@ -142,6 +142,7 @@ fn kind_key(kind: PoiKind) -> &'static str {
         PoiKind::Viewpoint => "viewpoint",
         PoiKind::Pavilion => "pavilion",
         PoiKind::Station => "station",
+        PoiKind::Gate => "gate",
         PoiKind::Hotel => "hotel",
         PoiKind::Toilet => "toilet",
         PoiKind::FirstAid => "first-aid",
@@ -157,6 +158,7 @@ fn symbol(kind: PoiKind) -> impl IntoView + use<> {
         PoiKind::Viewpoint => view! { <circle class="sym" r="5" /> }.into_any(),
         PoiKind::Pavilion => view! { <path class="sym" d="M-6 0 L0 -6 L6 0 Z M-4 0 H4 V5 H-4 Z" /> }.into_any(),
         PoiKind::Station | PoiKind::Hotel => view! { <rect class="sym" x="-4.5" y="-4.5" width="9" height="9" rx="2" /> }.into_any(),
+        PoiKind::Gate => view! { <path class="sym" d="M-5 5 V-3 Q0 -8 5 -3 V5 H2 V0 H-2 V5 Z" /> }.into_any(),
         PoiKind::FirstAid => view! { <path class="sym" d="M-1.8 -5 H1.8 V-1.8 H5 V1.8 H1.8 V5 H-1.8 V1.8 H-5 V-1.8 H-1.8 Z" /> }.into_any(),
         PoiKind::Sight | PoiKind::Toilet | PoiKind::Rest | PoiKind::Water => {
             view! { <circle class="sym" r="4" /> }.into_any()

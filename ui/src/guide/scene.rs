@@ -310,7 +310,7 @@ fn kind_class(kind: PoiKind) -> &'static str {
     match kind {
         PoiKind::Peak => "peak-dot",
         PoiKind::Viewpoint | PoiKind::Pavilion => "view-dot",
-        PoiKind::Station | PoiKind::Hotel => "service-dot",
+        PoiKind::Station | PoiKind::Hotel | PoiKind::Gate => "service-dot",
         PoiKind::Sight => "sight-dot",
         PoiKind::Toilet | PoiKind::FirstAid | PoiKind::Rest | PoiKind::Water => "amenity-dot",
     }
