@@ -354,7 +354,11 @@ pub async fn sync_once(ctx: Ctx) {
             let region = ctx
                 .view
                 .with_untracked(|v| v.as_ref().map(|v| v.region_id.clone()));
-            if let Ok(view) = ipc::discover(region.as_deref()).await {
+            // Only when it changed: drawing the whole screen again for the same data is
+            // work the first frame would wait behind.
+            if let Ok(view) = ipc::discover(region.as_deref()).await
+                && ctx.view.with_untracked(|shown| *shown != view)
+            {
                 ctx.view.set(view);
             }
         }
