@@ -11,7 +11,8 @@ use crate::{CommandError, Device};
 
 impl Device {
     /// Writes the trip `trip_id` as `tongyou-{trip_id}.ics` in `dir`, in the app's
-    /// language, from what the device holds. Written whole then renamed into place, so a
+    /// language, from what the device holds (the sights added to its days as tentative
+    /// events). Written whole then renamed into place, so a
     /// calendar app never reads half a file. An event changed since the last export gets a
     /// higher `SEQUENCE`, so importing the new file updates it.
     pub fn export_calendar(
@@ -28,7 +29,14 @@ impl Device {
             .store
             .catalog(region)?
             .ok_or_else(|| CommandError::NotFound(format!("the catalog of {region}")))?;
-        let view = view_by_id(&orders, &stored.catalog, trip_id, None)
+        // The trip as the timeline shows it, the sights added to its days included; a
+        // trip whose orders were all cancelled no longer groups, and is its named order.
+        let view = self
+            .timelines(session.account_id, now)?
+            .into_iter()
+            .find(|(trip, _, _)| trip.id == trip_id)
+            .map(|(trip, timeline, _)| timeline.view(&trip, None))
+            .or_else(|| view_by_id(&orders, &stored.catalog, trip_id, None))
             .ok_or_else(|| CommandError::NotFound(format!("trip {trip_id}")))?;
         let shown: Vec<(String, String)> = view
             .items

@@ -410,6 +410,19 @@ async fn a_sight_added_to_a_day_shows_on_the_timeline_offline_and_comes_off_agai
     let offer = app.visit_choice("lotus-peak").unwrap().unwrap();
     assert_eq!(offer.on_trip.as_deref(), Some(added.id.as_str()));
 
+    // The calendar file has it too, as a tentative event.
+    let out = tempfile::tempdir().unwrap();
+    let written = app
+        .export_calendar(&again.trip_id, out.path(), app.now())
+        .unwrap();
+    let text = std::fs::read_to_string(&written.path).unwrap();
+    let events = tongyou_core::testing::calendar_events(&text);
+    let visit = events
+        .iter()
+        .find(|e| e.get("SUMMARY").is_some_and(|s| s.contains("莲花峰")))
+        .unwrap_or_else(|| panic!("no visit in {events:?}"));
+    assert_eq!(visit.get("STATUS").map(String::as_str), Some("TENTATIVE"));
+
     let after = app.remove_visit("lotus-peak", &visit_date()).unwrap();
     assert!(!after.trip.unwrap().items.iter().any(|i| i.id == added.id));
     assert!(
