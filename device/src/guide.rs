@@ -4,6 +4,7 @@
 use chrono::{Timelike, Utc};
 use tongyou_core::api::{CrowdNow, CrowdSource};
 use tongyou_core::calendar::HolidayCalendar;
+use tongyou_core::clock::ClockTime;
 use tongyou_core::crowd::{CrowdLevel, day_load, sight_percent};
 use tongyou_core::discover::local_now;
 use tongyou_core::guide::{GuidePack, GuideStatus};
@@ -79,11 +80,16 @@ impl Device {
             .ok_or_else(|| CommandError::NotFound(format!("sight {sight_id}")))?;
         let now = local_now(catalog, self.now());
         let hour = now.hour();
+        let closed = sight.hours.as_ref().is_some_and(|h| {
+            let at = ClockTime::from(now.time());
+            at < h.open || at >= h.close
+        });
         let found = |percent: u8, source: CrowdSource| CrowdNow {
             sight_id: sight_id.to_owned(),
             percent,
             level: CrowdLevel::of(percent),
             source,
+            closed,
         };
         match self.client.crowd(region_id, &now.date().to_string()).await {
             Ok(forecast) => {

@@ -125,6 +125,19 @@ async fn a_sights_crowd_now_comes_from_the_platform_or_the_device() {
     );
     assert_eq!(offline.level, online.level);
     assert!(
+        !online.closed && !offline.closed,
+        "bright-summit is open air"
+    );
+    // Lotus Peak keeps hours (07:00–16:00): at 10:00 it is open; at 17:00 it is closed,
+    // whatever the model says of the hour.
+    let lotus = device.crowd_now("huangshan", "lotus-peak").await.unwrap();
+    assert!(!lotus.closed);
+    let evening = Device::open(&rig.dir.path().join("clocked"), "http://127.0.0.1:9")
+        .unwrap()
+        .with_clock(Clock::starting_at(at + chrono::Duration::hours(7)));
+    let shut = evening.crowd_now("huangshan", "lotus-peak").await.unwrap();
+    assert!(shut.closed, "{shut:?}");
+    assert!(
         device
             .crowd_now("huangshan", "no-such-sight")
             .await

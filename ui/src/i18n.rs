@@ -1914,16 +1914,35 @@ pub fn crowd_now(lang: Lang, c: &tongyou_core::api::CrowdNow) -> String {
         (CrowdSource::Model, Lang::Zh) => "离线估计",
         (CrowdSource::Model, Lang::En) => "offline estimate",
     };
-    labelled(
-        lang,
-        t(lang, Msg::CrowdNowLabel),
-        &format!("{} · {}% · {source}", c.level.label().get(lang), c.percent),
-    )
+    let said = match (c.closed, lang) {
+        (true, Lang::Zh) => "现在未开放".to_owned(),
+        (true, Lang::En) => "closed now".to_owned(),
+        (false, _) => format!("{} · {}% · {source}", c.level.label().get(lang), c.percent),
+    };
+    labelled(lang, t(lang, Msg::CrowdNowLabel), &said)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_closed_sight_says_so_instead_of_how_quiet_it_is() {
+        use tongyou_core::api::{CrowdNow, CrowdSource};
+        use tongyou_core::crowd::CrowdLevel;
+        let mut now = CrowdNow {
+            sight_id: "lotus-peak".into(),
+            percent: 0,
+            level: CrowdLevel::Comfortable,
+            source: CrowdSource::Model,
+            closed: true,
+        };
+        assert!(crowd_now(Lang::Zh, &now).ends_with("现在未开放"));
+        assert!(crowd_now(Lang::En, &now).ends_with("closed now"));
+        assert!(!crowd_now(Lang::En, &now).contains('%'));
+        now.closed = false;
+        assert!(crowd_now(Lang::En, &now).contains("0% · offline estimate"));
+    }
 
     #[test]
     fn guide_figures_read_as_each_language_writes_them() {

@@ -174,6 +174,9 @@ pub struct CrowdNow {
     pub percent: u8,
     pub level: crate::crowd::CrowdLevel,
     pub source: CrowdSource,
+    /// Outside the sight's opening hours now: the card says it is closed, not how quiet.
+    #[serde(default)]
+    pub closed: bool,
 }
 
 /// Where a crowd level comes from.

@@ -162,6 +162,7 @@ fn CrowdLine(region: String, sight: String, lang: Lang) -> impl IntoView {
         now.get().flatten().map(|c| {
             use tongyou_core::crowd::CrowdLevel;
             let level = match c.level {
+                _ if c.closed => "closed",
                 CrowdLevel::Comfortable => "comfortable",
                 CrowdLevel::Yellow => "yellow",
                 CrowdLevel::Orange => "orange",
