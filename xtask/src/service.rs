@@ -35,6 +35,13 @@ impl Service {
 impl Drop for Service {
     fn drop(&mut self) {
         if let Ok(None) = self.child.try_wait() {
+            // Its own children first: tauri-driver's WebKitWebDriver outlived it otherwise,
+            // one left behind by every end-to-end run. (`pkill -P`: procps, on Linux; where
+            // it is missing there is nothing more to do.)
+            let _ = Command::new("pkill")
+                .args(["-KILL", "-P", &self.child.id().to_string()])
+                .stderr(Stdio::null())
+                .status();
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
