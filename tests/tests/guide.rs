@@ -12,7 +12,7 @@ use fantoccini::Client;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::key::Key;
 use tongyou_e2e::{
-    Env, Platform, click, open_app, resize, screenshot, wait_for_attr, wait_for_text,
+    Env, Platform, click, open_app_with, resize, screenshot, wait_for_attr, wait_for_text,
 };
 
 use crate::booking::find;
@@ -54,7 +54,17 @@ async fn the_guide_works_offline_from_its_pack() {
     let env = Env::from_env();
     let dir = tempfile::tempdir().unwrap();
     let platform = Platform::start(&env, &dir.path().join("platform.db")).await;
-    let app = open_app(&env, &platform.url, &dir.path().join("device")).await;
+    // Mid-morning in the region (10:00, UTC+8) tomorrow, whatever the hour the test runs:
+    // the sights keep hours, and the card says how busy an open one is.
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    let clock = format!("{tomorrow}T02:00:00Z");
+    let app = open_app_with(
+        &env,
+        &platform.url,
+        &dir.path().join("device"),
+        &["--dev-clock", &clock],
+    )
+    .await;
     resize(&app, 390, 844).await;
     wait_for_attr(&app, "[data-test=net-badge]", "data-state", "online").await;
 
