@@ -2,7 +2,7 @@
 //! is following, at a time they choose, kept on the device only (nothing is booked, so
 //! it works with no network). The timeline shows it among the booked things.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use tongyou_core::api::{DayVisit, FieldError, TripPhase, TripSnapshot, VisitChoice};
 use tongyou_core::clock::ClockTime;
 use tongyou_core::trip::{Timeline, Trip, visit};
@@ -14,11 +14,11 @@ impl Device {
     /// a time that fits; `None` when signed out, with no trip to come in the sight's
     /// region, or for a sight the catalog lacks.
     pub fn visit_choice(&self, sight_id: &str) -> Result<Option<VisitChoice>, CommandError> {
-        let Some((trip, timeline, today)) = self.trip_with_sight(sight_id)? else {
+        let Some((trip, timeline, now)) = self.trip_with_sight(sight_id)? else {
             return Ok(None);
         };
         let catalog = self.catalog_of(&trip.region_id)?;
-        Ok(visit::choice(&trip, &timeline, &catalog, sight_id, today))
+        Ok(visit::choice(&trip, &timeline, &catalog, sight_id, now))
     }
 
     /// Puts `sight_id` on `day` (`YYYY-MM-DD`) at `time` (`HH:MM`) of the trip the Trip
@@ -31,7 +31,7 @@ impl Device {
         time: &str,
     ) -> Result<TripSnapshot, CommandError> {
         let session = self.signed_in()?;
-        let Some((trip, _, _)) = self.trip_with_sight(sight_id)? else {
+        let Some((trip, _, now)) = self.trip_with_sight(sight_id)? else {
             return Err(CommandError::Invalid(vec![FieldError::new(
                 "sight_id",
                 "没有可加入的行程：请先预订这个景区的门票。",
@@ -57,7 +57,7 @@ impl Device {
             at: visit::at(day, time),
         };
         let catalog = self.catalog_of(&trip.region_id)?;
-        visit::check(&trip, &catalog, &wanted).map_err(CommandError::Invalid)?;
+        visit::check(&trip, &catalog, &wanted, now).map_err(CommandError::Invalid)?;
         self.store
             .add_visit(session.account_id, &trip.region_id, &wanted)?;
         self.trip()
@@ -81,11 +81,11 @@ impl Device {
     }
 
     /// The trip a sight can be added to: the one the Trip screen shows among the trips in
-    /// the sight's region, unless it is over; with its timeline and the region's today.
+    /// the sight's region, unless it is over; with its timeline and the region-local now.
     fn trip_with_sight(
         &self,
         sight_id: &str,
-    ) -> Result<Option<(Trip, Timeline, NaiveDate)>, CommandError> {
+    ) -> Result<Option<(Trip, Timeline, NaiveDateTime)>, CommandError> {
         let Some(session) = self.store.session()? else {
             return Ok(None);
         };
@@ -108,8 +108,7 @@ impl Device {
         }
         Ok(candidates
             .into_iter()
-            .find(|(trip, _, _)| trip.id == shown.trip_id)
-            .map(|(trip, timeline, now)| (trip, timeline, now.date())))
+            .find(|(trip, _, _)| trip.id == shown.trip_id))
     }
 
     fn catalog_of(&self, region_id: &str) -> Result<tongyou_core::catalog::Catalog, CommandError> {

@@ -1156,22 +1156,19 @@ fn a_visit_takes_its_place_among_the_booked_things_with_its_walks() {
 }
 
 #[test]
-fn a_visit_must_be_a_day_of_the_trip_and_fit_the_sights_hours() {
+fn a_visit_must_be_a_day_of_the_trip_not_past_and_fit_the_sights_hours() {
     let orders = [confirmed(4, family_combo())];
     let trip = &trips(&orders)[0];
     let catalog = huangshan();
+    // The evening before the trip.
+    let now = at("2026-07-14 20:00");
+    let check = |v: &DayVisit, now| visit::check(trip, &catalog, v, now);
     let field = |v: DayVisit| {
-        let errors = visit::check(trip, &catalog, &v).unwrap_err();
+        let errors = check(&v, now).unwrap_err();
         (errors[0].field.clone(), errors[0].message.clone())
     };
-    assert_eq!(
-        visit::check(trip, &catalog, &lotus_at("2026-07-16 07:00")),
-        Ok(())
-    );
-    assert_eq!(
-        visit::check(trip, &catalog, &lotus_at("2026-07-15 14:00")),
-        Ok(())
-    );
+    assert_eq!(check(&lotus_at("2026-07-16 07:00"), now), Ok(()));
+    assert_eq!(check(&lotus_at("2026-07-15 14:00"), now), Ok(()));
 
     let (f, message) = field(lotus_at("2026-07-17 10:00"));
     assert_eq!(f, "day");
@@ -1188,6 +1185,11 @@ fn a_visit_must_be_a_day_of_the_trip_and_fit_the_sights_hours() {
         assert!(message.en.contains("start by 14:00"), "{message:?}");
         assert!(message.zh.contains("14:00 前开始"), "{message:?}");
     }
+    // During the trip, a time already past is refused.
+    let errors = check(&lotus_at("2026-07-15 09:00"), at("2026-07-15 11:00")).unwrap_err();
+    assert_eq!(errors[0].field, "time");
+    assert!(errors[0].message.en.contains("passed"), "{errors:?}");
+    assert!(errors[0].message.zh.contains("已经过了"), "{errors:?}");
     let (f, _) = field(DayVisit {
         sight_id: "atlantis".into(),
         at: at("2026-07-15 10:00"),
@@ -1198,58 +1200,58 @@ fn a_visit_must_be_a_day_of_the_trip_and_fit_the_sights_hours() {
         sight_id: "welcoming-guest-pine".into(),
         at: at("2026-07-15 05:00"),
     };
-    assert_eq!(visit::check(trip, &catalog, &pine), Ok(()));
+    assert_eq!(check(&pine, now), Ok(()));
 }
 
 #[test]
-fn the_card_offers_a_time_after_the_days_bookings_and_knows_an_added_visit() {
+fn the_card_offers_a_time_after_the_days_bookings_and_now_and_knows_an_added_visit() {
     let orders = [confirmed(4, family_combo())];
     let trip = &trips(&orders)[0];
     let catalog = huangshan();
-    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
     let booked = family_timeline();
-    let offer = visit::choice(trip, &booked, &catalog, "lotus-peak", day("2026-07-01")).unwrap();
-    assert_eq!(offer.days, ["2026-07-15", "2026-07-16"]);
-    assert_eq!(offer.day, "2026-07-15", "before the trip: its first day");
-    assert_eq!(offer.visit_minutes, 120);
-    assert_eq!(offer.on_trip, None);
+    let offer = |timeline: &Timeline, sight: &str, now: &str| {
+        visit::choice(trip, timeline, &catalog, sight, at(now))
+    };
+    let before = "2026-07-01 12:00";
+    let first = offer(&booked, "lotus-peak", before).unwrap();
+    assert_eq!(first.days, ["2026-07-15", "2026-07-16"]);
+    assert_eq!(first.day, "2026-07-15", "before the trip: its first day");
+    assert_eq!(first.visit_minutes, 120);
+    assert_eq!(first.on_trip, None);
     // After the last thing that ends on the day in time for a visit, on a 5-minute mark.
     let last_end = booked
         .items
         .iter()
-        .filter(|i| i.start.date() == day("2026-07-15"))
+        .filter(|i| i.start.date().to_string() == "2026-07-15")
         .filter_map(|i| i.end)
         .filter(|e| ClockTime::from(e.time()) <= time("14:00"))
         .max()
         .unwrap();
-    assert!(offer.time >= ClockTime::from(last_end.time()), "{offer:?}");
-    assert!(
-        offer.time.minutes().is_multiple_of(5) && offer.time <= time("14:00"),
-        "{offer:?}"
-    );
-    assert!(
-        visit::check(
-            trip,
-            &catalog,
-            &DayVisit {
-                sight_id: "lotus-peak".into(),
-                at: visit::at(day(&offer.day), offer.time),
-            }
-        )
-        .is_ok()
-    );
+    assert!(first.time >= ClockTime::from(last_end.time()), "{first:?}");
+    assert!(first.time.minutes().is_multiple_of(5), "{first:?}");
+    assert!(first.time <= time("14:00"), "{first:?}");
+    let offered = DayVisit {
+        sight_id: "lotus-peak".into(),
+        at: visit::at(last_end.date(), first.time),
+    };
+    assert_eq!(visit::check(trip, &catalog, &offered, at(before)), Ok(()));
 
-    // During the trip, today.
-    let today = visit::choice(trip, &booked, &catalog, "lotus-peak", day("2026-07-16")).unwrap();
-    assert_eq!(today.day, "2026-07-16");
+    // During the trip: today, never before now (12:02 → 12:05).
+    let today = offer(&booked, "lotus-peak", "2026-07-16 12:02").unwrap();
+    assert_eq!(
+        (today.day.as_str(), today.time),
+        ("2026-07-16", time("12:05"))
+    );
+    // Too late today for a two-hour visit before 16:00: the next day of the trip.
+    let late = offer(&booked, "lotus-peak", "2026-07-15 15:00").unwrap();
+    assert_eq!(late.day, "2026-07-16");
+    assert!(late.time <= time("14:00"), "{late:?}");
+
     let added = timeline_with_visits(&orders, &[lotus_at("2026-07-16 08:00")], &catalog);
-    let again = visit::choice(trip, &added, &catalog, "lotus-peak", day("2026-07-16")).unwrap();
+    let again = offer(&added, "lotus-peak", "2026-07-16 07:00").unwrap();
     assert_eq!(
         again.on_trip.as_deref(),
         Some("visit-lotus-peak-2026-07-16")
     );
-    assert_eq!(
-        visit::choice(trip, &booked, &catalog, "atlantis", day("2026-07-16")),
-        None
-    );
+    assert_eq!(offer(&booked, "atlantis", before), None);
 }

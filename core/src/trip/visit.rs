@@ -62,10 +62,16 @@ pub(super) fn placed(catalog: &Catalog, visit: &DayVisit) -> Option<Placed> {
     })
 }
 
-/// Whether `visit` can go on `trip`: a sight of the region, on one of the trip's days,
-/// inside the sight's hours for the whole visit. Each problem names its field (`sight_id`,
-/// `day`, `time`) and says what would do, in both languages.
-pub fn check(trip: &Trip, catalog: &Catalog, visit: &DayVisit) -> Result<(), Vec<FieldError>> {
+/// Whether `visit` can go on `trip` at region-local `now`: a sight of the region, on one
+/// of the trip's days, not yet past, inside the sight's hours for the whole visit. Each
+/// problem names its field (`sight_id`, `day`, `time`) and says what would do, in both
+/// languages.
+pub fn check(
+    trip: &Trip,
+    catalog: &Catalog,
+    visit: &DayVisit,
+    now: NaiveDateTime,
+) -> Result<(), Vec<FieldError>> {
     let Some(sight) = catalog.sights.iter().find(|s| s.id == visit.sight_id) else {
         return Err(vec![FieldError::new(
             "sight_id",
@@ -80,6 +86,13 @@ pub fn check(trip: &Trip, catalog: &Catalog, visit: &DayVisit) -> Result<(), Vec
             "day",
             format!("请选行程内的日期（{first} 至 {last}）。"),
             format!("Pick a day of the trip ({first} to {last})."),
+        )]);
+    }
+    if visit.at < now {
+        return Err(vec![FieldError::new(
+            "time",
+            "这个时间已经过了，请选之后的时间。",
+            "That time has passed: pick a later one.",
         )]);
     }
     if let Some(hours) = &sight.hours {
@@ -119,16 +132,16 @@ fn latest_start(sight: &Sight) -> Option<ClockTime> {
         .flatten()
 }
 
-/// What the card offers for `sight_id` on `trip`: `today` when it is a day of the trip,
-/// else the first day, at the end of the last thing already on that day (rounded up to
-/// five minutes) if the sight is still open then, else as it opens. `None` for a sight
-/// the catalog lacks.
+/// What the card offers for `sight_id` on `trip` at region-local `now`: the first day of
+/// the trip from today on with time left for a visit, at the end of the last thing already
+/// on that day (rounded up to five minutes) if the sight is still open then, else as it
+/// opens, and never before `now`. `None` for a sight the catalog lacks.
 pub fn choice(
     trip: &Trip,
     timeline: &Timeline,
     catalog: &Catalog,
     sight_id: &str,
-    today: NaiveDate,
+    now: NaiveDateTime,
 ) -> Option<VisitChoice> {
     let sight = catalog.sights.iter().find(|s| s.id == sight_id)?;
     let days: Vec<NaiveDate> = trip
@@ -136,23 +149,32 @@ pub fn choice(
         .iter_days()
         .take_while(|d| *d <= trip.last_day)
         .collect();
-    let day = if days.contains(&today) {
-        today
-    } else {
-        trip.first_day
-    };
-    let opens = sight.hours.as_ref().map_or_else(default_visit, |h| h.open);
     let latest = latest_start(sight);
-    let after_the_day = timeline
-        .items
+    let offer = |day: NaiveDate| {
+        let opens = sight.hours.as_ref().map_or_else(default_visit, |h| h.open);
+        let after_the_day = timeline
+            .items
+            .iter()
+            .filter(|i| i.status.is_on() && i.start.date() == day)
+            .map(|i| i.end.unwrap_or(i.start))
+            .filter(|end| end.date() == day)
+            .map(|end| round_up_5(ClockTime::from(end.time())))
+            .filter(|t| latest.is_some_and(|l| *t <= l))
+            .max();
+        let time = after_the_day.map_or(opens, |t| t.max(opens));
+        if day == now.date() {
+            time.max(round_up_5(ClockTime::from(now.time())))
+        } else {
+            time
+        }
+    };
+    let fits = |time: ClockTime| latest.is_some_and(|l| time <= l);
+    let (day, time) = days
         .iter()
-        .filter(|i| i.status.is_on() && i.start.date() == day)
-        .map(|i| i.end.unwrap_or(i.start))
-        .filter(|end| end.date() == day)
-        .map(|end| round_up_5(ClockTime::from(end.time())))
-        .filter(|t| latest.is_some_and(|l| *t <= l))
-        .max();
-    let time = after_the_day.map_or(opens, |t| t.max(opens));
+        .filter(|d| **d >= now.date())
+        .map(|d| (*d, offer(*d)))
+        .find(|(_, time)| fits(*time))
+        .unwrap_or_else(|| (trip.first_day, offer(trip.first_day)));
     let on_trip = timeline
         .items
         .iter()
