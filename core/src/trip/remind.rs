@@ -11,7 +11,8 @@ use crate::text::Text;
 ///
 /// - `lead` before each entry slot, shuttle departure and hotel check-in that is booked
 ///   (confirmed or adjusted: not held, whose order may still lapse; not used, cancelled
-///   or failed). Rides and rentals have no booked time to remind of.
+///   or failed), and before each sight the tourist added to a day at the time they chose.
+///   Rides and rentals have no booked time to remind of.
 /// - At `morning` on each day from the trip's first item that is on to its last, the
 ///   day's plan.
 ///
@@ -54,11 +55,13 @@ pub fn reminders(
 }
 
 fn reminded(item: &TimelineItem) -> bool {
-    let kind = matches!(
-        item.kind,
-        ItemKind::Entry { .. } | ItemKind::Shuttle { .. } | ItemKind::HotelCheckIn { .. }
-    );
-    kind && matches!(item.status, ItemStatus::Confirmed | ItemStatus::Adjusted)
+    match item.kind {
+        ItemKind::Entry { .. } | ItemKind::Shuttle { .. } | ItemKind::HotelCheckIn { .. } => {
+            matches!(item.status, ItemStatus::Confirmed | ItemStatus::Adjusted)
+        }
+        ItemKind::Visit { .. } => item.status == ItemStatus::Planned,
+        _ => false,
+    }
 }
 
 fn before(item: &TimelineItem, lead: Duration) -> Reminder {
@@ -89,6 +92,10 @@ fn before(item: &TimelineItem, lead: Duration) -> Reminder {
         ItemKind::HotelCheckIn { address, .. } => {
             zh.push(address.zh.clone());
             en.push(address.en.clone());
+        }
+        ItemKind::Visit { .. } => {
+            zh.push(format!("前往{}（你加入行程的景点）", item.place.zh));
+            en.push(format!("Head for {} (added to your day)", item.place.en));
         }
         _ => {}
     }

@@ -1255,3 +1255,26 @@ fn the_card_offers_a_time_after_the_days_bookings_and_now_and_knows_an_added_vis
     );
     assert_eq!(offer(&booked, "atlantis", before), None);
 }
+
+#[test]
+fn an_added_visit_is_reminded_before_it_and_in_its_mornings_plan() {
+    let orders = [confirmed(4, family_combo())];
+    let t = timeline_with_visits(&orders, &[lotus_at("2026-07-15 10:30")], &huangshan());
+    let r = reminders(&t, hour(), seven(), at("2026-07-01 09:00"));
+    let lead = r
+        .iter()
+        .find(|r| r.id == "visit-lotus-peak-2026-07-15/lead")
+        .unwrap_or_else(|| panic!("no reminder for the visit: {r:?}"));
+    assert_eq!(lead.at, at("2026-07-15 09:30"));
+    assert_eq!(lead.title.en, "10:30 Visit Lotus Peak");
+    assert!(lead.body.zh.contains("前往莲花峰"), "{:?}", lead.body);
+    let morning = r
+        .iter()
+        .find(|r| r.id == "huangshan-2026-07-15/morning")
+        .unwrap();
+    assert!(
+        morning.body.zh.contains("10:30 游览莲花峰"),
+        "{:?}",
+        morning.body
+    );
+}
