@@ -12,11 +12,14 @@ use crate::outbox;
 impl Device {
     /// Everything the first screen needs, from the device alone: no network on this path.
     pub fn startup(&self) -> Result<Startup, CommandError> {
+        // Where to open is a nicety: a trip or a station that cannot be read opens on
+        // Discover rather than failing the first screen.
         let session = self.session()?;
         let trip_under_way = session.is_some()
             && self
-                .trip()?
-                .trip
+                .trip()
+                .ok()
+                .and_then(|s| s.trip)
                 .and_then(|t| t.now_next)
                 .is_some_and(|n| n.phase == TripPhase::UnderWay);
         Ok(Startup {
@@ -24,7 +27,7 @@ impl Device {
             discover: discover_view(self, None)?,
             status: status(self)?,
             session,
-            station: self.gate_station()?,
+            station: self.gate_station().ok().flatten(),
             trip_under_way,
         })
     }

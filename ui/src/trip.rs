@@ -325,6 +325,7 @@ fn item_body(ctx: Ctx, lang: Lang, item: &TimelineItem) -> impl IntoView + use<>
         ItemKind::Visit { sight_id } => Some((sight_id.clone(), item.start.date().to_string())),
         _ => None,
     };
+    let removing = RwSignal::new(false);
     let vehicle = matches!(
         &item.kind,
         ItemKind::Shuttle {
@@ -357,15 +358,24 @@ fn item_body(ctx: Ctx, lang: Lang, item: &TimelineItem) -> impl IntoView + use<>
                 </button>
             })}
             {visit.map(|(sight, day)| view! {
-                <button class="link danger" data-test="item-remove-visit" on:click=move |_| {
-                    let (sight, day) = (sight.clone(), day.clone());
-                    leptos::task::spawn_local(async move {
-                        match ipc::remove_visit(&sight, &day).await {
-                            Ok(_) => ctx.orders_changed.update(|n| *n += 1),
-                            Err(e) => ctx.fail(&e),
-                        }
-                    });
-                }>
+                <button
+                    class="link danger"
+                    data-test="item-remove-visit"
+                    disabled=move || removing.get()
+                    on:click=move |_| {
+                        let (sight, day) = (sight.clone(), day.clone());
+                        removing.set(true);
+                        leptos::task::spawn_local(async move {
+                            match ipc::remove_visit(&sight, &day).await {
+                                Ok(_) => ctx.orders_changed.update(|n| *n += 1),
+                                Err(e) => {
+                                    removing.set(false);
+                                    ctx.fail(&e);
+                                }
+                            }
+                        });
+                    }
+                >
                     {t(lang, Msg::RemoveVisit)}
                 </button>
             })}

@@ -18,6 +18,9 @@ use crate::catalog::{
 use crate::clock::ClockTime;
 use crate::text::Text;
 
+/// How near a shuttle line's first stop its boarding gate stands, to be where it boards.
+const BOARDING_GATE_M: f64 = 300.0;
+
 /// A rental is picked up at this hour on a day with no entry slot or shuttle to go by.
 pub const DEFAULT_PICK_UP: (u32, u32) = (8, 0);
 
@@ -305,7 +308,11 @@ impl<'c> Day<'_, '_, 'c> {
         item.end = Some(start + Duration::minutes(i64::from(line.ride_minutes)));
         item.place = line.from.name.clone();
         item.location = Some(line.from.location);
-        item.guide_place = boarding_gate.map(|g| g.id.clone());
+        // Only a gate where the line boards: one that admits the line somewhere else is
+        // no place to send the party.
+        item.guide_place = boarding_gate
+            .filter(|g| distance_m(g.location, line.from.location) <= BOARDING_GATE_M)
+            .map(|g| g.id.clone());
         item.what_to_bring = vec![bring_pass()];
         let exit = Some(Spot {
             at: line.to.location,

@@ -150,6 +150,17 @@ fn every_item_of_the_family_day_happens_at_a_point_of_the_guide() {
     assert_eq!(at("4-41-rental-audio-guide"), "yungu-gate");
     assert_eq!(at("4-41-ride-yungu"), "yungu-lower");
     assert_eq!(at("4-42-hotel-in"), "beihai-hotel");
+
+    // Down by the Ciguang shuttle: it boards at Ciguang, not at the other mountain stop.
+    let mut home = combo(DAY);
+    home.shuttles = vec![crate::api::ShuttleSeat {
+        line_id: "ciguang-tangkou".into(),
+        departure: time("16:00"),
+    }];
+    let t = timeline(&[confirmed(5, home)], &huangshan());
+    let shuttle = t.items.iter().find(|i| i.kind.key() == "shuttle").unwrap();
+    assert_eq!(shuttle.guide_place.as_deref(), Some("ciguang-shuttle"));
+    assert!(pack.poi("ciguang-shuttle").is_some());
 }
 
 // Trips.
@@ -1242,6 +1253,16 @@ fn the_card_offers_a_time_after_the_days_bookings_and_now_and_knows_an_added_vis
         (today.day.as_str(), today.time),
         ("2026-07-16", time("12:05"))
     );
+    assert_eq!(today.days, ["2026-07-16"], "the days gone are not offered");
+    // Taken within the minute it is offered for.
+    let within = DayVisit {
+        sight_id: "lotus-peak".into(),
+        at: at("2026-07-16 12:05"),
+    };
+    let a_bit_later = at("2026-07-16 12:05") + Duration::seconds(30);
+    assert_eq!(visit::check(trip, &catalog, &within, a_bit_later), Ok(()));
+    // The last afternoon: no time left for two hours before 16:00.
+    assert_eq!(offer(&booked, "lotus-peak", "2026-07-16 15:00"), None);
     // Too late today for a two-hour visit before 16:00: the next day of the trip.
     let late = offer(&booked, "lotus-peak", "2026-07-15 15:00").unwrap();
     assert_eq!(late.day, "2026-07-16");
@@ -1253,6 +1274,10 @@ fn the_card_offers_a_time_after_the_days_bookings_and_now_and_knows_an_added_vis
         again.on_trip.as_deref(),
         Some("visit-lotus-peak-2026-07-16")
     );
+    // Visited yesterday: it may go on today too.
+    let yesterday = timeline_with_visits(&orders, &[lotus_at("2026-07-15 08:00")], &catalog);
+    let once_more = offer(&yesterday, "lotus-peak", "2026-07-16 07:00").unwrap();
+    assert_eq!(once_more.on_trip, None);
     assert_eq!(offer(&booked, "atlantis", before), None);
 }
 

@@ -2,7 +2,7 @@
 //! Nothing is booked; the timeline shows the visit at the time chosen, for the sight's
 //! usual length, with the walks to and from it like any other item.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime, Timelike};
 
 use super::Timeline;
 use super::group::Trip;
@@ -88,7 +88,8 @@ pub fn check(
             format!("Pick a day of the trip ({first} to {last})."),
         )]);
     }
-    if visit.at < now {
+    // To the minute, as the card offers times: 12:05 is not past at 12:05:30.
+    if visit.at < now - Duration::seconds(i64::from(now.second())) {
         return Err(vec![FieldError::new(
             "time",
             "这个时间已经过了，请选之后的时间。",
@@ -132,10 +133,11 @@ fn latest_start(sight: &Sight) -> Option<ClockTime> {
         .flatten()
 }
 
-/// What the card offers for `sight_id` on `trip` at region-local `now`: the first day of
-/// the trip from today on with time left for a visit, at the end of the last thing already
-/// on that day (rounded up to five minutes) if the sight is still open then, else as it
-/// opens, and never before `now`. `None` for a sight the catalog lacks.
+/// What the card offers for `sight_id` on `trip` at region-local `now`: the trip's days
+/// from today on, the first with time left for a visit, at the end of the last thing
+/// already on that day (rounded up to five minutes) if the sight is still open then, else
+/// as it opens, and never before `now`. `None` for a sight the catalog lacks, or when no
+/// day of the trip has time left for it.
 pub fn choice(
     trip: &Trip,
     timeline: &Timeline,
@@ -148,6 +150,7 @@ pub fn choice(
         .first_day
         .iter_days()
         .take_while(|d| *d <= trip.last_day)
+        .filter(|d| *d >= now.date())
         .collect();
     let latest = latest_start(sight);
     let offer = |day: NaiveDate| {
@@ -171,13 +174,13 @@ pub fn choice(
     let fits = |time: ClockTime| latest.is_some_and(|l| time <= l);
     let (day, time) = days
         .iter()
-        .filter(|d| **d >= now.date())
         .map(|d| (*d, offer(*d)))
-        .find(|(_, time)| fits(*time))
-        .unwrap_or_else(|| (trip.first_day, offer(trip.first_day)));
+        .find(|(_, time)| fits(*time))?;
+    // Added already for a day still to come (a past visit does not stop another).
     let on_trip = timeline
         .items
         .iter()
+        .filter(|i| i.start.date() >= now.date())
         .find(|i| matches!(&i.kind, ItemKind::Visit { sight_id: s } if s == sight_id))
         .map(|i| i.id.clone());
     Some(VisitChoice {

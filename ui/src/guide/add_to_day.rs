@@ -14,12 +14,14 @@ use crate::ipc;
 #[component]
 pub(super) fn AddToDay(sight: String) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    // Read again after an add, so the card then says the sight is on the trip.
+    // Read again after an add, so the card then says the sight is on the trip, and when
+    // the trip changed (a visit taken off on the timeline, an order changed).
     let added = RwSignal::new(0u32);
     let choice = LocalResource::new({
         let sight = sight.clone();
         move || {
             added.track();
+            ctx.orders_changed.track();
             let sight = sight.clone();
             async move { ipc::visit_choice(&sight).await.ok().flatten() }
         }
