@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use tongyou_core::api::{CalendarExport, CalendarFeedLink};
-use tongyou_core::trip::{calendar, parse_trip_id, view_by_id};
+use tongyou_core::api::{CalendarExport, CalendarFeedLink, ItemStatus};
+use tongyou_core::trip::{calendar, parse_trip_id, view_by_id, visit};
 
 use crate::{CommandError, Device};
 
@@ -31,13 +31,27 @@ impl Device {
             .ok_or_else(|| CommandError::NotFound(format!("the catalog of {region}")))?;
         // The trip as the timeline shows it, the sights added to its days included; a
         // trip whose orders were all cancelled no longer groups, and is its named order.
-        let view = self
+        let mut view = self
             .timelines(session.account_id, now)?
             .into_iter()
             .find(|(trip, _, _)| trip.id == trip_id)
             .map(|(trip, timeline, _)| timeline.view(&trip, None))
             .or_else(|| view_by_id(&orders, &stored.catalog, trip_id, None))
             .ok_or_else(|| CommandError::NotFound(format!("trip {trip_id}")))?;
+        // A visit taken off again is written cancelled, so a calendar that imported it
+        // drops it (a file leaving it out would leave it there).
+        let days = view.first_day.clone()..=view.last_day.clone();
+        for taken_off in self.store.removed_visits(session.account_id, region)? {
+            if !days.contains(&taken_off.at.date().to_string()) {
+                continue;
+            }
+            if let Some(mut item) = visit::item(&stored.catalog, &taken_off)
+                && !view.items.iter().any(|i| i.id == item.id)
+            {
+                item.status = ItemStatus::Cancelled;
+                view.items.push(item);
+            }
+        }
         let shown: Vec<(String, String)> = view
             .items
             .iter()

@@ -69,10 +69,15 @@ impl Device {
         let day = NaiveDate::parse_from_str(day, "%Y-%m-%d")
             .map_err(|_| CommandError::NotFound(format!("a visit on `{day}`")))?;
         let mut removed = false;
+        let taken_at = self.now().to_rfc3339();
         for (trip, _, _) in self.timelines(session.account_id, self.now())? {
-            removed |=
-                self.store
-                    .remove_visit(session.account_id, &trip.region_id, sight_id, day)?;
+            removed |= self.store.remove_visit(
+                session.account_id,
+                &trip.region_id,
+                sight_id,
+                day,
+                &taken_at,
+            )?;
         }
         if !removed {
             return Err(CommandError::NotFound(format!("{sight_id} on {day}")));

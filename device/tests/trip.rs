@@ -425,6 +425,22 @@ async fn a_sight_added_to_a_day_shows_on_the_timeline_offline_and_comes_off_agai
 
     let after = app.remove_visit("lotus-peak", &visit_date()).unwrap();
     assert!(!after.trip.unwrap().items.iter().any(|i| i.id == added.id));
+    // The next calendar file cancels its event, one sequence on, so a calendar drops it.
+    let written = app
+        .export_calendar(&again.trip_id, out.path(), app.now())
+        .unwrap();
+    let text = std::fs::read_to_string(&written.path).unwrap();
+    let events = tongyou_core::testing::calendar_events(&text);
+    let cancelled = events
+        .iter()
+        .find(|e| e.get("SUMMARY").is_some_and(|s| s.contains("莲花峰")))
+        .unwrap_or_else(|| panic!("the taken-off visit left the file: {events:?}"));
+    assert_eq!(
+        cancelled.get("STATUS").map(String::as_str),
+        Some("CANCELLED")
+    );
+    assert_eq!(cancelled.get("UID"), visit.get("UID"));
+    assert_eq!(cancelled.get("SEQUENCE").map(String::as_str), Some("1"));
     assert!(
         app.remove_visit("lotus-peak", &visit_date()).is_err(),
         "gone already"

@@ -46,6 +46,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/20261210_0008_support.sql")),
     M::up(include_str!("../migrations/20261212_0009_guide.sql")),
     M::up(include_str!("../migrations/20261215_0010_day_visits.sql")),
+    M::up(include_str!(
+        "../migrations/20261216_0011_day_visit_removed.sql"
+    )),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -26,6 +26,11 @@ pub fn item_id(visit: &DayVisit) -> String {
 }
 
 /// The visit as a timeline item, or `None` for a sight the catalog no longer has.
+pub fn item(catalog: &Catalog, visit: &DayVisit) -> Option<TimelineItem> {
+    placed(catalog, visit).map(|p| p.item)
+}
+
+/// [`item`] with where the party is once it is over, for the walks.
 pub(super) fn placed(catalog: &Catalog, visit: &DayVisit) -> Option<Placed> {
     let sight = catalog.sights.iter().find(|s| s.id == visit.sight_id)?;
     let spot = Spot {
