@@ -25,10 +25,7 @@ impl Device {
         let orders = self.store.orders(session.account_id)?;
         let (region, _) = parse_trip_id(trip_id)
             .ok_or_else(|| CommandError::NotFound(format!("trip {trip_id}")))?;
-        let stored = self
-            .store
-            .catalog(region)?
-            .ok_or_else(|| CommandError::NotFound(format!("the catalog of {region}")))?;
+        let catalog = self.catalog_of(region)?;
         // The trip as the timeline shows it, the sights added to its days included; a
         // trip whose orders were all cancelled no longer groups, and is its named order.
         let mut view = self
@@ -36,7 +33,7 @@ impl Device {
             .into_iter()
             .find(|(trip, _, _)| trip.id == trip_id)
             .map(|(trip, timeline, _)| timeline.view(&trip, None))
-            .or_else(|| view_by_id(&orders, &stored.catalog, trip_id, None))
+            .or_else(|| view_by_id(&orders, &catalog, trip_id, None))
             .ok_or_else(|| CommandError::NotFound(format!("trip {trip_id}")))?;
         // A visit taken off again is written cancelled, so a calendar that imported it
         // drops it (a file leaving it out would leave it there).
@@ -45,7 +42,7 @@ impl Device {
             if !days.contains(&taken_off.at.date().to_string()) {
                 continue;
             }
-            if let Some(mut item) = visit::item(&stored.catalog, &taken_off)
+            if let Some(mut item) = visit::item(&catalog, &taken_off)
                 && !view.items.iter().any(|i| i.id == item.id)
             {
                 item.status = ItemStatus::Cancelled;
@@ -61,7 +58,7 @@ impl Device {
         let lang = self.lang()?;
         let text = calendar::ics(
             &view,
-            &stored.catalog.region,
+            &catalog.region,
             lang,
             |uid| sequences.get(uid).copied().unwrap_or(0),
             now,

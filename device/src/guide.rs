@@ -68,11 +68,7 @@ impl Device {
         region_id: &str,
         sight_id: &str,
     ) -> Result<CrowdNow, CommandError> {
-        let stored = self
-            .store
-            .catalog(region_id)?
-            .ok_or_else(|| CommandError::NotFound(format!("the catalog of {region_id}")))?;
-        let catalog = &stored.catalog;
+        let catalog = &self.catalog_of(region_id)?;
         let sight = catalog
             .sights
             .iter()

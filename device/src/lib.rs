@@ -130,6 +130,18 @@ impl Device {
         self.clock.now()
     }
 
+    /// The region's catalog as the device holds it; not found until a sync brought it.
+    pub(crate) fn catalog_of(
+        &self,
+        region_id: &str,
+    ) -> Result<tongyou_core::catalog::Catalog, CommandError> {
+        Ok(self
+            .store
+            .catalog(region_id)?
+            .ok_or_else(|| CommandError::NotFound(format!("the catalog of {region_id}")))?
+            .catalog)
+    }
+
     /// Runs background work on `runtime` (the shell's).
     pub fn spawning_on(self, runtime: tokio::runtime::Handle) -> Device {
         Device {

@@ -248,11 +248,7 @@ fn decide(
 /// for another region.
 /// What a scan needs from the store, read once per sync: keys, revocations, catalog.
 fn load(state: &Device, region_id: &str) -> Result<GateCache, CommandError> {
-    let catalog = state
-        .store
-        .catalog(region_id)?
-        .ok_or_else(|| CommandError::NotFound(format!("the catalog of {region_id}")))?
-        .catalog;
+    let catalog = state.catalog_of(region_id)?;
     Ok(GateCache {
         region_id: region_id.to_owned(),
         check: state.store.gate_check(region_id)?,

@@ -4,6 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use tongyou_core::api::{DayVisit, FieldError, TripPhase, TripSnapshot, VisitChoice};
+use tongyou_core::catalog::Catalog;
 use tongyou_core::clock::ClockTime;
 use tongyou_core::trip::{Timeline, Trip, visit};
 
@@ -14,11 +15,16 @@ impl Device {
     /// a time that fits; `None` when signed out, with no trip to come in the sight's
     /// region, or for a sight the catalog lacks.
     pub fn visit_choice(&self, sight_id: &str) -> Result<Option<VisitChoice>, CommandError> {
-        let Some((trip, timeline, now)) = self.trip_with_sight(sight_id)? else {
+        let Some(found) = self.trip_with_sight(sight_id)? else {
             return Ok(None);
         };
-        let catalog = self.catalog_of(&trip.region_id)?;
-        Ok(visit::choice(&trip, &timeline, &catalog, sight_id, now))
+        Ok(visit::choice(
+            &found.trip,
+            &found.timeline,
+            &found.catalog,
+            sight_id,
+            found.now,
+        ))
     }
 
     /// Puts `sight_id` on `day` (`YYYY-MM-DD`) at `time` (`HH:MM`) of the trip the Trip
@@ -31,7 +37,7 @@ impl Device {
         time: &str,
     ) -> Result<TripSnapshot, CommandError> {
         let session = self.signed_in()?;
-        let Some((trip, _, now)) = self.trip_with_sight(sight_id)? else {
+        let Some(found) = self.trip_with_sight(sight_id)? else {
             return Err(CommandError::Invalid(vec![FieldError::new(
                 "sight_id",
                 "没有可加入的行程：请先预订这个景区的门票。",
@@ -56,10 +62,10 @@ impl Device {
             sight_id: sight_id.to_owned(),
             at: visit::at(day, time),
         };
-        let catalog = self.catalog_of(&trip.region_id)?;
-        visit::check(&trip, &catalog, &wanted, now).map_err(CommandError::Invalid)?;
+        visit::check(&found.trip, &found.catalog, &wanted, found.now)
+            .map_err(CommandError::Invalid)?;
         self.store
-            .add_visit(session.account_id, &trip.region_id, &wanted)?;
+            .add_visit(session.account_id, &found.trip.region_id, &wanted)?;
         self.trip()
     }
 
@@ -86,11 +92,8 @@ impl Device {
     }
 
     /// The trip a sight can be added to: the one the Trip screen shows among the trips in
-    /// the sight's region, unless it is over; with its timeline and the region-local now.
-    fn trip_with_sight(
-        &self,
-        sight_id: &str,
-    ) -> Result<Option<(Trip, Timeline, NaiveDateTime)>, CommandError> {
+    /// the sight's region, unless it is over.
+    fn trip_with_sight(&self, sight_id: &str) -> Result<Option<TripForSight>, CommandError> {
         let Some(session) = self.store.session()? else {
             return Ok(None);
         };
@@ -98,12 +101,17 @@ impl Device {
         for (trip, timeline, now) in self.timelines(session.account_id, self.now())? {
             let catalog = self.catalog_of(&trip.region_id)?;
             if catalog.sights.iter().any(|s| s.id == sight_id) {
-                candidates.push((trip, timeline, now));
+                candidates.push(TripForSight {
+                    trip,
+                    timeline,
+                    now,
+                    catalog,
+                });
             }
         }
         let views = candidates
             .iter()
-            .map(|(trip, timeline, now)| timeline.view(trip, Some(*now)))
+            .map(|c| c.timeline.view(&c.trip, Some(c.now)))
             .collect();
         let Some(shown) = crate::trip::pick(views) else {
             return Ok(None);
@@ -111,16 +119,15 @@ impl Device {
         if shown.now_next.is_some_and(|n| n.phase == TripPhase::Over) {
             return Ok(None);
         }
-        Ok(candidates
-            .into_iter()
-            .find(|(trip, _, _)| trip.id == shown.trip_id))
+        Ok(candidates.into_iter().find(|c| c.trip.id == shown.trip_id))
     }
+}
 
-    fn catalog_of(&self, region_id: &str) -> Result<tongyou_core::catalog::Catalog, CommandError> {
-        Ok(self
-            .store
-            .catalog(region_id)?
-            .ok_or_else(|| CommandError::NotFound(format!("the catalog of {region_id}")))?
-            .catalog)
-    }
+/// A trip a sight can go on, with what adding it needs: its timeline, the region-local
+/// now and the region's catalog (read once).
+struct TripForSight {
+    trip: Trip,
+    timeline: Timeline,
+    now: NaiveDateTime,
+    catalog: Catalog,
 }

@@ -412,29 +412,24 @@ async fn a_sight_added_to_a_day_shows_on_the_timeline_offline_and_comes_off_agai
 
     // The calendar file has it too, as a tentative event.
     let out = tempfile::tempdir().unwrap();
-    let written = app
-        .export_calendar(&again.trip_id, out.path(), app.now())
-        .unwrap();
-    let text = std::fs::read_to_string(&written.path).unwrap();
-    let events = tongyou_core::testing::calendar_events(&text);
-    let visit = events
-        .iter()
-        .find(|e| e.get("SUMMARY").is_some_and(|s| s.contains("莲花峰")))
-        .unwrap_or_else(|| panic!("no visit in {events:?}"));
+    let lotus_event = || {
+        let written = app
+            .export_calendar(&again.trip_id, out.path(), app.now())
+            .unwrap();
+        let text = std::fs::read_to_string(&written.path).unwrap();
+        let events = tongyou_core::testing::calendar_events(&text);
+        events
+            .into_iter()
+            .find(|e| e.get("SUMMARY").is_some_and(|s| s.contains("莲花峰")))
+            .expect("Lotus Peak's event in the file")
+    };
+    let visit = lotus_event();
     assert_eq!(visit.get("STATUS").map(String::as_str), Some("TENTATIVE"));
 
     let after = app.remove_visit("lotus-peak", &visit_date()).unwrap();
     assert!(!after.trip.unwrap().items.iter().any(|i| i.id == added.id));
     // The next calendar file cancels its event, one sequence on, so a calendar drops it.
-    let written = app
-        .export_calendar(&again.trip_id, out.path(), app.now())
-        .unwrap();
-    let text = std::fs::read_to_string(&written.path).unwrap();
-    let events = tongyou_core::testing::calendar_events(&text);
-    let cancelled = events
-        .iter()
-        .find(|e| e.get("SUMMARY").is_some_and(|s| s.contains("莲花峰")))
-        .unwrap_or_else(|| panic!("the taken-off visit left the file: {events:?}"));
+    let cancelled = lotus_event();
     assert_eq!(
         cancelled.get("STATUS").map(String::as_str),
         Some("CANCELLED")
